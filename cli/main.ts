@@ -1,0 +1,56 @@
+/**
+ * The composition root: the `meshgate` command. Each command is a module of `commands/` exporting a
+ * {@link Command}; this file only dispatches. Exit codes: 0 success, 1 a check failed, 2 usage error.
+ */
+import type { Command } from './Command.js';
+import { UsageError } from './Command.js';
+
+const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  up: () => import('./commands/up.js'),
+  seed: () => import('./commands/seed.js'),
+  bench: () => import('./commands/bench.js'),
+};
+
+function usage(): string {
+  return [
+    'meshgate: a data mesh access layer (federated GraphQL over DuckDB and Parquet)',
+    '',
+    'Usage: meshgate <command> [options]',
+    '',
+    'Commands:',
+    '  up      build the sample data if missing, start every subgraph and the gateway',
+    '  seed    (re)build the sample Parquet outputs: meshgate seed [--scale N]',
+    '  bench   run the benchmark suite and write bench/results/latest.json',
+    '',
+    'Run `meshgate <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+/** Runs the CLI with the given arguments and resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`meshgate: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const { command } = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`meshgate ${name}: ${error.message}\n\n${command.help}\n`);
+      return 2;
+    }
+    process.stderr.write(`meshgate ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
