@@ -1,0 +1,27 @@
+/** The checks and defaults both contract readers share once the fields are known. */
+import type { DeclarationProblem, Result } from '../errors.js';
+import { GRAPHQL_NAME, camelCase, plural } from '../naming.js';
+import type { Contract } from './types.js';
+
+/** A contract before keys and the list field name are derived. */
+export type ContractDraft = Omit<Contract, 'keys' | 'listField'> & { readonly listField?: string };
+
+/** Derives keys and the list field name, and checks what only the whole contract can show. */
+export function finishContract(file: string, draft: ContractDraft): Result<Contract> {
+  const problems: DeclarationProblem[] = [];
+  const keys = draft.fields.filter((f) => f.key).map((f) => f.name);
+  if (keys.length !== 1) {
+    problems.push({ file, path: 'fields', message: `expected exactly one key field (marked as key / primaryKey), found ${keys.length}` });
+  }
+  const seen = new Set<string>();
+  draft.fields.forEach((f, i) => {
+    const graphqlName = camelCase(f.name);
+    if (seen.has(graphqlName)) problems.push({ file, path: `fields[${i}].name`, message: `"${f.name}" clashes with another field once camel-cased ("${graphqlName}")` });
+    seen.add(graphqlName);
+    if (f.key && f.nullable) problems.push({ file, path: `fields[${i}]`, message: 'a key field cannot be nullable' });
+  });
+  const listField = draft.listField ?? camelCase(plural(draft.typeName));
+  if (!GRAPHQL_NAME.test(listField)) problems.push({ file, path: 'graphqlField', message: `expected a GraphQL field name, got "${listField}"` });
+  if (problems.length) return { errors: problems };
+  return { value: { ...draft, keys, listField } };
+}

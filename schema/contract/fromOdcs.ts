@@ -1,0 +1,112 @@
+/**
+ * Reads a contract written in ODCS v3 vocabulary (Open Data Contract Standard): the first schema
+ * object is the product's output; `classification` holds meshgate's privacy class; `primaryKey`
+ * marks the key; references, purposes, compatibility and the GraphQL list name travel as ODCS
+ * `customProperties`.
+ */
+import { z } from 'zod';
+import type { DeclarationProblem, Result } from '../errors.js';
+import { zodProblems } from '../descriptor/zodProblems.js';
+import { pascalCase, singular } from '../naming.js';
+import { classificationSchema, columnNameSchema, compatibilitySchema, purposesSchema, referenceSchema, versionSchema } from './fieldAttributes.js';
+import { finishContract } from './finishContract.js';
+import type { FieldContract, LogicalType, QualityRule } from './types.js';
+import type { Contract } from './types.js';
+
+const customProperties = z.array(z.looseObject({ property: z.string(), value: z.unknown() })).default([]);
+
+const property = z.looseObject({
+  name: columnNameSchema,
+  logicalType: z.enum(['string', 'date', 'timestamp', 'number', 'integer', 'boolean'], { error: () => 'one of string, date, timestamp, number, integer, boolean' }),
+  physicalType: z.string().optional(),
+  description: z.string().optional(),
+  required: z.boolean().default(false),
+  primaryKey: z.boolean().default(false),
+  classification: classificationSchema,
+  logicalTypeOptions: z.looseObject({ enum: z.array(z.string()).optional() }).optional(),
+  customProperties,
+});
+
+const quality = z.array(z.looseObject({ metric: z.string() })).default([]);
+
+const odcs = z.looseObject({
+  apiVersion: z.string().regex(/^v3\./, 'an ODCS v3 apiVersion such as "v3.0.2"'),
+  kind: z.literal('DataContract', { error: () => '"DataContract"' }),
+  version: versionSchema,
+  description: z.looseObject({ purpose: z.string().optional() }).optional(),
+  customProperties,
+  schema: z
+    .array(z.looseObject({ name: z.string().min(1), description: z.string().optional(), properties: z.array(property).min(1), quality, customProperties }))
+    .min(1, 'at least one schema object'),
+});
+
+const DUCKDB_TYPES: Record<string, LogicalType> = {
+  VARCHAR: 'string', TEXT: 'string', STRING: 'string', INTEGER: 'integer', INT: 'integer', SMALLINT: 'integer',
+  BIGINT: 'bigint', HUGEINT: 'bigint', DOUBLE: 'double', FLOAT: 'double', REAL: 'double', BOOLEAN: 'boolean',
+  DATE: 'date', TIMESTAMP: 'timestamp', TIMESTAMPTZ: 'timestamp', 'TIMESTAMP WITH TIME ZONE': 'timestamp',
+};
+const LOGICAL: Record<string, LogicalType> = { string: 'string', date: 'date', timestamp: 'timestamp', number: 'double', integer: 'bigint', boolean: 'boolean' };
+
+type Props = z.infer<typeof customProperties>;
+const custom = (props: Props, name: string): unknown => props.find((p) => p.property === name)?.value;
+
+/** Reads one custom property through a zod schema, recording a problem when it does not fit. */
+function readCustom<T extends z.ZodType>(file: string, path: string, props: Props, name: string, schema: T, problems: DeclarationProblem[]): z.infer<T> | undefined {
+  const raw = custom(props, name);
+  if (raw === undefined) return undefined;
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const at = props.findIndex((p) => p.property === name);
+  problems.push(...zodProblems(file, r.error, `${path}customProperties[${at}].value`));
+  return undefined;
+}
+
+/** Maps an ODCS property's physical (DuckDB) or logical type. */
+function mapType(p: z.infer<typeof property>): Pick<FieldContract, 'type' | 'precision' | 'scale'> | string {
+  if (!p.physicalType) return { type: LOGICAL[p.logicalType] ?? 'string' };
+  const phys = p.physicalType.toUpperCase().trim();
+  const dec = /^DECIMAL\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(phys);
+  if (dec) return { type: 'decimal', precision: Number(dec[1]), scale: Number(dec[2]) };
+  return DUCKDB_TYPES[phys] ? { type: DUCKDB_TYPES[phys] } : `a supported physicalType (${Object.keys(DUCKDB_TYPES).join(', ')}, DECIMAL(p,s)), not "${p.physicalType}"`;
+}
+
+/** Reads an ODCS v3 contract (already YAML-parsed) into a contract. */
+export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
+  const parsed = odcs.safeParse(doc);
+  if (!parsed.success) return { errors: zodProblems(file, parsed.error) };
+  const c = parsed.data;
+  const table = c.schema[0]!;
+  const problems: DeclarationProblem[] = [];
+  const fields: FieldContract[] = [];
+  table.properties.forEach((p, i) => {
+    const path = `schema[0].properties[${i}].`;
+    const mapped = mapType(p);
+    if (typeof mapped === 'string') return void problems.push({ file, path: `${path}physicalType`, message: `expected ${mapped}` });
+    const references = readCustom(file, path, p.customProperties, 'references', referenceSchema, problems);
+    fields.push({
+      name: p.name,
+      ...mapped,
+      ...(p.description !== undefined && { description: p.description }),
+      nullable: !p.required && !p.primaryKey,
+      key: p.primaryKey,
+      classification: p.classification,
+      ...(references && { references }),
+      purposes: readCustom(file, path, p.customProperties, 'purposes', purposesSchema, problems) ?? [],
+      ...(p.logicalTypeOptions?.enum && { enum: p.logicalTypeOptions.enum }),
+    });
+  });
+  const compatibility = readCustom(file, '', c.customProperties, 'compatibility', compatibilitySchema, problems) ?? 'BACKWARD';
+  const purposes = readCustom(file, '', c.customProperties, 'purposes', purposesSchema, problems) ?? [];
+  const listField = readCustom(file, '', c.customProperties, 'graphqlField', z.string(), problems);
+  if (problems.length) return { errors: problems };
+  return finishContract(file, {
+    typeName: /^[A-Z][A-Za-z0-9]*$/.test(table.name) ? table.name : pascalCase(singular(table.name)),
+    ...(listField !== undefined && { listField }),
+    version: c.version,
+    ...((table.description ?? c.description?.purpose) !== undefined && { description: table.description ?? c.description?.purpose }),
+    fields,
+    compatibility,
+    purposes,
+    quality: table.quality as QualityRule[],
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Prints the federated SDL of one domain's subgraph from the shapes of the whole mesh: its products'
+ * types and queries, stubs for the entities its references point to, and the reverse lists it
+ * contributes to other domains' types (shared/API.md).
+ */
+import { COMMON_SDL, FEDERATION_LINK } from './commonSdl.js';
+import { reverseShapes, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
+
+/** A GraphQL description string. */
+const doc = (text: string | undefined, indent = ''): string => (text ? `${indent}${JSON.stringify(text)}\n` : '');
+
+const nonNull = (f: FieldShape): string => (f.field.nullable ? f.type : `${f.type}!`);
+
+function reverseField(r: ReverseShape): string {
+  const s = r.source;
+  return `${doc(`The ${s.product.name} rows whose ${r.reference.from.name} points here.`, '  ')}  ${r.name}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100): [${s.typeName}!]!`;
+}
+
+function objectType(s: ProductShape, reverse: readonly ReverseShape[]): string {
+  const fields = s.fields.map((f) => `${doc(f.field.description, '  ')}  ${f.name}: ${nonNull(f)}`);
+  const refs = s.references.map((r) => `${doc(`The ${r.target.name} this row's ${r.from.name} refers to.`, '  ')}  ${r.name}: ${r.target.contract.typeName}`);
+  return `${doc(s.product.description)}type ${s.typeName} @key(fields: "${s.key.name}") {\n${[...fields, ...refs, ...reverse.map(reverseField)].join('\n')}\n}`;
+}
+
+function inputsAndResults(s: ProductShape): string {
+  const t = s.typeName;
+  const numeric = s.fields.filter((f) => f.numeric);
+  const ordered = s.fields.filter((f) => f.ordered);
+  const parts = [
+    `"Conditions on ${t} rows; fields are AND-ed, and/or/not combine."\ninput ${s.whereType} {\n${s.fields.map((f) => `  ${f.name}: ${f.filter}`).join('\n')}\n  and: [${s.whereType}!]\n  or: [${s.whereType}!]\n  not: ${s.whereType}\n}`,
+    `"One sort key: set exactly one field."\ninput ${s.orderByType} {\n${s.fields.map((f) => `  ${f.name}: SortDirection`).join('\n')}\n}`,
+    `"The fields of ${t}, for groupBy."\nenum ${s.fieldEnum} {\n${s.fields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`,
+    `type ${t}Edge {\n  cursor: String!\n  node: ${t}!\n}`,
+    `type ${t}Connection {\n  "Rows matching the filter, over all pages."\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${t}Edge!]!\n}`,
+    `"The grouped-by values of one ${t}Group."\ntype ${t}GroupKey {\n${s.fields.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`,
+  ];
+  const group = [`  key: ${t}GroupKey!`, '  count: Int!'];
+  if (numeric.length) {
+    parts.push(`type ${t}Sums {\n${numeric.map((f) => `  ${f.name}: ${f.type === 'BigInt' ? 'BigInt' : 'Float'}`).join('\n')}\n}`);
+    parts.push(`type ${t}Averages {\n${numeric.map((f) => `  ${f.name}: Float`).join('\n')}\n}`);
+    group.push(`  sum: ${t}Sums!`, `  avg: ${t}Averages!`);
+  }
+  if (ordered.length) {
+    parts.push(`type ${t}Extremes {\n${ordered.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`);
+    group.push(`  min: ${t}Extremes!`, `  max: ${t}Extremes!`);
+  }
+  parts.push(`"One group of ${t} rows and its aggregates."\ntype ${t}Group {\n${group.join('\n')}\n}`);
+  return parts.join('\n\n');
+}
+
+function queryFields(s: ProductShape): string {
+  const t = s.typeName;
+  return [
+    `  ${doc(`Rows of the ${s.product.name} data product (owner: ${s.product.owner}).`)}  ${s.listField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100, offset: Int = 0): [${t}!]!`,
+    `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${t}Connection!`,
+    `  ${s.byKeyField}(${s.key.name}: ID!): ${t}`,
+    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${t}Group!]!`,
+  ].join('\n');
+}
+
+/** Prints the SDL of the subgraph serving `domain`, given the shapes of every served product. */
+export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): string {
+  const own = all.filter((s) => s.product.domain === domain);
+  const ownTypes = new Set(own.map((s) => s.typeName));
+  const types: string[] = own.map((s) => `${objectType(s, reverseShapes(s.product, own))}\n\n${inputsAndResults(s)}`);
+  const foreign = new Map<string, ProductShape>();
+  for (const s of all) if (!ownTypes.has(s.typeName)) foreign.set(s.product.name, s);
+  for (const target of foreign.values()) {
+    const reverse = reverseShapes(target.product, own);
+    const referenced = own.some((s) => s.references.some((r) => r.target.name === target.product.name));
+    if (reverse.length) types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map(reverseField).join('\n')}\n}`);
+    else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.key.name}", resolvable: false) {\n  ${target.key.name}: ID!\n}`);
+  }
+  return [FEDERATION_LINK, COMMON_SDL.trim(), ...types, `type Query {\n${own.map(queryFields).join('\n')}\n}`].join('\n\n') + '\n';
+}

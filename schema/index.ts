@@ -1,0 +1,11 @@
+/** schema/: the mesh's published language: descriptors and contracts, naming, and the GraphQL generated for a product. */
+export * from './contract/types.js';
+export * from './errors.js';
+export * from './naming.js';
+export type { DataProduct, OutputPort, ProductInput, ServiceLevels } from './descriptor/DataProduct.js';
+export { loadDataProduct, loadContract, resolveLocation, type LoadOptions } from './descriptor/loadDataProduct.js';
+export { loadMesh, productsByName, type Domain, type Mesh } from './descriptor/loadMesh.js';
+export { descriptorSchema, durationMs, percent, type Descriptor } from './descriptor/descriptorSchema.js';
+export { productShape, reverseShapes, type FieldShape, type ProductShape, type ReferenceShape, type ReverseShape } from './graphql/productShape.js';
+export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
+export { meshShapes } from './graphql/meshShapes.js';
