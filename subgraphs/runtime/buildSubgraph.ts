@@ -1,0 +1,89 @@
+/**
+ * Assembles one domain's subgraph from the mesh's declarations: the SDL from schema/, and resolvers
+ * that route every field to its product's runtime. No domain writes resolver code.
+ */
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { buildSubgraphSdl, camelCase, meshShapes, reverseShapes, type Mesh, type ProductShape } from '../../schema/index.js';
+import type { SubgraphContext } from './context.js';
+import type { Database } from './duckdb/Database.js';
+import { ProductTable } from './duckdb/ProductTable.js';
+import { BigIntScalar, DateScalar, DateTimeScalar } from './graphql/scalars.js';
+import { selectedFields } from './graphql/selection.js';
+import { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
+import { ProductRuntime, type ListArgs } from './resolvers/ProductRuntime.js';
+
+type Resolver = (parent: Record<string, unknown>, args: ListArgs & Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
+type ResolverMap = Record<string, Record<string, Resolver | unknown>>;
+
+/** A domain's executable subgraph. */
+export interface Subgraph {
+  readonly domain: string;
+  readonly typeDefs: string;
+  readonly schema: GraphQLSchema;
+  /** Each served product's runtime, by product name. */
+  readonly products: ReadonlyMap<string, ProductRuntime>;
+}
+
+/** Options for {@link buildSubgraph}. */
+export interface BuildSubgraphOptions {
+  readonly domain: string;
+  readonly mesh: Mesh;
+  readonly db: Database;
+  readonly limits?: Limits;
+  readonly log?: (line: string) => void;
+}
+
+function productResolvers(rt: ProductRuntime, runtimes: ReadonlyMap<string, ProductRuntime>): Record<string, Resolver> {
+  const s = rt.shape;
+  const r: Record<string, Resolver> = {
+    __resolveReference: (ref, _a, ctx, info) => rt.entity(ref[s.key.name], ctx, selectedFields(info, s.typeName)),
+  };
+  for (const ref of s.references) {
+    const local = runtimes.get(ref.target.name);
+    const keyName = local?.shape.key.name ?? ref.target.contract.keys[0]!;
+    r[ref.name] = (parent, _a, ctx, info) => {
+      const value = parent[ref.from.name];
+      if (value === null || value === undefined) return null;
+      return local ? local.entity(value, ctx, selectedFields(info, local.shape.typeName)) : { __typename: ref.target.contract.typeName, [camelCase(keyName)]: value };
+    };
+  }
+  return r;
+}
+
+/** Builds the schema and resolvers of the subgraph serving `domain`. */
+export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
+  const { domain, mesh, db } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const all = meshShapes(mesh);
+  const own = all.filter((s) => s.product.domain === domain);
+  const runtimes = new Map<string, ProductRuntime>();
+  for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), db, options.limits ?? DEFAULT_LIMITS));
+  const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: {} };
+  for (const rt of runtimes.values()) {
+    const s = rt.shape;
+    rt.reverse = reverseShapes(s.product, own);
+    Object.assign(resolvers.Query!, {
+      [s.listField]: ((_p, args, ctx, info) => rt.list(args, ctx, info)) satisfies Resolver,
+      [s.connectionField]: ((_p, args, ctx, info) => rt.connection(args, ctx, info)) satisfies Resolver,
+      [s.byKeyField]: ((_p, args, ctx, info) => rt.byKey(String(args[s.key.name]), ctx, info)) satisfies Resolver,
+      [s.aggregateField]: ((_p, args, ctx, info) => rt.aggregate(args, ctx, info)) satisfies Resolver,
+    });
+    resolvers[s.typeName] = productResolvers(rt, runtimes);
+  }
+  for (const target of all.filter((s) => s.product.domain !== domain)) addReverse(resolvers, target, reverseShapes(target.product, own), runtimes, true);
+  for (const rt of runtimes.values()) addReverse(resolvers, rt.shape, rt.reverse, runtimes, false);
+  const typeDefs = buildSubgraphSdl(domain, all);
+  return { domain, typeDefs, schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }), products: runtimes };
+}
+
+/** Adds the reverse-list fields this subgraph contributes to `target`'s type. */
+function addReverse(resolvers: ResolverMap, target: ProductShape, reverse: ReturnType<typeof reverseShapes>, runtimes: ReadonlyMap<string, ProductRuntime>, stub: boolean): void {
+  if (reverse.length === 0) return;
+  const fields = (resolvers[target.typeName] ??= {});
+  if (stub) fields.__resolveReference = (ref: Record<string, unknown>) => ref;
+  for (const r of reverse) {
+    const source = runtimes.get(r.source.product.name)!;
+    fields[r.name] = ((parent, args, ctx, info) => source.reverseList(r, parent[target.key.name], args, ctx, info)) satisfies Resolver;
+  }
+}

@@ -1,0 +1,15 @@
+/** Per-request state of a subgraph call: never in a module variable (loaders must not outlive a request). */
+import type DataLoader from 'dataloader';
+import type { Row } from './duckdb/Database.js';
+
+/** What a subgraph knows about the request it serves. */
+export interface SubgraphContext {
+  readonly requestId: string;
+  /** DataLoaders of this request, by a key naming the product, the columns and the arguments. */
+  readonly loaders: Map<string, DataLoader<string, Row | Row[] | null>>;
+}
+
+/** A new context for one request. */
+export function createSubgraphContext(requestId: string): SubgraphContext {
+  return { requestId, loaders: new Map() };
+}

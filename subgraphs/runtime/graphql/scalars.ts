@@ -1,0 +1,89 @@
+/**
+ * The custom scalars: Date, DateTime and BigInt. Inputs are validated here, so a bad date is a
+ * BAD_USER_INPUT before any SQL runs; outputs turn DuckDB's text into ISO 8601.
+ */
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+
+const bad = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+function validDate(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+function parseDate(value: unknown): string {
+  const m = typeof value === 'string' ? DATE.exec(value) : null;
+  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) throw bad(`Expected a Date as YYYY-MM-DD, got ${JSON.stringify(value)}.`);
+  return value as string;
+}
+
+/** Parses ISO 8601 into DuckDB's UTC timestamp text, keeping microseconds. */
+function parseDateTime(value: unknown): string {
+  const m = typeof value === 'string' && value.length < 64 ? DATETIME.exec(value) : null;
+  if (!m || !validDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4] ?? 0) > 23 || Number(m[5] ?? 0) > 59 || Number(m[6] ?? 0) > 59) {
+    throw bad(`Expected a DateTime in ISO 8601 such as 2026-01-31T12:00:00Z, got ${JSON.stringify(value)}.`);
+  }
+  const fraction = (m[7] ?? '').padEnd(6, '0').slice(0, 6);
+  let offsetMin = 0;
+  if (m[8] && m[8].toUpperCase() !== 'Z') {
+    const o = m[8].replace(':', '');
+    offsetMin = (o[0] === '-' ? -1 : 1) * (Number(o.slice(1, 3)) * 60 + Number(o.slice(3, 5) || 0));
+  }
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)) - offsetMin * 60_000;
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction}`;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function parseBigInt(value: unknown): string {
+  const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  if (typeof text !== 'string' || !/^-?\d{1,19}$/.test(text) || BigInt(text) < INT64_MIN || BigInt(text) > INT64_MAX) {
+    throw bad(`Expected a BigInt (a 64-bit integer, as a string), got ${JSON.stringify(value)}.`);
+  }
+  return BigInt(text).toString();
+}
+
+function literal(parse: (v: unknown) => string) {
+  return (ast: ValueNode): string => {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT) return parse(ast.kind === Kind.INT ? Number(ast.value) : ast.value);
+    throw bad(`Expected a string literal, got a ${ast.kind.toLowerCase().replace('value', '')} value.`);
+  };
+}
+
+/** `YYYY-MM-DD`. */
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  serialize: (v) => String(v).slice(0, 10),
+  parseValue: parseDate,
+  parseLiteral: literal(parseDate),
+});
+
+/** ISO 8601 in UTC with microseconds: `2026-01-31T12:00:00.000000Z`. */
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  serialize: (v) => {
+    const s = String(v);
+    if (s.endsWith('Z')) return s;
+    const [day, time = '00:00:00'] = s.split(' ');
+    const [hms, fraction = ''] = time.split('.');
+    return `${day}T${hms}.${fraction.padEnd(6, '0')}Z`;
+  },
+  parseValue: parseDateTime,
+  parseLiteral: literal(parseDateTime),
+});
+
+/** A 64-bit integer as a string. */
+export const BigIntScalar = new GraphQLScalarType({
+  name: 'BigInt',
+  serialize: (v) => String(v),
+  parseValue: parseBigInt,
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.INT || ast.kind === Kind.STRING) return parseBigInt(ast.value);
+    throw bad('Expected a BigInt as an integer or a string.');
+  },
+});

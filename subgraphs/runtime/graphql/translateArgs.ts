@@ -1,0 +1,122 @@
+/**
+ * Turns GraphQL arguments into the SQL builder's terms, checking what the type system cannot:
+ * sizes of lists and trees, one field per sort key, paging bounds, cursors. Names are looked up in
+ * the product's shape, so only contract columns ever reach SQL.
+ */
+import { BadUserInputError, type FieldShape, type ProductShape } from '../../../schema/index.js';
+import type { Column, CompareOp, Condition, Direction, Sort, SqlValue } from '../sql/index.js';
+
+/** Bounds on what one request may ask for. */
+export interface Limits {
+  readonly maxLimit: number;
+  readonly maxInList: number;
+  readonly maxConditions: number;
+  readonly maxGroups: number;
+}
+
+/** The defaults: a page is at most 1000 rows; use a connection to read more. */
+export const DEFAULT_LIMITS: Limits = { maxLimit: 1000, maxInList: 1000, maxConditions: 200, maxGroups: 10_000 };
+
+const COMPARE_OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike']);
+
+/** The column of a field shape. */
+export const columnOf = (f: FieldShape): Column => ({ name: f.field.name, type: f.field.type });
+
+function checkString(value: SqlValue): SqlValue {
+  if (typeof value === 'string' && value.length > 4096) throw new BadUserInputError('A filter value may be at most 4096 characters long.');
+  return value;
+}
+
+/** Translates a `<Type>Where` input into a condition. */
+export function translateWhere(where: unknown, shape: ProductShape, limits: Limits): Condition | undefined {
+  if (where === undefined || where === null) return undefined;
+  const byName = new Map(shape.fields.map((f) => [f.name, f]));
+  let count = 0;
+  const visit = (w: Record<string, unknown>, depth: number): Condition => {
+    if (depth > 16) throw new BadUserInputError('A where filter may nest and/or/not at most 16 levels deep.');
+    const items: Condition[] = [];
+    for (const [name, value] of Object.entries(w)) {
+      if (value === undefined || value === null) continue;
+      if (name === 'and' || name === 'or') {
+        items.push({ kind: name, items: (value as Record<string, unknown>[]).map((v) => visit(v, depth + 1)) });
+      } else if (name === 'not') {
+        items.push({ kind: 'not', item: visit(value as Record<string, unknown>, depth + 1) });
+      } else {
+        const field = byName.get(name);
+        if (!field) throw new BadUserInputError(`Unknown field "${name}" in the ${shape.whereType} filter.`);
+        items.push(...fieldConditions(field, value as Record<string, unknown>, limits));
+      }
+      if ((count += 1) > limits.maxConditions) throw new BadUserInputError(`A where filter may hold at most ${limits.maxConditions} conditions.`);
+    }
+    return items.length === 1 ? items[0]! : { kind: 'and', items };
+  };
+  return visit(where as Record<string, unknown>, 0);
+}
+
+function fieldConditions(field: FieldShape, filter: Record<string, unknown>, limits: Limits): Condition[] {
+  const column = columnOf(field);
+  const out: Condition[] = [];
+  for (const [op, value] of Object.entries(filter)) {
+    if (value === undefined) continue;
+    if (op === 'isNull') {
+      if (value !== null) out.push({ kind: 'isNull', column, isNull: value as boolean });
+    } else if (op === 'in' || op === 'nin') {
+      if (value === null) throw new BadUserInputError(`"${field.name}.${op}" needs a list, not null.`);
+      const values = value as SqlValue[];
+      if (values.length > limits.maxInList) throw new BadUserInputError(`"${field.name}.${op}" may list at most ${limits.maxInList} values.`);
+      out.push({ kind: 'in', column, negated: op === 'nin', values: values.map(checkString) });
+    } else if (COMPARE_OPS.has(op)) {
+      if (value === null) throw new BadUserInputError(`"${field.name}.${op}" cannot compare with null: use isNull.`);
+      out.push({ kind: 'compare', column, op: op as CompareOp, value: checkString(value as SqlValue) });
+    } else {
+      throw new BadUserInputError(`Unknown operator "${op}" on field "${field.name}".`);
+    }
+  }
+  return out;
+}
+
+/** Translates `orderBy: [{ field: DIRECTION }]`, one field per item. */
+export function translateOrderBy(orderBy: unknown, shape: ProductShape): Sort[] {
+  if (!orderBy) return [];
+  const byName = new Map(shape.fields.map((f) => [f.name, f]));
+  return (orderBy as Record<string, unknown>[]).map((item, i) => {
+    const set = Object.entries(item).filter(([, v]) => v !== null && v !== undefined);
+    if (set.length !== 1) throw new BadUserInputError(`orderBy[${i}] must set exactly one field, it sets ${set.length}.`);
+    const [name, direction] = set[0]!;
+    const field = byName.get(name);
+    if (!field) throw new BadUserInputError(`Unknown field "${name}" in orderBy[${i}].`);
+    return { column: columnOf(field), direction: direction as Direction };
+  });
+}
+
+/** Checks a page size: 0 to the configured cap; beyond it the request is refused, never silently cut. */
+export function checkPageSize(name: string, value: unknown, limits: Limits): number {
+  const n = value === undefined || value === null ? 100 : (value as number);
+  if (!Number.isInteger(n) || n < 0 || n > limits.maxLimit) {
+    throw new BadUserInputError(`"${name}" must be between 0 and ${limits.maxLimit} (the cap on one page), got ${n}; page through larger results with offset or a connection cursor.`);
+  }
+  return n;
+}
+
+/** Checks an offset: a non-negative integer. */
+export function checkOffset(value: unknown): number {
+  const n = value === undefined || value === null ? 0 : (value as number);
+  if (!Number.isInteger(n) || n < 0) throw new BadUserInputError(`"offset" must be zero or more, got ${n}.`);
+  return n;
+}
+
+const CURSOR_PREFIX = 'mg1:';
+
+/** An opaque cursor for the row at `offset` (0-based). */
+export function encodeCursor(offset: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${offset}`).toString('base64url');
+}
+
+/** The offset after a cursor; a cursor that meshgate did not make is BAD_USER_INPUT. */
+export function decodeCursor(cursor: unknown): number {
+  if (cursor === undefined || cursor === null) return 0;
+  const text = typeof cursor === 'string' && cursor.length < 64 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^mg1:(\d{1,12})$/.exec(text);
+  if (!m) throw new BadUserInputError('Malformed cursor: pass the endCursor or an edge cursor from a previous page unchanged.');
+  return Number(m[1]) + 1;
+}

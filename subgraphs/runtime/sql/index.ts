@@ -1,0 +1,5 @@
+/** sql/: the one module that writes SQL text. */
+export * from './SqlQuery.js';
+export * from './Condition.js';
+export * from './buildSelect.js';
+export * from './buildTable.js';

@@ -1,0 +1,46 @@
+/** Serves one domain's subgraph over HTTP (loopback by default). */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { randomUUID } from 'node:crypto';
+import { createSubgraphContext, type SubgraphContext } from './context.js';
+import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
+import { formatSubgraphError } from './formatSubgraphError.js';
+
+/** A subgraph listening for requests. */
+export interface RunningSubgraph {
+  readonly subgraph: Subgraph;
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4002/`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Where to listen. */
+export interface ListenOptions {
+  readonly host?: string;
+  readonly port?: number;
+}
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds and starts the subgraph of one domain. */
+export async function startSubgraph(options: BuildSubgraphOptions & ListenOptions): Promise<RunningSubgraph> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const subgraph = buildSubgraph(options);
+  await Promise.all([...subgraph.products.values()].map((p) => p.table.refresh()));
+  const server = new ApolloServer<SubgraphContext>({
+    schema: subgraph.schema,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    formatError: formatSubgraphError((line) => log(`${options.domain}: ${line}`)),
+  });
+  const { url } = await startStandaloneServer(server, {
+    listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },
+    context: async ({ req }) => {
+      const id = req.headers['x-request-id'];
+      return createSubgraphContext(typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID());
+    },
+  });
+  return { subgraph, url, close: () => server.stop() };
+}
