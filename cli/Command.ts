@@ -28,3 +28,11 @@ export function positiveInt(name: string, raw: string | undefined, fallback: num
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got "${raw}"`);
   return n;
 }
+
+/** Reads a positive finite number option (fractions allowed), or throws a {@link UsageError} naming it. */
+export function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${raw}"`);
+  return n;
+}

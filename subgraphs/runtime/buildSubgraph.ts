@@ -3,8 +3,8 @@
  * that route every field to its product's runtime. No domain writes resolver code.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { buildSubgraphSdl, camelCase, meshShapes, reverseShapes, type Mesh, type ProductShape } from '../../schema/index.js';
+import { parse, type GraphQLResolveInfo, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { buildSubgraphSdl, camelCase, meshShapes, reverseShapes, type Mesh, type ProductShape, type ReverseShape } from '../../schema/index.js';
 import type { SubgraphContext } from './context.js';
 import type { Database } from './duckdb/Database.js';
 import { ProductTable } from './duckdb/ProductTable.js';
@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 import { ProductRuntime, type ListArgs } from './resolvers/ProductRuntime.js';
 
 type Resolver = (parent: Record<string, unknown>, args: ListArgs & Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
-type ResolverMap = Record<string, Record<string, Resolver | unknown>>;
+type ResolverMap = Record<string, Record<string, Resolver | unknown> | GraphQLScalarType>;
 
 /** A domain's executable subgraph. */
 export interface Subgraph {
@@ -34,11 +34,13 @@ export interface BuildSubgraphOptions {
   readonly log?: (line: string) => void;
 }
 
-function productResolvers(rt: ProductRuntime, runtimes: ReadonlyMap<string, ProductRuntime>): Record<string, Resolver> {
+/** Federation's entity resolver: `(representation, context, info)`, no arguments. */
+type ReferenceResolver = (ref: Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
+
+function productResolvers(rt: ProductRuntime, runtimes: ReadonlyMap<string, ProductRuntime>): Record<string, Resolver | ReferenceResolver> {
   const s = rt.shape;
-  const r: Record<string, Resolver> = {
-    __resolveReference: (ref, _a, ctx, info) => rt.entity(ref[s.key.name], ctx, selectedFields(info, s.typeName)),
-  };
+  const resolveReference: ReferenceResolver = (ref, ctx, info) => rt.entity(ref[s.key.name], ctx, selectedFields(info, s.typeName));
+  const r: Record<string, Resolver | ReferenceResolver> = { __resolveReference: resolveReference };
   for (const ref of s.references) {
     const local = runtimes.get(ref.target.name);
     const keyName = local?.shape.key.name ?? ref.target.contract.keys[0]!;
@@ -59,11 +61,12 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   const own = all.filter((s) => s.product.domain === domain);
   const runtimes = new Map<string, ProductRuntime>();
   for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), db, options.limits ?? DEFAULT_LIMITS));
-  const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: {} };
+  const query: Record<string, Resolver> = {};
+  const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: query };
   for (const rt of runtimes.values()) {
     const s = rt.shape;
     rt.reverse = reverseShapes(s.product, own);
-    Object.assign(resolvers.Query!, {
+    Object.assign(query, {
       [s.listField]: ((_p, args, ctx, info) => rt.list(args, ctx, info)) satisfies Resolver,
       [s.connectionField]: ((_p, args, ctx, info) => rt.connection(args, ctx, info)) satisfies Resolver,
       [s.byKeyField]: ((_p, args, ctx, info) => rt.byKey(String(args[s.key.name]), ctx, info)) satisfies Resolver,
@@ -78,9 +81,9 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
 }
 
 /** Adds the reverse-list fields this subgraph contributes to `target`'s type. */
-function addReverse(resolvers: ResolverMap, target: ProductShape, reverse: ReturnType<typeof reverseShapes>, runtimes: ReadonlyMap<string, ProductRuntime>, stub: boolean): void {
+function addReverse(resolvers: ResolverMap, target: ProductShape, reverse: readonly ReverseShape[], runtimes: ReadonlyMap<string, ProductRuntime>, stub: boolean): void {
   if (reverse.length === 0) return;
-  const fields = (resolvers[target.typeName] ??= {});
+  const fields = (resolvers[target.typeName] ??= {}) as Record<string, unknown>;
   if (stub) fields.__resolveReference = (ref: Record<string, unknown>) => ref;
   for (const r of reverse) {
     const source = runtimes.get(r.source.product.name)!;

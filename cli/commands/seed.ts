@@ -1,0 +1,184 @@
+/**
+ * `meshgate seed`: (re)builds the sample mesh's Parquet outputs with each domain's own generator, in
+ * lineage order (customers, then commerce from customers, then payments from orders). The output
+ * files are the locations the domains' `data-product.yaml` declare, under the data root.
+ */
+import { access } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { formatProblem, loadDataProduct, type DataProduct } from '../../schema/index.js';
+import { generate as generateCustomers } from '../../subgraphs/customers/generate.js';
+import { generate as generateOrders } from '../../subgraphs/commerce/generate.js';
+import { generate as generatePayments } from '../../subgraphs/payments/generate.js';
+import { type Command, parseOptions, positiveNumber, UsageError } from '../Command.js';
+
+/** A domain's generator, as each `subgraphs/<domain>/generate.ts` exports it. */
+type Generate = (
+  connection: DuckDBConnection,
+  options: { scale: number; seed: number; outFile: string; now: Date; inputs?: Readonly<Record<string, string>> },
+) => Promise<{ rows: number }>;
+
+/** The sample domains, in the order their lineage requires. */
+const SAMPLE: readonly { readonly domain: string; readonly generate: Generate }[] = [
+  { domain: 'customers', generate: generateCustomers },
+  { domain: 'commerce', generate: generateOrders },
+  { domain: 'payments', generate: generatePayments },
+];
+
+/** What {@link seedSample} needs. */
+export interface SeedOptions {
+  /** 1 = 10,000 customers, 100,000 orders, 100,000 payments; fractions allowed. */
+  readonly scale: number;
+  /** Seed of every random value (a non-negative integer). */
+  readonly seed: number;
+  /** The mesh's data root; outputs go to `<dataRoot>/<declared location>/data.parquet`. */
+  readonly dataRoot: string;
+  /** Keep an output that exists, unless one of its inputs was rebuilt in this run. */
+  readonly ifMissing: boolean;
+  /** Receives one progress line per domain. */
+  readonly log: (line: string) => void;
+  /** The generators' "now"; defaults to the start of the current UTC day, so a day's reruns are identical. */
+  readonly now?: Date;
+}
+
+/** What {@link seedSample} did for one domain. */
+export interface SeededDomain {
+  readonly domain: string;
+  readonly product: string;
+  readonly file: string;
+  /** Rows written; undefined when the existing file was kept. */
+  readonly rows?: number;
+}
+
+/** The folder holding package.json, found upwards from this file. */
+export function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the meshgate folder (no package.json above cli/commands)');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The data root: `--data-dir`, else `MESHGATE_DATA_DIR`, else `<repo>/data`. */
+export function defaultDataRoot(): string {
+  return path.resolve(process.env.MESHGATE_DATA_DIR || path.join(repoRoot(), 'data'));
+}
+
+/** Checks the programmatic options once, naming the bad one. */
+function getValidOptions(options: SeedOptions): Required<SeedOptions> {
+  if (!Number.isFinite(options.scale) || options.scale <= 0) throw new TypeError(`seedSample: scale must be a positive number, got ${options.scale}`);
+  if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new TypeError(`seedSample: seed must be a non-negative integer, got ${options.seed}`);
+  if (!options.dataRoot) throw new TypeError('seedSample: dataRoot must be a folder path');
+  const now = options.now ?? new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
+  if (Number.isNaN(now.getTime())) throw new TypeError('seedSample: now must be a valid Date');
+  return { ...options, dataRoot: path.resolve(options.dataRoot), now };
+}
+
+/** The one Parquet file a product's declared location names under the data root. */
+function outputFile(product: DataProduct): string {
+  const { dataPath } = product;
+  if (path.basename(dataPath) === '*.parquet' && !path.dirname(dataPath).includes('*')) return path.join(path.dirname(dataPath), 'data.parquet');
+  if (!dataPath.includes('*')) return dataPath;
+  throw new Error(`${product.descriptorFile}: cannot seed "${dataPath}": expected a folder or one .parquet file`);
+}
+
+/** Loads a sample domain's descriptor, or throws with what is wrong in it. */
+async function loadProduct(domain: string, dataRoot: string): Promise<DataProduct> {
+  const loaded = await loadDataProduct(path.join(repoRoot(), 'subgraphs', domain, 'data-product.yaml'), { dataRoot });
+  if (loaded.errors) throw new Error(`cannot seed ${domain}: ${loaded.errors.map(formatProblem).join('; ')}`);
+  return loaded.value;
+}
+
+/** Builds the sample mesh's outputs under `dataRoot`, one DuckDB instance for the three domains. */
+export async function seedSample(options: SeedOptions): Promise<readonly SeededDomain[]> {
+  const { scale, seed, dataRoot, ifMissing, log, now } = getValidOptions(options);
+  const files = new Map<string, string>();
+  const rebuilt = new Set<string>();
+  const done: SeededDomain[] = [];
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const connection = await instance.connect();
+  try {
+    for (const { domain, generate } of SAMPLE) {
+      const product = await loadProduct(domain, dataRoot);
+      const file = outputFile(product);
+      const sources = product.inputs.filter((i) => i.type === 'data-product').map((i) => i.source);
+      const inputs = Object.fromEntries(sources.map((s) => [s, files.get(s) ?? missingInput(domain, s)]));
+      files.set(product.name, file);
+      if (ifMissing && !sources.some((s) => rebuilt.has(s)) && (await exists(file))) {
+        log(`seeding ${domain}: kept ${path.relative(process.cwd(), file) || file} (exists)`);
+        done.push({ domain, product: product.name, file });
+        continue;
+      }
+      const started = performance.now();
+      const { rows } = await generate(connection, { scale, seed, outFile: file, now, inputs });
+      log(`seeding ${domain}: ${rows.toLocaleString('en-US')} rows in ${seconds(started)} s`);
+      rebuilt.add(product.name);
+      done.push({ domain, product: product.name, file, rows });
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return done;
+}
+
+function missingInput(domain: string, source: string): never {
+  throw new Error(`cannot seed ${domain}: its input "${source}" is not a sample product seeded before it`);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+/** Reads `--seed`: a non-negative integer. */
+function seedOption(raw: string | undefined): number {
+  if (raw === undefined) return 42;
+  const n = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--seed must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/** `meshgate seed`. */
+export const command: Command = {
+  help: [
+    'Usage: meshgate seed [--scale N] [--seed S] [--data-dir DIR] [--if-missing]',
+    '',
+    "(Re)builds the sample mesh's Parquet outputs (customers, commerce, payments) where their",
+    'data-product.yaml declare them. The same scale and seed give the same files, byte for byte,',
+    'all through a UTC day (timestamps run up to the start of the current UTC day).',
+    '',
+    'Options:',
+    '  --scale N       size: 1 = 10,000 customers, 100,000 orders, 100,000 payments (default 1; 0.1 works)',
+    '  --seed S        seed of every generated value, a non-negative integer (default 42)',
+    '  --data-dir DIR  the data root (default: $MESHGATE_DATA_DIR, else <repo>/data)',
+    '  --if-missing    keep outputs that already exist (unless an input was rebuilt)',
+  ].join('\n'),
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'if-missing': { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const scale = positiveNumber('scale', values.scale, 1);
+    const seed = seedOption(values.seed);
+    if (values['data-dir'] === '') throw new UsageError('--data-dir must be a folder path, got ""');
+    const dataRoot = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataRoot();
+    const started = performance.now();
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const done = await seedSample({ scale, seed, dataRoot, ifMissing: values['if-missing'] ?? false, log });
+    const rows = done.reduce((sum, d) => sum + (d.rows ?? 0), 0);
+    const built = done.filter((d) => d.rows !== undefined).length;
+    process.stdout.write(`seeded ${built} of ${done.length} products (${rows.toLocaleString('en-US')} rows) into ${dataRoot} in ${seconds(started)} s\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * The runtime configuration, read from the environment and validated once, here at the edge; a bad
+ * value names the variable and what was expected. Nothing deeper re-checks it.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root (where package.json is). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Default ports of the sample mesh's subgraphs (shared/API.md). */
+export const DEFAULT_SUBGRAPH_PORTS: Readonly<Record<string, number>> = { customers: 4001, commerce: 4002, payments: 4003, governance: 4004 };
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const schema = z.object({
+  MESHGATE_HOST: z.string().min(1).default('127.0.0.1'),
+  MESHGATE_GATEWAY_PORT: port.default(4000),
+  MESHGATE_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
+  MESHGATE_SUBGRAPHS_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'subgraphs')),
+  MESHGATE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  MESHGATE_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  MESHGATE_DUCKDB_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "2GB"').default('2GB'),
+  MESHGATE_DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(2),
+});
+
+/** The validated configuration. */
+export type Config = z.infer<typeof schema> & { readonly subgraphPorts: Readonly<Record<string, number>> };
+
+/** Reads the configuration from `env`; throws an Error whose message names every bad variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`).join('; ')}`);
+  }
+  const subgraphPorts: Record<string, number> = { ...DEFAULT_SUBGRAPH_PORTS };
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^MESHGATE_([A-Z0-9_]+)_PORT$/.exec(name);
+    if (!m || name === 'MESHGATE_GATEWAY_PORT') continue;
+    const p = port.safeParse(value);
+    if (!p.success) throw new Error(`bad configuration: ${name}: expected a port number, got ${JSON.stringify(value)}`);
+    subgraphPorts[m[1]!.toLowerCase().replaceAll('_', '-')] = p.data;
+  }
+  return { ...parsed.data, subgraphPorts };
+}
