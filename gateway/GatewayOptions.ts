@@ -1,0 +1,37 @@
+import type { RequestContext } from './context.js';
+
+/** One domain subgraph the gateway composes and calls: its name, where it listens, and its federation SDL. */
+export interface SubgraphService {
+  /** The domain's name, the only thing about a subgraph a client may ever see in an error. */
+  readonly name: string;
+  readonly url: string;
+  /** The subgraph's federation 2 SDL. */
+  readonly typeDefs: string;
+}
+
+/** What `startGateway` needs: the subgraphs to compose plus optional limits and hooks. */
+export interface GatewayOptions {
+  readonly services: readonly SubgraphService[];
+  /** Interface to listen on; default 127.0.0.1. */
+  readonly host?: string;
+  /** Port to listen on; default 4000, 0 picks a free one. */
+  readonly port?: number;
+  /** How long a subgraph call may take before the client gets PRODUCT_UNAVAILABLE; default 10 000 ms. */
+  readonly subgraphTimeoutMs?: number;
+  /** Largest request body accepted; default 1 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Where messages go; default one line each to stderr. */
+  readonly log?: (line: string) => void;
+  /** Extra headers for every subgraph call of a request (the later signed access context goes here). */
+  readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
+}
+
+/** A gateway that is listening: its addresses and the way to stop it. */
+export interface RunningGateway {
+  /** `http://host:port`, without a trailing slash. */
+  readonly url: string;
+  /** `http://host:port/graphql`. */
+  readonly graphqlUrl: string;
+  /** Stops accepting requests, lets in-flight ones finish (briefly) and releases the port. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,43 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { ERROR_CODES } from '../schema/index.js';
+
+// Apollo's own codes for a request the client got wrong: clients branch on BAD_USER_INPUT alone.
+const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+// The automatic-persisted-query protocol: clients react to these exact codes, so they pass unchanged.
+const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+
+/** The registry code for any code an error arrives with (shared/API.md "Errors"). */
+function clientCode(code: unknown): string {
+  if (typeof code !== 'string') return 'INTERNAL_SERVER_ERROR';
+  if (code in ERROR_CODES || PROTOCOL_CODES.has(code)) return code;
+  return INPUT_CODES.has(code) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
+}
+
+// Extensions that could reveal internals: stacks, the failing subgraph's address or raw response, its service name.
+const HIDDEN_EXTENSIONS = new Set(['stacktrace', 'exception', 'serviceName', 'response']);
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi;
+const SYSTEM_ERROR = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|EPIPE|EAI_AGAIN)\b/;
+
+function safeMessage(message: string): string {
+  if (SYSTEM_ERROR.test(message)) return 'Internal server error';
+  return message.replace(URL_IN_TEXT, '[address hidden]');
+}
+
+/**
+ * Apollo Server's `formatError`: every error leaves with an `extensions.code` from the registry
+ * (Apollo's parse and validation codes become BAD_USER_INPUT; INTERNAL_SERVER_ERROR when none was set), without stack traces, subgraph names or addresses in its extensions, and without URLs
+ * or socket error names in its message.
+ */
+export function formatError(formatted: GraphQLFormattedError, _error: unknown): GraphQLFormattedError {
+  const extensions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(formatted.extensions ?? {})) {
+    if (!HIDDEN_EXTENSIONS.has(key)) extensions[key] = value;
+  }
+  extensions['code'] = clientCode(extensions['code']);
+  return {
+    message: safeMessage(formatted.message),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions,
+  };
+}

@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { createRequestContext } from '../context.js';
+import type { RequestContext } from '../context.js';
+import type { GraphiQLPage } from '../graphiql.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { handleGraphQL } from './handleGraphQL.js';
+import type { GraphQLRoute } from './handleGraphQL.js';
+import { sendGraphQLError } from './sendJson.js';
+
+/** Everything the gateway's HTTP routes need, wired once at start. */
+export interface RequestHandlerDeps extends GraphQLRoute {
+  readonly graphiql: GraphiQLPage;
+  readonly metrics: GatewayMetrics;
+  readonly isReady: () => boolean;
+  readonly log: (line: string) => void;
+}
+
+function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): number {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return sendGraphQLError(res, 405, 'BAD_USER_INPUT', 'Only GET is allowed here');
+  }
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(req.method === 'HEAD' ? undefined : text);
+  return status;
+}
+
+function wantsHtml(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html');
+}
+
+/** Which route answered (a small fixed set, used as a metrics label) and the status it sent. */
+interface Outcome {
+  route: string;
+  status: number;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, deps: RequestHandlerDeps, out: Outcome): Promise<void> {
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  const search = q === -1 ? '' : rawUrl.slice(q);
+  switch (path) {
+    case '/graphql':
+      if (wantsHtml(req)) {
+        out.route = 'graphiql';
+        out.status = deps.graphiql.serve(req, res);
+        return;
+      }
+      out.route = 'graphql';
+      out.status = deps.isReady()
+        ? await handleGraphQL(req, res, ctx, search, deps)
+        : sendGraphQLError(res, 503, 'PRODUCT_UNAVAILABLE', 'The gateway is not ready');
+      return;
+    case '/healthz':
+      out.route = 'healthz';
+      out.status = sendText(req, res, 200, 'ok');
+      return;
+    case '/readyz':
+      out.route = 'readyz';
+      out.status = deps.isReady() ? sendText(req, res, 200, 'ready') : sendText(req, res, 503, 'not ready');
+      return;
+    case '/metrics':
+      out.route = 'metrics';
+      out.status = sendText(req, res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+      return;
+    default:
+      out.status = sendGraphQLError(res, 404, 'BAD_USER_INPUT', 'Not found: GraphQL is served at /graphql');
+  }
+}
+
+/** The gateway's `node:http` request listener: builds the request context, routes, answers failures with JSON, counts every request. */
+export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = performance.now();
+    const ctx = createRequestContext(req.headers);
+    res.setHeader('x-request-id', ctx.requestId);
+    const outcome: Outcome = { route: 'other', status: 500 };
+    route(req, res, ctx, deps, outcome)
+      .catch((error: unknown) => {
+        deps.log(`request ${ctx.requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        outcome.status = 500;
+        if (res.headersSent) res.destroy();
+        else sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${ctx.requestId})`);
+      })
+      .finally(() => deps.metrics.observeRequest(outcome.route, outcome.status, (performance.now() - started) / 1000));
+  };
+}

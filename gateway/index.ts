@@ -1,0 +1,8 @@
+/** The gateway: the mesh's front door, composing the domain subgraphs in-process and serving them as one GraphQL endpoint. */
+export { startGateway } from './startGateway.js';
+export { composeSupergraph } from './composeSupergraph.js';
+export type { CompositionOutcome } from './composeSupergraph.js';
+export { CompositionError } from './CompositionError.js';
+export { createRequestContext } from './context.js';
+export type { Principal, RequestContext } from './context.js';
+export type { GatewayOptions, RunningGateway, SubgraphService } from './GatewayOptions.js';

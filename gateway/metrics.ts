@@ -1,0 +1,65 @@
+/** Upper bounds, in seconds, of the request duration histogram's buckets. */
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+interface Histogram {
+  readonly counts: number[];
+  sum: number;
+  count: number;
+}
+
+function label(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** One gateway's Prometheus metrics (requests by route and status class, their durations, subgraph failures), rendered by hand. */
+export class GatewayMetrics {
+  private readonly requests = new Map<string, number>();
+  private readonly durations = new Map<string, Histogram>();
+  private readonly subgraphFailures = new Map<string, number>();
+
+  /** Counts one answered request; `route` must come from a small fixed set to keep the label bounded. */
+  observeRequest(route: string, status: number, seconds: number): void {
+    const key = `route="${label(route)}",status_class="${Math.floor(status / 100)}xx"`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    let histogram = this.durations.get(route);
+    if (!histogram) {
+      histogram = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+      this.durations.set(route, histogram);
+    }
+    BUCKETS.forEach((bound, i) => {
+      if (seconds <= bound) histogram.counts[i] = (histogram.counts[i] ?? 0) + 1;
+    });
+    histogram.sum += seconds;
+    histogram.count += 1;
+  }
+
+  /** Counts one failed subgraph call. */
+  observeSubgraphFailure(subgraph: string, reason: string): void {
+    const key = `subgraph="${label(subgraph)}",reason="${label(reason)}"`;
+    this.subgraphFailures.set(key, (this.subgraphFailures.get(key) ?? 0) + 1);
+  }
+
+  /** The metrics in the Prometheus text exposition format (version 0.0.4). */
+  render(): string {
+    const lines = [
+      '# HELP meshgate_http_requests_total HTTP requests answered, by route and status class.',
+      '# TYPE meshgate_http_requests_total counter',
+      ...[...this.requests].map(([key, n]) => `meshgate_http_requests_total{${key}} ${n}`),
+      '# HELP meshgate_http_request_duration_seconds Time from receiving a request to sending its response.',
+      '# TYPE meshgate_http_request_duration_seconds histogram',
+    ];
+    for (const [route, h] of this.durations) {
+      const r = `route="${label(route)}"`;
+      BUCKETS.forEach((bound, i) => lines.push(`meshgate_http_request_duration_seconds_bucket{${r},le="${bound}"} ${h.counts[i] ?? 0}`));
+      lines.push(`meshgate_http_request_duration_seconds_bucket{${r},le="+Inf"} ${h.count}`);
+      lines.push(`meshgate_http_request_duration_seconds_sum{${r}} ${h.sum}`);
+      lines.push(`meshgate_http_request_duration_seconds_count{${r}} ${h.count}`);
+    }
+    lines.push(
+      '# HELP meshgate_subgraph_failures_total Subgraph calls that failed, by subgraph and reason.',
+      '# TYPE meshgate_subgraph_failures_total counter',
+      ...[...this.subgraphFailures].map(([key, n]) => `meshgate_subgraph_failures_total{${key}} ${n}`),
+    );
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,81 @@
+import type { RequestContext } from './context.js';
+import type { GatewayOptions, SubgraphService } from './GatewayOptions.js';
+
+/** Gateway options with every default applied and every value checked. */
+export interface ValidGatewayOptions {
+  readonly services: readonly SubgraphService[];
+  readonly host: string;
+  readonly port: number;
+  readonly subgraphTimeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly log: (line: string) => void;
+  readonly headersForSubgraph: (ctx: RequestContext) => Record<string, string>;
+}
+
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function getValidInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`gateway option ${name} must be an integer from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function getValidService(value: unknown, index: number, seen: Set<string>): SubgraphService {
+  const where = `gateway option services[${index}]`;
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${where} must be an object, got ${describe(value)}`);
+  const { name, url, typeDefs } = value as Record<string, unknown>;
+  if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
+    throw new TypeError(`${where}.name must be a short identifier, got ${describe(name)}`);
+  }
+  if (seen.has(name)) throw new TypeError(`${where}.name ${describe(name)} is used twice`);
+  seen.add(name);
+  let protocol = '';
+  try {
+    protocol = typeof url === 'string' ? new URL(url).protocol : '';
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new TypeError(`${where}.url must be an http(s) URL, got ${describe(url)}`);
+  }
+  if (typeof typeDefs !== 'string' || typeDefs.trim() === '') {
+    throw new TypeError(`${where}.typeDefs must be the subgraph's SDL as a non-empty string`);
+  }
+  return { name, url: url as string, typeDefs };
+}
+
+function getValidServices(value: unknown): readonly SubgraphService[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(`gateway option services must be a non-empty array, got ${describe(value)}`);
+  }
+  const seen = new Set<string>();
+  return Object.freeze(value.map((service: unknown, index) => getValidService(service, index, seen)));
+}
+
+function getValidFunction<F>(name: string, value: unknown, fallback: F): F {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') throw new TypeError(`gateway option ${name} must be a function, got ${describe(value)}`);
+  return value as F;
+}
+
+/** Checks the options once at the edge, applies the defaults, and throws a TypeError naming the option and the bad value. */
+export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('gateway options must be an object');
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '') throw new TypeError(`gateway option host must be a non-empty string, got ${describe(host)}`);
+  return {
+    services: getValidServices(options.services),
+    host,
+    port: getValidInteger('port', options.port, 4000, 0, 65_535),
+    subgraphTimeoutMs: getValidInteger('subgraphTimeoutMs', options.subgraphTimeoutMs, 10_000, 1, 600_000),
+    maxBodyBytes: getValidInteger('maxBodyBytes', options.maxBodyBytes, 1024 * 1024, 1, 100 * 1024 * 1024),
+    log: getValidFunction('log', options.log, (line: string) => void process.stderr.write(`${line}\n`)),
+    headersForSubgraph: getValidFunction('headersForSubgraph', options.headersForSubgraph, () => ({})),
+  };
+}

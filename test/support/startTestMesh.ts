@@ -1,0 +1,87 @@
+/**
+ * Starts a real mesh for a test: seeds the sample Parquet at a small scale into a temporary data
+ * root (once per scale and process), starts every subgraph and the gateway on loopback port 0, and
+ * gives a `query` helper that POSTs to the gateway over HTTP.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readConfig, REPO_ROOT } from '../../cli/config.js';
+import { seedSample } from '../../cli/commands/seed.js';
+import { startMesh, type RunningMesh } from '../../cli/startMesh.js';
+import type { Limits } from '../../subgraphs/runtime/index.js';
+
+/** A GraphQL response as a client sees it. */
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly data?: T | null;
+  readonly errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
+  /** The raw body, for asserting what must never appear in it. */
+  readonly text: string;
+}
+
+/** A mesh started for a test. */
+export interface TestMesh {
+  readonly running: RunningMesh;
+  readonly dataRoot: string;
+  /** POSTs a GraphQL operation to the gateway. */
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Statements the mesh's DuckDB has run so far. */
+  statements(): number;
+  close(): Promise<void>;
+}
+
+const seeded = new Map<string, Promise<string>>();
+
+/** Seeds the sample mesh once per scale into a temporary folder, and returns the data root. */
+export function seededDataRoot(scale = 0.05): Promise<string> {
+  const key = String(scale);
+  let root = seeded.get(key);
+  if (!root) {
+    root = (async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-test-'));
+      await seedSample({ scale, seed: 42, dataRoot: dir, ifMissing: false, log: () => undefined, now: new Date('2026-11-01T00:00:00Z') });
+      return dir;
+    })();
+    seeded.set(key, root);
+  }
+  return root;
+}
+
+/** Options of {@link startTestMesh}. */
+export interface TestMeshOptions {
+  readonly scale?: number;
+  readonly dataRoot?: string;
+  readonly subgraphsDir?: string;
+  readonly limits?: Limits;
+  readonly env?: Record<string, string>;
+  readonly log?: (line: string) => void;
+}
+
+/** Starts the sample mesh (or another subgraphs folder) for a test. */
+export async function startTestMesh(options: TestMeshOptions = {}): Promise<TestMesh> {
+  const dataRoot = options.dataRoot ?? (await seededDataRoot(options.scale));
+  const config = readConfig({
+    MESHGATE_DATA_DIR: dataRoot,
+    MESHGATE_SUBGRAPHS_DIR: options.subgraphsDir ?? path.join(REPO_ROOT, 'subgraphs'),
+    MESHGATE_DUCKDB_MEMORY: '1GB',
+    ...options.env,
+  });
+  const running = await startMesh({ config, ephemeralPorts: true, log: options.log ?? (() => undefined), ...(options.limits && { limits: options.limits }) });
+  return {
+    running,
+    dataRoot,
+    async query(query, variables, headers) {
+      const res = await fetch(running.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      const body = JSON.parse(text) as { data?: never; errors?: never };
+      return { status: res.status, data: body.data, errors: body.errors, text };
+    },
+    statements: () => running.db.statements,
+    close: () => running.close(),
+  };
+}
