@@ -8,6 +8,8 @@ import { UsageError } from './Command.js';
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   up: () => import('./commands/up.js'),
   seed: () => import('./commands/seed.js'),
+  subgraph: () => import('./commands/subgraph.js'),
+  gateway: () => import('./commands/gateway.js'),
   bench: () => import('./commands/bench.js'),
 };
 
@@ -18,9 +20,11 @@ function usage(): string {
     'Usage: meshgate <command> [options]',
     '',
     'Commands:',
-    '  up      build the sample data if missing, start every subgraph and the gateway',
-    '  seed    (re)build the sample Parquet outputs: meshgate seed [--scale N]',
-    '  bench   run the benchmark suite and write bench/results/latest.json',
+    '  up        build the sample data if missing, start every subgraph and the gateway',
+    '  seed      (re)build the sample Parquet outputs: meshgate seed [--scale N]',
+    '  subgraph  serve one domain\'s subgraph alone: meshgate subgraph --domain NAME',
+    '  gateway   serve the gateway alone, over subgraphs running elsewhere',
+    '  bench     run the benchmark suite and write bench/results/latest.json',
     '',
     'Run `meshgate <command> --help` for a command\'s options.',
   ].join('\n');

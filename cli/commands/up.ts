@@ -3,6 +3,7 @@ import { readConfig } from '../config.js';
 import { startMesh } from '../startMesh.js';
 import { type Command, parseOptions } from '../Command.js';
 import { seedSample } from './seed.js';
+import { untilSignal } from '../untilSignal.js';
 
 const help = `Usage: meshgate up [--no-seed]
 
@@ -30,11 +31,7 @@ export const command: Command = {
     log('');
     log(`meshgate is up. GraphQL (POST) and GraphiQL (GET in a browser): ${running.gateway.graphqlUrl}`);
     log(`Try: curl -s ${running.gateway.graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ orders(limit: 3) { orderId totalAmount customer { fullName } } }"}'`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilSignal();
     log('stopping...');
     await running.close();
     return 0;

@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULT_SUBGRAPH_PORTS, REPO_ROOT } from '../../cli/config.js';
+import { loadMesh } from '../../schema/index.js';
+
+interface Service {
+  command: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  ports?: string[];
+  depends_on?: unknown;
+}
+
+// No Docker engine runs here, so the compose file is checked against the code instead of started.
+describe('docker-compose.yml', () => {
+  let services: Record<string, Service>;
+  let domains: string[];
+  beforeAll(async () => {
+    services = (parse(await readFile(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> }).services;
+    const mesh = await loadMesh(path.join(REPO_ROOT, 'subgraphs'), { dataRoot: '/data' });
+    domains = mesh.domains.map((d) => d.name);
+  });
+
+  it('runs one subgraph service per domain on its documented port', () => {
+    for (const d of domains) {
+      const s = services[d];
+      expect(s?.command).toEqual(['subgraph', '--domain', d]);
+      expect(s?.environment?.[`MESHGATE_${d.toUpperCase()}_PORT`]).toBe(String(DEFAULT_SUBGRAPH_PORTS[d]));
+    }
+  });
+
+  it('mounts the Parquet outputs read-only into every subgraph', () => {
+    for (const d of domains) expect(services[d]?.volumes).toEqual(['mesh-data:/data:ro']);
+  });
+
+  it('points the gateway at every domain service and publishes port 4000', () => {
+    const gw = services.gateway!;
+    expect(gw.command).toEqual(['gateway']);
+    expect(gw.ports).toEqual(['4000:4000']);
+    for (const d of domains) expect(gw.environment?.[`MESHGATE_${d.toUpperCase()}_URL`]).toBe(`http://${d}:${DEFAULT_SUBGRAPH_PORTS[d]}/`);
+  });
+
+  it('uses only commands the CLI has', async () => {
+    const main = await readFile(path.join(REPO_ROOT, 'cli/main.ts'), 'utf8');
+    for (const s of Object.values(services)) expect(main).toContain(`  ${s.command[0]}: () => import(`);
+  });
+});
