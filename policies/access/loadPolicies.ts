@@ -1,0 +1,54 @@
+/**
+ * Loads the access-policy file and checks it against the mesh it governs: every product and
+ * column a rule names exists, every PII classification in use has a mask, and every mask fits the
+ * fields it would apply to. A policy with problems is refused whole (fail closed).
+ */
+import { formatProblem, type DataProduct, type DeclarationProblem, type Result } from '../../schema/index.js';
+import { readStructured, zodProblems } from '../../schema/index.js';
+
+import { maskMisfit } from '../masks/masks.js';
+import { policySchema, type PolicyFile, type RowFilterSpec } from './policySchema.js';
+
+function columnsOf(spec: RowFilterSpec): string[] {
+  return Object.entries(spec).flatMap(([k, v]) => (Array.isArray(v) ? v.flatMap(columnsOf) : [k]));
+}
+
+/** Checks a validated policy against the products it governs. */
+export function checkPolicies(file: string, policy: PolicyFile, products: readonly DataProduct[]): DeclarationProblem[] {
+  const problems: DeclarationProblem[] = [];
+  const byName = new Map(products.map((p) => [p.name, p]));
+  policy.rules.forEach((rule, i) => {
+    // An unknown name in exceptProducts only narrows a grant, so only grants must name real products.
+    for (const name of rule.products.filter((p) => p !== '*')) if (!byName.has(name)) problems.push({ file, path: `rules[${i}].products`, message: `no product is called "${name}"` });
+    const targets = rule.products.includes('*') ? products : rule.products.map((n) => byName.get(n)).filter((p): p is DataProduct => !!p);
+    const columns = [...(rule.fields ?? []), ...rule.denyFields, ...(rule.rows ? columnsOf(rule.rows) : [])];
+    for (const c of new Set(columns)) {
+      if (!targets.some((p) => p.contract.fields.some((f) => f.name === c))) problems.push({ file, path: `rules[${i}]`, message: `no granted product has a column "${c}"` });
+    }
+  });
+  for (const p of products) {
+    for (const f of p.contract.fields) {
+      if (f.classification === 'none') continue;
+      const mask = policy.masks[f.classification];
+      if (!mask) problems.push({ file, path: 'masks', message: `expected a mask for classification "${f.classification}" (used by ${p.name}.${f.name})` });
+      else {
+        const misfit = maskMisfit(mask, f.type, f.nullable);
+        if (misfit) problems.push({ file, path: `masks.${f.classification}`, message: `${misfit} (${p.name}.${f.name} is ${f.nullable ? 'a nullable' : 'a'} ${f.type})` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Loads and checks the policy file. */
+export async function loadPolicies(file: string, products: readonly DataProduct[]): Promise<Result<PolicyFile>> {
+  const raw = await readStructured(file);
+  if (raw.errors) return raw;
+  const parsed = policySchema.safeParse(raw.value);
+  if (!parsed.success) return { errors: zodProblems(file, parsed.error) };
+  const problems = checkPolicies(file, parsed.data, products);
+  return problems.length ? { errors: problems } : { value: parsed.data };
+}
+
+/** One line per problem, for a refusal message. */
+export const describeProblems = (problems: readonly DeclarationProblem[]): string => problems.map(formatProblem).join('\n');

@@ -1,0 +1,40 @@
+/**
+ * The mask functions and where each applies. A mask keeps the field's GraphQL type valid, so a
+ * masked value reads like a value, never breaks a client's types. The SQL of each mask is written
+ * by the subgraph runtime's SQL module; this file only names and checks them.
+ */
+import type { LogicalType } from '../../schema/index.js';
+
+/** What each mask does, for docs, explanations and the catalog. */
+export const MASKS = {
+  redact: 'the value is replaced by "***"',
+  null: 'the value is replaced by null (nullable fields only)',
+  hash: 'a keyed SHA-256 hash of the value (stable, so masked keys still join and group)',
+  last4: 'only the last 4 characters are kept, the rest become *',
+  email: 'the first letter of the local part and the domain are kept: j***@example.com',
+  year: 'only the year is kept: 1984-01-01',
+  round: 'numbers rounded to the nearest 10, 100 or 1000 (by magnitude)',
+} as const;
+
+/** A mask function's name. */
+export type MaskName = keyof typeof MASKS;
+
+/** Every mask name. */
+export const MASK_NAMES = Object.keys(MASKS) as MaskName[];
+
+const APPLIES: Record<MaskName, readonly LogicalType[]> = {
+  redact: ['string'],
+  null: ['string', 'integer', 'bigint', 'double', 'decimal', 'boolean', 'date', 'timestamp'],
+  hash: ['string'],
+  last4: ['string'],
+  email: ['string'],
+  year: ['date', 'timestamp'],
+  round: ['integer', 'bigint', 'double', 'decimal'],
+};
+
+/** Why `mask` cannot apply to a field, or undefined when it can. */
+export function maskMisfit(mask: MaskName, type: LogicalType, nullable: boolean): string | undefined {
+  if (!APPLIES[mask].includes(type)) return `the "${mask}" mask applies to ${APPLIES[mask].join(', ')} fields, not ${type}`;
+  if (mask === 'null' && !nullable) return 'the "null" mask applies to nullable fields only';
+  return undefined;
+}
