@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MeshgateError } from '../../../schema/index.js';
@@ -6,9 +6,8 @@ import { Database } from '../../../subgraphs/runtime/index.js';
 
 describe('the locked-down database', () => {
   let db: Database;
-  let dir: string;
+  const dir = mkdtempSync(path.join(tmpdir(), 'meshgate-db-'));
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'meshgate-db-'));
     db = await Database.open({ dataDirs: [dir], queryTimeoutMs: 300, memoryLimit: '512MB', threads: 1 });
     await db.exec(`COPY (SELECT 1 AS x) TO '${dir}/ok.parquet' (FORMAT parquet)`);
   });
