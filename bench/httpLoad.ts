@@ -1,0 +1,77 @@
+/**
+ * One autocannon run against a GraphQL endpoint, timing every response itself (autocannon's own
+ * histogram keeps whole milliseconds, too coarse next to a sub-millisecond floor) and counting every
+ * failure: a non-200 status, a GraphQL `errors` entry, a connection error or a timeout.
+ */
+import autocannon from 'autocannon';
+import { summarize, type Measurement } from './stats.js';
+
+/** What to send, where, and for how long. */
+export interface HttpLoadOptions {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  readonly url: string;
+  /** The i-th request's JSON body. */
+  readonly body: (i: number) => string;
+  /** Whether the body changes from request to request (otherwise it is built once). */
+  readonly rotating: boolean;
+  readonly connections: number;
+  readonly durationS: number;
+}
+
+/** Failures seen during a run; any of them makes the run worthless. */
+export interface Failures {
+  non200: number;
+  graphqlErrors: number;
+  connectionErrors: number;
+  timeouts: number;
+  /** The first failing response, shortened. */
+  sample?: string;
+}
+
+/** A run's measurement and its failures. */
+export interface HttpLoadResult {
+  readonly measurement: Measurement;
+  readonly failures: Failures;
+}
+
+/** The total of a run's failures. */
+export const failureCount = (f: Failures): number => f.non200 + f.graphqlErrors + f.connectionErrors + f.timeouts;
+
+/** Runs autocannon with the given options and resolves when it is done. */
+export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult> {
+  const url = new URL(options.url);
+  const failures: Failures = { non200: 0, graphqlErrors: 0, connectionErrors: 0, timeouts: 0 };
+  const latencies: number[] = [];
+  let next = 0;
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: url.pathname + url.search,
+    headers: { 'content-type': 'application/json' },
+    body: options.body(0),
+    onResponse(status, body) {
+      if (status !== 200) {
+        failures.non200++;
+        failures.sample ??= `HTTP ${status}: ${body.slice(0, 300)}`;
+      } else if (!body.startsWith('{"data":{') || body.includes('"errors"')) {
+        failures.graphqlErrors++;
+        failures.sample ??= body.slice(0, 300);
+      }
+    },
+  };
+  if (options.rotating) request.setupRequest = (r) => ({ ...r, body: options.body(next++) });
+  const started = process.hrtime.bigint();
+  const instance = autocannon({ url: url.origin, connections: options.connections, duration: options.durationS, timeout: 10, requests: [request] });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status === 200) latencies.push(ms);
+  });
+  instance.on('reqError', (error: Error) => void (failures.sample ??= error.message));
+  const result = await instance;
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  failures.timeouts = result.timeouts;
+  failures.connectionErrors = result.errors - result.timeouts;
+  if (latencies.length === 0) {
+    failures.connectionErrors = Math.max(1, failures.connectionErrors);
+    failures.sample ??= 'no successful response at all';
+  }
+  return { measurement: summarize(latencies, elapsedMs), failures };
+}

@@ -1,0 +1,35 @@
+/** Latency statistics computed the same way for every target, so floor, subgraph and gateway compare like for like. */
+
+/** What one load run measured. */
+export interface Measurement {
+  /** Requests completed (successful ones only: a run with any failure is refused anyway). */
+  readonly requests: number;
+  readonly elapsedMs: number;
+  readonly reqPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly meanMs: number;
+}
+
+/** The p-th percentile (0 < p <= 100) of ascending values, by nearest rank; NaN when there are none. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile: p must be in (0, 100], got ${p}`);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1]!;
+}
+
+/** Summarises per-request latencies (ms, any order) collected over `elapsedMs` of wall time. */
+export function summarize(latenciesMs: readonly number[], elapsedMs: number): Measurement {
+  if (!(elapsedMs > 0)) throw new RangeError(`summarize: elapsedMs must be positive, got ${elapsedMs}`);
+  const sorted = Float64Array.from(latenciesMs).sort();
+  const total = sorted.reduce((sum, v) => sum + v, 0);
+  return {
+    requests: sorted.length,
+    elapsedMs,
+    reqPerSec: (sorted.length * 1000) / elapsedMs,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    meanMs: sorted.length ? total / sorted.length : Number.NaN,
+  };
+}
