@@ -109,7 +109,7 @@ export async function seedSample(options: SeedOptions): Promise<readonly SeededD
       const inputs = Object.fromEntries(sources.map((s) => [s, files.get(s) ?? missingInput(domain, s)]));
       files.set(product.name, file);
       if (ifMissing && !sources.some((s) => rebuilt.has(s)) && (await exists(file))) {
-        log(`seeding ${domain}: kept ${path.relative(process.cwd(), file) || file} (exists)`);
+        log(`seeding ${domain}: kept ${shortPath(file)} (exists)`);
         done.push({ domain, product: product.name, file });
         continue;
       }
@@ -124,6 +124,12 @@ export async function seedSample(options: SeedOptions): Promise<readonly SeededD
     instance.closeSync();
   }
   return done;
+}
+
+/** A path relative to the working folder when it lies below it, else absolute. */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
 function missingInput(domain: string, source: string): never {
