@@ -1,4 +1,11 @@
-import type { RequestContext } from './context.js';
+import type { Principal, RequestContext } from './context.js';
+import type { AccessControl } from './access/accessPlugin.js';
+
+/** Access control: who the caller is (a token verifier) and what they may read (the policy). */
+export interface GatewayAccess extends AccessControl {
+  /** Verifies a bearer token into a principal; throws when it is not valid. */
+  readonly authenticate: (token: string) => Promise<Principal>;
+}
 
 /** One domain subgraph the gateway composes and calls: its name, where it listens, and its federation SDL. */
 export interface SubgraphService {
@@ -22,7 +29,9 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** Where messages go; default one line each to stderr. */
   readonly log?: (line: string) => void;
-  /** Extra headers for every subgraph call of a request (the later signed access context goes here). */
+  /** Authentication and access policies; without it the gateway is open (benchmarks and toy setups only). */
+  readonly access?: GatewayAccess;
+  /** Extra headers for every subgraph call of a request. */
   readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
 }
 

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Principal, ProductDecision } from '../policies/index.js';
 
-/** Who is asking: the verified claims of the caller's token (filled in once authentication exists). */
-export interface Principal {
-  readonly sub: string;
-  readonly roles: readonly string[];
-  readonly purpose?: string;
-  readonly countries?: readonly string[];
-  readonly claims: Record<string, unknown>;
+export type { Principal } from '../policies/index.js';
+
+/** The access decision of a request, once the operation is known. */
+export interface RequestAccess {
+  readonly decisions: ReadonlyMap<string, ProductDecision>;
+  /** The signed access context sent to every subgraph call. */
+  readonly token: string;
 }
 
 /** The per-request state every layer of the gateway reads: built once per HTTP request, never shared. */
@@ -15,8 +16,12 @@ export interface RequestContext {
   readonly requestId: string;
   /** Epoch milliseconds at which the request arrived. */
   readonly startedAt: number;
-  /** Null until authentication sets it; the access decision will sit beside it. */
+  /** The verified caller; null when access control is off. */
   principal: Principal | null;
+  /** The access decision, set by the enforcement plugin before any subgraph is called. */
+  access?: RequestAccess;
+  /** The caller asked for an explanation of the decision (`x-meshgate-explain: 1`). */
+  readonly explain: boolean;
   readonly clientName?: string;
   readonly clientVersion?: string;
 }
@@ -43,6 +48,7 @@ export function createRequestContext(headers: IncomingHttpHeaders, now: number =
     requestId: offeredId !== undefined && SAFE_REQUEST_ID.test(offeredId) ? offeredId : randomUUID(),
     startedAt: now,
     principal: null,
+    explain: singleHeader(headers, 'x-meshgate-explain') === '1',
     ...(clientName !== undefined ? { clientName } : {}),
     ...(clientVersion !== undefined ? { clientVersion } : {}),
   };

@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
@@ -12,12 +12,12 @@ import { formatError } from './formatError.js';
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
 
 /** Builds the Apollo Server in front of the gateway with meshgate's safety settings (no stacks, no suggestions, no batching, no network reporting). */
-export function createApolloServer(gateway: Gateway, logger: ApolloLogger): ApolloServer<RequestContext> {
+export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extraPlugins: readonly ApolloServerPlugin<RequestContext>[] = []): ApolloServer<RequestContext> {
   return new ApolloServer<RequestContext>({
     gateway,
     logger,
     formatError,
-    // Access control comes later; until then the schema is public.
+    // Every GraphQL request is authenticated first when access control is on, so only callers with a valid token introspect.
     introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
@@ -31,6 +31,7 @@ export function createApolloServer(gateway: Gateway, logger: ApolloLogger): Apol
       // Nothing may try the network: no usage reports (which would also ask subgraphs for traces), no schema reports.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      ...extraPlugins,
     ],
   });
 }

@@ -6,3 +6,8 @@ export { CompositionError } from './CompositionError.js';
 export { createRequestContext } from './context.js';
 export type { Principal, RequestContext } from './context.js';
 export type { GatewayOptions, RunningGateway, SubgraphService } from './GatewayOptions.js';
+export type { GatewayAccess } from './GatewayOptions.js';
+export { ProductIndex } from './access/ProductIndex.js';
+export { createVerifier, AuthenticationError, type AuthOptions, type Verifier } from './auth/createVerifier.js';
+export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';
+export { mintDevToken, type DevTokenClaims } from './auth/mintDevToken.js';

@@ -13,6 +13,8 @@ import { GatewayMetrics } from './metrics.js';
 import { SubgraphDataSource } from './SubgraphDataSource.js';
 import type { SubgraphFailureReason } from './SubgraphDataSource.js';
 import { validateGatewayOptions } from './validateGatewayOptions.js';
+import { accessPlugin } from './access/accessPlugin.js';
+import { ACCESS_CONTEXT_HEADER } from '../policies/index.js';
 
 /** How long `close()` lets in-flight requests finish before cutting their connections. */
 const CLOSE_GRACE_MS = 5_000;
@@ -67,16 +69,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         name,
         url: urls.get(name) ?? url ?? '',
         timeoutMs: settings.subgraphTimeoutMs,
-        headersForSubgraph: settings.headersForSubgraph,
+        headersForSubgraph: (ctx) => ({ ...settings.headersForSubgraph(ctx), ...(ctx.access && { [ACCESS_CONTEXT_HEADER]: ctx.access.token }) }),
         onFailure,
       }),
   });
-  const apollo = createApolloServer(gateway, apolloLogger(log));
+  const access = options.access;
+  const apollo = createApolloServer(gateway, apolloLogger(log), access ? [accessPlugin(access)] : []);
   const graphiql = await createGraphiQLPage('/graphql');
 
   let ready = false;
   const server = createServer(
-    createRequestHandler({ apollo, graphiql, metrics, log, maxBodyBytes: settings.maxBodyBytes, isReady: () => ready }),
+    createRequestHandler({ apollo, graphiql, metrics, log, maxBodyBytes: settings.maxBodyBytes, isReady: () => ready, ...(access && { authenticate: access.authenticate }) }),
   );
   // A slow client may not hold a socket open forever while sending its headers or body.
   server.headersTimeout = 10_000;

@@ -4,4 +4,10 @@
  * control issue; the runtime already carries a row-filter hook (ProductRuntime.rowFilter) and the
  * gateway a per-request principal for them.
  */
-export {};
+
+export type { FieldMask, Principal, ProductDecision, RowPredicate, RowValue } from './access/Decision.js';
+export { evaluateAccess, resolveRows } from './access/evaluateAccess.js';
+export { checkPolicies, describeProblems, loadPolicies } from './access/loadPolicies.js';
+export { policySchema, type AccessRule, type PolicyFile, type RowFilterSpec } from './access/policySchema.js';
+export { MASKS, MASK_NAMES, maskMisfit, type MaskName } from './masks/masks.js';
+export { ACCESS_CONTEXT_HEADER, contextKey, grantOf, signAccessContext, verifyAccessContext, type AccessContext, type ProductGrant } from './context/accessContext.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer } from '@apollo/server';
-import type { RequestContext } from '../context.js';
+import type { Principal, RequestContext } from '../context.js';
 import { readBody } from './readBody.js';
 import { sendGraphQLError } from './sendJson.js';
 
@@ -9,6 +9,27 @@ import { sendGraphQLError } from './sendJson.js';
 export interface GraphQLRoute {
   readonly apollo: ApolloServer<RequestContext>;
   readonly maxBodyBytes: number;
+  /** Verifies the caller's bearer token; absent when access control is off. */
+  readonly authenticate?: (token: string) => Promise<Principal>;
+  readonly log: (line: string) => void;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+
+/** Sets `ctx.principal` from the bearer token, or answers 401 and returns its status. */
+async function authenticate(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: GraphQLRoute): Promise<number | undefined> {
+  if (!route.authenticate) return undefined;
+  const header = req.headers.authorization;
+  const m = header ? BEARER.exec(header.trim()) : null;
+  try {
+    if (!m) throw new Error(header ? 'the Authorization header is not "Bearer <JWT>"' : 'no Authorization header');
+    ctx.principal = await route.authenticate(m[1]!);
+    return undefined;
+  } catch (error) {
+    route.log(`request ${ctx.requestId}: unauthenticated: ${(error as Error).message}`);
+    res.setHeader('www-authenticate', 'Bearer realm="meshgate"');
+    return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'A valid bearer token is required: send "Authorization: Bearer <JWT>".');
+  }
 }
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -60,6 +81,8 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, c
     if ('refused' in parsed) return parsed.refused;
     body = parsed.body;
   }
+  const refused = await authenticate(req, res, ctx, route);
+  if (refused !== undefined) return refused;
   const response = await route.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers: toHeaderMap(req), search, body },
     context: async () => ctx,

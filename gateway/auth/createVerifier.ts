@@ -1,0 +1,73 @@
+/**
+ * Verifies bearer tokens into principals: the signature with pinned algorithms (never `none`, never
+ * an HMAC secret beside a JWKS), `exp` required, `nbf`, `iss`, `aud` checked with a small clock
+ * tolerance, and the claims' shapes. Keys come from the dev key (dev mode), a JWKS URL (cached,
+ * refetched on an unknown `kid` with a cool-down) or file, or an HMAC secret of at least 32 bytes.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, errors, type JWTVerifyGetKey, type JSONWebKeySet } from 'jose';
+import { readFile } from 'node:fs/promises';
+import type { Principal } from '../../policies/index.js';
+import { DEV_AUDIENCE, DEV_ISSUER, ensureDevKeys } from './devKeys.js';
+import { principalFromClaims } from './principalFromClaims.js';
+
+/** How tokens are verified. */
+export type AuthOptions =
+  | { readonly mode: 'dev'; readonly devKeyDir: string; readonly clockToleranceS?: number }
+  | {
+      readonly mode: 'jwks';
+      readonly jwksUrl?: string;
+      readonly jwksFile?: string;
+      readonly issuer: string;
+      readonly audience: string;
+      readonly algorithms: readonly string[];
+      readonly clockToleranceS?: number;
+    }
+  | { readonly mode: 'hmac'; readonly secret: string; readonly issuer: string; readonly audience: string; readonly clockToleranceS?: number };
+
+/** A token that was refused, with the reason (logged; the client sees only UNAUTHENTICATED). */
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+}
+
+/** Verifies one compact JWS into a principal. */
+export type Verifier = (token: string) => Promise<Principal>;
+
+const ASYMMETRIC = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+
+/** Builds the verifier for the configured mode; throws a TypeError on configuration it must refuse. */
+export async function createVerifier(options: AuthOptions): Promise<Verifier> {
+  const tolerance = options.clockToleranceS ?? 30;
+  let key: JWTVerifyGetKey | Uint8Array;
+  let check: { issuer: string; audience: string; algorithms: string[] };
+  if (options.mode === 'dev') {
+    const dev = await ensureDevKeys(options.devKeyDir);
+    key = createLocalJWKSet({ keys: [{ ...dev.publicJwk, alg: 'ES256', use: 'sig' }] });
+    check = { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['ES256'] };
+  } else if (options.mode === 'hmac') {
+    const secret = new TextEncoder().encode(options.secret);
+    if (secret.byteLength < 32) throw new TypeError(`the HMAC secret must be at least 32 bytes, got ${secret.byteLength}`);
+    key = secret;
+    check = { issuer: options.issuer, audience: options.audience, algorithms: ['HS256'] };
+  } else {
+    const bad = options.algorithms.filter((a) => !ASYMMETRIC.has(a));
+    if (bad.length || options.algorithms.length === 0) throw new TypeError(`JWKS algorithms must be asymmetric (e.g. RS256, ES256), got ${options.algorithms.join(',') || 'none'}`);
+    if (!!options.jwksUrl === !!options.jwksFile) throw new TypeError('give exactly one of a JWKS URL or a JWKS file');
+    key = options.jwksUrl
+      ? createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5_000 })
+      : createLocalJWKSet(JSON.parse(await readFile(options.jwksFile!, 'utf8')) as JSONWebKeySet);
+    check = { issuer: options.issuer, audience: options.audience, algorithms: [...options.algorithms] };
+  }
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, { ...check, requiredClaims: ['exp', 'sub'], clockTolerance: tolerance });
+      if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + tolerance) throw new AuthenticationError('the token was issued in the future');
+      const r = principalFromClaims(payload);
+      if ('reason' in r) throw new AuthenticationError(r.reason);
+      return r.principal;
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
+      const reason = error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : 'the token is malformed';
+      throw new AuthenticationError(reason);
+    }
+  };
+}
