@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   seed: () => import('./commands/seed.js'),
   subgraph: () => import('./commands/subgraph.js'),
   gateway: () => import('./commands/gateway.js'),
+  token: () => import('./commands/token.js'),
   bench: () => import('./commands/bench.js'),
 };
 
@@ -24,6 +25,7 @@ function usage(): string {
     '  seed      (re)build the sample Parquet outputs: meshgate seed [--scale N]',
     '  subgraph  serve one domain\'s subgraph alone: meshgate subgraph --domain NAME',
     '  gateway   serve the gateway alone, over subgraphs running elsewhere',
+    '  token     print a dev JWT: meshgate token --sub S --roles a,b [--purpose P] [--countries DE,FR]',
     '  bench     run the benchmark suite and write bench/results/latest.json',
     '',
     'Run `meshgate <command> --help` for a command\'s options.',

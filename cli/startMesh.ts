@@ -8,6 +8,7 @@ import { formatProblem, loadMesh, type Mesh } from '../schema/index.js';
 import { Database, startSubgraph, type Limits, type RunningSubgraph } from '../subgraphs/runtime/index.js';
 import { startGateway, type RunningGateway } from '../gateway/index.js';
 import type { Config } from './config.js';
+import { gatewayAccess, loadSecurity, subgraphContextKey } from './security.js';
 
 /** What {@link startMesh} needs beyond the configuration. */
 export interface MeshOptions {
@@ -35,6 +36,8 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
   for (const p of mesh.problems) log(`declaration problem: ${formatProblem(p)}`);
   for (const d of mesh.excluded) log(`domain "${d}" is left out of the mesh until its declarations are fixed`);
   if (mesh.domains.length === 0) throw new Error('no domain could be loaded: see the declaration problems above');
+  const security = await loadSecurity(config, mesh.domains.flatMap((d) => d.products), log);
+  if (security.open) log('WARNING: access control is OFF (MESHGATE_ACCESS=off): every caller reads everything unmasked');
   await mkdir(config.MESHGATE_DATA_DIR, { recursive: true });
   const db = await Database.open({
     dataDirs: [config.MESHGATE_DATA_DIR],
@@ -47,16 +50,21 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
     let nextPort = 4005;
     for (const d of mesh.domains) {
       const port = options.ephemeralPorts ? 0 : (config.subgraphPorts[d.name] ?? nextPort++);
-      const sg = await startSubgraph({ domain: d.name, mesh, db, host: config.MESHGATE_HOST, port, ...(options.limits && { limits: options.limits }), log });
+      const sg = await startSubgraph({
+        domain: d.name, mesh, db, host: config.MESHGATE_HOST, port, log,
+        contextKey: subgraphContextKey(security), hashKey: security.hashKey, ...(options.limits && { limits: options.limits }),
+      });
       subgraphs.set(d.name, sg);
       log(`subgraph ${d.name} (${d.products.map((p) => p.name).join(', ')}) listening on ${sg.url}`);
     }
+    const access = await gatewayAccess(security, mesh);
     const gateway = await startGateway({
       services: [...subgraphs.values()].map((s) => ({ name: s.subgraph.domain, url: s.url, typeDefs: s.subgraph.typeDefs })),
       host: config.MESHGATE_HOST,
       port: options.ephemeralPorts ? 0 : config.MESHGATE_GATEWAY_PORT,
       subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS,
       log,
+      ...(access && { access }),
     });
     const close = async (): Promise<void> => {
       await gateway.close();

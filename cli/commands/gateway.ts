@@ -4,6 +4,7 @@ import { startGateway } from '../../gateway/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
+import { gatewayAccess, loadSecurity } from '../security.js';
 
 const help = `Usage: meshgate gateway
 
@@ -25,7 +26,8 @@ export const command: Command = {
       const env = process.env[`MESHGATE_${d.name.toUpperCase().replaceAll('-', '_')}_URL`];
       return { name: d.name, url: env ?? `http://127.0.0.1:${config.subgraphPorts[d.name] ?? 4005}/`, typeDefs: buildSubgraphSdl(d.name, shapes) };
     });
-    const gateway = await startGateway({ services, host: config.MESHGATE_HOST, port: config.MESHGATE_GATEWAY_PORT, subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS, log });
+    const access = await gatewayAccess(await loadSecurity(config, mesh.domains.flatMap((d) => d.products), log), mesh);
+    const gateway = await startGateway({ services, host: config.MESHGATE_HOST, port: config.MESHGATE_GATEWAY_PORT, subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS, log, ...(access && { access }) });
     await untilSignal();
     await gateway.close();
     return 0;

@@ -4,6 +4,7 @@ import { Database, startSubgraph } from '../../subgraphs/runtime/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
+import { loadSecurity, subgraphContextKey } from '../security.js';
 
 const help = `Usage: meshgate subgraph --domain NAME
 
@@ -24,7 +25,11 @@ export const command: Command = {
       throw new Error(`domain "${values.domain}" cannot be served (known and loadable: ${mesh.domains.map((d) => d.name).join(', ') || 'none'})`);
     }
     const db = await Database.open({ dataDirs: [config.MESHGATE_DATA_DIR], memoryLimit: config.MESHGATE_DUCKDB_MEMORY, threads: config.MESHGATE_DUCKDB_THREADS, queryTimeoutMs: config.MESHGATE_QUERY_TIMEOUT_MS });
-    const sg = await startSubgraph({ domain: values.domain, mesh, db, host: config.MESHGATE_HOST, port: config.subgraphPorts[values.domain] ?? 4005, log });
+    const security = await loadSecurity(config, mesh.domains.flatMap((d) => d.products), log);
+    const sg = await startSubgraph({
+      domain: values.domain, mesh, db, host: config.MESHGATE_HOST, port: config.subgraphPorts[values.domain] ?? 4005, log,
+      contextKey: subgraphContextKey(security), hashKey: security.hashKey,
+    });
     log(`subgraph ${values.domain} listening on ${sg.url}`);
     await untilSignal();
     await sg.close();

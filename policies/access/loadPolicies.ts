@@ -13,14 +13,23 @@ function columnsOf(spec: RowFilterSpec): string[] {
   return Object.entries(spec).flatMap(([k, v]) => (Array.isArray(v) ? v.flatMap(columnsOf) : [k]));
 }
 
-/** Checks a validated policy against the products it governs. */
-export function checkPolicies(file: string, policy: PolicyFile, products: readonly DataProduct[]): DeclarationProblem[] {
+/** What is wrong with a policy (refused) and what is only worth saying (a grant of a product not served now). */
+export interface PolicyCheck {
+  readonly errors: DeclarationProblem[];
+  readonly warnings: DeclarationProblem[];
+}
+
+/** Checks a validated policy against the products served now. */
+export function checkPolicies(file: string, policy: PolicyFile, products: readonly DataProduct[]): PolicyCheck {
   const problems: DeclarationProblem[] = [];
+  const warnings: DeclarationProblem[] = [];
   const byName = new Map(products.map((p) => [p.name, p]));
   policy.rules.forEach((rule, i) => {
-    // An unknown name in exceptProducts only narrows a grant, so only grants must name real products.
-    for (const name of rule.products.filter((p) => p !== '*')) if (!byName.has(name)) problems.push({ file, path: `rules[${i}].products`, message: `no product is called "${name}"` });
+    // A grant of a product that is not served grants nothing (its domain may be left out for now).
+    for (const name of rule.products.filter((p) => p !== '*')) if (!byName.has(name)) warnings.push({ file, path: `rules[${i}].products`, message: `no product "${name}" is served, so this grants nothing` });
     const targets = rule.products.includes('*') ? products : rule.products.map((n) => byName.get(n)).filter((p): p is DataProduct => !!p);
+    if (targets.length === 0) return;
+    // A misspelt column would silently deny nothing or filter nothing: refused.
     const columns = [...(rule.fields ?? []), ...rule.denyFields, ...(rule.rows ? columnsOf(rule.rows) : [])];
     for (const c of new Set(columns)) {
       if (!targets.some((p) => p.contract.fields.some((f) => f.name === c))) problems.push({ file, path: `rules[${i}]`, message: `no granted product has a column "${c}"` });
@@ -37,17 +46,18 @@ export function checkPolicies(file: string, policy: PolicyFile, products: readon
       }
     }
   }
-  return problems;
+  return { errors: problems, warnings };
 }
 
-/** Loads and checks the policy file. */
-export async function loadPolicies(file: string, products: readonly DataProduct[]): Promise<Result<PolicyFile>> {
+/** Loads and checks the policy file; warnings go to `warn`. */
+export async function loadPolicies(file: string, products: readonly DataProduct[], warn: (p: DeclarationProblem) => void = () => undefined): Promise<Result<PolicyFile>> {
   const raw = await readStructured(file);
   if (raw.errors) return raw;
   const parsed = policySchema.safeParse(raw.value);
   if (!parsed.success) return { errors: zodProblems(file, parsed.error) };
-  const problems = checkPolicies(file, parsed.data, products);
-  return problems.length ? { errors: problems } : { value: parsed.data };
+  const { errors, warnings } = checkPolicies(file, parsed.data, products);
+  warnings.forEach(warn);
+  return errors.length ? { errors } : { value: parsed.data };
 }
 
 /** One line per problem, for a refusal message. */

@@ -32,6 +32,8 @@ export interface BuildSubgraphOptions {
   readonly db: Database;
   readonly limits?: Limits;
   readonly log?: (line: string) => void;
+  /** The secret of keyed-hash masks; the same in every subgraph, so hashed values still join. */
+  readonly hashKey: string;
 }
 
 /** Federation's entity resolver: `(representation, context, info)`, no arguments. */
@@ -60,7 +62,7 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   const all = meshShapes(mesh);
   const own = all.filter((s) => s.product.domain === domain);
   const runtimes = new Map<string, ProductRuntime>();
-  for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), db, options.limits ?? DEFAULT_LIMITS));
+  for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), db, options.limits ?? DEFAULT_LIMITS, options.hashKey));
   const query: Record<string, Resolver> = {};
   const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: query };
   for (const rt of runtimes.values()) {

@@ -3,6 +3,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { formatSubgraphError } from './formatSubgraphError.js';
@@ -15,10 +17,15 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
-/** Where to listen. */
+/** Where to listen, and whom to trust. */
 export interface ListenOptions {
   readonly host?: string;
   readonly port?: number;
+  /**
+   * The key the gateway signs access contexts with: a request without a valid context is refused
+   * with 401. null serves without access control (benchmarks of the open mesh only).
+   */
+  readonly contextKey: Uint8Array | null;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -39,7 +46,15 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
     listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },
     context: async ({ req }) => {
       const id = req.headers['x-request-id'];
-      return createSubgraphContext(typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID());
+      const requestId = typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID();
+      if (options.contextKey === null) return createSubgraphContext(requestId, null);
+      const header = req.headers[ACCESS_CONTEXT_HEADER];
+      const access = await verifyAccessContext(options.contextKey, typeof header === 'string' ? header : undefined);
+      if (!access) {
+        log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`);
+        throw new GraphQLError('This domain answers only requests that come through the meshgate gateway.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      return createSubgraphContext(requestId, access);
     },
   });
   return { subgraph, url, close: () => server.stop() };

@@ -10,6 +10,7 @@ import { readConfig, REPO_ROOT } from '../../cli/config.js';
 import { seedSample } from '../../cli/commands/seed.js';
 import { startMesh, type RunningMesh } from '../../cli/startMesh.js';
 import type { Limits } from '../../subgraphs/runtime/index.js';
+import { mintDevToken } from '../../gateway/index.js';
 
 /** A GraphQL response as a client sees it. */
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -24,7 +25,9 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 export interface TestMesh {
   readonly running: RunningMesh;
   readonly dataRoot: string;
-  /** POSTs a GraphQL operation to the gateway. */
+  /** Mints a real dev token signed by the test mesh's own dev key. */
+  token(claims: { sub?: string; roles: readonly string[]; purpose?: string; countries?: readonly string[]; ttlS?: number }): Promise<string>;
+  /** POSTs a GraphQL operation to the gateway, as the owner of every domain unless `headers` say otherwise. */
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Statements the mesh's DuckDB has run so far. */
   statements(): number;
@@ -32,6 +35,13 @@ export interface TestMesh {
 }
 
 const seeded = new Map<string, Promise<string>>();
+
+/** The roles that read every sample domain unmasked: what data-shape tests query as. */
+export const OWNER_ROLES = ['customers-owner', 'commerce-owner', 'payments-owner', 'governance-owner'];
+
+let stateDir: Promise<string> | undefined;
+/** One state folder (dev key, dev secrets) per test process. */
+const stateDirOnce = (): Promise<string> => (stateDir ??= mkdtemp(path.join(tmpdir(), 'meshgate-state-')));
 
 /** Seeds the sample mesh once per scale into a temporary folder, and returns the data root. */
 export function seededDataRoot(scale = 0.05): Promise<string> {
@@ -61,20 +71,26 @@ export interface TestMeshOptions {
 /** Starts the sample mesh (or another subgraphs folder) for a test. */
 export async function startTestMesh(options: TestMeshOptions = {}): Promise<TestMesh> {
   const dataRoot = options.dataRoot ?? (await seededDataRoot(options.scale));
+  const stateDir = options.env?.MESHGATE_STATE_DIR ?? (await stateDirOnce());
   const config = readConfig({
+    MESHGATE_STATE_DIR: stateDir,
     MESHGATE_DATA_DIR: dataRoot,
     MESHGATE_SUBGRAPHS_DIR: options.subgraphsDir ?? path.join(REPO_ROOT, 'subgraphs'),
     MESHGATE_DUCKDB_MEMORY: '1GB',
     ...options.env,
   });
   const running = await startMesh({ config, ephemeralPorts: true, log: options.log ?? (() => undefined), ...(options.limits && { limits: options.limits }) });
+  const token: TestMesh['token'] = (claims) =>
+    mintDevToken(path.join(stateDir, 'dev-keys'), { sub: claims.sub ?? 'test-user', roles: claims.roles, ttlS: claims.ttlS ?? 600, ...(claims.purpose && { purpose: claims.purpose }), ...(claims.countries && { countries: claims.countries }) });
+  const owner = await token({ sub: 'owner-of-everything', roles: OWNER_ROLES });
   return {
     running,
     dataRoot,
+    token,
     async query(query, variables, headers) {
       const res = await fetch(running.gateway.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}`, ...headers },
         body: JSON.stringify({ query, variables }),
       });
       const text = await res.text();

@@ -11,7 +11,8 @@ import type { Database, Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
 import { selectedAt, selectedFields } from '../graphql/selection.js';
 import { checkOffset, checkPageSize, columnOf, decodeCursor, encodeCursor, translateOrderBy, translateWhere, type Limits } from '../graphql/translateArgs.js';
-import { allOf, buildCount, buildKeyLookup, buildReverseList, buildSelect, type Condition, type Selected, type SelectSpec } from '../sql/index.js';
+import { allOf, buildCount, buildKeyLookup, buildReverseList, buildSelect, MATCH_ALIAS, type Condition, type Selected, type SelectSpec } from '../sql/index.js';
+import { conditionColumns, grantFor, maskColumns, refuseRevealing, rowCondition, sortColumns } from './enforce.js';
 import { columnsFor, columnsKey } from './columns.js';
 import { aggregate } from './aggregate.js';
 
@@ -36,20 +37,32 @@ export class ProductRuntime {
     readonly table: ProductTable,
     readonly db: Database,
     readonly limits: Limits,
+    /** The secret of keyed-hash masks. */
+    private readonly hashKey: string,
   ) {}
 
-  /** The row policy of this request for this product (access policies add it; none yet). */
-  rowFilter(_ctx: SubgraphContext): Condition | undefined {
-    return undefined;
+  /** The row policy of this request for this product, from the gateway's access context. */
+  rowFilter(ctx: SubgraphContext): Condition | undefined {
+    const grant = grantFor(ctx, this.shape);
+    return grant?.rows ? rowCondition(grant.rows, this.shape) : undefined;
   }
 
-  /** The select spec for a caller's where and orderBy, with the row policy AND-ed around them. */
+  /**
+   * The select spec for a caller's where and orderBy: masks on the columns, the row policy AND-ed
+   * around the caller's filter (an `or` of the caller cannot widen it), and no filter or sort on a
+   * column the caller sees masked.
+   */
   async spec(ctx: SubgraphContext, columns: readonly Selected[], args: ListArgs): Promise<SelectSpec> {
+    const grant = grantFor(ctx, this.shape);
+    const where = translateWhere(args.where, this.shape, this.limits);
+    refuseRevealing(grant, this.shape, 'Filtering on', conditionColumns(where));
+    const orderBy = translateOrderBy(args.orderBy, this.shape);
+    refuseRevealing(grant, this.shape, 'Sorting by', sortColumns(orderBy));
     return {
       table: await this.table.table(),
-      columns,
-      where: allOf(this.rowFilter(ctx), translateWhere(args.where, this.shape, this.limits)),
-      orderBy: translateOrderBy(args.orderBy, this.shape),
+      columns: maskColumns(grant, columns, this.shape, this.hashKey),
+      where: allOf(grant?.rows ? rowCondition(grant.rows, this.shape) : undefined, where),
+      orderBy,
       key: columnOf(this.shape.key),
     };
   }
@@ -79,6 +92,7 @@ export class ProductRuntime {
 
   /** `order(orderId)`: through the same batched loader as entity look-ups. */
   byKey(key: string, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row | null> {
+    refuseRevealing(grantFor(ctx, this.shape), this.shape, 'Looking up by', [columnOf(this.shape.key)]);
     return this.entity(key, ctx, selectedFields(info, this.shape.typeName));
   }
 
@@ -97,8 +111,10 @@ export class ProductRuntime {
 
   private async lookup(ctx: SubgraphContext, columns: readonly Selected[], keys: readonly string[]): Promise<(Row | null)[]> {
     const key = columnOf(this.shape.key);
-    const rows = await this.db.query(buildKeyLookup(await this.table.table(), columns, key, keys, allOf(this.rowFilter(ctx))));
-    const byKey = new Map(rows.map((r) => [String(r[this.shape.key.name]), r]));
+    const grant = grantFor(ctx, this.shape);
+    const masked = maskColumns(grant, columns, this.shape, this.hashKey);
+    const rows = await this.db.query(buildKeyLookup(await this.table.table(), masked, key, keys, allOf(this.rowFilter(ctx))));
+    const byKey = new Map(rows.map((r) => [String(r[MATCH_ALIAS]), r]));
     return keys.map((k) => byKey.get(k) ?? null);
   }
 
@@ -110,11 +126,10 @@ export class ProductRuntime {
     const id = `reverse:${r.name}:${this.shape.product.name}:${columnsKey(columns)}:${JSON.stringify([args.where, args.orderBy, limit])}`;
     let loader = ctx.loaders.get(id) as DataLoader<string, Row[]> | undefined;
     if (!loader) {
-      const refAs = r.reference.from.name;
       loader = new DataLoader<string, Row[]>(async (parents) => {
-        const rows = limit === 0 ? [] : await this.db.query(buildReverseList(await this.spec(ctx, columns, args), columnOf(r.reference.from), parents, limit, refAs));
+        const rows = limit === 0 ? [] : await this.db.query(buildReverseList(await this.spec(ctx, columns, args), columnOf(r.reference.from), parents, limit));
         const groups = new Map<string, Row[]>(parents.map((p) => [p, []]));
-        for (const row of rows) groups.get(String(row[refAs]))?.push(row);
+        for (const row of rows) groups.get(String(row[MATCH_ALIAS]))?.push(row);
         return parents.map((p) => groups.get(p)!);
       }, { maxBatchSize: this.limits.maxInList });
       ctx.loaders.set(id, loader as DataLoader<string, Row | Row[] | null>);

@@ -6,6 +6,7 @@ import { selectedAt, selectedFields } from '../graphql/selection.js';
 import { columnOf } from '../graphql/translateArgs.js';
 import { buildAggregate, type Aggregate, type Selected } from '../sql/index.js';
 import type { ListArgs, ProductRuntime } from './ProductRuntime.js';
+import { grantFor, refuseRevealing } from './enforce.js';
 
 const FUNCTIONS = ['sum', 'avg', 'min', 'max'] as const;
 
@@ -29,6 +30,9 @@ export async function aggregate(runtime: ProductRuntime, args: ListArgs, ctx: Su
       if (f) aggregates.push({ fn, column: columnOf(f), as: `${fn}.${f.name}` });
     }
   }
+  const grant = grantFor(ctx, shape);
+  refuseRevealing(grant, shape, 'Grouping by', groupBy.map((g) => g.column));
+  refuseRevealing(grant, shape, 'Aggregating', aggregates.map((a) => a.column));
   const spec = await runtime.spec(ctx, [], { where: args.where });
   const max = runtime.limits.maxGroups;
   const rows = await runtime.db.query(buildAggregate(spec.table, groupBy, aggregates, spec.where, max));

@@ -1,11 +1,13 @@
 /** The statements the runtime runs: pages, counts, key look-ups, reverse lists and grouped aggregates. */
 import { compileCondition, type Column, type Condition } from './Condition.js';
 import { Params, quoteIdent, type SqlQuery, type SqlValue } from './SqlQuery.js';
+import { maskExpression, type MaskSpec } from './masks.js';
 
-/** A column to select, under the name the result row carries (the GraphQL field name). */
+/** A column to select, under the name the result row carries (the GraphQL field name), masked if the caller must not see it. */
 export interface Selected {
   readonly column: Column;
   readonly as: string;
+  readonly mask?: MaskSpec;
 }
 
 /** Sort directions, with explicit null placement (nulls sort as the largest value by default). */
@@ -32,7 +34,9 @@ export interface SelectSpec {
   readonly key: Column;
 }
 
-const selectList = (columns: readonly Selected[]): string => columns.map((c) => `${quoteIdent(c.column.name)} AS ${quoteIdent(c.as)}`).join(', ');
+/** The select list; masked columns read through their mask, so raw values never leave DuckDB. */
+const selectList = (columns: readonly Selected[], p: Params): string =>
+  columns.map((c) => `${c.mask ? maskExpression(c.column, c.mask, p) : quoteIdent(c.column.name)} AS ${quoteIdent(c.as)}`).join(', ');
 
 function orderList(orderBy: readonly Sort[], key: Column): string {
   const sorts = orderBy.some((s) => s.column.name === key.name) ? orderBy : [...orderBy, { column: key, direction: 'ASC' as const }];
@@ -42,8 +46,9 @@ function orderList(orderBy: readonly Sort[], key: Column): string {
 /** A page of rows: `limit` rows after skipping `offset`. */
 export function buildSelect(spec: SelectSpec, limit: number, offset: number): SqlQuery {
   const p = new Params();
+  const list = selectList(spec.columns, p);
   const where = compileCondition(spec.where, p);
-  const text = `SELECT ${selectList(spec.columns)} FROM ${quoteIdent(spec.table)} WHERE ${where} ORDER BY ${orderList(spec.orderBy, spec.key)} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
+  const text = `SELECT ${list} FROM ${quoteIdent(spec.table)} WHERE ${where} ORDER BY ${orderList(spec.orderBy, spec.key)} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
   return { text, values: p.values };
 }
 
@@ -53,25 +58,30 @@ export function buildCount(table: string, where: Condition): SqlQuery {
   return { text: `SELECT count(*)::BIGINT AS "count" FROM ${quoteIdent(table)} WHERE ${compileCondition(where, p)}`, values: p.values };
 }
 
-/** Rows by key, for a batch of entity look-ups: one statement per batch. */
+/** The alias under which the raw key or parent reference travels, so a masked value never breaks matching. */
+export const MATCH_ALIAS = '__match';
+
+/** Rows by key, for a batch of entity look-ups: one statement per batch. Each row carries its raw key as {@link MATCH_ALIAS}. */
 export function buildKeyLookup(table: string, columns: readonly Selected[], key: Column, keys: readonly SqlValue[], where: Condition): SqlQuery {
   const p = new Params();
+  const select = selectList([...columns, { column: key, as: MATCH_ALIAS }], p);
   const list = keys.map((k) => p.add(k, key.type)).join(', ');
-  const text = `SELECT ${selectList(columns)} FROM ${quoteIdent(table)} WHERE ${quoteIdent(key.name)} IN (${list}) AND ${compileCondition(where, p)}`;
+  const text = `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${quoteIdent(key.name)} IN (${list}) AND ${compileCondition(where, p)}`;
   return { text, values: p.values };
 }
 
 /**
  * The rows referencing each of a batch of parents, at most `limit` per parent, in one statement:
- * a window numbers each parent's rows in the requested order.
+ * a window numbers each parent's rows in the requested order. Each row carries its raw parent
+ * reference as {@link MATCH_ALIAS}.
  */
-export function buildReverseList(spec: SelectSpec, reference: Column, parents: readonly SqlValue[], limit: number, referenceAs: string): SqlQuery {
+export function buildReverseList(spec: SelectSpec, reference: Column, parents: readonly SqlValue[], limit: number): SqlQuery {
   const p = new Params();
+  const select = selectList([...spec.columns, { column: reference, as: MATCH_ALIAS }], p);
   const list = parents.map((k) => p.add(k, reference.type)).join(', ');
   const where = compileCondition(spec.where, p);
-  const columns = spec.columns.some((c) => c.as === referenceAs) ? spec.columns : [...spec.columns, { column: reference, as: referenceAs }];
   const order = orderList(spec.orderBy, spec.key);
-  const inner = `SELECT ${selectList(columns)}, row_number() OVER (PARTITION BY ${quoteIdent(reference.name)} ORDER BY ${order}) AS "__rank" FROM ${quoteIdent(spec.table)} WHERE ${quoteIdent(reference.name)} IN (${list}) AND ${where}`;
+  const inner = `SELECT ${select}, row_number() OVER (PARTITION BY ${quoteIdent(reference.name)} ORDER BY ${order}) AS "__rank" FROM ${quoteIdent(spec.table)} WHERE ${quoteIdent(reference.name)} IN (${list}) AND ${where}`;
   return { text: `SELECT * EXCLUDE ("__rank") FROM (${inner}) WHERE "__rank" <= ${p.add(limit)} ORDER BY "__rank"`, values: p.values };
 }
 

@@ -3,3 +3,4 @@ export * from './SqlQuery.js';
 export * from './Condition.js';
 export * from './buildSelect.js';
 export * from './buildTable.js';
+export * from './masks.js';
