@@ -5,15 +5,39 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloLogger } from './apolloLogger.js';
 import type { RequestContext } from './context.js';
 import { formatError } from './formatError.js';
 
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
 
-/** Builds the Apollo Server in front of the gateway with meshgate's safety settings (no stacks, no suggestions, no batching, no network reporting). */
-export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extraPlugins: readonly ApolloServerPlugin<RequestContext>[] = []): ApolloServer<RequestContext> {
+/** Limits on the shape of one operation, enforced before planning (GraphQL Armor). */
+export interface OperationLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  readonly maxDirectives: number;
+}
+
+/** Deep enough for payments → order → customer → orders → payments through connections; no deeper. */
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50 };
+
+/** Builds the Apollo Server in front of the gateway with meshgate's safety settings (no stacks, no suggestions, no batching, no network reporting, operation limits). */
+export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extraPlugins: readonly ApolloServerPlugin<RequestContext>[] = [], limits: OperationLimits = DEFAULT_OPERATION_LIMITS): ApolloServer<RequestContext> {
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth },
+    maxAliases: { n: limits.maxAliases },
+    // Armor's token plugin turns every syntax error into a 500; graphql-js's own parse option below does it right.
+    maxTokens: { enabled: false },
+    costLimit: { maxCost: limits.maxCost },
+    maxDirectives: { n: limits.maxDirectives },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
   return new ApolloServer<RequestContext>({
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
     gateway,
     logger,
     formatError,
@@ -31,6 +55,7 @@ export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extra
       // Nothing may try the network: no usage reports (which would also ask subgraphs for traces), no schema reports.
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
       ...extraPlugins,
     ],
   });

@@ -6,8 +6,12 @@ const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED'
 // The automatic-persisted-query protocol: clients react to these exact codes, so they pass unchanged.
 const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
+// GraphQL Armor's refusals (depth, aliases, tokens, cost, directives) arrive as parse or validation errors.
+const LIMIT_EXCEEDED = /\blimit of \d+ exceeded\b|Document contains more than \d+ tokens/i;
+
 /** The registry code for any code an error arrives with (shared/API.md "Errors"). */
-function clientCode(code: unknown): string {
+function clientCode(code: unknown, message: string): string {
+  if (LIMIT_EXCEEDED.test(message)) return 'QUERY_TOO_COMPLEX';
   if (typeof code !== 'string') return 'INTERNAL_SERVER_ERROR';
   if (code in ERROR_CODES || PROTOCOL_CODES.has(code)) return code;
   return INPUT_CODES.has(code) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
@@ -33,7 +37,7 @@ export function formatError(formatted: GraphQLFormattedError, _error: unknown): 
   for (const [key, value] of Object.entries(formatted.extensions ?? {})) {
     if (!HIDDEN_EXTENSIONS.has(key)) extensions[key] = value;
   }
-  extensions['code'] = clientCode(extensions['code']);
+  extensions['code'] = clientCode(extensions['code'], formatted.message);
   return {
     message: safeMessage(formatted.message),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
