@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   subgraph: () => import('./commands/subgraph.js'),
   gateway: () => import('./commands/gateway.js'),
   token: () => import('./commands/token.js'),
+  'policy-schema': () => import('./commands/policySchema.js'),
   bench: () => import('./commands/bench.js'),
 };
 
@@ -26,6 +27,7 @@ function usage(): string {
     '  subgraph  serve one domain\'s subgraph alone: meshgate subgraph --domain NAME',
     '  gateway   serve the gateway alone, over subgraphs running elsewhere',
     '  token     print a dev JWT: meshgate token --sub S --roles a,b [--purpose P] [--countries DE,FR]',
+    '  policy-schema  print the JSON Schema of the access-policy file (for editors)',
     '  bench     run the benchmark suite and write bench/results/latest.json',
     '',
     'Run `meshgate <command> --help` for a command\'s options.',

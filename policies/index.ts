@@ -11,3 +11,4 @@ export { checkPolicies, describeProblems, loadPolicies } from './access/loadPoli
 export { policySchema, type AccessRule, type PolicyFile, type RowFilterSpec } from './access/policySchema.js';
 export { MASKS, MASK_NAMES, maskMisfit, type MaskName } from './masks/masks.js';
 export { ACCESS_CONTEXT_HEADER, contextKey, grantOf, signAccessContext, verifyAccessContext, type AccessContext, type ProductGrant } from './context/accessContext.js';
+export { policyJsonSchema } from './access/policyJsonSchema.js';
