@@ -7,6 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloLogger } from './apolloLogger.js';
+import { rowBudgetPlugin } from './limits/rowBudgetPlugin.js';
 import type { RequestContext } from './context.js';
 import { formatError } from './formatError.js';
 
@@ -17,12 +18,13 @@ export interface OperationLimits {
   readonly maxDepth: number;
   readonly maxAliases: number;
   readonly maxTokens: number;
-  readonly maxCost: number;
+  /** The most rows one operation may ask for, nested lists multiplied (see limits/estimateRows.ts). */
+  readonly maxRows: number;
   readonly maxDirectives: number;
 }
 
 /** Deep enough for payments → order → customer → orders → payments through connections; no deeper. */
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2_000, maxCost: 5_000, maxDirectives: 50 };
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2_000, maxRows: 250_000, maxDirectives: 50 };
 
 /** Builds the Apollo Server in front of the gateway with meshgate's safety settings (no stacks, no suggestions, no batching, no network reporting, operation limits). */
 export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extraPlugins: readonly ApolloServerPlugin<RequestContext>[] = [], limits: OperationLimits = DEFAULT_OPERATION_LIMITS): ApolloServer<RequestContext> {
@@ -31,7 +33,8 @@ export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extra
     maxAliases: { n: limits.maxAliases },
     // Armor's token plugin turns every syntax error into a 500; graphql-js's own parse option below does it right.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: limits.maxCost },
+    // Armor's cost heuristic counts `first` but not `limit`; our row budget below fits this API.
+    costLimit: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     blockFieldSuggestion: { enabled: true },
   }).protect();
@@ -56,6 +59,7 @@ export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extra
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
+      rowBudgetPlugin<RequestContext>(limits.maxRows),
       ...extraPlugins,
     ],
   });

@@ -5,7 +5,7 @@
  * schema/ derives, so every name resolves exactly as the subgraphs resolve it.
  */
 import {
-  getNamedType, isInputObjectType, Kind, TypeInfo, valueFromAST, visit, visitWithTypeInfo,
+  getNamedType, getVariableValues, GraphQLError, isInputObjectType, Kind, TypeInfo, valueFromAST, visit, visitWithTypeInfo,
   type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import type { FieldShape, ProductShape } from '../../schema/index.js';
@@ -61,7 +61,11 @@ function recordArguments(args: Record<string, unknown>, shape: ProductShape, u: 
 }
 
 /** Analyses one operation of a document against the API schema. */
-export function analyzeOperation(schema: GraphQLSchema, index: ProductIndex, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): OperationUsage {
+export function analyzeOperation(schema: GraphQLSchema, index: ProductIndex, document: DocumentNode, operation: OperationDefinitionNode, rawVariables: Record<string, unknown>): OperationUsage {
+  // Analyse the values execution will use: defaults applied, a single value where a list is expected wrapped in a list.
+  const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
+  if (coercion.errors) throw new GraphQLError(coercion.errors[0]!.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  const variables = coercion.coerced;
   const usage: OperationUsage = new Map();
   const fieldVisitor = (typeInfo: TypeInfo) => ({
     Field(node: FieldNode) {
