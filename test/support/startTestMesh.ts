@@ -43,6 +43,9 @@ let stateDir: Promise<string> | undefined;
 /** One state folder (dev key, dev secrets) per test process. */
 const stateDirOnce = (): Promise<string> => (stateDir ??= mkdtemp(path.join(tmpdir(), 'meshgate-state-')));
 
+/** The state folder of this test process's meshes (dev key in `dev-keys/`, dev secrets in `dev-secrets.json`), for tests that forge or sign tokens. */
+export const testStateDir = (): Promise<string> => stateDirOnce();
+
 /** Seeds the sample mesh once per scale into a temporary folder, and returns the data root. */
 export function seededDataRoot(scale = 0.05): Promise<string> {
   const key = String(scale);
