@@ -42,9 +42,9 @@ describe('the SQL builder', () => {
     expect(q.text).toContain('ORDER BY "total_amount" DESC NULLS FIRST, "order_id" ASC NULLS LAST');
   });
 
-  it('looks up a batch of keys in one statement', () => {
+  it('looks up a batch of keys in one statement, each row carrying its raw key for matching', () => {
     const q = buildKeyLookup('t', [{ column: id, as: 'orderId' }], id, ['a', 'b', 'c'], { kind: 'and', items: [] });
-    expect(q.text).toBe('SELECT "order_id" AS "orderId" FROM "t" WHERE "order_id" IN ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR) AND TRUE');
+    expect(q.text).toBe('SELECT "order_id" AS "orderId", "order_id" AS "__match" FROM "t" WHERE "order_id" IN ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR) AND TRUE');
   });
 
   it('limits a reverse list per parent with a window', () => {
