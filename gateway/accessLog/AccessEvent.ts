@@ -1,0 +1,93 @@
+/**
+ * One access-log entry: who asked, for what, what they read and how, and what came of it. The
+ * field order here is the canonical order the hash chain is computed over; list-valued facts are
+ * comma-separated text, so the entry is one flat row of the `access-log` product.
+ */
+import { createHash } from 'node:crypto';
+
+/** What the gateway decided for an operation. */
+export type Decision = 'allow' | 'mask' | 'deny' | 'unauthenticated' | 'invalid';
+/** How the operation ended. */
+export type Status = 'ok' | 'partial' | 'error' | 'timeout';
+
+/** The facts of one operation, as the gateway records them. */
+export interface AccessFacts {
+  readonly time: string;
+  readonly request_id: string;
+  readonly subject: string | null;
+  readonly roles: string;
+  readonly purpose: string | null;
+  readonly client_name: string | null;
+  readonly client_version: string | null;
+  readonly operation_name: string | null;
+  readonly operation_type: string | null;
+  /** SHA-256 of the operation text; never the variables, never a token. */
+  readonly document_hash: string | null;
+  /** Products read, comma-separated. */
+  readonly products: string;
+  /** Columns read, as `product.column`, comma-separated. */
+  readonly fields_read: string;
+  /** Masks applied, as `product.column=mask`, comma-separated. */
+  readonly masks_applied: string;
+  /** PII columns read unmasked, as `product.column`, comma-separated. */
+  readonly pii_unmasked: string;
+  readonly pii_unmasked_count: number;
+  /** Denied columns (or products) that made the operation refused, comma-separated. */
+  readonly fields_denied: string;
+  /** Row rules applied, as `product=rule-id`, comma-separated. */
+  readonly row_rules: string;
+  /** Rows returned per product, as `product=n`, comma-separated. */
+  readonly rows_returned: string;
+  readonly rows_total: number;
+  readonly decision: Decision;
+  readonly status: Status;
+  readonly http_status: number;
+  readonly error_code: string | null;
+  readonly duration_ms: number;
+}
+
+/** An entry as written: the facts, its position in the chain and the chain's hashes. */
+export interface AccessEvent extends AccessFacts {
+  /** Position in the log, from 1. */
+  readonly seq: number;
+  readonly event_id: string;
+  readonly prev_hash: string;
+  readonly hash: string;
+}
+
+/** The hash before the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The event id of the entry at `seq`: sortable, unique in the log. */
+export const eventId = (seq: number): string => `E${String(seq).padStart(12, '0')}`;
+
+/** The canonical text an entry's hash covers: every field but `hash`, in a fixed order. */
+export function canonical(e: Omit<AccessEvent, 'hash'>): string {
+  const { seq, event_id, prev_hash, ...facts } = e;
+  const ordered: Record<string, unknown> = { seq, event_id, prev_hash };
+  for (const key of FACT_KEYS) ordered[key] = (facts as Record<string, unknown>)[key];
+  return JSON.stringify(ordered);
+}
+
+/** The facts' keys, in canonical order. */
+export const FACT_KEYS: readonly (keyof AccessFacts)[] = [
+  'time', 'request_id', 'subject', 'roles', 'purpose', 'client_name', 'client_version', 'operation_name', 'operation_type', 'document_hash',
+  'products', 'fields_read', 'masks_applied', 'pii_unmasked', 'pii_unmasked_count', 'fields_denied', 'row_rules', 'rows_returned', 'rows_total',
+  'decision', 'status', 'http_status', 'error_code', 'duration_ms',
+];
+
+/** Chains facts after `prevHash` at position `seq`. */
+export function chain(facts: AccessFacts, seq: number, prevHash: string): AccessEvent {
+  const unhashed = { ...facts, seq, event_id: eventId(seq), prev_hash: prevHash };
+  const hash = createHash('sha256').update(prevHash).update('\n').update(canonical(unhashed)).digest('hex');
+  return { ...unhashed, hash };
+}
+
+/** Why an entry does not verify after `prevHash` at position `seq`, or undefined when it does. */
+export function verifyEntry(e: AccessEvent, seq: number, prevHash: string): string | undefined {
+  if (e.seq !== seq) return `expected entry ${seq} here, found entry ${e.seq} (an entry was removed or reordered)`;
+  if (e.prev_hash !== prevHash) return 'its prev_hash is not the hash of the entry before it (an entry was removed, reordered or edited)';
+  const { hash, ...rest } = e;
+  const expected = createHash('sha256').update(prevHash).update('\n').update(canonical(rest)).digest('hex');
+  return expected === hash ? undefined : 'its content does not match its hash (it was edited)';
+}

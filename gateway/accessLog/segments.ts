@@ -1,0 +1,24 @@
+/**
+ * The on-disk layout of the access log: `segment-<first seq>.open.jsonl` is the one being written;
+ * a rotated segment is renamed `segment-<first seq>.jsonl` (closed, ready for compaction by the
+ * governance domain); `compacted-head.json` records the last entry compaction removed from here.
+ */
+import path from 'node:path';
+
+/** The file name of a segment starting at `firstSeq`. */
+export const segmentName = (firstSeq: number, open: boolean): string => `segment-${String(firstSeq).padStart(12, '0')}${open ? '.open' : ''}.jsonl`;
+
+/** A segment file's first sequence number and whether it is open, or undefined for other files. */
+export function parseSegmentName(name: string): { firstSeq: number; open: boolean } | undefined {
+  const m = /^segment-(\d{12})(\.open)?\.jsonl$/.exec(name);
+  return m ? { firstSeq: Number(m[1]), open: m[2] !== undefined } : undefined;
+}
+
+/** Where the last compacted entry is recorded, so a restart continues the chain after compaction. */
+export const compactedHeadFile = (dir: string): string => path.join(dir, 'compacted-head.json');
+
+/** The last compacted entry. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
