@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import type { RequestContext } from './context.js';
 
@@ -21,7 +22,7 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 const CLIENT_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 function isRequestContext(value: unknown): value is RequestContext {
-  return typeof value === 'object' && value !== null && typeof (value as { requestId?: unknown }).requestId === 'string';
+  return typeof value === 'object' && value !== null && typeof (value as { requestId?: unknown }).requestId === 'string' && 'audit' in value;
 }
 
 // Duck-typed on purpose: errors from Node's fetch may come from another realm (e.g. a test VM), where instanceof fails.
@@ -85,6 +86,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     headers.set('content-type', 'application/json');
   }
 
+  /** Collects the rows each product returned, which the subgraph reports in `extensions.meshgate.rows`. */
+  override didReceiveResponse(options: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['didReceiveResponse']>>[0]): GatewayGraphQLResponse {
+    const { response, context } = options;
+    const rows = (response.extensions?.meshgate as { rows?: Record<string, unknown> } | undefined)?.rows;
+    if (rows && isRequestContext(context)) {
+      for (const [product, n] of Object.entries(rows)) {
+        if (typeof n === 'number') context.audit.rows.set(product, (context.audit.rows.get(product) ?? 0) + n);
+      }
+    }
+    return response;
+  }
+
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     const body = await this.parseBody(response).catch(() => null);
     const passed = firstClientError(body);
@@ -102,6 +115,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     }
     const reason: SubgraphFailureReason = isTimeout(error) ? 'timeout' : isConnectionFailure(error) ? 'unreachable' : 'bad_response';
     this.settings.onFailure(this.settings.name, reason, error, ctx);
+    if (reason === 'timeout' && ctx) ctx.audit.timedOut = true;
     const message = reason === 'timeout' ? `The "${this.settings.name}" domain did not answer in time` : `The "${this.settings.name}" domain is unavailable`;
     throw new GraphQLError(message, { extensions: { code: 'PRODUCT_UNAVAILABLE' } });
   }

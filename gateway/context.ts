@@ -1,14 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, ProductDecision } from '../policies/index.js';
+import type { OperationUsage } from './access/analyzeOperation.js';
 
 export type { Principal } from '../policies/index.js';
 
 /** The access decision of a request, once the operation is known. */
 export interface RequestAccess {
   readonly decisions: ReadonlyMap<string, ProductDecision>;
+  /** What the operation reads, per product. */
+  readonly usage: OperationUsage;
   /** The signed access context sent to every subgraph call. */
   readonly token: string;
+}
+
+/** What the access log records about a request, gathered as it runs. */
+export interface RequestAudit {
+  /** SHA-256 of the operation text (never its variables). */
+  documentHash?: string;
+  operationName?: string;
+  operationType?: string;
+  /** What the operation reads, known even when it is refused. */
+  usage?: OperationUsage;
+  /** The fields or products whose refusal made the operation FORBIDDEN. */
+  denied?: readonly string[];
+  /** Rows returned per product, as the subgraphs report them. */
+  readonly rows: Map<string, number>;
+  /** A subgraph call or a query ran out of time. */
+  timedOut: boolean;
+  /** The error codes of the response. */
+  errorCodes: string[];
+  /** Whether the response carried data. */
+  hasData: boolean;
 }
 
 /** The per-request state every layer of the gateway reads: built once per HTTP request, never shared. */
@@ -22,6 +45,8 @@ export interface RequestContext {
   access?: RequestAccess;
   /** The caller asked for an explanation of the decision (`x-meshgate-explain: 1`). */
   readonly explain: boolean;
+  /** What the access log records. */
+  readonly audit: RequestAudit;
   readonly clientName?: string;
   readonly clientVersion?: string;
 }
@@ -49,6 +74,7 @@ export function createRequestContext(headers: IncomingHttpHeaders, now: number =
     startedAt: now,
     principal: null,
     explain: singleHeader(headers, 'x-meshgate-explain') === '1',
+    audit: { rows: new Map(), timedOut: false, errorCodes: [], hasData: false },
     ...(clientName !== undefined ? { clientName } : {}),
     ...(clientVersion !== undefined ? { clientVersion } : {}),
   };

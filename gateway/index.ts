@@ -11,3 +11,7 @@ export { ProductIndex } from './access/ProductIndex.js';
 export { createVerifier, AuthenticationError, type AuthOptions, type Verifier } from './auth/createVerifier.js';
 export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';
 export { mintDevToken, type DevTokenClaims } from './auth/mintDevToken.js';
+export { AccessLogWriter, type AccessLogOptions } from './accessLog/AccessLogWriter.js';
+export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
+export { compactedHeadFile, parseSegmentName, segmentName, type ChainHead } from './accessLog/segments.js';
+export { canonicalLine } from './accessLog/canonicalLine.js';

@@ -16,6 +16,16 @@ export class GatewayMetrics {
   private readonly requests = new Map<string, number>();
   private readonly durations = new Map<string, Histogram>();
   private readonly subgraphFailures = new Map<string, number>();
+  private accessLogWritten = 0;
+  private accessLogFailed = 0;
+  private accessLogHealthy = 1;
+
+  /** Counts one access-log append, written or failed (a failure refuses the request with 503). */
+  observeAccessLog(written: boolean): void {
+    if (written) this.accessLogWritten++;
+    else this.accessLogFailed++;
+    this.accessLogHealthy = written ? 1 : 0;
+  }
 
   /** Counts one answered request; `route` must come from a small fixed set to keep the label bounded. */
   observeRequest(route: string, status: number, seconds: number): void {
@@ -59,6 +69,13 @@ export class GatewayMetrics {
       '# HELP meshgate_subgraph_failures_total Subgraph calls that failed, by subgraph and reason.',
       '# TYPE meshgate_subgraph_failures_total counter',
       ...[...this.subgraphFailures].map(([key, n]) => `meshgate_subgraph_failures_total{${key}} ${n}`),
+      '# HELP meshgate_access_log_entries_total Access-log appends, by result (a failed one refused its request with 503).',
+      '# TYPE meshgate_access_log_entries_total counter',
+      `meshgate_access_log_entries_total{result="written"} ${this.accessLogWritten}`,
+      `meshgate_access_log_entries_total{result="failed"} ${this.accessLogFailed}`,
+      '# HELP meshgate_access_log_healthy 1 when the last access-log append was written, 0 when it failed.',
+      '# TYPE meshgate_access_log_healthy gauge',
+      `meshgate_access_log_healthy ${this.accessLogHealthy}`,
     );
     return `${lines.join('\n')}\n`;
   }

@@ -14,6 +14,9 @@ import { SubgraphDataSource } from './SubgraphDataSource.js';
 import type { SubgraphFailureReason } from './SubgraphDataSource.js';
 import { validateGatewayOptions } from './validateGatewayOptions.js';
 import { accessPlugin } from './access/accessPlugin.js';
+import { auditPlugin } from './accessLog/auditPlugin.js';
+import { factsFor } from './accessLog/factsFor.js';
+import type { RequestContext } from './context.js';
 import { ACCESS_CONTEXT_HEADER } from '../policies/index.js';
 
 /** How long `close()` lets in-flight requests finish before cutting their connections. */
@@ -74,12 +77,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       }),
   });
   const access = options.access;
-  const apollo = createApolloServer(gateway, apolloLogger(log), access ? [accessPlugin(access)] : []);
+  const apollo = createApolloServer(gateway, apolloLogger(log), [auditPlugin(), ...(access ? [accessPlugin(access)] : [])]);
+  const accessLog = options.accessLog;
+  const record = accessLog
+    ? async (ctx: RequestContext, status: number, code?: string): Promise<void> => {
+        try {
+          await accessLog.append(factsFor(ctx, access?.index, status, code));
+          metrics.observeAccessLog(true);
+        } catch (error) {
+          metrics.observeAccessLog(false);
+          throw error;
+        }
+      }
+    : undefined;
   const graphiql = await createGraphiQLPage('/graphql');
 
   let ready = false;
   const server = createServer(
-    createRequestHandler({ apollo, graphiql, metrics, log, maxBodyBytes: settings.maxBodyBytes, isReady: () => ready, ...(access && { authenticate: access.authenticate }) }),
+    createRequestHandler({ apollo, graphiql, metrics, log, maxBodyBytes: settings.maxBodyBytes, isReady: () => ready, ...(access && { authenticate: access.authenticate }), ...(record && { record }) }),
   );
   // A slow client may not hold a socket open forever while sending its headers or body.
   server.headersTimeout = 10_000;

@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 import { grantOf, signAccessContext, type PolicyFile, type ProductDecision } from '../../policies/index.js';
 import type { RequestContext } from '../context.js';
 import { analyzeOperation } from './analyzeOperation.js';
-import { decideAccess } from './decideAccess.js';
+import { AccessRefusal, decideAccess } from './decideAccess.js';
 import type { ProductIndex } from './ProductIndex.js';
 
 /** What enforcement needs, fixed at start. */
@@ -49,10 +49,17 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           if (!principal) throw new GraphQLError('Authentication is required.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
           if (!operation) return;
           const usage = analyzeOperation(schema, access.index, document, operation, request.variables ?? {});
-          const decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
+          contextValue.audit.usage = usage;
+          let decisions: Map<string, ProductDecision>;
+          try {
+            decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
+          } catch (error) {
+            if (error instanceof AccessRefusal) contextValue.audit.denied = [error.denied];
+            throw error;
+          }
           const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));
           const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, products });
-          contextValue.access = { decisions, token };
+          contextValue.access = { decisions, usage, token };
         },
         async willSendResponse({ response, contextValue }) {
           if (!contextValue.explain || !contextValue.access || response.body.kind !== 'single') return;

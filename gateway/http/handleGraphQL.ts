@@ -1,9 +1,14 @@
+/**
+ * The GraphQL route: reads the body (size limit, no batching, no compression), authenticates the
+ * caller, runs the operation through Apollo Server, and, when an access log is configured,
+ * records the request durably BEFORE the reply leaves. If the entry cannot be written, the reply
+ * is replaced by a 503: no data is served that the log does not show (fail closed).
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer } from '@apollo/server';
 import type { Principal, RequestContext } from '../context.js';
 import { readBody } from './readBody.js';
-import { sendGraphQLError } from './sendJson.js';
 
 /** What the GraphQL route needs besides the request itself. */
 export interface GraphQLRoute {
@@ -11,25 +16,25 @@ export interface GraphQLRoute {
   readonly maxBodyBytes: number;
   /** Verifies the caller's bearer token; absent when access control is off. */
   readonly authenticate?: (token: string) => Promise<Principal>;
+  /** Records the request in the access log; resolves once it is durable, rejects if it cannot be written. */
+  readonly record?: (ctx: RequestContext, httpStatus: number, errorCode?: string) => Promise<void>;
   readonly log: (line: string) => void;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+/** A reply, built before anything is written. */
+interface Reply {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string | AsyncIterable<string>;
+  /** The error code of a reply made before Apollo ran. */
+  readonly errorCode?: string;
+}
 
-/** Sets `ctx.principal` from the bearer token, or answers 401 and returns its status. */
-async function authenticate(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, route: GraphQLRoute): Promise<number | undefined> {
-  if (!route.authenticate) return undefined;
-  const header = req.headers.authorization;
-  const m = header ? BEARER.exec(header.trim()) : null;
-  try {
-    if (!m) throw new Error(header ? 'the Authorization header is not "Bearer <JWT>"' : 'no Authorization header');
-    ctx.principal = await route.authenticate(m[1]!);
-    return undefined;
-  } catch (error) {
-    route.log(`request ${ctx.requestId}: unauthenticated: ${(error as Error).message}`);
-    res.setHeader('www-authenticate', 'Bearer realm="meshgate"');
-    return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'A valid bearer token is required: send "Authorization: Bearer <JWT>".');
-  }
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+const JSON_TYPE = ['content-type', 'application/json; charset=utf-8'] as const;
+
+function errorReply(status: number, code: string, message: string, extra: readonly (readonly [string, string])[] = []): Reply {
+  return { status, headers: [JSON_TYPE, ...extra], body: JSON.stringify({ errors: [{ message, extensions: { code } }] }), errorCode: code };
 }
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -40,23 +45,14 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
-function isJson(contentType: string | undefined): boolean {
-  return contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
-}
+const isJson = (contentType: string | undefined): boolean => contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
 
-type ParsedBody = { readonly body: unknown } | { readonly refused: number };
-
-async function parseBody(req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): Promise<ParsedBody> {
+async function parseBody(req: IncomingMessage, maxBodyBytes: number): Promise<{ body: unknown } | { refused: Reply }> {
   const encoding = req.headers['content-encoding'];
-  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    // Decompressing would let a small upload expand past the size limit.
-    return { refused: sendGraphQLError(res, 415, 'BAD_USER_INPUT', 'Compressed request bodies are not accepted') };
-  }
+  // Decompressing would let a small upload expand past the size limit.
+  if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return { refused: errorReply(415, 'BAD_USER_INPUT', 'Compressed request bodies are not accepted') };
   const read = await readBody(req, maxBodyBytes);
-  if (read.kind === 'tooLarge') {
-    res.setHeader('connection', 'close');
-    return { refused: sendGraphQLError(res, 413, 'BAD_USER_INPUT', `The request body is larger than ${maxBodyBytes} bytes`) };
-  }
+  if (read.kind === 'tooLarge') return { refused: errorReply(413, 'BAD_USER_INPUT', `The request body is larger than ${maxBodyBytes} bytes`, [['connection', 'close']]) };
   const text = read.body.toString('utf8');
   // Other content types go to Apollo as text: it refuses them (and CSRF-prone simple requests) itself.
   if (!isJson(req.headers['content-type'])) return { body: text };
@@ -64,36 +60,66 @@ async function parseBody(req: IncomingMessage, res: ServerResponse, maxBodyBytes
   try {
     body = JSON.parse(text);
   } catch {
-    return { refused: sendGraphQLError(res, 400, 'BAD_USER_INPUT', 'The request body is not valid JSON') };
+    return { refused: errorReply(400, 'BAD_USER_INPUT', 'The request body is not valid JSON') };
   }
-  if (Array.isArray(body)) {
-    return { refused: sendGraphQLError(res, 400, 'BAD_USER_INPUT', 'Batched operations are not supported: send one operation per request') };
-  }
+  if (Array.isArray(body)) return { refused: errorReply(400, 'BAD_USER_INPUT', 'Batched operations are not supported: send one operation per request') };
   return { body };
 }
 
-/** Runs one GraphQL-over-HTTP request through Apollo Server with the request's context and returns the status sent. */
-export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, search: string, route: GraphQLRoute): Promise<number> {
-  const method = (req.method ?? 'GET').toUpperCase();
-  let body: unknown;
-  if (method === 'POST') {
-    const parsed = await parseBody(req, res, route.maxBodyBytes);
-    if ('refused' in parsed) return parsed.refused;
-    body = parsed.body;
+/** Sets `ctx.principal` from the bearer token, or returns the 401 reply. */
+async function authenticate(req: IncomingMessage, ctx: RequestContext, route: GraphQLRoute): Promise<Reply | undefined> {
+  if (!route.authenticate) return undefined;
+  const header = req.headers.authorization;
+  const m = header ? BEARER.exec(header.trim()) : null;
+  try {
+    if (!m) throw new Error(header ? 'the Authorization header is not "Bearer <JWT>"' : 'no Authorization header');
+    ctx.principal = await route.authenticate(m[1]!);
+    return undefined;
+  } catch (error) {
+    route.log(`request ${ctx.requestId}: unauthenticated: ${(error as Error).message}`);
+    return errorReply(401, 'UNAUTHENTICATED', 'A valid bearer token is required: send "Authorization: Bearer <JWT>".', [['www-authenticate', 'Bearer realm="meshgate"']]);
   }
-  const refused = await authenticate(req, res, ctx, route);
-  if (refused !== undefined) return refused;
+}
+
+/** Runs the operation through Apollo Server with the request's context. */
+async function execute(req: IncomingMessage, ctx: RequestContext, search: string, body: unknown, route: GraphQLRoute): Promise<Reply> {
   const response = await route.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method, headers: toHeaderMap(req), search, body },
+    httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search, body },
     context: async () => ctx,
   });
-  for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+  return { status: response.status ?? 200, headers: [...response.headers], body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator };
+}
+
+/** Records the reply (fail closed) and writes it; returns the status sent. */
+async function finish(res: ServerResponse, ctx: RequestContext, route: GraphQLRoute, reply: Reply): Promise<number> {
+  let sent = reply;
+  if (route.record) {
+    try {
+      await route.record(ctx, reply.status, reply.errorCode);
+    } catch {
+      sent = errorReply(503, 'PRODUCT_UNAVAILABLE', 'The access log cannot be written, so no data is served until it can; try again later.', [['retry-after', '5']]);
+    }
+  }
+  for (const [name, value] of sent.headers) res.setHeader(name, value);
+  res.statusCode = sent.status;
+  if (typeof sent.body === 'string') {
+    res.end(sent.body);
   } else {
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    for await (const chunk of sent.body) res.write(chunk);
     res.end();
   }
-  return res.statusCode;
+  return sent.status;
+}
+
+/** Runs one GraphQL-over-HTTP request and returns the status sent. */
+export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, search: string, route: GraphQLRoute): Promise<number> {
+  let body: unknown;
+  if ((req.method ?? 'GET').toUpperCase() === 'POST') {
+    const parsed = await parseBody(req, route.maxBodyBytes);
+    if ('refused' in parsed) return finish(res, ctx, route, parsed.refused);
+    body = parsed.body;
+  }
+  const refused = await authenticate(req, ctx, route);
+  if (refused) return finish(res, ctx, route, refused);
+  return finish(res, ctx, route, await execute(req, ctx, search, body, route));
 }

@@ -10,9 +10,16 @@ export interface SubgraphContext {
   readonly access: AccessContext | null;
   /** DataLoaders of this request, by a key naming the product, the columns and the arguments. */
   readonly loaders: Map<string, DataLoader<string, Row | Row[] | null>>;
+  /** Rows returned per product, reported to the gateway for the access log. */
+  readonly rows: Map<string, number>;
+}
+
+/** Counts rows a product returned in this request. */
+export function countRows(ctx: SubgraphContext, product: string, n: number): void {
+  ctx.rows.set(product, (ctx.rows.get(product) ?? 0) + n);
 }
 
 /** A new context for one request. */
 export function createSubgraphContext(requestId: string, access: AccessContext | null): SubgraphContext {
-  return { requestId, access, loaders: new Map() };
+  return { requestId, access, loaders: new Map(), rows: new Map() };
 }

@@ -1,5 +1,5 @@
 /** Serves one domain's subgraph over HTTP (loopback by default). */
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +30,19 @@ export interface ListenOptions {
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Reports the rows each product returned in `extensions.meshgate.rows`, for the gateway's access log. */
+const reportRowsPlugin: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single' || contextValue.rows.size === 0) return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, meshgate: { rows: Object.fromEntries(contextValue.rows) } };
+      },
+    };
+  },
+};
+
 /** Builds and starts the subgraph of one domain. */
 export async function startSubgraph(options: BuildSubgraphOptions & ListenOptions): Promise<RunningSubgraph> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -37,7 +50,7 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
   await Promise.all([...subgraph.products.values()].map((p) => p.table.refresh()));
   const server = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), reportRowsPlugin],
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     formatError: formatSubgraphError((line) => log(`${options.domain}: ${line}`)),

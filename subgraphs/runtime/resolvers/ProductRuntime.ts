@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ProductShape, ReverseShape } from '../../../schema/index.js';
-import type { SubgraphContext } from '../context.js';
+import { countRows, type SubgraphContext } from '../context.js';
 import type { Database, Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
 import { selectedAt, selectedFields } from '../graphql/selection.js';
@@ -72,7 +72,9 @@ export class ProductRuntime {
     const limit = checkPageSize('limit', args.limit, this.limits);
     const offset = checkOffset(args.offset);
     const spec = await this.spec(ctx, columnsFor(this.shape, selectedFields(info, this.shape.typeName), this.reverse), args);
-    return limit === 0 ? [] : this.db.query(buildSelect(spec, limit, offset));
+    const rows = limit === 0 ? [] : await this.db.query(buildSelect(spec, limit, offset));
+    countRows(ctx, this.shape.product.name, rows.length);
+    return rows;
   }
 
   /** `ordersConnection(where, orderBy, first, after)`: offset cursors over a total order. */
@@ -87,6 +89,7 @@ export class ProductRuntime {
       top.has('totalCount') ? this.db.query(buildCount(spec.table, spec.where)).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
     ]);
     const edges = rows.slice(0, first).map((node, i) => ({ cursor: encodeCursor(offset + i), node }));
+    countRows(ctx, this.shape.product.name, edges.length);
     return { totalCount: total, edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
@@ -113,7 +116,8 @@ export class ProductRuntime {
     const key = columnOf(this.shape.key);
     const grant = grantFor(ctx, this.shape);
     const masked = maskColumns(grant, columns, this.shape, this.hashKey);
-    const rows = await this.db.query(buildKeyLookup(await this.table.table(), masked, key, keys, allOf(this.rowFilter(ctx))));
+    const rows = await this.db.query(buildKeyLookup(await this.table.table(), masked, key, keys, allOf(undefined)));
+    countRows(ctx, this.shape.product.name, rows.length);
     const byKey = new Map(rows.map((r) => [String(r[MATCH_ALIAS]), r]));
     return keys.map((k) => byKey.get(k) ?? null);
   }
@@ -128,6 +132,7 @@ export class ProductRuntime {
     if (!loader) {
       loader = new DataLoader<string, Row[]>(async (parents) => {
         const rows = limit === 0 ? [] : await this.db.query(buildReverseList(await this.spec(ctx, columns, args), columnOf(r.reference.from), parents, limit));
+        countRows(ctx, this.shape.product.name, rows.length);
         const groups = new Map<string, Row[]>(parents.map((p) => [p, []]));
         for (const row of rows) groups.get(String(row[MATCH_ALIAS]))?.push(row);
         return parents.map((p) => groups.get(p)!);

@@ -1,7 +1,7 @@
 /** Grouped aggregates: `ordersAggregate(where, groupBy) { key {..} count sum {..} avg {..} min {..} max {..} }`. */
 import type { GraphQLResolveInfo } from 'graphql';
 import { BadUserInputError } from '../../../schema/index.js';
-import type { SubgraphContext } from '../context.js';
+import { countRows, type SubgraphContext } from '../context.js';
 import { selectedAt, selectedFields } from '../graphql/selection.js';
 import { columnOf } from '../graphql/translateArgs.js';
 import { buildAggregate, type Aggregate, type Selected } from '../sql/index.js';
@@ -36,6 +36,7 @@ export async function aggregate(runtime: ProductRuntime, args: ListArgs, ctx: Su
   const spec = await runtime.spec(ctx, [], { where: args.where });
   const max = runtime.limits.maxGroups;
   const rows = await runtime.db.query(buildAggregate(spec.table, groupBy, aggregates, spec.where, max));
+  countRows(ctx, shape.product.name, Math.min(rows.length, max));
   if (rows.length > max) throw new BadUserInputError(`The grouping yields more than ${max} groups; group by fewer fields or narrow the where filter.`);
   return rows.map((row) => {
     const group: Record<string, Record<string, unknown> | number> = { key: {}, count: Number(row.__count), sum: {}, avg: {}, min: {}, max: {} };

@@ -1,0 +1,55 @@
+/** The access-log facts of one request, from what its context gathered. */
+import type { RequestContext } from '../context.js';
+import type { ProductIndex } from '../access/ProductIndex.js';
+import type { AccessFacts, Decision, Status } from './AccessEvent.js';
+
+const list = (items: Iterable<string>): string => [...items].sort().join(',');
+
+/** Builds the facts of a request answered with `httpStatus` (and, before Apollo ran, `errorCode`). */
+export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, httpStatus: number, errorCode?: string): AccessFacts {
+  const a = ctx.audit;
+  const p = ctx.principal;
+  const read: string[] = [];
+  const masked: string[] = [];
+  const unmasked: string[] = [];
+  for (const [product, use] of a.usage ?? []) {
+    const decision = ctx.access?.decisions.get(product);
+    const shape = index?.shape(product);
+    for (const column of use.selected) {
+      read.push(`${product}.${column}`);
+      const mask = decision?.masks[column];
+      if (mask) masked.push(`${product}.${column}=${mask.mask}`);
+      else if (decision && shape?.fields.find((f) => f.field.name === column)?.field.classification !== 'none') unmasked.push(`${product}.${column}`);
+    }
+  }
+  const rowRules = [...(ctx.access?.decisions ?? [])].flatMap(([product, d]) => d.rowRules.map((r) => `${product}=${r}`));
+  const codes = errorCode ? [errorCode] : a.errorCodes;
+  const decision: Decision = httpStatus === 401 ? 'unauthenticated' : a.denied ? 'deny' : !ctx.access && codes.length > 0 ? 'invalid' : masked.length > 0 ? 'mask' : 'allow';
+  const status: Status = a.timedOut ? 'timeout' : codes.length === 0 && httpStatus === 200 ? 'ok' : a.hasData ? 'partial' : 'error';
+  return {
+    time: new Date(ctx.startedAt).toISOString(),
+    request_id: ctx.requestId,
+    subject: p?.sub ?? null,
+    roles: list(p?.roles ?? []),
+    purpose: p?.purpose ?? null,
+    client_name: ctx.clientName ?? null,
+    client_version: ctx.clientVersion ?? null,
+    operation_name: a.operationName ?? null,
+    operation_type: a.operationType ?? null,
+    document_hash: a.documentHash ?? null,
+    products: list((a.usage ?? new Map()).keys()),
+    fields_read: list(read),
+    masks_applied: list(masked),
+    pii_unmasked: list(unmasked),
+    pii_unmasked_count: unmasked.length,
+    fields_denied: list(a.denied ?? []),
+    row_rules: list(rowRules),
+    rows_returned: list([...a.rows].map(([product, n]) => `${product}=${n}`)),
+    rows_total: [...a.rows.values()].reduce((x, y) => x + y, 0),
+    decision,
+    status,
+    http_status: httpStatus,
+    error_code: codes[0] ?? null,
+    duration_ms: Math.round((Date.now() - ctx.startedAt) * 1000) / 1000,
+  };
+}
