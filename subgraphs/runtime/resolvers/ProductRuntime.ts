@@ -116,7 +116,7 @@ export class ProductRuntime {
     const key = columnOf(this.shape.key);
     const grant = grantFor(ctx, this.shape);
     const masked = maskColumns(grant, columns, this.shape, this.hashKey);
-    const rows = await this.db.query(buildKeyLookup(await this.table.table(), masked, key, keys, allOf(undefined)));
+    const rows = await this.db.query(buildKeyLookup(await this.table.table(), masked, key, keys, allOf(this.rowFilter(ctx))));
     countRows(ctx, this.shape.product.name, rows.length);
     const byKey = new Map(rows.map((r) => [String(r[MATCH_ALIAS]), r]));
     return keys.map((k) => byKey.get(k) ?? null);
