@@ -7,7 +7,8 @@ const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED'
 const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
 // GraphQL Armor's refusals (depth, aliases, tokens, cost, directives) arrive as parse or validation errors.
-const LIMIT_EXCEEDED = /\blimit of \d+ exceeded\b|Document contains more than \d+ tokens/i;
+// graphql-js 16.15 spells its token refusal "more that 2000 tokens": match either spelling.
+const LIMIT_EXCEEDED = /\blimit of \d+ exceeded\b|Document contains more th[ae][nt] \d+ tokens/i;
 
 /** The registry code for any code an error arrives with (shared/API.md "Errors"). */
 function clientCode(code: unknown, message: string): string {

@@ -13,7 +13,7 @@ export const MASKS = {
   last4: 'only the last 4 characters are kept, the rest become *',
   email: 'the first letter of the local part and the domain are kept: j***@example.com',
   year: 'only the year is kept: 1984-01-01',
-  round: 'numbers rounded to the nearest 10, 100 or 1000 (by magnitude)',
+  round: 'numbers rounded to the nearest 100 (halves away from zero)',
 } as const;
 
 /** A mask function's name. */

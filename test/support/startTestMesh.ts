@@ -3,7 +3,7 @@
  * root (once per scale and process), starts every subgraph and the gateway on loopback port 0, and
  * gives a `query` helper that POSTs to the gateway over HTTP.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT } from '../../cli/config.js';
@@ -61,6 +61,12 @@ export function seededDataRoot(scale = 0.05): Promise<string> {
   return root;
 }
 
+async function copyOf(dir: string): Promise<string> {
+  const copy = await mkdtemp(path.join(tmpdir(), 'meshgate-mesh-'));
+  await cp(dir, copy, { recursive: true });
+  return copy;
+}
+
 /** Options of {@link startTestMesh}. */
 export interface TestMeshOptions {
   readonly scale?: number;
@@ -73,7 +79,8 @@ export interface TestMeshOptions {
 
 /** Starts the sample mesh (or another subgraphs folder) for a test. */
 export async function startTestMesh(options: TestMeshOptions = {}): Promise<TestMesh> {
-  const dataRoot = options.dataRoot ?? (await seededDataRoot(options.scale));
+  // Each mesh gets its own copy of the seeded data: its access log and the governance product it compacts into are its own.
+  const dataRoot = options.dataRoot ?? (await copyOf(await seededDataRoot(options.scale)));
   const stateDir = options.env?.MESHGATE_STATE_DIR ?? (await stateDirOnce());
   const config = readConfig({
     MESHGATE_STATE_DIR: stateDir,
