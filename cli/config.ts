@@ -37,10 +37,13 @@ const schema = z.object({
   MESHGATE_CONTEXT_SECRET: z.string().min(32, 'at least 32 bytes').optional(),
   MESHGATE_MASK_HASH_KEY: z.string().min(32, 'at least 32 bytes').optional(),
   MESHGATE_ACCESS: z.enum(['on', 'off']).default('on'),
+  MESHGATE_ACCESS_LOG: z.enum(['on', 'off']).default('on'),
+  MESHGATE_ACCESS_LOG_DIR: z.string().min(1).optional(),
+  MESHGATE_ACCESS_LOG_ROTATE_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
 });
 
 /** The validated configuration. */
-export type Config = z.infer<typeof schema> & { readonly subgraphPorts: Readonly<Record<string, number>> };
+export type Config = z.infer<typeof schema> & { readonly subgraphPorts: Readonly<Record<string, number>>; readonly accessLogDir: string };
 
 /** Reads the configuration from `env`; throws an Error whose message names every bad variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -56,5 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!p.success) throw new Error(`bad configuration: ${name}: expected a port number, got ${JSON.stringify(value)}`);
     subgraphPorts[m[1]!.toLowerCase().replaceAll('_', '-')] = p.data;
   }
-  return { ...parsed.data, subgraphPorts };
+  const accessLogDir = parsed.data.MESHGATE_ACCESS_LOG_DIR ?? path.join(parsed.data.MESHGATE_DATA_DIR, 'governance', 'access-log-raw');
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.MESHGATE_ACCESS_LOG === 'off') throw new Error('bad configuration: MESHGATE_ACCESS_LOG=off is refused when NODE_ENV=production');
+  return { ...parsed.data, subgraphPorts, accessLogDir };
 }

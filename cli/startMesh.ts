@@ -6,7 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import { formatProblem, loadMesh, type Mesh } from '../schema/index.js';
 import { Database, startSubgraph, type Limits, type RunningSubgraph } from '../subgraphs/runtime/index.js';
-import { startGateway, type RunningGateway } from '../gateway/index.js';
+import { AccessLogWriter, startGateway, type RunningGateway } from '../gateway/index.js';
+import { startDomainJobs } from './domainJobs.js';
 import type { Config } from './config.js';
 import { gatewayAccess, loadSecurity, subgraphContextKey } from './security.js';
 
@@ -45,6 +46,8 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
     threads: config.MESHGATE_DUCKDB_THREADS,
     queryTimeoutMs: config.MESHGATE_QUERY_TIMEOUT_MS,
   });
+  // Domain jobs run once before the subgraphs start, so what they produce is served from the first request.
+  const stopJobs = await startDomainJobs(mesh.domains.map((d) => d.name), { dataRoot: config.MESHGATE_DATA_DIR, accessLogDir: config.accessLogDir, log });
   const subgraphs = new Map<string, RunningSubgraph>();
   try {
     let nextPort = 4005;
@@ -58,6 +61,8 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       log(`subgraph ${d.name} (${d.products.map((p) => p.name).join(', ')}) listening on ${sg.url}`);
     }
     const access = await gatewayAccess(security, mesh);
+    const accessLog = config.MESHGATE_ACCESS_LOG === 'on' ? await AccessLogWriter.open({ dir: config.accessLogDir, segmentMaxAgeMs: config.MESHGATE_ACCESS_LOG_ROTATE_MS, log }) : undefined;
+    if (!accessLog) log('WARNING: the access log is OFF (MESHGATE_ACCESS_LOG=off): requests are not recorded');
     const gateway = await startGateway({
       services: [...subgraphs.values()].map((s) => ({ name: s.subgraph.domain, url: s.url, typeDefs: s.subgraph.typeDefs })),
       host: config.MESHGATE_HOST,
@@ -65,14 +70,18 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS,
       log,
       ...(access && { access }),
+      ...(accessLog && { accessLog }),
     });
     const close = async (): Promise<void> => {
       await gateway.close();
+      await stopJobs();
+      await accessLog?.close();
       await Promise.all([...subgraphs.values()].map((s) => s.close()));
       db.close();
     };
     return { mesh, db, subgraphs, gateway, close };
   } catch (error) {
+    await stopJobs();
     await Promise.all([...subgraphs.values()].map((s) => s.close()));
     db.close();
     throw error;

@@ -22,6 +22,11 @@ export interface RequestAudit {
   operationType?: string;
   /** What the operation reads, known even when it is refused. */
   usage?: OperationUsage;
+  /**
+   * The access decisions. Kept here because Apollo hands plugins a shallow copy of the context:
+   * a property set on the copy is lost, while this nested object is shared.
+   */
+  decisions?: ReadonlyMap<string, ProductDecision>;
   /** The fields or products whose refusal made the operation FORBIDDEN. */
   denied?: readonly string[];
   /** Rows returned per product, as the subgraphs report them. */

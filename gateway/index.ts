@@ -12,6 +12,3 @@ export { createVerifier, AuthenticationError, type AuthOptions, type Verifier } 
 export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';
 export { mintDevToken, type DevTokenClaims } from './auth/mintDevToken.js';
 export { AccessLogWriter, type AccessLogOptions } from './accessLog/AccessLogWriter.js';
-export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
-export { compactedHeadFile, parseSegmentName, segmentName, type ChainHead } from './accessLog/segments.js';
-export { canonicalLine } from './accessLog/canonicalLine.js';

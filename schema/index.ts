@@ -10,3 +10,6 @@ export { descriptorSchema, durationMs, percent, type Descriptor } from './descri
 export { productShape, reverseShapes, type FieldShape, type ProductShape, type ReferenceShape, type ReverseShape } from './graphql/productShape.js';
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
+export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
+export { compactedHeadFile, parseSegmentName, segmentName, type ChainHead } from './accessLog/segments.js';
+export { canonicalLine } from './accessLog/canonicalLine.js';

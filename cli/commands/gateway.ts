@@ -1,6 +1,6 @@
 /** `meshgate gateway`: serves the gateway alone, composing subgraphs that run elsewhere. */
 import { buildSubgraphSdl, formatProblem, loadMesh, meshShapes } from '../../schema/index.js';
-import { startGateway } from '../../gateway/index.js';
+import { AccessLogWriter, startGateway } from '../../gateway/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
@@ -27,9 +27,11 @@ export const command: Command = {
       return { name: d.name, url: env ?? `http://127.0.0.1:${config.subgraphPorts[d.name] ?? 4005}/`, typeDefs: buildSubgraphSdl(d.name, shapes) };
     });
     const access = await gatewayAccess(await loadSecurity(config, mesh.domains.flatMap((d) => d.products), log), mesh);
-    const gateway = await startGateway({ services, host: config.MESHGATE_HOST, port: config.MESHGATE_GATEWAY_PORT, subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS, log, ...(access && { access }) });
+    const accessLog = config.MESHGATE_ACCESS_LOG === 'on' ? await AccessLogWriter.open({ dir: config.accessLogDir, segmentMaxAgeMs: config.MESHGATE_ACCESS_LOG_ROTATE_MS, log }) : undefined;
+    const gateway = await startGateway({ services, host: config.MESHGATE_HOST, port: config.MESHGATE_GATEWAY_PORT, subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS, log, ...(access && { access }), ...(accessLog && { accessLog }) });
     await untilSignal();
     await gateway.close();
+    await accessLog?.close();
     return 0;
   },
 };

@@ -81,7 +81,8 @@ function getValidOptions(options: SeedOptions): Required<SeedOptions> {
 /** The one Parquet file a product's declared location names under the data root. */
 function outputFile(product: DataProduct): string {
   const { dataPath } = product;
-  if (path.basename(dataPath) === '*.parquet' && !path.dirname(dataPath).includes('*')) return path.join(path.dirname(dataPath), 'data.parquet');
+  const folder = dataPath.replace(/\/(\*\*\/)?\*\.parquet$/, '');
+  if (folder !== dataPath && !folder.includes('*')) return path.join(folder, 'data.parquet');
   if (!dataPath.includes('*')) return dataPath;
   throw new Error(`${product.descriptorFile}: cannot seed "${dataPath}": expected a folder or one .parquet file`);
 }

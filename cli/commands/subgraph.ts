@@ -4,6 +4,7 @@ import { Database, startSubgraph } from '../../subgraphs/runtime/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
+import { startDomainJobs } from '../domainJobs.js';
 import { loadSecurity, subgraphContextKey } from '../security.js';
 
 const help = `Usage: meshgate subgraph --domain NAME
@@ -26,12 +27,14 @@ export const command: Command = {
     }
     const db = await Database.open({ dataDirs: [config.MESHGATE_DATA_DIR], memoryLimit: config.MESHGATE_DUCKDB_MEMORY, threads: config.MESHGATE_DUCKDB_THREADS, queryTimeoutMs: config.MESHGATE_QUERY_TIMEOUT_MS });
     const security = await loadSecurity(config, mesh.domains.flatMap((d) => d.products), log);
+    const stopJobs = await startDomainJobs([values.domain], { dataRoot: config.MESHGATE_DATA_DIR, accessLogDir: config.accessLogDir, log });
     const sg = await startSubgraph({
       domain: values.domain, mesh, db, host: config.MESHGATE_HOST, port: config.subgraphPorts[values.domain] ?? 4005, log,
       contextKey: subgraphContextKey(security), hashKey: security.hashKey,
     });
     log(`subgraph ${values.domain} listening on ${sg.url}`);
     await untilSignal();
+    await stopJobs();
     await sg.close();
     db.close();
     return 0;

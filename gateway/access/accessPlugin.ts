@@ -60,6 +60,7 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));
           const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, products });
           contextValue.access = { decisions, usage, token };
+          contextValue.audit.decisions = decisions;
         },
         async willSendResponse({ response, contextValue }) {
           if (!contextValue.explain || !contextValue.access || response.body.kind !== 'single') return;

@@ -8,9 +8,7 @@
 import { open, readdir, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chain, GENESIS_HASH, type AccessEvent, type AccessFacts } from './AccessEvent.js';
-import { compactedHeadFile, parseSegmentName, segmentName, type ChainHead } from './segments.js';
-import { canonicalLine } from './canonicalLine.js';
+import { canonicalLine, chain, compactedHeadFile, GENESIS_HASH, parseSegmentName, segmentName, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
 
 /** Where and how the log is written. */
 export interface AccessLogOptions {

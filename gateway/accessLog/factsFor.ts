@@ -1,7 +1,7 @@
 /** The access-log facts of one request, from what its context gathered. */
 import type { RequestContext } from '../context.js';
 import type { ProductIndex } from '../access/ProductIndex.js';
-import type { AccessFacts, Decision, Status } from './AccessEvent.js';
+import type { AccessFacts, Decision, Status } from '../../schema/index.js';
 
 const list = (items: Iterable<string>): string => [...items].sort().join(',');
 
@@ -13,7 +13,7 @@ export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, h
   const masked: string[] = [];
   const unmasked: string[] = [];
   for (const [product, use] of a.usage ?? []) {
-    const decision = ctx.access?.decisions.get(product);
+    const decision = a.decisions?.get(product);
     const shape = index?.shape(product);
     for (const column of use.selected) {
       read.push(`${product}.${column}`);
@@ -22,9 +22,9 @@ export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, h
       else if (decision && shape?.fields.find((f) => f.field.name === column)?.field.classification !== 'none') unmasked.push(`${product}.${column}`);
     }
   }
-  const rowRules = [...(ctx.access?.decisions ?? [])].flatMap(([product, d]) => d.rowRules.map((r) => `${product}=${r}`));
+  const rowRules = [...(a.decisions ?? [])].flatMap(([product, d]) => d.rowRules.map((r) => `${product}=${r}`));
   const codes = errorCode ? [errorCode] : a.errorCodes;
-  const decision: Decision = httpStatus === 401 ? 'unauthenticated' : a.denied ? 'deny' : !ctx.access && codes.length > 0 ? 'invalid' : masked.length > 0 ? 'mask' : 'allow';
+  const decision: Decision = httpStatus === 401 ? 'unauthenticated' : a.denied ? 'deny' : !a.decisions && codes.length > 0 ? 'invalid' : masked.length > 0 ? 'mask' : 'allow';
   const status: Status = a.timedOut ? 'timeout' : codes.length === 0 && httpStatus === 200 ? 'ok' : a.hasData ? 'partial' : 'error';
   return {
     time: new Date(ctx.startedAt).toISOString(),

@@ -1,6 +1,7 @@
 /**
- * One access-log entry: who asked, for what, what they read and how, and what came of it. The
- * field order here is the canonical order the hash chain is computed over; list-valued facts are
+ * schema/accessLog: the access log's published format, shared by the gateway (which writes it) and
+ * the governance domain (which serves it). One entry: who asked, for what, what they read and how,
+ * and what came of it. The field order here is the canonical order the hash chain is computed over; list-valued facts are
  * comma-separated text, so the entry is one flat row of the `access-log` product.
  */
 import { createHash } from 'node:crypto';

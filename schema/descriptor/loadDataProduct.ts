@@ -41,7 +41,8 @@ export function resolveLocation(location: string, dataRoot: string): { value: st
   }
   const local = scheme ? location.slice('file://'.length) : location;
   const absolute = path.resolve(dataRoot, local);
-  return { value: /\.parquet$/i.test(absolute) || absolute.includes('*') ? absolute : path.join(absolute, '*.parquet') };
+  // A folder means every Parquet file below it, partition folders (`date=2026-11-24/`) included.
+  return { value: /\.parquet$/i.test(absolute) || absolute.includes('*') ? absolute : path.join(absolute, '**', '*.parquet') };
 }
 
 /** Loads and validates one descriptor file and its contract. */

@@ -93,7 +93,7 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     typeName: c.typeName,
     listField: c.listField,
     connectionField: `${c.listField}Connection`,
-    byKeyField: camelCase(c.typeName),
+    byKeyField: c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1),
     aggregateField: `${c.listField}Aggregate`,
     whereType: `${c.typeName}Where`,
     orderByType: `${c.typeName}OrderBy`,

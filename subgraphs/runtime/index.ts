@@ -5,3 +5,4 @@ export { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './build
 export { startSubgraph, type ListenOptions, type RunningSubgraph } from './startSubgraph.js';
 export { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 export { createSubgraphContext, type SubgraphContext } from './context.js';
+export type { DomainJob, DomainJobEnv } from './DomainJob.js';

@@ -31,7 +31,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts the Parquet outputs read-only into every subgraph', () => {
-    for (const d of domains) expect(services[d]?.volumes).toEqual(['mesh-data:/data:ro']);
+    for (const d of domains) expect(services[d]?.volumes?.[0]).toBe('mesh-data:/data:ro');
+  });
+
+  it('shares the access log between the gateway (which writes it) and governance (which compacts it)', () => {
+    expect(services.gateway?.volumes).toEqual(['access-log:/data/governance']);
+    expect(services.governance?.volumes).toEqual(['mesh-data:/data:ro', 'access-log:/data/governance']);
+    for (const d of domains.filter((x) => x !== 'governance')) expect(services[d]?.volumes).toEqual(['mesh-data:/data:ro']);
   });
 
   it('points the gateway at every domain service and publishes port 4000', () => {

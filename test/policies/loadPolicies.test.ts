@@ -19,7 +19,7 @@ async function load(yaml: string): Promise<{ errors?: readonly DeclarationProble
   return { ...(r.errors && { errors: r.errors }), warnings, file };
 }
 
-const MASKS = 'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4 }\n';
+const MASKS = 'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\n';
 
 describe('loading access policies', () => {
   it('accepts the sample policy file', async () => {
@@ -46,14 +46,14 @@ describe('loading access policies', () => {
   });
 
   it('refuses a mask that does not fit the field type', async () => {
-    const r = await load('version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: last4, pan: last4 }\nrules: []\n');
+    const r = await load('version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: last4, pan: last4, person-id: hash }\nrules: []\n');
     expect(r.errors?.[0]).toMatchObject({ path: 'masks.date-of-birth', message: expect.stringContaining('the "last4" mask applies to string fields, not date') });
   });
 
   it('warns, without refusing, about a grant of a product that is not served', async () => {
-    const r = await load(`version: 1\n${MASKS}rules:\n  - { id: a, roles: [x], products: [access-log] }\n`);
+    const r = await load(`version: 1\n${MASKS}rules:\n  - { id: a, roles: [x], products: [legacy-orders] }\n`);
     expect(r.errors).toBeUndefined();
-    expect(r.warnings.map((w) => w.message)).toEqual(['no product "access-log" is served, so this grants nothing']);
+    expect(r.warnings.map((w) => w.message)).toEqual(['no product "legacy-orders" is served, so this grants nothing']);
   });
 
   it('keeps the committed JSON Schema for editors up to date', async () => {

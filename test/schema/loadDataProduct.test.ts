@@ -25,7 +25,7 @@ describe('loading a data product', () => {
     expect(p.inputs).toEqual([{ source: 'orders-raw', type: 'kafka' }, { source: 'customer-profiles', type: 'data-product', domain: 'customers' }]);
     expect(p.sla).toMatchObject({ freshnessMs: 3_600_000, qualityScore: 0.95 });
     expect(p.sla.availability).toBeCloseTo(0.999, 9);
-    expect(p.dataPath).toBe('/srv/mesh-data/commerce/orders-enriched/*.parquet');
+    expect(p.dataPath).toBe('/srv/mesh-data/commerce/orders-enriched/**/*.parquet');
     expect(p.contract).toMatchObject({ typeName: 'Order', listField: 'orders', keys: ['order_id'], compatibility: 'BACKWARD' });
     const customer = p.contract.fields.find((f) => f.name === 'customer_id');
     expect(customer?.references).toEqual({ product: 'customer-profiles', field: 'customer_id' });
@@ -94,7 +94,7 @@ describe('loading the mesh', () => {
     await cp(SUBGRAPHS, dir, { recursive: true, filter: (src) => !src.includes('runtime') });
     await writeFile(path.join(dir, 'payments/data-product.yaml'), 'name: payments\ndomain: payments\n');
     const mesh = await loadMesh(dir, { dataRoot });
-    expect(mesh.domains.map((d) => d.name)).toEqual(['commerce', 'customers']);
+    expect(mesh.domains.map((d) => d.name)).toEqual(['commerce', 'customers', 'governance']);
     expect(mesh.excluded).toEqual(['payments']);
     expect(mesh.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['owner', 'outputs']));
   });

@@ -10,13 +10,15 @@ import { buildCreateIndex, buildCreateTable, buildDescribe, buildDropTable, PARA
 import type { Column } from '../sql/index.js';
 import type { Database } from './Database.js';
 
-/** Lists the files a location glob names (only `*` in the last segment is supported). */
+/** Lists the files a location glob names: `*` in the file name, and `**` for any depth of folders before it. */
 export async function matchFiles(pattern: string): Promise<string[]> {
   if (!pattern.includes('*')) return [pattern];
-  const dir = path.dirname(pattern);
+  const recursive = path.basename(path.dirname(pattern)) === '**';
+  const dir = recursive ? path.dirname(path.dirname(pattern)) : path.dirname(pattern);
   const re = new RegExp(`^${path.basename(pattern).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
   try {
-    return (await readdir(dir)).filter((f) => re.test(f)).sort().map((f) => path.join(dir, f));
+    const entries = await readdir(dir, { recursive, withFileTypes: true });
+    return entries.filter((e) => e.isFile() && re.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
   } catch {
     return [];
   }
@@ -45,10 +47,11 @@ export class ProductTable {
 
   /** The table to query now; throws PRODUCT_UNAVAILABLE when there is no good data. */
   async table(): Promise<string> {
-    if (Date.now() - this.lastCheck > this.checkEveryMs) {
-      const refreshing = this.refresh();
-      if (!this.current) await refreshing;
-    }
+    // Without data, every request looks again; with data, at most every checkEveryMs. A look is a directory
+    // listing and a stat per file (well under a millisecond); only a change reloads the table.
+    // A reload already under way is awaited too, so two fields of one request never see two versions.
+    if (!this.current || Date.now() - this.lastCheck > this.checkEveryMs) await this.refresh();
+    else if (this.pending) await this.pending;
     if (!this.current) throw new ProductUnavailableError(`The data product "${this.product.name}" is unavailable: ${this.problem}.`);
     return this.current;
   }
