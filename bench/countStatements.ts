@@ -1,17 +1,29 @@
 /**
- * Counts the SQL statements one request of each scenario costs, through the gateway and straight to
- * the subgraph, on an in-process mesh (whose database counter this process can read), and records
- * the statements themselves so the floor can be checked against them.
+ * Counts the SQL statements one request costs, through the gateway and straight to a subgraph, on
+ * an in-process mesh (whose database counter this process can read), and records the statements
+ * themselves so the floor can be checked against them. Requests carry the same headers as under
+ * load: a bearer token for the gateway, a signed access context for a subgraph.
  */
 import type { Config } from '../cli/config.js';
 import { startMesh } from '../cli/startMesh.js';
 import type { SqlQuery } from '../subgraphs/runtime/sql/index.js';
-import { requestBody, type BenchInputs, type Scenario } from './scenarios.js';
+import type { Target } from './report.js';
 
-/** What one request of a scenario cost on one target. */
+/** One request whose statements are counted. */
+export interface StatementProbe {
+  readonly scenario: string;
+  readonly target: Target;
+  /** `gateway`, or the domain whose subgraph is called directly. */
+  readonly endpoint: string;
+  readonly body: string;
+  /** The request's headers, built right before it is sent (a signed access context expires). */
+  headers(): Promise<Readonly<Record<string, string>>>;
+}
+
+/** What one request cost on one target. */
 export interface StatementTally {
   readonly scenario: string;
-  readonly target: 'gateway' | 'subgraph';
+  readonly target: Target;
   /** The runtime's statement counter, after minus before. */
   readonly statements: number;
   /** Statements per domain, by the table each one reads. */
@@ -20,8 +32,8 @@ export interface StatementTally {
   readonly sql: readonly SqlQuery[];
 }
 
-/** Starts an in-process mesh, runs every scenario's first request once per target, and closes it. */
-export async function countStatements(config: Config, scenarios: readonly Scenario[], inputs: BenchInputs): Promise<StatementTally[]> {
+/** Starts an in-process mesh with `config`, sends each probe once, and closes it. */
+export async function countStatements(config: Config, probes: readonly StatementProbe[]): Promise<StatementTally[]> {
   const running = await startMesh({ config, ephemeralPorts: true, log: () => undefined });
   const { db } = running;
   const query = db.query;
@@ -30,21 +42,19 @@ export async function countStatements(config: Config, scenarios: readonly Scenar
   const domainOf = new Map(running.mesh.domains.flatMap((d) => d.products.map((p) => [p.name, d.name] as const)));
   try {
     const tallies: StatementTally[] = [];
-    for (const scenario of scenarios) {
-      for (const target of ['gateway', 'subgraph'] as const) {
-        const subgraph = running.subgraphs.get(scenario.direct.domain);
-        if (!subgraph) throw new Error(`bench: the mesh has no "${scenario.direct.domain}" subgraph`);
-        const url = target === 'gateway' ? running.gateway.graphqlUrl : subgraph.url;
-        seen.length = 0;
-        const before = db.statements;
-        await postOnce(url, requestBody(scenario, target, 0, inputs), `${scenario.title}, ${target}`);
-        const byDomain: Record<string, number> = {};
-        for (const q of seen) {
-          const domain = domainOf.get(/ FROM "([^"]+)__v\d+"/.exec(q.text)?.[1] ?? '') ?? 'unknown';
-          byDomain[domain] = (byDomain[domain] ?? 0) + 1;
-        }
-        tallies.push({ scenario: scenario.id, target, statements: db.statements - before, byDomain, sql: [...seen] });
+    for (const probe of probes) {
+      const url = probe.endpoint === 'gateway' ? running.gateway.graphqlUrl : running.subgraphs.get(probe.endpoint)?.url;
+      if (!url) throw new Error(`bench: the mesh has no "${probe.endpoint}" subgraph`);
+      const headers = await probe.headers();
+      seen.length = 0;
+      const before = db.statements;
+      await postOnce(url, probe.body, headers, `${probe.scenario}, ${probe.target}`);
+      const byDomain: Record<string, number> = {};
+      for (const q of seen) {
+        const domain = domainOf.get(/ FROM "([^"]+)__v\d+"/.exec(q.text)?.[1] ?? '') ?? 'unknown';
+        byDomain[domain] = (byDomain[domain] ?? 0) + 1;
       }
+      tallies.push({ scenario: probe.scenario, target: probe.target, statements: db.statements - before, byDomain, sql: [...seen] });
     }
     return tallies;
   } finally {
@@ -54,8 +64,8 @@ export async function countStatements(config: Config, scenarios: readonly Scenar
 }
 
 /** Sends one GraphQL request and throws unless it answers 200 with data and no errors. */
-async function postOnce(url: string, body: string, label: string): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(30_000) });
+async function postOnce(url: string, body: string, headers: Readonly<Record<string, string>>, label: string): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(30_000) });
   const text = await res.text();
   let parsed: { data?: unknown; errors?: unknown } = {};
   try {

@@ -16,13 +16,15 @@ export const CONCURRENCY = 10;
 export interface Floor {
   /** The mesh's domains (each gets a subgraph). */
   readonly domains: readonly string[];
+  /** The names of the mesh's data products (what an access context grants). */
+  readonly products: readonly string[];
   readonly inputs: BenchInputs;
   /** Runs the statements of a scenario's i-th request once and returns them. */
   statements(scenario: Scenario, i: number): Promise<SqlQuery[]>;
   /** Statements run so far (the runtime's counter). */
   statementCount(): number;
-  /** Runs a scenario with {@link CONCURRENCY} requests in flight for `durationS` seconds. */
-  measure(scenario: Scenario, durationS: number): Promise<Measurement>;
+  /** Runs a scenario with `connections` ({@link CONCURRENCY} unless given) requests in flight for `durationS` seconds. */
+  measure(scenario: Scenario, durationS: number, connections?: number): Promise<Measurement>;
   close(): void;
 }
 
@@ -39,13 +41,15 @@ export async function openFloor(config: Config, log: (line: string) => void): Pr
   try {
     const shapes = new Map<string, ProductShape>(meshShapes(mesh).map((s) => [s.typeName, s]));
     const tables = new Map<string, ProductTable>([...shapes].map(([t, s]) => [t, new ProductTable(db, s.product, log)]));
-    await Promise.all([...tables.values()].map((t) => t.table()));
+    // Tables load on first use (the inputs below load the scenarios' own): a product without data yet, such as
+    // an empty access log, must not stop the floor, as it does not stop the subgraphs.
     const shape = (typeName: string): ProductShape => shapes.get(typeName) ?? missing(typeName);
     const table = (typeName: string): Promise<string> => (tables.get(typeName) ?? missing(typeName)).table();
     const sql: FloorSql = { shape, table, run: (q) => db.query(q) };
     const inputs = await pickInputs(sql);
     return {
       domains: mesh.domains.map((d) => d.name),
+      products: mesh.domains.flatMap((d) => d.products.map((p) => p.name)),
       inputs,
       async statements(scenario, i) {
         const seen: SqlQuery[] = [];
@@ -53,7 +57,7 @@ export async function openFloor(config: Config, log: (line: string) => void): Pr
         return seen;
       },
       statementCount: () => db.statements,
-      measure: (scenario, durationS) => closedLoop((i) => scenario.floor(i, inputs, sql), CONCURRENCY, durationS * 1000),
+      measure: (scenario, durationS, connections = CONCURRENCY) => closedLoop((i) => scenario.floor(i, inputs, sql), connections, durationS * 1000),
       close: () => db.close(),
     };
   } catch (error) {
@@ -66,7 +70,7 @@ function missing(typeName: string): never {
   throw new Error(`bench: the mesh serves no ${typeName} product (the scenarios need the sample mesh)`);
 }
 
-/** 1000 customer keys spread evenly over the table, and the offsets of the first 100 pages of orders. */
+/** 1000 customer keys spread evenly over the table, and the offsets of the first 100 pages of orders and of customers. */
 async function pickInputs(sql: FloorSql): Promise<BenchInputs> {
   const c = sql.shape('Customer');
   const key = { name: c.key.field.name, type: c.key.field.type };
@@ -75,10 +79,12 @@ async function pickInputs(sql: FloorSql): Promise<BenchInputs> {
   const step = Math.max(1, Math.floor(all.length / 1000));
   const customerIds = all.filter((_, i) => i % step === 0).slice(0, 1000).map((r: Row) => String(r.k));
   const orders = await count(sql, await sql.table('Order'));
-  const pages = Math.max(1, Math.min(100, Math.floor(orders / 100)));
   if (customerIds.length === 0 || orders === 0) throw new Error('bench: the sample data is empty');
-  return { customerIds, offsets: Array.from({ length: pages }, (_, i) => i * 100) };
+  return { customerIds, offsets: firstPages(orders), customerOffsets: firstPages(all.length) };
 }
+
+/** The offsets of the first (at most 100) full pages of 100 rows of a table of `rows` rows. */
+const firstPages = (rows: number): number[] => Array.from({ length: Math.max(1, Math.min(100, Math.floor(rows / 100))) }, (_, i) => i * 100);
 
 async function count(sql: FloorSql, table: string): Promise<number> {
   const rows = await sql.run(buildCount(table, allOf()));

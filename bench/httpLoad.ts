@@ -4,7 +4,7 @@
  * failure: a non-200 status, a GraphQL `errors` entry, a connection error or a timeout.
  */
 import autocannon from 'autocannon';
-import { summarize, type Measurement } from './stats.js';
+import { summarize, type Measurement, type RunSample } from './stats.js';
 
 /** What to send, where, and for how long. */
 export interface HttpLoadOptions {
@@ -14,6 +14,10 @@ export interface HttpLoadOptions {
   readonly body: (i: number) => string;
   /** Whether the body changes from request to request (otherwise it is built once). */
   readonly rotating: boolean;
+  /** Headers sent with every request, besides the content type. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Headers that change from request to request (e.g. a fresh bearer token), set on the i-th request over `headers`. */
+  readonly headersOf?: (i: number) => Readonly<Record<string, string>>;
   readonly connections: number;
   readonly durationS: number;
 }
@@ -28,9 +32,10 @@ export interface Failures {
   sample?: string;
 }
 
-/** A run's measurement and its failures. */
+/** A run's measurement, its raw latencies (to merge runs) and its failures. */
 export interface HttpLoadResult {
   readonly measurement: Measurement;
+  readonly sample: RunSample;
   readonly failures: Failures;
 }
 
@@ -43,10 +48,11 @@ export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult
   const failures: Failures = { non200: 0, graphqlErrors: 0, connectionErrors: 0, timeouts: 0 };
   const latencies: number[] = [];
   let next = 0;
+  const headers = { ...options.headers, 'content-type': 'application/json' };
   const request: autocannon.Request = {
     method: 'POST',
     path: url.pathname + url.search,
-    headers: { 'content-type': 'application/json' },
+    headers,
     body: options.body(0),
     onResponse(status, body) {
       if (status !== 200) {
@@ -58,7 +64,13 @@ export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult
       }
     },
   };
-  if (options.rotating) request.setupRequest = (r) => ({ ...r, body: options.body(next++) });
+  const { rotating, headersOf } = options;
+  if (rotating || headersOf) {
+    request.setupRequest = (r) => {
+      const i = next++;
+      return { ...r, ...(rotating && { body: options.body(i) }), ...(headersOf && { headers: { ...headers, ...headersOf(i) } }) };
+    };
+  }
   const started = process.hrtime.bigint();
   const instance = autocannon({ url: url.origin, connections: options.connections, duration: options.durationS, timeout: 10, requests: [request] });
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
@@ -73,5 +85,5 @@ export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult
     failures.connectionErrors = Math.max(1, failures.connectionErrors);
     failures.sample ??= 'no successful response at all';
   }
-  return { measurement: summarize(latencies, elapsedMs), failures };
+  return { measurement: summarize(latencies, elapsedMs), sample: { latenciesMs: latencies, elapsedMs }, failures };
 }

@@ -1,19 +1,22 @@
 /**
- * `meshgate bench`, end to end: seed, open the floor, count statements on an in-process mesh, then
- * load the floor, the subgraph and the gateway (in a child process) scenario by scenario.
+ * `meshgate bench`, end to end: seed, open the floor, time token signing and verification, count
+ * statements on in-process meshes (access control on, then off), then load the floor, the subgraph
+ * and the open and enforced gateways (two child processes) group by group.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readConfig, REPO_ROOT } from '../cli/config.js';
+import { readConfig, REPO_ROOT, type Config } from '../cli/config.js';
 import { seedSample } from '../cli/commands/seed.js';
+import { benchEnv, openBenchAccess, OWNER_ROLES, type BenchAccess } from './benchAccess.js';
+import { checkEnforcement, checkJoin, checkLookupLatency, checkVerification, compareVariants, formatChecks } from './checks.js';
 import { startChildMesh, type ChildMesh } from './childMesh.js';
-import { countStatements, type StatementTally } from './countStatements.js';
+import { countStatements, type StatementProbe, type StatementTally } from './countStatements.js';
 import { CONCURRENCY, openFloor, type Floor } from './floor.js';
-import { failureCount, httpLoad } from './httpLoad.js';
-import { checkTargets, compareToFloor, formatChecks, formatTable, type RawRow } from './report.js';
-import { requestBody, SCENARIOS, type Scenario } from './scenarios.js';
-import type { Measurement } from './stats.js';
+import { FRESH_TOKEN_ID, LATENCY_ID, measureFreshTokens, measureLatency, measureMaskedPii, measureShape, type BenchSetup } from './measureGroups.js';
+import { compareRows, formatTable, TARGET, type RawRow, type Target } from './report.js';
+import { MASKED_PII, POINT_LOOKUP, requestBody, SCENARIOS } from './scenarios.js';
+import { mintAndTimeTokens } from './tokenCost.js';
 import type { SqlQuery } from '../subgraphs/runtime/sql/index.js';
 
 /** What `meshgate bench` was asked for. */
@@ -26,107 +29,132 @@ export interface BenchOptions {
 
 /** Discarded warm-up run before each measured one. */
 const WARMUP_S = 1;
+/** Distinct tokens whose verification is timed; the first {@link FRESH_TOKENS} also serve the fresh-token run. */
+const TIMED_TOKENS = 20_000;
+const FRESH_TOKENS = 5_000;
 /** Where the report is written. */
 export const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results', 'latest.json');
+/** The state folder (dev key, dev secrets) of every mesh the bench starts. */
+export const STATE_DIR = path.join(REPO_ROOT, 'bench', 'data', 'state');
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-const quiet = (): void => undefined;
-const summary = (m: Measurement): string => `${m.reqPerSec.toFixed(0)} req/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms`;
 
 /** Runs the whole suite; resolves to the exit code (0, even when a performance target is missed). */
 export async function runBench(options: BenchOptions): Promise<number> {
   const dataRoot = path.join(REPO_ROOT, 'bench', 'data', `scale-${options.scale}`);
   const loadavgAtStart = os.loadavg();
   await seedSample({ scale: options.scale, seed: 42, dataRoot, ifMissing: true, log });
-  const config = readConfig({ ...process.env, MESHGATE_HOST: '127.0.0.1', MESHGATE_DATA_DIR: dataRoot });
-  const floor = await openFloor(config, quiet);
-  let child: ChildMesh | undefined;
+  const configOf = (access: 'on' | 'off'): Config => readConfig({ ...benchEnv(process.env, STATE_DIR, access), MESHGATE_HOST: '127.0.0.1', MESHGATE_DATA_DIR: dataRoot });
+  const floor = await openFloor(configOf('on'), () => undefined);
+  const children: ChildMesh[] = [];
+  const stopAll = (): Promise<unknown> => Promise.all(children.splice(0).map((c) => c.stop()));
   const onSignal = (signal: NodeJS.Signals): void => {
-    log(`\n${signal}: stopping the mesh under test...`);
-    void (child?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    log(`\n${signal}: stopping the meshes under test...`);
+    void stopAll().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    log('counting SQL statements per request (in-process mesh)...');
-    const tallies = await countStatements(config, SCENARIOS, floor.inputs);
+    const access = await openBenchAccess(STATE_DIR, floor.products);
+    log(`signing ${TIMED_TOKENS.toLocaleString('en-US')} distinct tokens and timing their verification (in-process)...`);
+    const { tokens, cost } = await mintAndTimeTokens(access.devKeyDir, TIMED_TOKENS, OWNER_ROLES);
+    log(`  ES256 sign ${cost.signCpuUs.toFixed(0)} µs CPU, verification ${cost.verifyCpuUs.toFixed(0)} µs CPU (${cost.verifyWallUs.toFixed(0)} µs wall)`);
+    log('counting SQL statements per request (in-process meshes, access control on, then off)...');
+    const tallies = [...(await countStatements(configOf('on'), enforcedProbes(floor, access))), ...(await countStatements(configOf('off'), openProbes(floor, access)))];
     const floorSql = await checkFloorIsRuntime(floor, tallies);
-    log('starting the mesh under test (child process)...');
-    child = await startChildMesh({ dataRoot, domains: floor.domains });
-    log(`mesh under test: pid ${child.pid}, gateway ${child.graphqlUrl}`);
+    log('starting the meshes under test (child processes: access control on, and off)...');
+    const started = await Promise.allSettled((['on', 'off'] as const).map((a) => startChildMesh({ label: a === 'on' ? 'enforced' : 'open', dataRoot, domains: floor.domains, stateDir: STATE_DIR, access: a })));
+    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [enforced, open] = children as [ChildMesh, ChildMesh];
+    for (const c of children) log(`${c.label} mesh: pid ${c.pid}, gateway ${c.graphqlUrl}`);
+    const sqlOf = (scenarioId: string, target: Target): number => {
+      const n = target === TARGET.floor ? floorSql.get(scenarioId) : tallies.find((t) => t.scenario === scenarioId && t.target === target)?.statements;
+      if (n === undefined) throw new Error(`bench: no statement count for "${scenarioId}", ${target}`);
+      return n;
+    };
+    const setup: BenchSetup = { floor, enforced, open, access, freshTokens: tokens.slice(0, FRESH_TOKENS), sqlOf, timing: { warmupS: WARMUP_S, durationS: options.durationS, log } };
     const raw: RawRow[] = [];
-    for (const [k, scenario] of SCENARIOS.entries()) raw.push(...(await runScenario(scenario, `scenario ${k + 1}/${SCENARIOS.length}`, floor, child, tallies, floorSql, options.durationS)));
-    await child.stop();
-    child = undefined;
-    const rows = compareToFloor(raw);
-    const join = tallies.find((t) => t.scenario === 'orders-with-customers' && t.target === 'gateway')!;
-    const targets = checkTargets(rows, 'point-lookup', join);
+    for (const [k, s] of SCENARIOS.entries()) {
+      log(`-- shape ${k + 1}/${SCENARIOS.length}: ${s.title}`);
+      raw.push(...(await measureShape(setup, s)));
+    }
+    log('-- masked PII');
+    raw.push(...(await measureMaskedPii(setup)));
+    log('-- fresh token on every request');
+    raw.push(...(await measureFreshTokens(setup)));
+    log('-- latency pass: one connection');
+    raw.push(...(await measureLatency(setup)));
+    await stopAll();
+    const rows = compareRows(raw);
+    const join = tallies.find((t) => t.scenario === 'orders-with-customers' && t.target === TARGET.gateway)!;
+    const targets = [
+      checkLookupLatency(rows, LATENCY_ID, { scenarioId: POINT_LOOKUP.id, connections: CONCURRENCY }),
+      checkJoin(join),
+      ...checkEnforcement(rows, SCENARIOS.map((s) => s.id)),
+      checkVerification(cost),
+      compareVariants(rows, MASKED_PII.id, TARGET.analyst),
+      compareVariants(rows, FRESH_TOKEN_ID, TARGET.freshToken),
+    ];
     const report = {
       timestamp: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${process.platform}-${process.arch}`, loadavgAtStart, loadavgAtEnd: os.loadavg() },
-      options: { scale: options.scale, durationS: options.durationS, warmupS: WARMUP_S, connections: CONCURRENCY },
+      options: { scale: options.scale, durationS: options.durationS, warmupS: WARMUP_S, connections: CONCURRENCY, freshTokens: FRESH_TOKENS, timedTokens: TIMED_TOKENS, accessLog: 'off' },
       rows,
       targets,
+      tokenCost: cost,
       statements: tallies.map((t) => ({ scenario: t.scenario, target: t.target, statements: t.statements, byDomain: t.byDomain, sql: t.sql.map((q) => q.text) })),
     };
     await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-    const text = options.json ? JSON.stringify(report, null, 2) : `${formatTable(rows)}\n\n${formatChecks(targets)}\n\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`;
+    const machine = `access log off in every mesh (MESHGATE_ACCESS_LOG=off: access control is measured alone); ${report.machine.cpus} CPUs, load average ${loadavgAtStart[0]!.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]!.toFixed(1)} at end (anything above the mesh's own load is other work sharing the machine)`;
+    const text = options.json ? JSON.stringify(report, null, 2) : `${formatTable(rows)}\n\n${formatChecks(targets)}\n\n${machine}\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`;
     process.stdout.write(`${text}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await child?.stop();
+    await stopAll();
     floor.close();
   }
 }
 
-/** Measures one scenario on the floor, the subgraph and the gateway, each after a discarded warm-up. */
-async function runScenario(s: Scenario, label: string, floor: Floor, child: ChildMesh, tallies: readonly StatementTally[], floorSql: ReadonlyMap<string, number>, durationS: number): Promise<RawRow[]> {
-  const sqlOf = (target: 'gateway' | 'subgraph'): number => tallies.find((t) => t.scenario === s.id && t.target === target)!.statements;
-  const rows: RawRow[] = [];
-  log(`${label}: ${s.title}, floor...`);
-  await floor.measure(s, WARMUP_S);
-  const m = await floor.measure(s, durationS);
-  log(`  ${summary(m)}`);
-  rows.push({ scenarioId: s.id, scenario: s.title, target: 'floor', measurement: m, sqlPerRequest: floorSql.get(s.id)! });
-  for (const target of ['subgraph', 'gateway'] as const) {
-    log(`${label}: ${s.title}, ${target}...`);
-    const url = target === 'gateway' ? child.graphqlUrl : child.subgraphUrls.get(s.direct.domain)!;
-    const rotating = s.variables(0, floor.inputs) !== undefined;
-    const load = async (seconds: number): Promise<Measurement> => {
-      const run = await httpLoad({ url, body: (i) => requestBody(s, target, i, floor.inputs), rotating, connections: CONCURRENCY, durationS: seconds });
-      const f = run.failures;
-      if (failureCount(f) > 0) {
-        throw new Error(`${s.title}, ${target}: ${f.non200} non-200, ${f.graphqlErrors} with GraphQL errors, ${f.connectionErrors} connection errors, ${f.timeouts} timeouts; first: ${f.sample ?? '-'}\nmesh under test:\n${child.logTail()}`);
-      }
-      return run.measurement;
-    };
-    await load(WARMUP_S);
-    const measured = await load(durationS);
-    log(`  ${summary(measured)}`);
-    const footnote = target === 'subgraph' ? s.direct.footnote : undefined;
-    rows.push({ scenarioId: s.id, scenario: s.title, target, measurement: measured, sqlPerRequest: sqlOf(target), ...(footnote !== undefined && { footnote }) });
-  }
-  return rows;
+/** Each shape through the enforced gateway as the owner and straight to its subgraph, and the masked-PII page as both callers. */
+function enforcedProbes(floor: Floor, access: BenchAccess): StatementProbe[] {
+  const headers = (h: Readonly<Record<string, string>>) => async (): Promise<Readonly<Record<string, string>>> => h;
+  return [
+    ...SCENARIOS.flatMap((s): StatementProbe[] => [
+      { scenario: s.id, target: TARGET.gateway, endpoint: 'gateway', body: requestBody(s, 'gateway', 0, floor.inputs), headers: headers(access.owner) },
+      { scenario: s.id, target: TARGET.subgraph, endpoint: s.direct.domain, body: requestBody(s, 'subgraph', 0, floor.inputs), headers: () => access.contextHeaders() },
+    ]),
+    { scenario: MASKED_PII.id, target: TARGET.owner, endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.owner) },
+    { scenario: MASKED_PII.id, target: TARGET.analyst, endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.analyst) },
+  ];
+}
+
+/** Each shape through the open gateway, with the owner's token as under load (the open gateway ignores it). */
+function openProbes(floor: Floor, access: BenchAccess): StatementProbe[] {
+  return SCENARIOS.map((s) => ({ scenario: s.id, target: TARGET.open, endpoint: 'gateway', body: requestBody(s, 'gateway', 0, floor.inputs), headers: async () => access.owner }));
 }
 
 const normalise = (q: SqlQuery): string => JSON.stringify([q.text.replace(/__v\d+"/g, '__v*"'), q.values], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 /**
- * Checks that the floor runs exactly the statements the runtime ran for each scenario's first
- * request through the gateway (text and bound values); resolves to the floor's statements per request.
+ * Checks that the floor runs exactly the statements (text and bound values) the runtime ran for
+ * each shape's first request through the enforced gateway as the owner, and through the open
+ * gateway, so every ratio compares the same SQL; resolves to the floor's statements per request.
  */
 async function checkFloorIsRuntime(floor: Floor, tallies: readonly StatementTally[]): Promise<Map<string, number>> {
   const perRequest = new Map<string, number>();
   for (const s of SCENARIOS) {
-    const ours = (await floor.statements(s, 0)).map(normalise);
-    const theirs = tallies.find((t) => t.scenario === s.id && t.target === 'gateway')!.sql.map(normalise);
-    if (ours.join('\n') !== theirs.join('\n')) {
-      throw new Error(`the floor of "${s.title}" is not what the runtime runs, so it would measure something else.\nruntime:\n  ${theirs.join('\n  ')}\nfloor:\n  ${ours.join('\n  ')}`);
+    const statements = await floor.statements(s, 0);
+    const ours = statements.map(normalise).join('\n  ');
+    for (const target of [TARGET.gateway, TARGET.open]) {
+      const theirs = tallies.find((t) => t.scenario === s.id && t.target === target)!.sql.map(normalise).join('\n  ');
+      if (ours !== theirs) throw new Error(`the floor of "${s.title}" is not what the runtime runs through the ${target}, so it would measure something else.\nruntime:\n  ${theirs}\nfloor:\n  ${ours}`);
     }
-    perRequest.set(s.id, ours.length);
+    perRequest.set(s.id, statements.length);
   }
   return perRequest;
 }

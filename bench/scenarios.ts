@@ -1,7 +1,8 @@
 /**
- * The four benchmark scenarios: the GraphQL a client sends, what the subgraph is sent directly, and
+ * The four benchmark shapes: the GraphQL a client sends, what the subgraph is sent directly, and
  * the floor, i.e. the very statements the runtime runs for that request, built with the runtime's
  * own SQL builder. The statement-count pass checks that the floor's statements equal the runtime's.
+ * Beside them, the masked-PII read, which only the gateway is sent (as two different callers).
  */
 import type { ProductShape } from '../schema/index.js';
 import { DEFAULT_LIMITS, type Row } from '../subgraphs/runtime/index.js';
@@ -13,6 +14,8 @@ export interface BenchInputs {
   readonly customerIds: readonly string[];
   /** Offsets of the first pages of orders (multiples of 100). */
   readonly offsets: readonly number[];
+  /** Offsets of the first pages of customers (multiples of 100). */
+  readonly customerOffsets: readonly number[];
 }
 
 /** What a floor needs: the products' shapes and current tables, and a way to run one statement. */
@@ -22,16 +25,20 @@ export interface FloorSql {
   run(q: SqlQuery): Promise<Row[]>;
 }
 
-/** One benchmark scenario. */
-export interface Scenario {
+/** An operation sent to the gateway only. */
+export interface GatewayScenario {
   readonly id: string;
   readonly title: string;
   /** The operation sent to the gateway. */
   readonly query: string;
-  /** The subgraph that answers the direct variant, and the operation it is sent. */
-  readonly direct: { readonly domain: string; readonly query: string; readonly footnote?: string };
   /** The i-th request's variables. */
   variables(i: number, inputs: BenchInputs): Record<string, unknown> | undefined;
+}
+
+/** One benchmark shape: sent to the gateway, straight to its subgraph, and run as SQL alone (the floor). */
+export interface Scenario extends GatewayScenario {
+  /** The subgraph that answers the direct variant, and the operation it is sent. */
+  readonly direct: { readonly domain: string; readonly query: string; readonly footnote?: string };
   /** Runs the statements the runtime runs for the i-th request, in order. */
   floor(i: number, inputs: BenchInputs, sql: FloorSql): Promise<void>;
 }
@@ -127,12 +134,24 @@ const ordersWithCustomers: Scenario = {
   },
 };
 
-/** Every scenario, in the order they run and are reported. */
+/** Every shape, in the order they run and are reported; the first is the point look-up. */
 export const SCENARIOS: readonly Scenario[] = Object.freeze([pointLookup, filteredPage, groupedAggregate, ordersWithCustomers]);
 
+/** The point look-up by key, measured again with a fresh token per request and at one connection. */
+export const POINT_LOOKUP: Scenario = pointLookup;
+
+/** A page of customers with every PII field: masked in SQL for an analyst, read as is by the customers' owner. */
+export const MASKED_PII: GatewayScenario = Object.freeze({
+  id: 'masked-pii',
+  title: 'masked PII, 100 customers',
+  query: 'query($offset: Int){ customers(limit: 100, offset: $offset){ customerId fullName email phone birthDate } }',
+  variables: (i: number, inputs: BenchInputs) => ({ offset: pick(inputs.customerOffsets, i) }),
+});
+
 /** The JSON body of the i-th request of a scenario, for the gateway or (direct) its subgraph. */
-export function requestBody(scenario: Scenario, target: 'gateway' | 'subgraph', i: number, inputs: BenchInputs): string {
+export function requestBody(scenario: GatewayScenario | Scenario, target: 'gateway' | 'subgraph', i: number, inputs: BenchInputs): string {
   const variables = scenario.variables(i, inputs);
-  const query = target === 'gateway' ? scenario.query : scenario.direct.query;
+  if (target === 'subgraph' && !('direct' in scenario)) throw new Error(`bench: "${scenario.title}" is sent to the gateway only`);
+  const query = target === 'gateway' || !('direct' in scenario) ? scenario.query : scenario.direct.query;
   return JSON.stringify(variables ? { query, variables } : { query });
 }

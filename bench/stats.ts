@@ -33,3 +33,15 @@ export function summarize(latenciesMs: readonly number[], elapsedMs: number): Me
     meanMs: sorted.length ? total / sorted.length : Number.NaN,
   };
 }
+
+/** The latencies of one run and the wall time it took, kept so runs can be merged. */
+export interface RunSample {
+  readonly latenciesMs: readonly number[];
+  readonly elapsedMs: number;
+}
+
+/** Summarises several runs of one target as one: their latencies pooled, their wall times added. */
+export function combine(runs: readonly RunSample[]): Measurement {
+  if (runs.length === 0) throw new RangeError('combine: no run to combine');
+  return summarize(runs.flatMap((r) => r.latenciesMs), runs.reduce((sum, r) => sum + r.elapsedMs, 0));
+}

@@ -4,18 +4,28 @@ import { runBench } from '../../bench/runBench.js';
 
 const help = `Usage: meshgate bench [--scale N] [--duration S] [--json]
 
-Measures four scenarios (point look-up by key, filtered page of 100, grouped aggregate, 100 orders
-with their customers) three ways, 10 requests in flight, each after a discarded 1 s warm-up:
-  floor     the same SQL the subgraph runs, straight on DuckDB in this process
-  subgraph  the operation sent straight to the subgraph (autocannon)
-  gateway   the operation sent to the gateway (autocannon)
-The mesh under test runs in a child process (meshgate up) on free ports, over sample data seeded
-(if missing) into bench/data/scale-<N>. Prints req/s, p50, p99 and the comparison with the floor,
-the SQL statements one request costs, and the targets; writes bench/results/latest.json.
+Measures four shapes (point look-up by key, filtered page of 100, grouped aggregate, 100 orders
+with their customers), 10 requests in flight, each after a discarded 1 s warm-up:
+  floor           the same SQL the subgraph runs, straight on DuckDB in this process
+  subgraph        the operation sent straight to the subgraph, with a signed access context
+  gateway (open)  the operation sent to a gateway started with MESHGATE_ACCESS=off
+  gateway         the operation sent to the gateway with access control on, as the owner of
+                  every domain (unmasked, no row filter: the same SQL as the floor)
+The two gateways are measured side by side (A B B A) and compared: "vs open" is the share of the
+open gateway's throughput the enforced one keeps. Then, on the enforced gateway: a page of
+customers' PII as an analyst (masked in SQL) and as its owner; the point look-up with a different
+token on every request and with one token; and the point look-up at 1 connection (the latency
+pass, where the p50 target is checked). In-process: the CPU cost of signing and verifying 20,000
+distinct tokens.
+The meshes under test run in two child processes (meshgate up) on free ports, over sample data
+seeded (if missing) into bench/data/scale-<N>, with their dev key and secrets in bench/data/state,
+and the access log off in both (MESHGATE_ACCESS_LOG=off): what is compared is access control alone.
+Prints req/s, p50, p99, the comparisons, the SQL statements one request costs, and the targets
+(PASS/FAIL); writes bench/results/latest.json.
 
 Options:
   --scale N      sample data size: 1 = 10,000 customers, 100,000 orders (default 1)
-  --duration S   seconds of measured load per scenario and target (default 5)
+  --duration S   seconds of measured load per target and row (default 5)
   --json         print the JSON report on stdout instead of the table
 
 Exit codes: 0 done (a missed performance target is reported, not failed), 1 an error during the

@@ -1,14 +1,17 @@
-import { checkTargets, compareToFloor, formatChecks, formatTable, type RawRow } from '../../bench/report.js';
-import { percentile, summarize, type Measurement } from '../../bench/stats.js';
+import { compareRows, formatTable, LEGEND, TARGET, type RawRow } from '../../bench/report.js';
+import { combine, percentile, summarize, type Measurement } from '../../bench/stats.js';
 
 const m = (reqPerSec: number, p50Ms: number, p99Ms = p50Ms * 2): Measurement => ({ requests: reqPerSec * 5, elapsedMs: 5000, reqPerSec, p50Ms, p99Ms, meanMs: p50Ms });
 
 const raw: RawRow[] = [
-  { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: 'floor', measurement: m(2000, 1), sqlPerRequest: 1 },
-  { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: 'subgraph', measurement: m(1000, 2.5), sqlPerRequest: 1 },
-  { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: 'gateway', measurement: m(500, 3.5), sqlPerRequest: 1 },
-  { scenarioId: 'join', scenario: '100 orders with customers', target: 'floor', measurement: m(100, 10), sqlPerRequest: 2 },
-  { scenarioId: 'join', scenario: '100 orders with customers', target: 'subgraph', measurement: m(150, 8), sqlPerRequest: 1, footnote: 'commerce only' },
+  { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: TARGET.floor, measurement: m(2000, 1), cpuMsPerRequest: 0.4, sqlPerRequest: 1 },
+  { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: TARGET.subgraph, measurement: m(1000, 2.5), cpuMsPerRequest: 1.2, sqlPerRequest: 1 },
+  { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: TARGET.open, measurement: m(500, 3.5), cpuMsPerRequest: 3, sqlPerRequest: 1 },
+  { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: TARGET.gateway, measurement: m(450, 4), cpuMsPerRequest: 3.5, sqlPerRequest: 1, baseline: TARGET.open },
+  { scenarioId: 'join', scenario: '100 orders with customers', target: TARGET.floor, measurement: m(100, 10), cpuMsPerRequest: null, sqlPerRequest: 2 },
+  { scenarioId: 'join', scenario: '100 orders with customers', target: TARGET.subgraph, measurement: m(150, 8), cpuMsPerRequest: null, sqlPerRequest: 1, footnote: 'commerce only' },
+  { scenarioId: 'masked-pii', scenario: 'masked PII, 100 customers', target: TARGET.owner, measurement: m(200, 40), cpuMsPerRequest: 9, sqlPerRequest: 1 },
+  { scenarioId: 'masked-pii', scenario: 'masked PII, 100 customers', target: TARGET.analyst, measurement: m(150, 50), cpuMsPerRequest: 12, sqlPerRequest: 1, baseline: TARGET.owner },
 ];
 
 describe('percentile', () => {
@@ -42,47 +45,68 @@ describe('summarize', () => {
   });
 });
 
-describe('compareToFloor', () => {
+describe('combine', () => {
+  it('pools the latencies of several runs and adds their wall times', () => {
+    const s = combine([
+      { latenciesMs: [1, 2, 3], elapsedMs: 1000 },
+      { latenciesMs: [10, 20], elapsedMs: 500 },
+    ]);
+    expect(s).toMatchObject({ requests: 5, elapsedMs: 1500, p50Ms: 3, p99Ms: 20 });
+    expect(s.reqPerSec).toBeCloseTo(5 / 1.5);
+  });
+
+  it('refuses to combine nothing', () => {
+    expect(() => combine([])).toThrow(RangeError);
+  });
+});
+
+describe('compareRows', () => {
   it('gives each row its p50 difference and throughput ratio to the floor of its scenario', () => {
-    const rows = compareToFloor(raw);
-    expect(rows[0]).toMatchObject({ target: 'floor', p50VsFloorMs: null, throughputVsFloor: null });
-    expect(rows[2]).toMatchObject({ target: 'gateway', p50VsFloorMs: 2.5, throughputVsFloor: 0.25 });
-    expect(rows[4]).toMatchObject({ target: 'subgraph', p50VsFloorMs: -2, throughputVsFloor: 1.5, footnote: 'commerce only' });
+    const rows = compareRows(raw);
+    expect(rows[0]).toMatchObject({ target: 'floor', p50VsFloorMs: null, throughputVsFloor: null, cpuMsPerRequest: 0.4 });
+    expect(rows[2]).toMatchObject({ target: 'gateway (open)', p50VsFloorMs: 2.5, throughputVsFloor: 0.25 });
+    expect(rows[5]).toMatchObject({ target: 'subgraph', p50VsFloorMs: -2, throughputVsFloor: 1.5, footnote: 'commerce only' });
+  });
+
+  it('divides the enforced gateway by the open one of the same scenario', () => {
+    const rows = compareRows(raw);
+    expect(rows[3]).toMatchObject({ target: 'gateway', baseline: 'gateway (open)', throughputVsBaseline: 0.9 });
+    expect(rows[2]).toMatchObject({ baseline: null, throughputVsBaseline: null });
+  });
+
+  it('leaves the floor comparison empty in a scenario without a floor', () => {
+    const analyst = compareRows(raw)[7]!;
+    expect(analyst).toMatchObject({ p50VsFloorMs: null, throughputVsFloor: null, baseline: 'gateway, owner (unmasked)', throughputVsBaseline: 0.75 });
+  });
+
+  it('refuses a baseline its scenario does not have', () => {
+    const orphan: RawRow = { ...raw[3]!, scenarioId: 'other' };
+    expect(() => compareRows([orphan])).toThrow('has no "gateway (open)" row');
   });
 });
 
 describe('formatTable', () => {
-  it('prints an aligned table with numbers right-aligned and footnotes numbered below', () => {
-    const lines = formatTable(compareToFloor(raw)).split('\n');
-    expect(lines[0]).toBe('| scenario                  | target       | req/s | p50 ms | p99 ms | p50 vs floor | req/s vs floor | SQL/req |');
-    expect(lines[1]).toBe('|---------------------------|--------------|------:|-------:|-------:|-------------:|---------------:|--------:|');
-    expect(lines[2]).toBe('| point look-up by key      | floor        |  2000 |   1.00 |   2.00 |            - |              - |       1 |');
-    expect(lines[4]).toBe('| point look-up by key      | gateway      |   500 |   3.50 |   7.00 |     +2.50 ms |          0.25x |       1 |');
-    expect(lines[6]).toBe('| 100 orders with customers | subgraph [1] |   150 |   8.00 |  16.00 |     -2.00 ms |          1.50x |       1 |');
-    expect(lines.at(-1)).toBe('[1] commerce only');
-    expect(new Set(lines.slice(0, 7).map((l) => l.length)).size).toBe(1);
-  });
-});
+  const lines = formatTable(compareRows(raw)).split('\n');
 
-describe('checkTargets', () => {
-  it('passes both targets when the gateway is within 3 ms and the join costs one statement per subgraph', () => {
-    const checks = checkTargets(compareToFloor(raw), 'point-lookup', { statements: 2, byDomain: { commerce: 1, customers: 1 } });
-    expect(formatChecks(checks)).toBe(
-      [
-        'point look-up p50 through the gateway within 3 ms of the floor: PASS (+2.5 ms: gateway 3.50 ms, floor 1.00 ms)',
-        'the federated join costs exactly one SQL statement per subgraph: PASS (2 statements: commerce 1, customers 1)',
-      ].join('\n'),
-    );
+  it('prints an aligned table with numbers right-aligned', () => {
+    expect(lines[0]).toBe('| scenario                  | target                    | req/s | p50 ms | p99 ms | CPU ms/req | p50 vs floor | req/s vs floor | vs open | SQL/req |');
+    expect(lines[1]).toBe('|---------------------------|---------------------------|------:|-------:|-------:|-----------:|-------------:|---------------:|--------:|--------:|');
+    expect(lines[2]).toBe('| point look-up by key      | floor                     |  2000 |   1.00 |   2.00 |       0.40 |            - |              - |       - |       1 |');
+    expect(new Set(lines.slice(0, 10).map((l) => l.length)).size).toBe(1);
   });
 
-  it('fails the join target when one subgraph runs a statement per order', () => {
-    const [, join] = checkTargets(compareToFloor(raw), 'point-lookup', { statements: 101, byDomain: { commerce: 1, customers: 100 } });
-    expect(join).toMatchObject({ pass: false, detail: '101 statements: commerce 1, customers 100' });
+  it('names each scenario once, on the first row of its group', () => {
+    expect(lines.slice(2, 10).map((l) => l.split('|')[1]!.trim())).toEqual(['point look-up by key', '', '', '', '100 orders with customers', '', 'masked PII, 100 customers', '']);
   });
 
-  it('fails the look-up target when the gateway is more than 3 ms behind the floor', () => {
-    const slow = raw.map((r) => (r.target === 'gateway' ? { ...r, measurement: m(100, 4.2) } : r));
-    const [lookup] = checkTargets(compareToFloor(slow), 'point-lookup', { statements: 2, byDomain: { commerce: 1, customers: 1 } });
-    expect(lookup).toMatchObject({ pass: false, detail: '+3.2 ms: gateway 4.20 ms, floor 1.00 ms' });
+  it('marks the base row of a group and gives the other its ratio to it', () => {
+    expect(lines[4]).toBe('|                           | gateway (open)            |   500 |   3.50 |   7.00 |       3.00 |     +2.50 ms |          0.25x |    base |       1 |');
+    expect(lines[5]).toBe('|                           | gateway                   |   450 |   4.00 |   8.00 |       3.50 |     +3.00 ms |          0.23x |   0.90x |       1 |');
+    expect(lines[9]).toBe('|                           | gateway, analyst (masked) |   150 |  50.00 | 100.00 |      12.00 |            - |              - |   0.75x |       1 |');
+  });
+
+  it('prints a dash where the CPU time could not be read, and numbers the footnotes below', () => {
+    expect(lines[7]).toContain('| subgraph [1]              |   150 |   8.00 |  16.00 |          - |');
+    expect(lines.slice(-LEGEND.length - 1)).toEqual(['[1] commerce only', ...LEGEND]);
   });
 });

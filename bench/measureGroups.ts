@@ -1,0 +1,112 @@
+/**
+ * The groups of rows the benchmark reports: each shape four ways (floor, subgraph, open and enforced
+ * gateway), the masked-PII read as two callers, the look-up with a fresh token per request, and the
+ * look-up at one connection (the latency pass).
+ */
+import { bearer, type BenchAccess } from './benchAccess.js';
+import type { ChildMesh } from './childMesh.js';
+import { CONCURRENCY, type Floor } from './floor.js';
+import { measureHttp, measurePair, summary, type Load, type Measured, type Timing } from './measure.js';
+import { TARGET, type RawRow, type Target } from './report.js';
+import { MASKED_PII, POINT_LOOKUP, requestBody, type GatewayScenario, type Scenario } from './scenarios.js';
+
+/** The fresh-token group's id. */
+export const FRESH_TOKEN_ID = 'fresh-token';
+/** The latency pass's id. */
+export const LATENCY_ID = 'point-lookup-1-connection';
+
+/** Everything the groups are measured with. */
+export interface BenchSetup {
+  readonly floor: Floor;
+  /** The mesh with access control on. */
+  readonly enforced: ChildMesh;
+  /** The mesh started with MESHGATE_ACCESS=off. */
+  readonly open: ChildMesh;
+  readonly access: BenchAccess;
+  /** Distinct tokens of the owner's roles, one per request in the fresh-token run. */
+  readonly freshTokens: readonly string[];
+  /** The statements one request of a scenario costs on a target (the statement-count pass). */
+  readonly sqlOf: (scenarioId: string, target: Target) => number;
+  readonly timing: Timing;
+}
+
+const constant = (headers: Readonly<Record<string, string>>) => async (): Promise<Readonly<Record<string, string>>> => headers;
+
+/** The load of a scenario on a gateway, as the caller `headers` stand for. */
+function gatewayLoad(setup: BenchSetup, mesh: ChildMesh, s: GatewayScenario, target: Target, headers: Readonly<Record<string, string>>, connections = CONCURRENCY): Load {
+  const { inputs } = setup.floor;
+  return { label: `${s.title}, ${target}`, mesh, url: mesh.graphqlUrl, body: (i) => requestBody(s, 'gateway', i, inputs), rotating: s.variables(0, inputs) !== undefined, connections, headers: constant(headers) };
+}
+
+/** The load of a shape sent straight to its subgraph on the enforced mesh, with a freshly signed access context per run. */
+function subgraphLoad(setup: BenchSetup, s: Scenario, connections = CONCURRENCY): Load {
+  const { inputs } = setup.floor;
+  const mesh = setup.enforced;
+  return { label: `${s.title}, subgraph`, mesh, url: mesh.subgraphUrls.get(s.direct.domain)!, body: (i) => requestBody(s, 'subgraph', i, inputs), rotating: s.variables(0, inputs) !== undefined, connections, headers: () => setup.access.contextHeaders() };
+}
+
+/** The floor of a shape after a discarded warm-up, with the CPU this process used per statement batch. */
+async function measureFloor(setup: BenchSetup, s: Scenario, connections: number, label = `${s.title}, floor`): Promise<Measured> {
+  setup.timing.log(`${label}...`);
+  await setup.floor.measure(s, setup.timing.warmupS, connections);
+  const cpu = process.cpuUsage();
+  const measurement = await setup.floor.measure(s, setup.timing.durationS, connections);
+  const used = process.cpuUsage(cpu);
+  const m: Measured = { measurement, cpuMsPerRequest: measurement.requests ? (used.user + used.system) / 1000 / measurement.requests : null };
+  setup.timing.log(`  ${summary(m)}`);
+  return m;
+}
+
+/** A row of a group. */
+function rowOf(scenarioId: string, scenario: string, target: Target, m: Measured, sqlPerRequest: number, extra: Pick<RawRow, 'baseline' | 'footnote'> = {}): RawRow {
+  return { scenarioId, scenario, target, measurement: m.measurement, cpuMsPerRequest: m.cpuMsPerRequest, sqlPerRequest, ...extra };
+}
+
+/** One shape on the floor, its subgraph, then the open and the enforced gateway side by side. */
+export async function measureShape(setup: BenchSetup, s: Scenario): Promise<RawRow[]> {
+  const row = (target: Target, m: Measured, extra: Pick<RawRow, 'baseline' | 'footnote'> = {}): RawRow => rowOf(s.id, s.title, target, m, setup.sqlOf(s.id, target), extra);
+  const floor = await measureFloor(setup, s, CONCURRENCY);
+  const subgraph = await measureHttp(subgraphLoad(setup, s), setup.timing);
+  const owner = setup.access.owner;
+  const [open, enforced] = await measurePair(gatewayLoad(setup, setup.open, s, TARGET.open, owner), gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner), setup.timing);
+  return [
+    row(TARGET.floor, floor),
+    row(TARGET.subgraph, subgraph, s.direct.footnote !== undefined ? { footnote: s.direct.footnote } : {}),
+    row(TARGET.open, open),
+    row(TARGET.gateway, enforced, { baseline: TARGET.open }),
+  ];
+}
+
+/** The masked-PII page on the enforced gateway, as the customers' owner (unmasked) and as an analyst (masked in SQL). */
+export async function measureMaskedPii(setup: BenchSetup): Promise<RawRow[]> {
+  const s = MASKED_PII;
+  const [owner, analyst] = await measurePair(gatewayLoad(setup, setup.enforced, s, TARGET.owner, setup.access.owner), gatewayLoad(setup, setup.enforced, s, TARGET.analyst, setup.access.analyst), setup.timing);
+  return [rowOf(s.id, s.title, TARGET.owner, owner, setup.sqlOf(s.id, TARGET.owner)), rowOf(s.id, s.title, TARGET.analyst, analyst, setup.sqlOf(s.id, TARGET.analyst), { baseline: TARGET.owner })];
+}
+
+/** The point look-up on the enforced gateway with one token, then with a different token on every request. */
+export async function measureFreshTokens(setup: BenchSetup): Promise<RawRow[]> {
+  const s = POINT_LOOKUP;
+  const tokens = setup.freshTokens;
+  const one = gatewayLoad(setup, setup.enforced, s, TARGET.oneToken, setup.access.owner);
+  // One counter across warm-up and measured runs, so no token is sent twice until all have been.
+  let next = 0;
+  const fresh: Load = { ...gatewayLoad(setup, setup.enforced, s, TARGET.freshToken, {}), headersOf: () => bearer(tokens[next++ % tokens.length]!) };
+  const [oneM, freshM] = await measurePair(one, fresh, setup.timing);
+  const title = `point look-up, ${tokens.length.toLocaleString('en-US')} distinct tokens`;
+  const sql = setup.sqlOf(s.id, TARGET.gateway);
+  return [rowOf(FRESH_TOKEN_ID, title, TARGET.oneToken, oneM, sql), rowOf(FRESH_TOKEN_ID, title, TARGET.freshToken, freshM, sql, { baseline: TARGET.oneToken })];
+}
+
+/** The point look-up at one connection (no queueing, so p50 is latency, not a queue): floor, subgraph, open and enforced gateway. */
+export async function measureLatency(setup: BenchSetup): Promise<RawRow[]> {
+  const s = POINT_LOOKUP;
+  const title = 'point look-up, 1 connection';
+  const row = (target: Target, m: Measured, baseline?: Target): RawRow => rowOf(LATENCY_ID, title, target, m, setup.sqlOf(s.id, target), baseline ? { baseline } : {});
+  const floor = await measureFloor(setup, s, 1, `${title}, floor`);
+  const subgraph = await measureHttp({ ...subgraphLoad(setup, s, 1), label: `${title}, subgraph` }, setup.timing);
+  const owner = setup.access.owner;
+  const label = (target: Target): Partial<Load> => ({ label: `${title}, ${target}` });
+  const [open, enforced] = await measurePair({ ...gatewayLoad(setup, setup.open, s, TARGET.open, owner, 1), ...label(TARGET.open) }, { ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) }, setup.timing);
+  return [row(TARGET.floor, floor), row(TARGET.subgraph, subgraph), row(TARGET.open, open), row(TARGET.gateway, enforced, TARGET.open)];
+}
