@@ -57,12 +57,16 @@ export async function createVerifier(options: AuthOptions): Promise<Verifier> {
       : createLocalJWKSet(JSON.parse(await readFile(options.jwksFile!, 'utf8')) as JSONWebKeySet);
     check = { issuer: options.issuer, audience: options.audience, algorithms: [...options.algorithms] };
   }
+  const cache = new PrincipalCache(10_000, tolerance);
   return async (token) => {
+    const cached = cache.get(token);
+    if (cached) return cached;
     try {
       const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, { ...check, requiredClaims: ['exp', 'sub'], clockTolerance: tolerance });
       if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + tolerance) throw new AuthenticationError('the token was issued in the future');
       const r = principalFromClaims(payload);
       if ('reason' in r) throw new AuthenticationError(r.reason);
+      cache.set(token, r.principal, payload.exp!);
       return r.principal;
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
@@ -70,4 +74,33 @@ export async function createVerifier(options: AuthOptions): Promise<Verifier> {
       throw new AuthenticationError(reason);
     }
   };
+}
+
+/**
+ * Verified principals by exact token text, until the token expires: an application sending the
+ * same token on every request pays the signature check (~0.2 ms of CPU for ES256) once. Bounded;
+ * the oldest entry goes first. A token is only ever cached after it verified, and never past `exp`.
+ */
+class PrincipalCache {
+  private readonly entries = new Map<string, { readonly principal: Principal; readonly exp: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly toleranceS: number,
+  ) {}
+
+  get(token: string): Principal | undefined {
+    const e = this.entries.get(token);
+    if (!e) return undefined;
+    if (Date.now() / 1000 > e.exp + this.toleranceS) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return e.principal;
+  }
+
+  set(token: string, principal: Principal, exp: number): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { principal, exp });
+  }
 }

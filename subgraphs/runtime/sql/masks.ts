@@ -9,9 +9,9 @@ export interface MaskSpec {
   readonly key?: string;
 }
 
-/** The expression that reads `column` through `mask`, keeping the column's type. */
-export function maskExpression(column: Column, mask: MaskSpec, params: Params): string {
-  const c = quoteIdent(column.name);
+/** The expression that reads `column` (as `ref`, its quoted column by default) through `mask`, keeping the column's type. */
+export function maskExpression(column: Column, mask: MaskSpec, params: Params, ref = quoteIdent(column.name)): string {
+  const c = ref;
   switch (mask.name) {
     case 'redact':
       return `CASE WHEN ${c} IS NULL THEN NULL ELSE '***' END`;
