@@ -28,14 +28,14 @@ const OWN_SETTINGS = [
 
 /**
  * `env` with the bench's own settings: the given state folder, dev mode, access control on or off,
- * and the access log off in every mesh alike. The comparison is of access control alone, and two
- * meshes over one data root must not write and compact one log; the log's folder is set under the
- * state folder all the same, so nothing is ever written into the served data.
+ * and the access log off unless asked (the mesh that measures it runs over its own copy of the
+ * data, since its governance job compacts into the data root); the log's segments go under the
+ * state folder, so nothing is written into the served data.
  */
-export function benchEnv(env: NodeJS.ProcessEnv, stateDir: string, access: 'on' | 'off'): NodeJS.ProcessEnv {
+export function benchEnv(env: NodeJS.ProcessEnv, stateDir: string, access: 'on' | 'off', accessLog: 'on' | 'off' = 'off'): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const name of OWN_SETTINGS) delete out[name];
-  return { ...out, MESHGATE_STATE_DIR: stateDir, MESHGATE_ACCESS: access, MESHGATE_ACCESS_LOG: 'off', MESHGATE_ACCESS_LOG_DIR: path.join(stateDir, 'access-log-raw') };
+  return { ...out, MESHGATE_STATE_DIR: stateDir, MESHGATE_ACCESS: access, MESHGATE_ACCESS_LOG: accessLog, MESHGATE_ACCESS_LOG_DIR: path.join(stateDir, `access-log-raw-${process.pid}-${accessLog}`) };
 }
 
 /** The `Authorization` header of a token. */

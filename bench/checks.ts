@@ -74,6 +74,22 @@ export function checkEnforcement(rows: readonly BenchRow[], scenarioIds: readonl
   });
 }
 
+/** The access log's targets: at most 10% of throughput and at most this much p50, against the same gateway without it. */
+export const MAX_LOG_P50_MS = 1;
+
+/** Checks the access log's cost per shape: throughput ratio and added p50, against the enforced gateway without the log. */
+export function checkAccessLog(rows: readonly BenchRow[], scenarioIds: readonly string[]): TargetCheck[] {
+  return scenarioIds.map((id) => {
+    const logged = rowOf(rows, id, TARGET.logged);
+    const gw = rowOf(rows, id, TARGET.gateway);
+    const name = `the access log costs at most ${Math.round((1 - MIN_ENFORCED_RATIO) * 100)}% of throughput and ${MAX_LOG_P50_MS} ms of p50: ${logged?.scenario ?? gw?.scenario ?? id}`;
+    if (!logged || !gw) return { name, pass: false, detail: 'not measured' };
+    const ratio = logged.reqPerSec / gw.reqPerSec;
+    const added = logged.p50Ms - gw.p50Ms;
+    return { name, pass: ratio >= MIN_ENFORCED_RATIO && added <= MAX_LOG_P50_MS, detail: `${ratio.toFixed(2)}x: logged ${reqs(logged)}, not logged ${reqs(gw)}; p50 ${ms(logged.p50Ms)} vs ${ms(gw.p50Ms)} (${signed(added, 2)} ms)` };
+  });
+}
+
 /** The verification target: one token verification under {@link VERIFY_CPU_BUDGET_US} µs of CPU. */
 export function checkVerification(cost: TokenCost): TargetCheck {
   const n = cost.verifications.toLocaleString('en-US');

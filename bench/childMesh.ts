@@ -32,6 +32,8 @@ export interface ChildMeshOptions {
   readonly stateDir: string;
   /** Access control on (the default) or off (MESHGATE_ACCESS=off). */
   readonly access: 'on' | 'off';
+  /** The access log on, or off (the default). */
+  readonly accessLog?: 'on' | 'off';
   /** Extra arguments for node, e.g. `--cpu-prof` to profile the child. */
   readonly nodeArgs?: readonly string[];
   readonly readyTimeoutMs?: number;
@@ -60,7 +62,7 @@ const envName = (domain: string): string => `MESHGATE_${domain.toUpperCase().rep
 export async function startChildMesh(options: ChildMeshOptions): Promise<ChildMesh> {
   const [gatewayPort, ...ports] = await freePorts(options.domains.length + 1);
   const subgraphUrls = new Map(options.domains.map((d, i) => [d, `http://${HOST}:${ports[i]}/`]));
-  const env: NodeJS.ProcessEnv = { ...benchEnv(process.env, options.stateDir, options.access), MESHGATE_HOST: HOST, MESHGATE_GATEWAY_PORT: String(gatewayPort), MESHGATE_DATA_DIR: options.dataRoot };
+  const env: NodeJS.ProcessEnv = { ...benchEnv(process.env, options.stateDir, options.access, options.accessLog), MESHGATE_HOST: HOST, MESHGATE_GATEWAY_PORT: String(gatewayPort), MESHGATE_DATA_DIR: options.dataRoot };
   options.domains.forEach((d, i) => (env[envName(d)] = String(ports[i])));
   const args = [...(options.nodeArgs ?? []), path.join(REPO_ROOT, 'bin', 'meshgate.js'), 'up', '--no-seed'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });

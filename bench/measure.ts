@@ -99,19 +99,23 @@ export const PAIR_ROUNDS = 2;
  * duration in all. Only one target is loaded at a time.
  */
 export async function measurePair(a: Load, b: Load, timing: Timing): Promise<[Measured, Measured]> {
-  timing.log(`A ${a.label} | B ${b.label}: side by side, ${'A B B A '.repeat(PAIR_ROUNDS).trim()}...`);
-  await load(a, timing.warmupS);
-  await load(b, timing.warmupS);
+  const [x, y] = await measureSet([a, b], timing);
+  return [x!, y!];
+}
+
+/** Like {@link measurePair} for any number of targets: each round runs them forwards, then backwards (A B C C B A). */
+export async function measureSet(loads: readonly Load[], timing: Timing): Promise<Measured[]> {
+  const names = loads.map((_, i) => String.fromCharCode(65 + i));
+  const order = [...names, ...[...names].reverse()].join(' ');
+  timing.log(`${loads.map((l, i) => `${names[i]} ${l.label}`).join(' | ')}: side by side, ${`${order} `.repeat(PAIR_ROUNDS).trim()}...`);
+  for (const l of loads) await load(l, timing.warmupS);
   const slice = timing.durationS / (2 * PAIR_ROUNDS);
-  const first = new Pool();
-  const second = new Pool();
+  const pools = loads.map(() => new Pool());
   for (let k = 0; k < PAIR_ROUNDS; k++) {
-    first.add(await load(a, slice));
-    second.add(await load(b, slice));
-    second.add(await load(b, slice));
-    first.add(await load(a, slice));
+    for (let i = 0; i < loads.length; i++) pools[i]!.add(await load(loads[i]!, slice));
+    for (let i = loads.length - 1; i >= 0; i--) pools[i]!.add(await load(loads[i]!, slice));
   }
-  const pair: [Measured, Measured] = [first.result(), second.result()];
-  timing.log(`  A ${summary(pair[0])}\n  B ${summary(pair[1])}`);
-  return pair;
+  const results = pools.map((p) => p.result());
+  results.forEach((r, i) => timing.log(`  ${names[i]} ${summary(r)}`));
+  return results;
 }

@@ -6,7 +6,7 @@
 import { bearer, type BenchAccess } from './benchAccess.js';
 import type { ChildMesh } from './childMesh.js';
 import { CONCURRENCY, type Floor } from './floor.js';
-import { measureHttp, measurePair, summary, type Load, type Measured, type Timing } from './measure.js';
+import { measureHttp, measurePair, measureSet, summary, type Load, type Measured, type Timing } from './measure.js';
 import { TARGET, type RawRow, type Target } from './report.js';
 import { MASKED_PII, POINT_LOOKUP, requestBody, type GatewayScenario, type Scenario } from './scenarios.js';
 
@@ -22,6 +22,8 @@ export interface BenchSetup {
   readonly enforced: ChildMesh;
   /** The mesh started with MESHGATE_ACCESS=off. */
   readonly open: ChildMesh;
+  /** The mesh with access control and the access log on (over its own copy of the data). */
+  readonly logged: ChildMesh;
   readonly access: BenchAccess;
   /** Distinct tokens of the owner's roles, one per request in the fresh-token run. */
   readonly freshTokens: readonly string[];
@@ -62,18 +64,22 @@ function rowOf(scenarioId: string, scenario: string, target: Target, m: Measured
   return { scenarioId, scenario, target, measurement: m.measurement, cpuMsPerRequest: m.cpuMsPerRequest, sqlPerRequest, ...extra };
 }
 
-/** One shape on the floor, its subgraph, then the open and the enforced gateway side by side. */
+/** One shape on the floor, its subgraph, then the open, the enforced and the logged gateway side by side. */
 export async function measureShape(setup: BenchSetup, s: Scenario): Promise<RawRow[]> {
   const row = (target: Target, m: Measured, extra: Pick<RawRow, 'baseline' | 'footnote'> = {}): RawRow => rowOf(s.id, s.title, target, m, setup.sqlOf(s.id, target), extra);
   const floor = await measureFloor(setup, s, CONCURRENCY);
   const subgraph = await measureHttp(subgraphLoad(setup, s), setup.timing);
   const owner = setup.access.owner;
-  const [open, enforced] = await measurePair(gatewayLoad(setup, setup.open, s, TARGET.open, owner), gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner), setup.timing);
+  const [open, enforced, logged] = await measureSet(
+    [gatewayLoad(setup, setup.open, s, TARGET.open, owner), gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner), gatewayLoad(setup, setup.logged, s, TARGET.logged, owner)],
+    setup.timing,
+  );
   return [
     row(TARGET.floor, floor),
     row(TARGET.subgraph, subgraph, s.direct.footnote !== undefined ? { footnote: s.direct.footnote } : {}),
-    row(TARGET.open, open),
-    row(TARGET.gateway, enforced, { baseline: TARGET.open }),
+    row(TARGET.open, open!),
+    row(TARGET.gateway, enforced!, { baseline: TARGET.open }),
+    row(TARGET.logged, logged!, { baseline: TARGET.gateway }),
   ];
 }
 

@@ -9,6 +9,8 @@ export const TARGET = Object.freeze({
   open: 'gateway (open)',
   /** The gateway with access control on (the default), called as the owner of every domain. */
   gateway: 'gateway',
+  /** The enforced gateway with the access log on (every request fsynced before its reply). */
+  logged: 'gateway + access log',
   owner: 'gateway, owner (unmasked)',
   analyst: 'gateway, analyst (masked)',
   oneToken: 'gateway, one token',

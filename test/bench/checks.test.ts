@@ -1,4 +1,4 @@
-import { checkEnforcement, checkJoin, checkLookupLatency, checkVerification, compareVariants, formatChecks } from '../../bench/checks.js';
+import { checkAccessLog, checkEnforcement, checkJoin, checkLookupLatency, checkVerification, compareVariants, formatChecks } from '../../bench/checks.js';
 import { compareRows, TARGET, type RawRow, type Target } from '../../bench/report.js';
 import type { Measurement } from '../../bench/stats.js';
 
@@ -98,5 +98,24 @@ describe('compareVariants', () => {
 
   it('says so when the variant was not measured', () => {
     expect(compareVariants(rows, 'masked', TARGET.freshToken)).toMatchObject({ pass: null, detail: 'not measured' });
+  });
+});
+
+describe('checkAccessLog', () => {
+  const logged = compareRows([
+    row('lookup', TARGET.gateway, 300, 20),
+    row('lookup', TARGET.logged, 285, 20.6, null, TARGET.gateway),
+    row('page', TARGET.gateway, 100, 50),
+    row('page', TARGET.logged, 85, 50.2, null, TARGET.gateway),
+    row('slow', TARGET.gateway, 100, 50),
+    row('slow', TARGET.logged, 98, 51.5, null, TARGET.gateway),
+  ]);
+
+  it('passes within 10% of throughput and 1 ms of p50 of the same gateway without the log', () => {
+    expect(checkAccessLog(logged, ['lookup'])[0]).toMatchObject({ pass: true, detail: '0.95x: logged 285 req/s, not logged 300 req/s; p50 20.60 ms vs 20.00 ms (+0.60 ms)' });
+  });
+
+  it('fails on throughput or on p50, whichever is missed', () => {
+    expect(checkAccessLog(logged, ['page', 'slow']).map((c) => c.pass)).toEqual([false, false]);
   });
 });
