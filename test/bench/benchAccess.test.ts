@@ -22,7 +22,7 @@ describe('benchEnv', () => {
       MESHGATE_STATE_DIR: '/repo/bench/data/state',
       MESHGATE_ACCESS: 'off',
       MESHGATE_ACCESS_LOG: 'off',
-      MESHGATE_ACCESS_LOG_DIR: '/repo/bench/data/state/access-log-raw',
+      MESHGATE_ACCESS_LOG_DIR: `/repo/bench/data/state/access-log-raw-${process.pid}-off`,
     });
   });
 
