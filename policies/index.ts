@@ -12,3 +12,4 @@ export { policySchema, type AccessRule, type PolicyFile, type RowFilterSpec } fr
 export { MASKS, MASK_NAMES, maskMisfit, type MaskName } from './masks/masks.js';
 export { ACCESS_CONTEXT_HEADER, contextKey, grantOf, signAccessContext, verifyAccessContext, type AccessContext, type ProductGrant } from './context/accessContext.js';
 export { policyJsonSchema } from './access/policyJsonSchema.js';
+export type { Finding, Severity } from './governance/Finding.js';

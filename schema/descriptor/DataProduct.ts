@@ -36,6 +36,9 @@ export interface DataProduct {
   readonly description?: string;
   readonly version: string;
   readonly status: 'draft' | 'active' | 'deprecated' | 'retired';
+  /** For a deprecated product: the product that replaces it, and the day it stops being served. */
+  readonly successor?: string;
+  readonly sunset?: string;
   readonly inputs: readonly ProductInput[];
   readonly outputs: readonly OutputPort[];
   readonly sla: ServiceLevels;

@@ -68,6 +68,8 @@ export async function loadDataProduct(file: string, options: LoadOptions): Promi
       ...((d.description ?? contract.value.description) !== undefined && { description: d.description ?? contract.value.description }),
       version: d.version ?? contract.value.version,
       status: d.status ?? 'active',
+      ...(d.successor !== undefined && { successor: d.successor }),
+      ...(d.sunset !== undefined && { sunset: d.sunset }),
       inputs: d.inputs,
       outputs: d.outputs,
       sla: {
