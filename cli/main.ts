@@ -12,7 +12,11 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   gateway: () => import('./commands/gateway.js'),
   token: () => import('./commands/token.js'),
   'policy-schema': () => import('./commands/policySchema.js'),
+  check: () => import('./commands/check.js'),
+  'test-contracts': () => import('./commands/testContracts.js'),
+  contract: () => import('./commands/contract.js'),
   bench: () => import('./commands/bench.js'),
+  audit: () => import('./commands/audit.js'),
 };
 
 function usage(): string {
@@ -28,7 +32,11 @@ function usage(): string {
     '  gateway   serve the gateway alone, over subgraphs running elsewhere',
     '  token     print a dev JWT: meshgate token --sub S --roles a,b [--purpose P] [--countries DE,FR]',
     '  policy-schema  print the JSON Schema of the access-policy file (for editors)',
+    '  check     governance rules and contract compatibility: meshgate check [--base DIR_OR_GIT_REF] [--json]',
+    '  test-contracts  the contracts tested against the real Parquet outputs: meshgate test-contracts [PRODUCT...]',
+    '  contract  ODCS v3 export and import: meshgate contract export --odcs PRODUCT | import FILE',
     '  bench     run the benchmark suite and write bench/results/latest.json',
+    '  audit     the access log: meshgate audit query [--since 7d --pii-only ...] | meshgate audit verify',
     '',
     'Run `meshgate <command> --help` for a command\'s options.',
   ].join('\n');

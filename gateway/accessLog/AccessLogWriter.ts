@@ -34,6 +34,8 @@ export class AccessLogWriter {
   private current: Promise<void> = Promise.resolve();
   private failing = false;
   private openedAt = Date.now();
+  /** A rotation closed the last segment but could not open the next: retried before the next write. */
+  private awaitingSegment = false;
   private rotateTimer: NodeJS.Timeout;
 
   private constructor(
@@ -61,6 +63,9 @@ export class AccessLogWriter {
     let size = 0;
     if (last?.s?.open) {
       const recovered = await recoverSegment(path.join(dir, last.n), log);
+      // An empty open segment (opened by a rotation) continues the closed segment before it, if compaction has not taken that yet.
+      const before = segments.at(-2);
+      if (!recovered.head && before && before.s!.firstSeq > head.seq) head = (await recoverSegment(path.join(dir, before.n), log)).head ?? head;
       if (recovered.head) head = recovered.head;
       fd = await open(path.join(dir, last.n), 'a');
       firstSeq = last.s.firstSeq;
@@ -102,6 +107,7 @@ export class AccessLogWriter {
 
   /** Writes one batch with one write and one fsync; never throws (a failure rejects the batch). */
   private async writeBatch(batch: readonly Pending[]): Promise<void> {
+      if (this.awaitingSegment) await this.rotate();
       let seq = this.seq;
       let prev = this.lastHash;
       const events = batch.map((b) => {
@@ -111,7 +117,8 @@ export class AccessLogWriter {
       });
       const text = Buffer.from(events.map(canonicalLine).join(''));
       try {
-        await this.fd.write(text);
+        // One write may be short (a disk filling up): the rest is written, or the error rolls the batch back.
+        for (let done = 0; done < text.byteLength; ) done += (await this.fd.write(text, done, text.byteLength - done)).bytesWritten;
         await this.fd.datasync();
         this.size += text.byteLength;
         this.seq = seq;
@@ -142,10 +149,14 @@ export class AccessLogWriter {
   private async rotate(): Promise<void> {
     try {
       const dir = this.options.dir;
-      await this.fd.close();
-      await rename(path.join(dir, segmentName(this.segmentFirstSeq, true)), path.join(dir, segmentName(this.segmentFirstSeq, false)));
-      this.segmentFirstSeq = this.seq + 1;
+      if (!this.awaitingSegment) {
+        await this.fd.close();
+        await rename(path.join(dir, segmentName(this.segmentFirstSeq, true)), path.join(dir, segmentName(this.segmentFirstSeq, false)));
+        this.segmentFirstSeq = this.seq + 1;
+        this.awaitingSegment = true;
+      }
       this.fd = await open(path.join(dir, segmentName(this.segmentFirstSeq, true)), 'a');
+      this.awaitingSegment = false;
       await syncDir(dir);
       this.size = 0;
       this.openedAt = Date.now();

@@ -60,6 +60,18 @@ export async function compactAccessLog(rawDir: string, outDir: string, log: (lin
     }
     for (const { n, s } of closed) {
       if (s!.firstSeq !== head.seq + 1) {
+        // Compacted already: its last entry is the head recorded, then a crash came before the segment was removed.
+        const text = (await readFile(path.join(rawDir, n), 'utf8')).trimEnd();
+        let last: Partial<AccessEvent> | undefined;
+        try {
+          last = JSON.parse(text.slice(text.lastIndexOf('\n') + 1)) as AccessEvent;
+        } catch {
+          last = undefined;
+        }
+        if (last?.seq === head.seq && last.hash === head.hash) {
+          await rm(path.join(rawDir, n));
+          continue;
+        }
         log(`access log: segment ${n} does not follow entry ${head.seq}; left for \`meshgate audit verify\` to explain`);
         break;
       }

@@ -1,0 +1,209 @@
+/** `meshgate audit query|verify`: the stewards' view of the access log, and the check of its hash chain. */
+import { FACT_KEYS, eventId, type AccessEvent } from '../../schema/index.js';
+import { describeOrigin, readAccessLog, verifyAccessLog, type AccessLogRead } from '../../subgraphs/governance/readAccessLog.js';
+import { readConfig } from '../config.js';
+import { type Command, parseOptions, positiveInt, UsageError } from '../Command.js';
+
+const help = `Usage: meshgate audit query [filters] [--limit N] [--format table|json|csv]
+       meshgate audit verify
+
+query   prints the access-log entries that match every filter given, oldest first:
+  --since T, --until T   a date (2026-11-01; --until includes that whole day), a date and time
+                         (2026-11-01T12:00:00Z; UTC unless a zone is given), or a time ago (30m, 24h, 7d)
+  --subject S            the token subject (sub), exactly
+  --role R               one of the caller's roles
+  --product P            a product read (e.g. customer-profiles)
+  --field F              a column read: product.column or column (e.g. customer-profiles.email, email)
+  --pii-only             only entries that read PII unmasked
+  --decision D           allow, mask, deny, unauthenticated or invalid (comma-separated for several)
+  --purpose P            the declared purpose of use
+  --client C             the client name (apollographql-client-name)
+  --status S             ok, partial, error, timeout, or an HTTP status such as 503 (comma-separated)
+  --limit N              only the N most recent matching entries
+  --format F             table (the default, for people), json (an array of the full entries) or
+                         csv (RFC 4180, every field, a header line)
+  The filters run in memory over the whole log (compacted Parquet and recent segments): fine for
+  the sample mesh and for audits of months; query the access-log product through the graph
+  (accessLog, accessLogAggregate) for more.
+
+verify  recomputes the hash chain from the genesis hash over every entry, compacted or not; prints
+        "access log verified: N entries, chain intact up to <event id>" and exits 0, or prints the
+        first bad entry (position, event id, file, and whether it was edited, removed, reordered or
+        cannot be read) and exits 1. An entry cut off the END of the log leaves no gap to find:
+        compare the count with what you expect.
+
+Both:
+  --data-dir DIR         the data root (default MESHGATE_DATA_DIR, ./data); compacted entries are
+                         under DIR/governance/access-log
+  --log-dir DIR          the gateway's segments (default MESHGATE_ACCESS_LOG_DIR, or
+                         DIR/governance/access-log-raw)
+
+Examples:
+  meshgate audit query --since 7d --pii-only
+  meshgate audit query --field customer-profiles.email --decision allow,mask --format csv > email-reads.csv
+  meshgate audit verify`;
+
+const DIRS = { 'data-dir': { type: 'string' }, 'log-dir': { type: 'string' } } as const;
+const FILTERS = {
+  ...DIRS, since: { type: 'string' }, until: { type: 'string' }, subject: { type: 'string' }, role: { type: 'string' }, product: { type: 'string' },
+  field: { type: 'string' }, 'pii-only': { type: 'boolean' }, decision: { type: 'string' }, purpose: { type: 'string' }, client: { type: 'string' },
+  status: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
+} as const;
+const DECISIONS = ['allow', 'mask', 'deny', 'unauthenticated', 'invalid'];
+const STATUSES = ['ok', 'partial', 'error', 'timeout'];
+const FORMATS = ['table', 'json', 'csv'];
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+/** Every field of an entry, in the canonical order: the CSV columns. */
+const FIELDS: readonly (keyof AccessEvent)[] = ['seq', 'event_id', 'prev_hash', ...FACT_KEYS, 'hash'];
+
+type Filter = (e: AccessEvent) => boolean;
+const items = (list: string): string[] => (list ? list.split(',') : []);
+
+/** A time bound in epoch ms; a bare date as `--until` means the end of that day. */
+function parseTime(name: string, raw: string, now: number, endOfDay: boolean): number {
+  const ago = /^(\d+)\s*([mhdw])$/.exec(raw.trim());
+  if (ago) return now - Number(ago[1]) * UNIT_MS[ago[2] as keyof typeof UNIT_MS];
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+    const t = Date.parse(`${raw}T00:00:00Z`);
+    if (!Number.isNaN(t)) return endOfDay ? t + UNIT_MS.d - 1 : t;
+  }
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(raw);
+  const t = m ? Date.parse(`${m[1]}T${m[2]}${m[3] ?? 'Z'}`) : Number.NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--${name} expects a date (2026-11-01), a date and time (2026-11-01T12:00:00Z) or a time ago (24h, 7d), got "${raw}"`);
+  return t;
+}
+
+function oneOf(name: string, raw: string, allowed: readonly string[], extra?: RegExp): string[] {
+  const values = raw.split(',').map((v) => v.trim().toLowerCase());
+  const bad = values.find((v) => !allowed.includes(v) && !extra?.test(v));
+  if (bad !== undefined) throw new UsageError(`--${name} expects ${allowed.join(', ')}${extra ? ' or an HTTP status' : ''}, got "${raw}"`);
+  return values;
+}
+
+/** Builds one predicate per filter given. */
+function filtersFor(values: ReturnType<typeof parseQuery>, now: number): Filter[] {
+  const f: Filter[] = [];
+  const { since, until, subject, role, product, field, decision, purpose, client, status } = values;
+  if (since !== undefined) {
+    const t = parseTime('since', since, now, false);
+    f.push((e) => Date.parse(e.time) >= t);
+  }
+  if (until !== undefined) {
+    const t = parseTime('until', until, now, true);
+    f.push((e) => Date.parse(e.time) <= t);
+  }
+  if (subject !== undefined) f.push((e) => e.subject === subject);
+  if (role !== undefined) f.push((e) => items(e.roles).includes(role));
+  if (product !== undefined) f.push((e) => items(e.products).includes(product));
+  if (field !== undefined) {
+    // A GraphQL field name (camelCase) is accepted for its column.
+    const column = field.includes('.') ? field : field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    f.push((e) => items(e.fields_read).some((r) => (column.includes('.') ? r === column : r.endsWith(`.${column}`))));
+  }
+  if (values['pii-only']) f.push((e) => e.pii_unmasked_count > 0);
+  if (decision !== undefined) {
+    const wanted = oneOf('decision', decision, DECISIONS);
+    f.push((e) => wanted.includes(e.decision));
+  }
+  if (purpose !== undefined) f.push((e) => e.purpose === purpose);
+  if (client !== undefined) f.push((e) => e.client_name === client);
+  if (status !== undefined) {
+    const wanted = oneOf('status', status, STATUSES, /^\d{3}$/);
+    f.push((e) => wanted.includes(e.status) || wanted.includes(String(e.http_status)));
+  }
+  return f;
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+const csvCell = (value: unknown): string => {
+  const text = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+function toCsv(entries: readonly AccessEvent[]): string {
+  return [FIELDS.join(','), ...entries.map((e) => FIELDS.map((k) => csvCell(e[k])).join(','))].map((line) => `${line}\r\n`).join('');
+}
+
+const cut = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+const show = (value: string | null): string => (value === null || value === '' ? '-' : value.replace(/[\x00-\x1f\x7f]/g, ' '));
+
+function toTable(entries: readonly AccessEvent[]): string {
+  const head = ['seq', 'time', 'subject', 'roles', 'purpose', 'decision', 'products', 'masks', 'pii_unmasked', 'status'];
+  const rows = entries.map((e) => [
+    String(e.seq), `${e.time.slice(0, 19)}Z`, cut(show(e.subject), 24), cut(show(e.roles), 24), cut(show(e.purpose), 24), e.decision,
+    cut(show(e.products), 32), String(items(e.masks_applied).length), cut(show(e.pii_unmasked), 40), `${e.status} ${e.http_status}${e.error_code ? ` ${e.error_code}` : ''}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).map((l) => `${l}\n`).join('');
+}
+
+function parseQuery(args: readonly string[]) {
+  const { values, positionals } = parseOptions(args, FILTERS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  return values;
+}
+
+function dirs(values: { 'data-dir'?: string | undefined; 'log-dir'?: string | undefined }): { dataRoot: string; rawDir: string } {
+  const config = readConfig({ ...process.env, ...(values['data-dir'] && { MESHGATE_DATA_DIR: values['data-dir'] }) });
+  return { dataRoot: config.MESHGATE_DATA_DIR, rawDir: values['log-dir'] ?? config.accessLogDir };
+}
+
+function reportProblems(read: AccessLogRead): void {
+  for (const w of read.warnings) process.stderr.write(`note: ${w}\n`);
+  if (read.problems.length > 0) process.stderr.write(`warning: ${read.problems.length} problem(s) in the log, first: ${read.problems[0]}; run \`meshgate audit verify\`\n`);
+}
+
+async function query(args: readonly string[]): Promise<number> {
+  const values = parseQuery(args);
+  const format = values.format ?? 'table';
+  if (!FORMATS.includes(format)) throw new UsageError(`--format expects table, json or csv, got "${format}"`);
+  const limit = positiveInt('limit', values.limit, Number.POSITIVE_INFINITY);
+  const filters = filtersFor(values, Date.now());
+  const read = await readAccessLog(dirs(values));
+  reportProblems(read);
+  const matching = read.entries.filter((e) => filters.every((f) => f(e)));
+  const shown = matching.slice(Math.max(0, matching.length - limit));
+  process.stdout.write(format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : format === 'csv' ? toCsv(shown) : toTable(shown));
+  process.stderr.write(`${shown.length} of ${read.entries.length} entries${shown.length < matching.length ? ` (${matching.length} match; --limit ${limit})` : ''}\n`);
+  return 0;
+}
+
+async function verify(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseOptions(args, DIRS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const read = await readAccessLog(dirs(values));
+  for (const w of read.warnings) process.stderr.write(`note: ${w}\n`);
+  const v = verifyAccessLog(read);
+  if (v.ok) {
+    process.stdout.write(`access log verified: ${v.count} entries, chain intact up to ${v.lastEventId ?? 'the genesis hash (the log is empty)'}\n`);
+    return 0;
+  }
+  const found = v.found ? `${v.found.event_id} (seq ${v.found.seq})` : 'nothing readable';
+  const what: Record<typeof v.kind, string> = {
+    edited: `entry ${v.expected} was edited`,
+    removed: `entry ${v.expected} is missing (removed): ${found} comes where it belongs`,
+    reordered: `entry ${v.expected} is out of place (reordered): ${found} comes where it belongs`,
+    duplicated: `${found} appears a second time (duplicated) where ${v.expected} belongs`,
+    unparsable: `the entry at position ${v.position} (${v.expected}) cannot be read (unparsable)`,
+  };
+  process.stdout.write([
+    `access log BROKEN at position ${v.position} (${v.expected}): ${v.kind}`,
+    `  what:  ${what[v.kind]}`,
+    `  where: ${describeOrigin(v.origin)}`,
+    `  found: ${found}`,
+    `  why:   ${v.reason}`,
+    `The ${v.position - 1} entries before it verify (up to ${v.position > 1 ? eventId(v.position - 1) : 'the genesis hash'}).`,
+  ].join('\n') + '\n');
+  return 1;
+}
+
+/** The `audit` command. */
+export const command: Command = {
+  help,
+  async run(args) {
+    const [sub, ...rest] = args;
+    if (sub === 'query') return query(rest);
+    if (sub === 'verify') return verify(rest);
+    throw new UsageError(sub ? `unknown audit command "${sub}": expected query or verify` : 'expected query or verify');
+  },
+};

@@ -1,0 +1,229 @@
+/**
+ * Reads the whole access log back, in sequence order, for `meshgate audit` and its verifier: the
+ * compacted Parquet of the `access-log` product (each row's exact JSON line, `entry_json`), then
+ * the segments the gateway still holds as JSON lines (closed ones, then the open one). Nothing is
+ * trusted: a line that is not an entry, or a Parquet row whose typed columns disagree with its own
+ * line, is reported where it sits, so the verifier can name the first bad entry.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compactedHeadFile, eventId, GENESIS_HASH, parseSegmentName, verifyEntry, type AccessEvent } from '../../schema/index.js';
+
+/** Where an entry was read: a line of a segment, or a row of a Parquet file (both from 1). */
+export interface EntryOrigin {
+  readonly file: string;
+  readonly line?: number;
+  readonly row?: number;
+}
+
+/** Something wrong at a place in the log: before `entries[index]` (unparsable) or with it (edited). */
+export interface ReadIssue {
+  readonly index: number;
+  readonly origin: EntryOrigin;
+  readonly kind: 'unparsable' | 'edited';
+  readonly reason: string;
+}
+
+/** The log as read: entries in order, where each came from, and what is wrong with it. */
+export interface AccessLogRead {
+  readonly entries: AccessEvent[];
+  /** Same index as `entries`. */
+  readonly origins: EntryOrigin[];
+  readonly issues: ReadIssue[];
+  /** The issues as sentences, in log order. */
+  readonly problems: string[];
+  /** What is odd but not wrong (a torn last line the gateway truncates on restart). */
+  readonly warnings: string[];
+}
+
+const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** Where an entry was read, for people. */
+export const describeOrigin = (o: EntryOrigin): string => (o.line !== undefined ? `${o.file}, line ${o.line}` : `${o.file}, row ${o.row}`);
+
+/** Parses one stored line as an entry, or says why it is not one. */
+function parseEntry(text: string): { entry: AccessEvent } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { error: `not JSON (${(error as Error).message})` };
+  }
+  const e = value as Partial<AccessEvent> | null;
+  if (typeof e !== 'object' || e === null || !Number.isInteger(e.seq) || typeof e.hash !== 'string' || typeof e.prev_hash !== 'string') return { error: 'not an access-log entry (no seq, prev_hash or hash)' };
+  return { entry: e as AccessEvent };
+}
+
+interface ParquetRow {
+  entry_json: string | null;
+  seq: string | null;
+  event_id: string | null;
+  subject: string | null;
+  decision: string | null;
+  time_ms: string | null;
+  filename: string;
+  file_row_number: string;
+}
+
+/** Compares a row's typed columns with its own line: an edit of either is an edit of the entry. */
+function typedMismatch(row: ParquetRow, e: AccessEvent): string | undefined {
+  const pairs: [string, unknown, unknown][] = [
+    ['seq', row.seq, String(e.seq)],
+    ['event_id', row.event_id, e.event_id],
+    ['subject', row.subject, e.subject],
+    ['decision', row.decision, e.decision],
+    ['time', row.time_ms, String(Date.parse(e.time))],
+  ];
+  const bad = pairs.find(([, typed, own]) => typed !== own);
+  return bad && `its typed column ${bad[0]} (${JSON.stringify(bad[1])}) differs from its entry_json (${JSON.stringify(bad[2])})`;
+}
+
+/** The rows of the Parquet files that have any, ordered by their typed seq. */
+async function selectRows(connection: DuckDBConnection, files: readonly string[]): Promise<ParquetRow[]> {
+  if (files.length === 0) return [];
+  const counts = (await connection.runAndReadAll(`SELECT file_name, num_rows FROM parquet_file_metadata([${files.map(quote).join(', ')}])`)).getRowObjectsJson() as { file_name: string; num_rows: string }[];
+  const withRows = counts.filter((c) => Number(c.num_rows) > 0).map((c) => c.file_name);
+  if (withRows.length === 0) return [];
+  const sql = `SELECT entry_json, CAST(seq AS VARCHAR) AS seq, event_id, subject, decision, CAST(epoch_ms("time") AS VARCHAR) AS time_ms, filename, CAST(file_row_number + 1 AS VARCHAR) AS file_row_number `
+    + `FROM read_parquet([${withRows.map(quote).join(', ')}], hive_partitioning = false, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`;
+  return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as ParquetRow[];
+}
+
+/** The compacted entries, ordered by seq (the line's own where it parses); false when a file cannot be read (an issue where its entries belong). */
+async function readParquet(outDir: string, out: Builder): Promise<boolean> {
+  const files = (await readdir(outDir, { recursive: true }).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).sort().map((f) => path.join(outDir, f));
+  if (files.length === 0) return true;
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const connection = await instance.connect();
+  const unreadable: { file: string; reason: string }[] = [];
+  try {
+    let rows: ParquetRow[];
+    try {
+      rows = await selectRows(connection, files);
+    } catch {
+      // Some file is not Parquet (any more): find which, and read the others.
+      const readable: string[] = [];
+      for (const file of files) await selectRows(connection, [file]).then(() => readable.push(file), (error: Error) => unreadable.push({ file, reason: error.message }));
+      rows = await selectRows(connection, readable);
+    }
+    const parsed = rows.map((row) => ({ row, result: parseEntry(row.entry_json ?? '') }));
+    const order = (p: (typeof parsed)[number]): number => ('entry' in p.result ? p.result.entry.seq : Number(p.row.seq));
+    parsed.sort((a, b) => order(a) - order(b));
+    for (const { row, result } of parsed) {
+      const origin = { file: row.filename, row: Number(row.file_row_number) };
+      if ('error' in result) out.unparsable(origin, `its entry_json is ${result.error}`);
+      else out.entry(result.entry, origin, typedMismatch(row, result.entry));
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  for (const { file, reason } of unreadable) {
+    const firstSeq = Number(/^segment-(\d+)-/.exec(path.basename(file))?.[1] ?? 1);
+    out.issues.push({ index: out.entries.filter((e) => e.seq < firstSeq).length, origin: { file, row: 1 }, kind: 'unparsable', reason: `the file cannot be read as Parquet (${reason.split('\n')[0]})` });
+  }
+  return unreadable.length === 0;
+}
+
+/** The segments still in `rawDir`, in order; false when one vanished while being read (compacted meanwhile), a problem on the last attempt. */
+async function readSegments(rawDir: string, out: Builder, lastAttempt: boolean): Promise<boolean> {
+  const names = (await readdir(rawDir).catch(() => [] as string[])).map((n) => ({ n, s: parseSegmentName(n) })).filter((x) => x.s !== undefined);
+  names.sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
+  const compacted = new Map(out.entries.map((e) => [e.seq, e.hash]));
+  for (const { n, s } of names) {
+    const file = path.join(rawDir, n);
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => error);
+    if (typeof text !== 'string') {
+      if (text.code === 'ENOENT' && !lastAttempt) return false;
+      out.unparsable({ file, line: 1 }, `the segment cannot be read (${text.code ?? text.message})`);
+      continue;
+    }
+    const lines = text.split('\n');
+    const torn = lines.pop();
+    let skipped = 0;
+    lines.forEach((line, i) => {
+      const result = parseEntry(line);
+      if ('error' in result) out.unparsable({ file, line: i + 1 }, `it is ${result.error}`);
+      // Compaction writes the Parquet, records its head, then removes the segment: a crash (or this read) can fall between.
+      else if (compacted.get(result.entry.seq) === result.entry.hash) skipped++;
+      else out.entry(result.entry, { file, line: i + 1 });
+    });
+    if (skipped > 0) out.warnings.push(`${file}: ${skipped} entries already compacted (the segment awaits removal), read once`);
+    if (torn) {
+      if (s!.open) out.warnings.push(`${file}, line ${lines.length + 1}: a torn last line (a crash mid-write; its reply was never sent), truncated when the gateway restarts`);
+      else out.unparsable({ file, line: lines.length + 1 }, 'it is cut short (no end of line) in a closed segment');
+    }
+  }
+  return true;
+}
+
+class Builder implements AccessLogRead {
+  readonly entries: AccessEvent[] = [];
+  readonly origins: EntryOrigin[] = [];
+  readonly issues: ReadIssue[] = [];
+  readonly warnings: string[] = [];
+  get problems(): string[] {
+    return [...this.issues].sort((a, b) => a.index - b.index).map((i) => `${describeOrigin(i.origin)}: ${i.reason}`);
+  }
+  entry(e: AccessEvent, origin: EntryOrigin, edited?: string): void {
+    if (edited) this.issues.push({ index: this.entries.length, origin, kind: 'edited', reason: edited });
+    this.entries.push(e);
+    this.origins.push(origin);
+  }
+  unparsable(origin: EntryOrigin, reason: string): void {
+    this.issues.push({ index: this.entries.length, origin, kind: 'unparsable', reason });
+  }
+}
+
+const headOf = (rawDir: string): Promise<string> => readFile(compactedHeadFile(rawDir), 'utf8').catch(() => '');
+
+/**
+ * Reads every entry of the log: the compacted Parquet under `<dataRoot>/governance/access-log`, then
+ * the segments in `rawDir`. The log may be live: when compaction moved entries during the read, it
+ * reads again (a few times at most).
+ */
+export async function readAccessLog(options: { dataRoot: string; rawDir: string }): Promise<AccessLogRead> {
+  for (let attempt = 1; ; attempt++) {
+    const out = new Builder();
+    const head = await headOf(options.rawDir);
+    const parquetRead = await readParquet(path.join(options.dataRoot, 'governance', 'access-log'), out);
+    const complete = (await readSegments(options.rawDir, out, attempt === 4)) && parquetRead && head === (await headOf(options.rawDir));
+    if (complete || attempt === 4) return { entries: out.entries, origins: out.origins, issues: out.issues, problems: out.problems, warnings: out.warnings };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** How the first bad entry is broken. */
+export type BreakKind = 'edited' | 'removed' | 'reordered' | 'duplicated' | 'unparsable';
+
+/** The verifier's verdict: the chain holds up to the last entry, or where it first breaks. */
+export type Verdict =
+  | { readonly ok: true; readonly count: number; readonly lastEventId: string | undefined }
+  | { readonly ok: false; readonly position: number; readonly expected: string; readonly found?: AccessEvent; readonly origin: EntryOrigin; readonly kind: BreakKind; readonly reason: string };
+
+/** Recomputes the chain from the genesis hash and returns the first bad entry, if any. */
+export function verifyAccessLog(read: AccessLogRead): Verdict {
+  const { entries, origins, issues } = read;
+  let prev = GENESIS_HASH;
+  for (let i = 0; i <= entries.length; i++) {
+    const position = i + 1;
+    const expected = eventId(position);
+    const issue = issues.find((x) => x.index === i && x.kind === 'unparsable') ?? issues.find((x) => x.index === i);
+    if (issue) return { ok: false, position, expected, origin: issue.origin, kind: issue.kind, reason: issue.reason, ...(issue.kind === 'edited' && { found: entries[i]! }) };
+    const e = entries[i];
+    if (!e) break;
+    const why = verifyEntry(e, position, prev);
+    if (why) return { ok: false, position, expected, found: e, origin: origins[i]!, kind: classify(entries, i, position), reason: why };
+    prev = e.hash;
+  }
+  return { ok: true, count: entries.length, lastEventId: entries.at(-1)?.event_id };
+}
+
+/** Why the entry at index `i` is not the one expected at `position`. */
+function classify(entries: readonly AccessEvent[], i: number, position: number): BreakKind {
+  const seq = entries[i]!.seq;
+  if (seq === position) return 'edited';
+  if (seq > position) return entries.slice(i + 1).some((e) => e.seq === position) ? 'reordered' : 'removed';
+  return entries.slice(0, i).some((e) => e.seq === seq) ? 'duplicated' : 'reordered';
+}
