@@ -38,9 +38,12 @@ export function formatError(formatted: GraphQLFormattedError, _error: unknown): 
   for (const [key, value] of Object.entries(formatted.extensions ?? {})) {
     if (!HIDDEN_EXTENSIONS.has(key)) extensions[key] = value;
   }
-  extensions['code'] = clientCode(extensions['code'], formatted.message);
+  const code = clientCode(extensions['code'], formatted.message);
+  extensions['code'] = code;
+  // An error nobody gave a registry code is a bug: its message may describe internals, so it is not shown.
+  const unexpected = code === 'INTERNAL_SERVER_ERROR' && formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR';
   return {
-    message: safeMessage(formatted.message),
+    message: unexpected ? 'Internal server error: the request could not be completed.' : safeMessage(formatted.message),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions,

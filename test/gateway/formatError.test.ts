@@ -1,8 +1,11 @@
 import { formatError } from '../../gateway/formatError.js';
 
 describe('formatError', () => {
-  it('gives an error without a code INTERNAL_SERVER_ERROR', () => {
-    expect(formatError({ message: 'boom' }, new Error('boom'))).toEqual({ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  it('gives an error without a code INTERNAL_SERVER_ERROR and hides its message, which may describe internals', () => {
+    expect(formatError({ message: 'object is not iterable (cannot read property Symbol(Symbol.iterator))' }, new TypeError('x'))).toEqual({
+      message: 'Internal server error: the request could not be completed.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 
   it('keeps the code, path and locations a subgraph set', () => {
@@ -27,7 +30,7 @@ describe('formatError', () => {
   });
 
   it('replaces a message that names a socket error', () => {
-    const formatted = formatError({ message: 'connect ECONNREFUSED 127.0.0.1:4002' }, null);
+    const formatted = formatError({ message: 'connect ECONNREFUSED 127.0.0.1:4002', extensions: { code: 'PRODUCT_UNAVAILABLE' } }, null);
     expect(formatted.message).toBe('Internal server error');
   });
 });
