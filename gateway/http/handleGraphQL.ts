@@ -30,7 +30,8 @@ interface Reply {
   readonly errorCode?: string;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+// The auth scheme is case-insensitive (RFC 9110 §11.1).
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 const JSON_TYPE = ['content-type', 'application/json; charset=utf-8'] as const;
 
 function errorReply(status: number, code: string, message: string, extra: readonly (readonly [string, string])[] = []): Reply {

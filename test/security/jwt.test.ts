@@ -224,3 +224,18 @@ describe('createVerifier in jwks mode', () => {
     });
   });
 });
+
+describe('the authorization scheme', () => {
+  it('accepts "bearer" in any letter case, as HTTP defines the scheme', async () => {
+    const { startTestMesh } = await import('../support/startTestMesh.js');
+    const mesh = await startTestMesh();
+    try {
+      const token = await mesh.token({ roles: ['analyst'] });
+      const r = await mesh.query('{ orders(limit: 1) { orderId } }', {}, { authorization: `bEaReR ${token}` });
+      expect(r.status).toBe(200);
+      expect(r.errors).toBeUndefined();
+    } finally {
+      await mesh.close();
+    }
+  });
+});
