@@ -5,10 +5,9 @@
  * Every value is a function of the row number, the seed and the column name, so the file is the
  * same, byte for byte, whatever the thread count.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
 
 /** What a domain generator needs: how much, which seed, where, "now", and its input products' files. */
 export interface GenerateOptions {
@@ -27,29 +26,6 @@ const KEY_WIDTH = 9;
 const DAY_US = 86_400_000_000;
 const COUNTRIES = ['DE', 'FR', 'GB', 'US', 'ES', 'IT', 'NL', 'PL', 'SE', 'AT', 'BE', 'IE'];
 const CURRENCIES: Readonly<Record<string, string>> = { GB: 'GBP', US: 'USD', SE: 'SEK', PL: 'PLN' };
-
-/** An SQL string literal. */
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** The row's random UBIGINT for one column; the outer `hash` mixes DuckDB's weakly combined bits. */
-function draw(column: string): string {
-  return `hash(hash(i, $seed, ${literal(column)}))`;
-}
-
-/** A uniform DOUBLE in [0, 1) for one column (53 random bits). */
-function unit(column: string): string {
-  return `(CAST(${draw(column)} >> 11 AS DOUBLE) / 9007199254740992.0)`;
-}
-
-/** One of the values, drawn with the given integer weights. */
-function weighted(column: string, choices: readonly (readonly [string, number])[]): string {
-  const total = choices.reduce((sum, [, w]) => sum + w, 0);
-  let upTo = 0;
-  const arms = choices.map(([value, w]) => `WHEN ${draw(column)} % ${total} < ${(upTo += w)} THEN ${literal(value)}`);
-  return `CASE ${arms.join(' ')} END`;
-}
 
 /** The order's lifecycle status: recent orders are still moving, old ones have settled. */
 function statusSql(): string {
@@ -124,16 +100,3 @@ export async function generate(connection: DuckDBConnection, options: GenerateOp
   return { rows: await copyAtomically(connection, ordersSql(), values, options.outFile) };
 }
 
-/** Runs `COPY (select) TO` a temporary file beside `outFile`, then renames it into place. */
-async function copyAtomically(connection: DuckDBConnection, select: string, values: Record<string, bigint | number | string>, outFile: string): Promise<number> {
-  await mkdir(path.dirname(outFile), { recursive: true });
-  const temp = `${outFile}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const reader = await connection.runAndReadAll(`COPY (${select}) TO ${literal(temp)} (FORMAT parquet, COMPRESSION zstd)`, values);
-    await rename(temp, outFile);
-    return Number(reader.getRows()[0]?.[0] ?? 0);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}

@@ -4,10 +4,9 @@
  * is a function of the row number, the seed and the column name (`hash(i, seed, column)`), so the
  * file is the same, byte for byte, whatever the thread count.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
 
 /** What a domain generator needs: how much, which seed, where, and the clock time it is "now". */
 export interface GenerateOptions {
@@ -60,36 +59,15 @@ const COUNTRIES: readonly (readonly [string, number, string, number, readonly st
   ['IE', 3, `'+3538'`, 8, ['Dublin', 'Cork', 'Galway', 'Limerick']],
 ];
 
-/** An SQL string literal. */
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 /**
  * The row's random UBIGINT for one column. The outer `hash` mixes the bits: the high bits of DuckDB's
  * combined `hash(a, b, c)` for two column names are strongly correlated (measured 0.88 to 0.9999).
  */
-function draw(column: string): string {
-  return `hash(hash(i, $seed, ${literal(column)}))`;
-}
-
-/** A uniform DOUBLE in [0, 1) for one column (53 random bits). */
-function unit(column: string): string {
-  return `(CAST(${draw(column)} >> 11 AS DOUBLE) / 9007199254740992.0)`;
-}
 
 /** One of `values`, uniformly, or skewed towards the first ones when `skew` > 1. */
 function pick(column: string, values: readonly string[], skew = 1): string {
   const index = skew === 1 ? `CAST(${draw(column)} % ${values.length} AS BIGINT)` : `CAST(floor(power(${unit(column)}, ${skew}) * ${values.length}) AS BIGINT)`;
   return `[${values.map(literal).join(', ')}][1 + ${index}]`;
-}
-
-/** One of the values, drawn with the given integer weights. */
-function weighted(column: string, choices: readonly (readonly [string, number])[]): string {
-  const total = choices.reduce((sum, [, w]) => sum + w, 0);
-  let upTo = 0;
-  const arms = choices.map(([value, w]) => `WHEN ${draw(column)} % ${total} < ${(upTo += w)} THEN ${literal(value)}`);
-  return `CASE ${arms.join(' ')} END`;
 }
 
 /** A name folded to lower-case ASCII letters, for the email's local part. */
@@ -149,16 +127,3 @@ export async function generate(connection: DuckDBConnection, options: GenerateOp
   return { rows: await copyAtomically(connection, customersSql(), values, options.outFile) };
 }
 
-/** Runs `COPY (select) TO` a temporary file beside `outFile`, then renames it into place. */
-async function copyAtomically(connection: DuckDBConnection, select: string, values: Record<string, bigint | number>, outFile: string): Promise<number> {
-  await mkdir(path.dirname(outFile), { recursive: true });
-  const temp = `${outFile}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const reader = await connection.runAndReadAll(`COPY (${select}) TO ${literal(temp)} (FORMAT parquet, COMPRESSION zstd)`, values);
-    await rename(temp, outFile);
-    return Number(reader.getRows()[0]?.[0] ?? 0);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}

@@ -6,10 +6,9 @@
  * exactly as many payments as orders. Every value is a function of the row number, the seed and the
  * column name, so the file is the same, byte for byte, whatever the thread count.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
 
 /** What a domain generator needs: how much, which seed, where, "now", and its input products' files. */
 export interface GenerateOptions {
@@ -25,29 +24,6 @@ export interface GenerateOptions {
 const KEY_WIDTH = 9;
 const RETRY_RATE = 0.02;
 const MINUTE_US = 60_000_000;
-
-/** An SQL string literal. */
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** A random UBIGINT for one column of row `row`; the outer `hash` mixes DuckDB's weakly combined bits. */
-function draw(column: string, row = 'i'): string {
-  return `hash(hash(${row}, $seed, ${literal(column)}))`;
-}
-
-/** A uniform DOUBLE in [0, 1) for one column (53 random bits). */
-function unit(column: string, row = 'i'): string {
-  return `(CAST(${draw(column, row)} >> 11 AS DOUBLE) / 9007199254740992.0)`;
-}
-
-/** One of the values, drawn with the given integer weights. */
-function weighted(column: string, choices: readonly (readonly [string, number])[]): string {
-  const total = choices.reduce((sum, [, w]) => sum + w, 0);
-  let upTo = 0;
-  const arms = choices.map(([value, w]) => `WHEN ${draw(column)} % ${total} < ${(upTo += w)} THEN ${literal(value)}`);
-  return `CASE ${arms.join(' ')} END`;
-}
 
 /**
  * The first 15 digits of a card number, as a BIGINT: Visa (4…) or Mastercard (51…55…). Cards belong
@@ -133,16 +109,3 @@ export async function generate(connection: DuckDBConnection, options: GenerateOp
   return { rows: await copyAtomically(connection, paymentsSql(), values, options.outFile) };
 }
 
-/** Runs `COPY (select) TO` a temporary file beside `outFile`, then renames it into place. */
-async function copyAtomically(connection: DuckDBConnection, select: string, values: Record<string, bigint | number | string>, outFile: string): Promise<number> {
-  await mkdir(path.dirname(outFile), { recursive: true });
-  const temp = `${outFile}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const reader = await connection.runAndReadAll(`COPY (${select}) TO ${literal(temp)} (FORMAT parquet, COMPRESSION zstd)`, values);
-    await rename(temp, outFile);
-    return Number(reader.getRows()[0]?.[0] ?? 0);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
