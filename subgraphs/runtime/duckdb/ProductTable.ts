@@ -93,7 +93,7 @@ export class ProductTable {
     for (const f of this.product.contract.fields) {
       const type = actual.get(f.name);
       if (!type) throw new ProductUnavailableError(`column "${f.name}" is missing from its Parquet output`);
-      if (!compatible(f.type, type)) throw new ProductUnavailableError(`column "${f.name}" is ${type} in Parquet, the contract says ${PARAM_CASTS[f.type]}`);
+      if (!isCompatibleType(f.type, type)) throw new ProductUnavailableError(`column "${f.name}" is ${type} in Parquet, the contract says ${PARAM_CASTS[f.type]}`);
     }
   }
 
@@ -109,7 +109,7 @@ const FAMILIES: Record<string, RegExp> = {
   double: /^(FLOAT|DOUBLE|DECIMAL.*|INTEGER|BIGINT|SMALLINT)$/, decimal: /^(DECIMAL.*|DOUBLE|FLOAT)$/, boolean: /^BOOLEAN$/, date: /^DATE$/, timestamp: /^TIMESTAMP.*$/,
 };
 
-/** Whether a Parquet column type can be served as the contract's logical type without loss. */
-function compatible(logical: keyof typeof FAMILIES, duck: string): boolean {
+/** Whether a Parquet column type can be served as the contract's logical type without loss (the contract tests use it too). */
+export function isCompatibleType(logical: keyof typeof FAMILIES, duck: string): boolean {
   return FAMILIES[logical]!.test(duck.toUpperCase());
 }

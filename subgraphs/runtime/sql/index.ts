@@ -4,3 +4,4 @@ export * from './Condition.js';
 export * from './buildSelect.js';
 export * from './buildTable.js';
 export * from './masks.js';
+export * from './contractSql.js';

@@ -1,0 +1,104 @@
+/** `meshgate test-contracts` from the outside, on a freshly seeded sample mesh and on broken copies of it. */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { seedSample } from '../../cli/commands/seed.js';
+import { REPO_ROOT } from '../../cli/config.js';
+import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
+import type { ContractTestResult } from '../../subgraphs/runtime/contracts/index.js';
+import { cli } from './cli.js';
+
+const ENV = { MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs') };
+let seeded: string;
+
+beforeAll(async () => {
+  seeded = await mkdtemp(path.join(tmpdir(), 'meshgate-test-contracts-'));
+  await seedSample({ scale: 0.05, seed: 42, dataRoot: seeded, ifMissing: false, log: () => undefined });
+});
+
+afterAll(async () => {
+  await rm(seeded, { recursive: true, force: true });
+});
+
+/** A copy of the seeded data root, to break. */
+async function copy(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-test-contracts-'));
+  await cp(seeded, dir, { recursive: true, preserveTimestamps: true });
+  return dir;
+}
+
+describe('meshgate test-contracts on a freshly seeded sample', () => {
+  it('passes every test and exits 0, warning only that the access log has published nothing yet', async () => {
+    const run = await cli(['test-contracts', '--data-dir', seeded], ENV);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^testing orders-enriched \(5,000 rows\)\.\.\.\ntesting customer-profiles \(500 rows\)\.\.\.\ntesting access-log\.\.\.\ntesting payments \(5,000 rows\)\.\.\.\n/);
+    expect(run.stderr).toMatch(/\n\d+ tests on 4 products: \d+ passed, 0 failed, 1 warning \(\d+\.\d s\)\n$/);
+    expect(run.stdout.split('\n')[0]).toMatch(/^PRODUCT\s+TEST\s+FIELD\s+EXPECTED\s+ACTUAL\s+RESULT$/);
+    expect(run.stdout).toMatch(/\npayments\s+data-present\s+-\s+at least 1 Parquet file\s+1 file\s+ok\n/);
+    expect(run.stdout).toMatch(/\s+reference-integrity\s+order_id\s+0 orphans \(orders-enriched\.order_id\)\s+0 orphans\s+ok\n/);
+    expect(run.stdout).toMatch(/\nwarning access-log data-present: no Parquet file at .*governance\/access-log\/ yet/);
+  });
+
+  it('passes on the empty access log the governance domain publishes before it serves', async () => {
+    const dir = await copy();
+    await compactAccessLog(path.join(dir, 'governance/access-log-raw'), path.join(dir, 'governance/access-log'), () => undefined);
+    const run = await cli(['test-contracts', 'access-log', '--json', '--data-dir', dir], ENV);
+    expect(run.code).toBe(0);
+    const { results, summary } = JSON.parse(run.stdout) as { results: ContractTestResult[]; summary: { failed: number; warnings: number; products: unknown } };
+    expect(summary).toMatchObject({ failed: 0, warnings: 0, products: [{ name: 'access-log', rows: 0 }] });
+    expect(results.every((r) => r.pass)).toBe(true);
+    expect(results.find((r) => r.test === 'freshness')).toMatchObject({ actual: 'no rows' });
+  });
+});
+
+describe('meshgate test-contracts on broken data', () => {
+  it('exits 1 and names the failure', async () => {
+    const dir = await copy();
+    const file = path.join(dir, 'payments/payments/data.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const db = await instance.connect();
+    await db.run(`COPY (SELECT * FROM read_parquet('${file}') UNION ALL (SELECT * FROM read_parquet('${file}') ORDER BY payment_id LIMIT 3)) TO '${file}.tmp' (FORMAT parquet)`);
+    db.closeSync();
+    instance.closeSync();
+    await cp(`${file}.tmp`, file);
+    await rm(`${file}.tmp`);
+    const run = await cli(['test-contracts', 'payments', '--data-dir', dir], ENV);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/\s+key-unique\s+payment_id\s+0 duplicates\s+3 duplicates\s+FAIL\n/);
+    expect(run.stdout).toMatch(/\nFAIL payments\.payment_id key-unique: 3 rows repeat a key value of "payment_id" \(e\.g\. P\d+, P\d+, P\d+\)\n  fix: Publish one row per payment_id: deduplicate in the product's job\.\n/);
+    expect(run.stderr).toMatch(/tests on 1 product: \d+ passed, 1 failed, 0 warnings/);
+  });
+
+  it('exits 1 on a file that is not Parquet, naming it', async () => {
+    const dir = await copy();
+    await cp(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'customers/customer-profiles/data.parquet'));
+    const run = await cli(['test-contracts', '--json', '--data-dir', dir], ENV);
+    expect(run.code).toBe(1);
+    const { findings } = JSON.parse(run.stdout) as { findings: { rule: string; product: string; severity: string; message: string }[] };
+    expect(findings.filter((f) => f.severity === 'violation').map((f) => [f.rule, f.product])).toEqual([['data-readable', 'customer-profiles']]);
+    expect(findings[0]!.message).toMatch(/customers\/customer-profiles\/data\.parquet: expected a Parquet file, but it is not Parquet/);
+    expect(findings.filter((f) => f.severity === 'warning').map((f) => [f.rule, f.product])).toEqual([['reference-integrity', 'orders-enriched'], ['data-present', 'access-log']]);
+  });
+});
+
+describe('meshgate test-contracts misused', () => {
+  it('exits 2 on an unknown product, naming the known ones', async () => {
+    const run = await cli(['test-contracts', 'orders', '--data-dir', seeded], ENV);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^meshgate test-contracts: unknown product "orders": expected one of orders-enriched, customer-profiles, access-log, payments\n/);
+  });
+
+  it('exits 2 on a data root that does not exist, rather than finding no data', async () => {
+    const run = await cli(['test-contracts', '--data-dir', '/nonexistent/data'], ENV);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^meshgate test-contracts: no such folder \/nonexistent\/data \(--data-dir or MESHGATE_DATA_DIR\): expected the data root/);
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const run = await cli(['test-contracts', '--fast'], ENV);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown option '--fast'/);
+  });
+});
