@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { formatProblem, loadMesh, type Mesh } from '../../schema/index.js';
-import { checkCompatibility } from '../../policies/compatibility/index.js';
+import { checkAllCompatibility } from '../compatibility/checkAll.js';
 import { loadGovernanceConfig, loadPolicyMasks, runGovernanceRules, type Finding } from '../../policies/governance/index.js';
 import { readConfig, REPO_ROOT } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
@@ -82,7 +82,7 @@ export const command: Command = {
       ...(masks.errors && { policyProblems: masks.errors }),
     });
     if (values.base !== undefined) {
-      const compatibility = await checkCompatibility({ current: mesh, base: values.base, repoRoot: REPO_ROOT });
+      const compatibility = await checkAllCompatibility({ current: mesh, base: values.base, repoRoot: REPO_ROOT });
       if ('error' in compatibility) {
         process.stderr.write(`meshgate check: --base ${values.base}: ${compatibility.error}\n`);
         return 2;

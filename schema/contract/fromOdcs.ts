@@ -2,7 +2,9 @@
  * Reads a contract written in ODCS v3 vocabulary (Open Data Contract Standard): the first schema
  * object is the product's output; `classification` holds meshgate's privacy class; `primaryKey`
  * marks the key; references, purposes, compatibility and the GraphQL list name travel as ODCS
- * `customProperties`.
+ * `customProperties`. An enumeration is read from `logicalTypeOptions.enum` or, as
+ * `meshgate contract export --odcs` writes it for the official v3.0.2 schema, an `enum` custom
+ * property; a quality rule names its metric in `metric` (v3.1) or `rule` (v3.0).
  */
 import { z } from 'zod';
 import type { DeclarationProblem, Result } from '../errors.js';
@@ -27,7 +29,13 @@ const property = z.looseObject({
   customProperties,
 });
 
-const quality = z.array(z.looseObject({ metric: z.string() })).default([]);
+/** ODCS v3.0 names a quality rule's metric `rule`; v3.1 names it `metric`. */
+const metricFromRule = (q: unknown): unknown => {
+  if (q === null || typeof q !== 'object' || 'metric' in q || !('rule' in q)) return q;
+  const { rule, ...rest } = q as { rule: unknown };
+  return { metric: rule, ...rest };
+};
+const quality = z.array(z.preprocess(metricFromRule, z.looseObject({ metric: z.string() }))).default([]);
 
 const odcs = z.looseObject({
   apiVersion: z.string().regex(/^v3\./, 'an ODCS v3 apiVersion such as "v3.0.2"'),
@@ -83,6 +91,7 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
     const mapped = mapType(p);
     if (typeof mapped === 'string') return void problems.push({ file, path: `${path}physicalType`, message: `expected ${mapped}` });
     const references = readCustom(file, path, p.customProperties, 'references', referenceSchema, problems);
+    const values = p.logicalTypeOptions?.enum ?? readCustom(file, path, p.customProperties, 'enum', z.array(z.string()), problems);
     fields.push({
       name: p.name,
       ...mapped,
@@ -92,7 +101,7 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
       classification: p.classification,
       ...(references && { references }),
       purposes: readCustom(file, path, p.customProperties, 'purposes', purposesSchema, problems) ?? [],
-      ...(p.logicalTypeOptions?.enum && { enum: p.logicalTypeOptions.enum }),
+      ...(values && { enum: values }),
     });
   });
   const compatibility = readCustom(file, '', c.customProperties, 'compatibility', compatibilitySchema, problems) ?? 'BACKWARD';

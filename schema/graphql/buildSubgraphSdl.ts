@@ -1,7 +1,9 @@
 /**
  * Prints the federated SDL of one domain's subgraph from the shapes of the whole mesh: its products'
  * types and queries, stubs for the entities its references point to, and the reverse lists it
- * contributes to other domains' types (shared/API.md).
+ * contributes to other domains' types (shared/API.md). A deprecated product's query fields (and the
+ * reverse lists of its rows) carry `@deprecated` with its sunset date and successor, so clients see
+ * it in introspection and tools while both major versions are served.
  */
 import { COMMON_SDL, FEDERATION_LINK } from './commonSdl.js';
 import { reverseShapes, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
@@ -11,15 +13,24 @@ const doc = (text: string | undefined, indent = ''): string => (text ? `${indent
 
 const nonNull = (f: FieldShape): string => (f.field.nullable ? f.type : `${f.type}!`);
 
-function reverseField(r: ReverseShape): string {
-  const s = r.source;
-  return `${doc(`The ${s.product.name} rows whose ${r.reference.from.name} points here.`, '  ')}  ${r.name}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100): [${s.typeName}!]!`;
+/** ` @deprecated(reason: "orders-enriched is deprecated: sunset 2027-06-30; use orders-enriched-v2 (ordersV2)")` for a deprecated product, else nothing. */
+function deprecation(s: ProductShape, all: readonly ProductShape[], successorField: (t: ProductShape) => string): string {
+  const p = s.product;
+  if (p.status !== 'deprecated') return '';
+  const next = p.successor && all.find((t) => t.product.name === p.successor);
+  const use = p.successor ? `; use ${p.successor}${next ? ` (${successorField(next)})` : ''}` : '';
+  return ` @deprecated(reason: ${JSON.stringify(`${p.name} is deprecated${p.sunset ? `: sunset ${p.sunset}` : ''}${use}`)})`;
 }
 
-function objectType(s: ProductShape, reverse: readonly ReverseShape[]): string {
+function reverseField(r: ReverseShape, all: readonly ProductShape[]): string {
+  const s = r.source;
+  return `${doc(`The ${s.product.name} rows whose ${r.reference.from.name} points here.`, '  ')}  ${r.name}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100): [${s.typeName}!]!${deprecation(s, all, (t) => t.listField)}`;
+}
+
+function objectType(s: ProductShape, reverse: readonly ReverseShape[], all: readonly ProductShape[]): string {
   const fields = s.fields.map((f) => `${doc(f.field.description, '  ')}  ${f.name}: ${nonNull(f)}`);
   const refs = s.references.map((r) => `${doc(`The ${r.target.name} this row's ${r.from.name} refers to.`, '  ')}  ${r.name}: ${r.target.contract.typeName}`);
-  return `${doc(s.product.description)}type ${s.typeName} @key(fields: "${s.key.name}") {\n${[...fields, ...refs, ...reverse.map(reverseField)].join('\n')}\n}`;
+  return `${doc(s.product.description)}type ${s.typeName} @key(fields: "${s.key.name}") {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
 }
 
 function inputsAndResults(s: ProductShape): string {
@@ -48,13 +59,14 @@ function inputsAndResults(s: ProductShape): string {
   return parts.join('\n\n');
 }
 
-function queryFields(s: ProductShape): string {
+function queryFields(s: ProductShape, all: readonly ProductShape[]): string {
   const t = s.typeName;
+  const dep = (field: (x: ProductShape) => string): string => deprecation(s, all, field);
   return [
-    `  ${doc(`Rows of the ${s.product.name} data product (owner: ${s.product.owner}).`)}  ${s.listField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100, offset: Int = 0): [${t}!]!`,
-    `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${t}Connection!`,
-    `  ${s.byKeyField}(${s.key.name}: ID!): ${t}`,
-    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${t}Group!]!`,
+    `  ${doc(`Rows of the ${s.product.name} data product (owner: ${s.product.owner}).`)}  ${s.listField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100, offset: Int = 0): [${t}!]!${dep((x) => x.listField)}`,
+    `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${t}Connection!${dep((x) => x.connectionField)}`,
+    `  ${s.byKeyField}(${s.key.name}: ID!): ${t}${dep((x) => x.byKeyField)}`,
+    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${t}Group!]!${dep((x) => x.aggregateField)}`,
   ].join('\n');
 }
 
@@ -62,14 +74,14 @@ function queryFields(s: ProductShape): string {
 export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): string {
   const own = all.filter((s) => s.product.domain === domain);
   const ownTypes = new Set(own.map((s) => s.typeName));
-  const types: string[] = own.map((s) => `${objectType(s, reverseShapes(s.product, own))}\n\n${inputsAndResults(s)}`);
+  const types: string[] = own.map((s) => `${objectType(s, reverseShapes(s.product, own), all)}\n\n${inputsAndResults(s)}`);
   const foreign = new Map<string, ProductShape>();
   for (const s of all) if (!ownTypes.has(s.typeName)) foreign.set(s.product.name, s);
   for (const target of foreign.values()) {
     const reverse = reverseShapes(target.product, own);
     const referenced = own.some((s) => s.references.some((r) => r.target.name === target.product.name));
-    if (reverse.length) types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map(reverseField).join('\n')}\n}`);
+    if (reverse.length) types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
     else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.key.name}", resolvable: false) {\n  ${target.key.name}: ID!\n}`);
   }
-  return [FEDERATION_LINK, COMMON_SDL.trim(), ...types, `type Query {\n${own.map(queryFields).join('\n')}\n}`].join('\n\n') + '\n';
+  return [FEDERATION_LINK, COMMON_SDL.trim(), ...types, `type Query {\n${own.map((s) => queryFields(s, all)).join('\n')}\n}`].join('\n\n') + '\n';
 }
