@@ -42,7 +42,7 @@ export interface ChildMeshOptions {
 const HOST = '127.0.0.1';
 
 /** Reserves `n` distinct free ports by listening on port 0, then releases them. */
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
     for (let i = 0; i < n; i++) {

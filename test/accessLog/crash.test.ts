@@ -3,9 +3,9 @@
  * chain still verifies after the restart), a compaction cut short, and a log that cannot be
  * written (data requests refused with 503, the metric says so).
  */
+import { freePorts } from '../../bench/childMesh.js';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../cli/main.js';
@@ -34,19 +34,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const HOST = '127.0.0.1';
 const DOMAINS = ['customers', 'commerce', 'payments', 'governance'];
 
-async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, HOST, resolve));
-    }
-    return servers.map((s) => (s.address() as { port: number }).port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
-}
 
 /** `meshgate up --no-seed` in a child process over `dataRoot`, resolved once /readyz answers. */
 async function startChild(dataRoot: string, stateDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {

@@ -7,27 +7,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from '../../cli/main.js';
+import { cli } from '../support/cli.js';
 import { eventId, type AccessEvent } from '../../schema/index.js';
 import { readAccessLog, type AccessLogRead } from '../../subgraphs/governance/readAccessLog.js';
 import { startTestMesh, type TestMesh } from '../support/startTestMesh.js';
 
-/** Runs `meshgate ...` in this process and captures what it prints. */
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { write: writeOut } = process.stdout;
-  const { write: writeErr } = process.stderr;
-  process.stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;

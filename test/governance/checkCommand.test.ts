@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../cli/config.js';
 import type { Finding } from '../../policies/governance/index.js';
-import { cli } from './cli.js';
+import { cli } from '../support/cli.js';
 import { customers, orders, property, writeMesh } from './meshFixture.js';
 
 const SAMPLE = { MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'), MESHGATE_POLICY_FILE: path.join(REPO_ROOT, 'policies/access.yaml') };

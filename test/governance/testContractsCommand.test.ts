@@ -7,7 +7,7 @@ import { seedSample } from '../../cli/commands/seed.js';
 import { REPO_ROOT } from '../../cli/config.js';
 import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
 import type { ContractTestResult } from '../../subgraphs/runtime/contracts/index.js';
-import { cli } from './cli.js';
+import { cli } from '../support/cli.js';
 
 const ENV = { MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs') };
 let seeded: string;
