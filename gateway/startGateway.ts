@@ -64,6 +64,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metrics.observeSubgraphFailure(name, reason);
     log(`subgraph "${name}" failed (${reason}) for request ${ctx?.requestId ?? '-'}: ${describeCause(cause)}`);
   };
+  // Apollo Gateway otherwise exports OpenTelemetry metrics to Apollo's servers and probes cloud
+  // metadata endpoints (GCP, AWS, Azure, Alibaba) from its constructor: meshgate never calls out.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: composed.supergraphSdl,
     logger: apolloLogger(log),
