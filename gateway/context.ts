@@ -5,13 +5,17 @@ import type { OperationUsage } from './access/analyzeOperation.js';
 
 export type { Principal } from '../policies/index.js';
 
-/** The access decision of a request, once the operation is known. */
+/**
+ * The access decision of a request, filled in by the enforcement plugin once the operation is
+ * known. It is an object created with the request and filled in place, because Apollo hands
+ * plugins a shallow copy of the context: a property set on the copy would be lost.
+ */
 export interface RequestAccess {
-  readonly decisions: ReadonlyMap<string, ProductDecision>;
-  /** What the operation reads, per product. */
-  readonly usage: OperationUsage;
+  /** What the operation reads, per product (known even when it is refused). */
+  usage?: OperationUsage;
+  decisions?: ReadonlyMap<string, ProductDecision>;
   /** The signed access context sent to every subgraph call. */
-  readonly token: string;
+  token?: string;
 }
 
 /** What the access log records about a request, gathered as it runs. */
@@ -20,13 +24,6 @@ export interface RequestAudit {
   documentHash?: string;
   operationName?: string;
   operationType?: string;
-  /** What the operation reads, known even when it is refused. */
-  usage?: OperationUsage;
-  /**
-   * The access decisions. Kept here because Apollo hands plugins a shallow copy of the context:
-   * a property set on the copy is lost, while this nested object is shared.
-   */
-  decisions?: ReadonlyMap<string, ProductDecision>;
   /** The fields or products whose refusal made the operation FORBIDDEN. */
   denied?: readonly string[];
   /** Rows returned per product, as the subgraphs report them. */
@@ -46,8 +43,8 @@ export interface RequestContext {
   readonly startedAt: number;
   /** The verified caller; null when access control is off. */
   principal: Principal | null;
-  /** The access decision, set by the enforcement plugin before any subgraph is called. */
-  access?: RequestAccess;
+  /** The access decision, filled in by the enforcement plugin before any subgraph is called. */
+  readonly access: RequestAccess;
   /** The caller asked for an explanation of the decision (`x-meshgate-explain: 1`). */
   readonly explain: boolean;
   /** What the access log records. */
@@ -79,6 +76,7 @@ export function createRequestContext(headers: IncomingHttpHeaders, now: number =
     startedAt: now,
     principal: null,
     explain: singleHeader(headers, 'x-meshgate-explain') === '1',
+    access: {},
     audit: { rows: new Map(), timedOut: false, errorCodes: [], hasData: false },
     ...(clientName !== undefined ? { clientName } : {}),
     ...(clientVersion !== undefined ? { clientVersion } : {}),

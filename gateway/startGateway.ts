@@ -75,7 +75,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         name,
         url: urls.get(name) ?? url ?? '',
         timeoutMs: settings.subgraphTimeoutMs,
-        headersForSubgraph: (ctx) => ({ ...settings.headersForSubgraph(ctx), ...(ctx.access && { [ACCESS_CONTEXT_HEADER]: ctx.access.token }) }),
+        headersForSubgraph: (ctx) => ({ ...settings.headersForSubgraph(ctx), ...(ctx.access.token && { [ACCESS_CONTEXT_HEADER]: ctx.access.token }) }),
         onFailure,
       }),
   });

@@ -49,7 +49,7 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           if (!principal) throw new GraphQLError('Authentication is required.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
           if (!operation) return;
           const usage = analyzeOperation(schema, access.index, document, operation, request.variables ?? {});
-          contextValue.audit.usage = usage;
+          contextValue.access.usage = usage;
           let decisions: Map<string, ProductDecision>;
           try {
             decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
@@ -59,13 +59,14 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           }
           const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));
           const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, products });
-          contextValue.access = { decisions, usage, token };
-          contextValue.audit.decisions = decisions;
+          contextValue.access.decisions = decisions;
+          contextValue.access.token = token;
         },
         async willSendResponse({ response, contextValue }) {
-          if (!contextValue.explain || !contextValue.access || response.body.kind !== 'single') return;
+          const decisions = contextValue.access.decisions;
+          if (!contextValue.explain || !decisions || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, meshgate: { access: explain(contextValue.access.decisions, access.index) } };
+          result.extensions = { ...result.extensions, meshgate: { access: explain(decisions, access.index) } };
         },
       };
     },

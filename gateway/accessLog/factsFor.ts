@@ -12,8 +12,8 @@ export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, h
   const read: string[] = [];
   const masked: string[] = [];
   const unmasked: string[] = [];
-  for (const [product, use] of a.usage ?? []) {
-    const decision = a.decisions?.get(product);
+  for (const [product, use] of ctx.access.usage ?? []) {
+    const decision = ctx.access.decisions?.get(product);
     const shape = index?.shape(product);
     for (const column of use.selected) {
       read.push(`${product}.${column}`);
@@ -22,9 +22,9 @@ export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, h
       else if (decision && shape?.fields.find((f) => f.field.name === column)?.field.classification !== 'none') unmasked.push(`${product}.${column}`);
     }
   }
-  const rowRules = [...(a.decisions ?? [])].flatMap(([product, d]) => d.rowRules.map((r) => `${product}=${r}`));
+  const rowRules = [...(ctx.access.decisions ?? [])].flatMap(([product, d]) => d.rowRules.map((r) => `${product}=${r}`));
   const codes = errorCode ? [errorCode] : a.errorCodes;
-  const decision: Decision = httpStatus === 401 ? 'unauthenticated' : a.denied ? 'deny' : !a.decisions && codes.length > 0 ? 'invalid' : masked.length > 0 ? 'mask' : 'allow';
+  const decision: Decision = httpStatus === 401 ? 'unauthenticated' : a.denied ? 'deny' : !ctx.access.decisions && codes.length > 0 ? 'invalid' : masked.length > 0 ? 'mask' : 'allow';
   const status: Status = a.timedOut ? 'timeout' : codes.length === 0 && httpStatus === 200 ? 'ok' : a.hasData ? 'partial' : 'error';
   return {
     time: new Date(ctx.startedAt).toISOString(),
@@ -37,7 +37,7 @@ export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, h
     operation_name: a.operationName ?? null,
     operation_type: a.operationType ?? null,
     document_hash: a.documentHash ?? null,
-    products: list((a.usage ?? new Map()).keys()),
+    products: list((ctx.access.usage ?? new Map()).keys()),
     fields_read: list(read),
     masks_applied: list(masked),
     pii_unmasked: list(unmasked),
