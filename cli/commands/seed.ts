@@ -7,18 +7,14 @@ import { access } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { formatProblem, loadDataProduct, type DataProduct } from '../../schema/index.js';
 import { generate as generateCustomers } from '../../subgraphs/customers/generate.js';
 import { generate as generateOrders } from '../../subgraphs/commerce/generate.js';
 import { generate as generatePayments } from '../../subgraphs/payments/generate.js';
 import { type Command, parseOptions, positiveNumber, UsageError } from '../Command.js';
+import type { Generate } from '../../subgraphs/runtime/sampleData.js';
 
-/** A domain's generator, as each `subgraphs/<domain>/generate.ts` exports it. */
-type Generate = (
-  connection: DuckDBConnection,
-  options: { scale: number; seed: number; outFile: string; now: Date; inputs?: Readonly<Record<string, string>> },
-) => Promise<{ rows: number }>;
 
 /** The sample domains, in the order their lineage requires. */
 const SAMPLE: readonly { readonly domain: string; readonly generate: Generate }[] = [

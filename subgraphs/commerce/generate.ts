@@ -7,19 +7,7 @@
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
-
-/** What a domain generator needs: how much, which seed, where, "now", and its input products' files. */
-export interface GenerateOptions {
-  /** 1 = 100,000 orders; any positive number, at least one row is written. */
-  readonly scale: number;
-  readonly seed: number;
-  readonly outFile: string;
-  /** Orders fall in the year before this instant. */
-  readonly now: Date;
-  /** Files of the input products, by product name: `customer-profiles` is required. */
-  readonly inputs?: Readonly<Record<string, string>>;
-}
+import { type GenerateOptions, copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
 
 const ORDERS_PER_SCALE = 100_000;
 const KEY_WIDTH = 9;
@@ -85,7 +73,10 @@ function ordersSql(): string {
     ORDER BY i`;
 }
 
-/** Writes the orders' Parquet file, atomically; resolves to the number of rows written. */
+/**
+ * Writes the orders' Parquet file, atomically; resolves to the number of rows written. Scale 1 is
+ * 100,000 orders in the year before `now`; `inputs['customer-profiles']` is required.
+ */
 export async function generate(connection: DuckDBConnection, options: GenerateOptions): Promise<{ rows: number }> {
   const customers = options.inputs?.['customer-profiles'];
   if (!customers) throw new TypeError('commerce generate: expected options.inputs["customer-profiles"], the customers Parquet file');

@@ -6,19 +6,7 @@
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
-
-/** What a domain generator needs: how much, which seed, where, and the clock time it is "now". */
-export interface GenerateOptions {
-  /** 1 = 10,000 customers; any positive number, at least one row is written. */
-  readonly scale: number;
-  readonly seed: number;
-  readonly outFile: string;
-  /** Signups fall in the three years before this instant. */
-  readonly now: Date;
-  /** Files of the input products, by product name (customers has none). */
-  readonly inputs?: Readonly<Record<string, string>>;
-}
+import { type GenerateOptions, copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
 
 const CUSTOMERS_PER_SCALE = 10_000;
 const KEY_WIDTH = 7;
@@ -114,7 +102,10 @@ function customersSql(): string {
     ORDER BY i`;
 }
 
-/** Writes the customers' Parquet file, atomically; resolves to the number of rows written. */
+/**
+ * Writes the customers' Parquet file, atomically; resolves to the number of rows written. Scale 1
+ * is 10,000 customers; signups fall in the three years before `now`; there are no inputs.
+ */
 export async function generate(connection: DuckDBConnection, options: GenerateOptions): Promise<{ rows: number }> {
   const rows = Math.max(1, Math.round(options.scale * CUSTOMERS_PER_SCALE));
   const values = {

@@ -8,18 +8,7 @@
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
-
-/** What a domain generator needs: how much, which seed, where, "now", and its input products' files. */
-export interface GenerateOptions {
-  /** Unused: payments follow the orders file, one row per order (100,000 at scale 1). */
-  readonly scale: number;
-  readonly seed: number;
-  readonly outFile: string;
-  readonly now: Date;
-  /** Files of the input products, by product name: `orders-enriched` is required. */
-  readonly inputs?: Readonly<Record<string, string>>;
-}
+import { type GenerateOptions, copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
 
 const KEY_WIDTH = 9;
 const RETRY_RATE = 0.02;
@@ -99,7 +88,11 @@ function paymentsSql(): string {
     ORDER BY i`;
 }
 
-/** Writes the payments' Parquet file, atomically; resolves to the number of rows written. */
+/**
+ * Writes the payments' Parquet file, atomically; resolves to the number of rows written. `scale`
+ * is unused: payments follow the orders file, about one per order; `inputs['orders-enriched']` is
+ * required.
+ */
 export async function generate(connection: DuckDBConnection, options: GenerateOptions): Promise<{ rows: number }> {
   const orders = options.inputs?.['orders-enriched'];
   if (!orders) throw new TypeError('payments generate: expected options.inputs["orders-enriched"], the orders Parquet file');

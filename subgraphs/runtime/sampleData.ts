@@ -9,6 +9,21 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
+/** What a domain's sample-data generator is given; each generator says what `scale`, `now` and `inputs` mean for it. */
+export interface GenerateOptions {
+  /** How much data: 1 is the sample mesh's default size; any positive number, at least one row. */
+  readonly scale: number;
+  readonly seed: number;
+  readonly outFile: string;
+  /** Generated times fall before this instant. */
+  readonly now: Date;
+  /** Files of the input products, by product name. */
+  readonly inputs?: Readonly<Record<string, string>>;
+}
+
+/** A domain's sample-data generator (`subgraphs/<domain>/generate.ts`); resolves to the rows written. */
+export type Generate = (connection: DuckDBConnection, options: GenerateOptions) => Promise<{ rows: number }>;
+
 /** An SQL string literal. */
 export function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
