@@ -12,6 +12,9 @@ import path from 'node:path';
 import { compactedHeadFile, GENESIS_HASH, parseSegmentName, type AccessEvent, type ChainHead } from '../../schema/index.js';
 import type { DomainJob } from '../runtime/index.js';
 
+/** The longest entry line compacted (an operation reading thousands of fields stays well under it). */
+const MAX_LINE_BYTES = 64 * 2 ** 20;
+
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 const COLUMNS: Record<string, string> = {
@@ -21,12 +24,18 @@ const COLUMNS: Record<string, string> = {
   rows_total: 'BIGINT', decision: 'VARCHAR', status: 'VARCHAR', http_status: 'INTEGER', error_code: 'VARCHAR', duration_ms: 'DOUBLE', prev_hash: 'VARCHAR', hash: 'VARCHAR',
 };
 
-/** The statement that compacts one segment file into the partitioned product folder. */
+/**
+ * The statement that compacts one segment file into the partitioned product folder. Each line is read
+ * whole (as one CSV column: a JSON line holds no raw control character, so \x01 never splits it) and
+ * parsed once, into every column at once: reading the file as one text and extracting each field
+ * separately cost 7 times as much (850 ms against 115 ms for 3,000 entries).
+ */
 function compactStatement(segment: string, outDir: string, firstSeq: number): string {
-  const columns = Object.entries(COLUMNS).map(([c, t]) => `CAST(j->>'${c}' AS ${t}) AS "${c}"`);
-  const time = `CAST(replace(replace(j->>'time', 'T', ' '), 'Z', '') AS TIMESTAMP)`;
-  const lines = `SELECT unnest(string_split(rtrim(content, chr(10)), chr(10))) AS line FROM read_text(${quote(segment)})`;
-  return `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, CAST(line AS JSON) AS j FROM (${lines})) ORDER BY "seq") `
+  const structure = JSON.stringify({ ...COLUMNS, time: 'VARCHAR' });
+  const columns = Object.keys(COLUMNS).map((c) => `e."${c}" AS "${c}"`);
+  const time = `CAST(replace(replace(e."time", 'T', ' '), 'Z', '') AS TIMESTAMP)`;
+  const lines = `SELECT line FROM read_csv(${quote(segment)}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', max_line_size = ${MAX_LINE_BYTES})`;
+  return `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, json_transform_strict(line, ${quote(structure)}) AS e FROM (${lines})) ORDER BY e.seq) `
     + `TO ${quote(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ("date"), OVERWRITE_OR_IGNORE, FILENAME_PATTERN ${quote(`segment-${String(firstSeq).padStart(12, '0')}-{i}`)})`;
 }
 

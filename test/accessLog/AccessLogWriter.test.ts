@@ -5,6 +5,8 @@ import path from 'node:path';
 import { AccessLogWriter } from '../../gateway/index.js';
 import { segmentName, type AccessEvent, type AccessFacts } from '../../schema/index.js';
 import { readAccessLog, verifyAccessLog } from '../../subgraphs/governance/readAccessLog.js';
+import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
+import { DuckDBInstance } from '@duckdb/node-api';
 
 /** The facts of one request, `i` marking it. */
 const facts = (i: number, extra: Partial<AccessFacts> = {}): AccessFacts => ({
@@ -150,6 +152,39 @@ describe('the access-log writer', () => {
     const read = await readLog(dir);
     expect(read.entries).toEqual(entries);
     expect(verifyAccessLog(read)).toMatchObject({ ok: true, count: 3 });
+  });
+
+  it('compacts those values into Parquet columns that equal each entry exactly, and the chain still verifies', async () => {
+    const root = await tempDir();
+    const rawDir = path.join(root, 'governance', 'access-log-raw');
+    const outDir = path.join(root, 'governance', 'access-log');
+    const { writer } = await openWriter(rawDir, { segmentMaxAgeMs: 100 });
+    const nasty: Partial<AccessFacts>[] = [
+      { purpose: 'audit\r\n{"decision":"allow"}\n', operation_name: 'Op"}\n{"seq":1', client_name: 'c,"lient"\r' },
+      { purpose: '\u2028\u2029 tab\t nul\u0000 soh\u0001 emoji 🦆', operation_name: "'; DROP TABLE t; --", client_name: '[1,2,{"a":null}]' },
+      { purpose: '"', operation_name: '\n', client_name: '', subject: null, duration_ms: 0.125, rows_total: 2 ** 40 },
+    ];
+    const entries = await Promise.all(nasty.map((n, i) => writer.append(facts(i, n))));
+    await sleep(400);
+    await writer.close();
+    expect(await compactAccessLog(rawDir, outDir, () => undefined)).toBe(1);
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    try {
+      const reader = await c.runAndReadAll(`SELECT * EXCLUDE ("time"), strftime("time", '%Y-%m-%dT%H:%M:%S.%gZ') AS "time" FROM read_parquet('${outDir}/**/*.parquet', hive_partitioning = false) ORDER BY seq`);
+      const rows = reader.getRowObjectsJson();
+      expect(rows).toHaveLength(entries.length);
+      rows.forEach((row, i) => {
+        const { entry_json: line, ...columns } = row;
+        expect(JSON.parse(String(line))).toEqual(entries[i]);
+        // Every typed column holds the entry's own value (BIGINT columns come back as strings).
+        for (const [name, value] of Object.entries(entries[i]!)) expect([name, columns[name]]).toEqual([name, name === 'seq' || name === 'rows_total' ? String(value) : value]);
+      });
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
+    expect(verifyAccessLog(await readAccessLog({ dataRoot: root, rawDir }))).toMatchObject({ ok: true, count: 3 });
   });
 
   it('refuses to open a log whose directory cannot be created (a file stands where it should be)', async () => {
