@@ -19,6 +19,8 @@ export class GatewayMetrics {
   private accessLogWritten = 0;
   private accessLogFailed = 0;
   private accessLogHealthy = 1;
+  /** The access log's fsyncs so far, when there is an access log (appends ÷ fsyncs = the group-commit batch). */
+  accessLogFsyncs: (() => number) | undefined;
 
   /** Counts one access-log append, written or failed (a failure refuses the request with 503). */
   observeAccessLog(written: boolean): void {
@@ -77,6 +79,13 @@ export class GatewayMetrics {
       '# TYPE meshgate_access_log_healthy gauge',
       `meshgate_access_log_healthy ${this.accessLogHealthy}`,
     );
+    if (this.accessLogFsyncs) {
+      lines.push(
+        '# HELP meshgate_access_log_fsyncs_total fsyncs of the access log; each makes every entry written before it durable (group commit).',
+        '# TYPE meshgate_access_log_fsyncs_total counter',
+        `meshgate_access_log_fsyncs_total ${this.accessLogFsyncs()}`,
+      );
+    }
     return `${lines.join('\n')}\n`;
   }
 }

@@ -130,14 +130,14 @@ describe('the access log under faults', () => {
     const root = await mkdtemp(path.join(tmpdir(), 'meshgate-compact-'));
     const rawDir = path.join(root, 'governance', 'access-log-raw');
     const outDir = path.join(root, 'governance', 'access-log');
-    const writer = await AccessLogWriter.open({ dir: rawDir, segmentMaxAgeMs: 100, log: () => undefined });
+    // Rotated after its first fsync: the three entries written at once share segment 1, whatever the timing.
+    const writer = await AccessLogWriter.open({ dir: rawDir, segmentMaxBytes: 1, log: () => undefined });
     const facts = (i: number): AccessFacts => ({
       time: new Date().toISOString(), request_id: `c-${i}`, subject: 's', roles: 'steward', purpose: null, client_name: null, client_version: null, operation_name: null, operation_type: 'query',
       document_hash: null, products: '', fields_read: '', masks_applied: '', pii_unmasked: '', pii_unmasked_count: 0, fields_denied: '', row_rules: '', rows_returned: '', rows_total: 0,
       decision: 'allow', status: 'ok', http_status: 200, error_code: null, duration_ms: 1,
     });
-    for (let i = 1; i <= 3; i++) await writer.append(facts(i));
-    await sleep(400);
+    await Promise.all([1, 2, 3].map((i) => writer.append(facts(i))));
     await writer.close();
     const saved = await readFile(path.join(rawDir, segmentName(1, false)));
     await compactAccessLog(rawDir, outDir, () => undefined);
@@ -151,6 +151,23 @@ describe('the access log under faults', () => {
     expect(lines.join('\n')).not.toMatch(/does not follow/);
     expect((await readdir(rawDir)).sort()).toEqual(['compacted-head.json', segmentName(4, true)]);
     expect((await readAccessLog({ dataRoot: root, rawDir })).entries.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('shares fsyncs among concurrent requests (group commit), and says how many in /metrics', async () => {
+    const mesh = await startTestMesh();
+    try {
+      const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${mesh.running.gateway.url}/metrics`)).text())?.[1]);
+      const before = { entries: await metric('meshgate_access_log_entries_total\\{result="written"\\}'), fsyncs: await metric('meshgate_access_log_fsyncs_total') };
+      const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => mesh.query(`{ orders(limit: 1, offset: ${i}) { orderId } }`)));
+      expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+      const entries = (await metric('meshgate_access_log_entries_total\\{result="written"\\}')) - before.entries;
+      const fsyncs = (await metric('meshgate_access_log_fsyncs_total')) - before.fsyncs;
+      expect(entries).toBe(40);
+      expect(fsyncs).toBeGreaterThan(0);
+      expect(fsyncs).toBeLessThan(entries);
+    } finally {
+      await mesh.close();
+    }
   });
 
   it('refuses data requests with 503 PRODUCT_UNAVAILABLE while the log cannot be written, and says so in /metrics', async () => {
