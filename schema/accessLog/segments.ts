@@ -2,6 +2,7 @@
  * The on-disk layout of the access log: `segment-<first seq>.open.jsonl` is the one being written;
  * a rotated segment is renamed `segment-<first seq>.jsonl` (closed, ready for compaction by the
  * governance domain); `compacted-head.json` records the last entry compaction removed from here.
+ * The open segment is grown ahead of its entries with zeros, which a crash can leave behind.
  */
 import path from 'node:path';
 
@@ -22,3 +23,10 @@ export interface ChainHead {
   readonly seq: number;
   readonly hash: string;
 }
+
+/** Where a segment's entries end: at its first zero byte if only zeros follow it, else at its end. */
+export function zeroPaddedEnd(buf: Uint8Array): number {
+  const first = buf.indexOf(0);
+  return first !== -1 && buf.subarray(first).every((b) => b === 0) ? first : buf.length;
+}
+

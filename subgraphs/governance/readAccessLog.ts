@@ -8,7 +8,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compactedHeadFile, eventId, GENESIS_HASH, parseSegmentName, verifyEntry, type AccessEvent } from '../../schema/index.js';
+import { compactedHeadFile, eventId, GENESIS_HASH, parseSegmentName, verifyEntry, zeroPaddedEnd, type AccessEvent } from '../../schema/index.js';
 
 /** Where an entry was read: a line of a segment, or a row of a Parquet file (both from 1). */
 export interface EntryOrigin {
@@ -133,12 +133,14 @@ async function readSegments(rawDir: string, out: Builder, lastAttempt: boolean):
   const compacted = new Map(out.entries.map((e) => [e.seq, e.hash]));
   for (const { n, s } of names) {
     const file = path.join(rawDir, n);
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => error);
-    if (typeof text !== 'string') {
-      if (text.code === 'ENOENT' && !lastAttempt) return false;
-      out.unparsable({ file, line: 1 }, `the segment cannot be read (${text.code ?? text.message})`);
+    const buf = await readFile(file).catch((error: NodeJS.ErrnoException) => error);
+    if (!Buffer.isBuffer(buf)) {
+      if (buf.code === 'ENOENT' && !lastAttempt) return false;
+      out.unparsable({ file, line: 1 }, `the segment cannot be read (${buf.code ?? buf.message})`);
       continue;
     }
+    // The open segment is grown ahead of its entries with zeros; a closed one never holds any (a zero there is unparsable).
+    const text = buf.toString('utf8', 0, s!.open ? zeroPaddedEnd(buf) : buf.length);
     const lines = text.split('\n');
     const torn = lines.pop();
     let skipped = 0;

@@ -120,6 +120,48 @@ describe('the access-log writer', () => {
     expect(verifyAccessLog(await readLog(dir))).toMatchObject({ ok: true, count: 4 });
   });
 
+  it('grows the open segment ahead with zeros, which a crash leaves and readers and the restart stop at', async () => {
+    const dir = await tempDir();
+    const crashed = (await openWriter(dir)).writer;
+    const before = await Promise.all([1, 2, 3].map((i) => crashed.append(facts(i))));
+    // Not closed, as if the process died: the segment is longer than its entries, the rest zeros.
+    const file = path.join(dir, segmentName(1, true));
+    const padded = await readFile(file);
+    const end = padded.indexOf(0);
+    expect(padded.length).toBeGreaterThan(end);
+    expect(padded.subarray(end).every((b) => b === 0)).toBe(true);
+    expect(padded.subarray(0, end).toString().split('\n').slice(0, -1).map((l) => JSON.parse(l) as unknown)).toEqual(before);
+    const live = await readLog(dir);
+    expect([live.problems, live.warnings, live.entries]).toEqual([[], [], before]);
+    const { writer, lines } = await openWriter(dir);
+    expect(lines.join('\n')).not.toMatch(/torn/);
+    expect(await readFile(file)).toEqual(padded.subarray(0, end));
+    const after = await writer.append(facts(4));
+    await writer.close();
+    expect(after).toMatchObject({ seq: 4, prev_hash: before[2]!.hash });
+    expect((await readFile(file)).includes(0)).toBe(false);
+    expect(verifyAccessLog(await readLog(dir))).toMatchObject({ ok: true, count: 4 });
+    clearInterval((crashed as unknown as { rotateTimer: NodeJS.Timeout }).rotateTimer);
+  });
+
+  it('reports a torn line before the zeros as torn, and anything but zeros after them as a break, not as the end', async () => {
+    const dir = await tempDir();
+    const { writer } = await openWriter(dir);
+    await Promise.all([1, 2].map((i) => writer.append(facts(i))));
+    await writer.close();
+    const file = path.join(dir, segmentName(1, true));
+    const whole = await readFile(file);
+    // Zeros, then an entry someone appended past them: readers must not stop at the zeros and miss it.
+    await writeFile(file, Buffer.concat([whole, Buffer.alloc(64), Buffer.from(`${whole.toString().split('\n')[0]}\n`)]));
+    expect(verifyAccessLog(await readLog(dir))).toMatchObject({ ok: false, kind: 'unparsable', position: 3 });
+    // A line cut short by the crash, then the zeros: truncated on restart, and said.
+    await writeFile(file, Buffer.concat([whole, Buffer.from('{"seq":3,"event_id":"E0'), Buffer.alloc(4096)]));
+    const reopened = await openWriter(dir);
+    expect(reopened.lines.join('\n')).toMatch(/torn line \(23 bytes.*truncated/);
+    await reopened.writer.close();
+    expect(await readFile(file)).toEqual(whole);
+  });
+
   it('keeps CR, LF, quotes and JSON in purpose, operation name and client name on one line each, and reads them back exactly', async () => {
     const dir = await tempDir();
     const { writer } = await openWriter(dir);
