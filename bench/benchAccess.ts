@@ -26,6 +26,9 @@ const OWN_SETTINGS = [
   'MESHGATE_ACCESS_LOG', 'MESHGATE_ACCESS_LOG_DIR',
 ];
 
+/** Where this bench run's meshes write their access log (removed when the run ends). */
+export const benchLogDir = (stateDir: string, accessLog: 'on' | 'off'): string => path.join(stateDir, `access-log-raw-${process.pid}-${accessLog}`);
+
 /**
  * `env` with the bench's own settings: the given state folder, dev mode, access control on or off,
  * and the access log off unless asked (the mesh that measures it runs over its own copy of the
@@ -35,7 +38,7 @@ const OWN_SETTINGS = [
 export function benchEnv(env: NodeJS.ProcessEnv, stateDir: string, access: 'on' | 'off', accessLog: 'on' | 'off' = 'off'): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const name of OWN_SETTINGS) delete out[name];
-  return { ...out, MESHGATE_STATE_DIR: stateDir, MESHGATE_ACCESS: access, MESHGATE_ACCESS_LOG: accessLog, MESHGATE_ACCESS_LOG_DIR: path.join(stateDir, `access-log-raw-${process.pid}-${accessLog}`) };
+  return { ...out, MESHGATE_STATE_DIR: stateDir, MESHGATE_ACCESS: access, MESHGATE_ACCESS_LOG: accessLog, MESHGATE_ACCESS_LOG_DIR: benchLogDir(stateDir, accessLog) };
 }
 
 /** The `Authorization` header of a token. */

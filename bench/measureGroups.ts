@@ -14,6 +14,8 @@ import { MASKED_PII, POINT_LOOKUP, requestBody, type GatewayScenario, type Scena
 export const FRESH_TOKEN_ID = 'fresh-token';
 /** The latency pass's id. */
 export const LATENCY_ID = 'point-lookup-1-connection';
+/** The id of a shape's one-connection pair, with the access log and without. */
+export const logLatencyId = (scenarioId: string): string => `${scenarioId}-1-connection-log`;
 
 /** Everything the groups are measured with. */
 export interface BenchSetup {
@@ -102,6 +104,28 @@ export async function measureFreshTokens(setup: BenchSetup): Promise<RawRow[]> {
   const title = `point look-up, ${tokens.length.toLocaleString('en-US')} distinct tokens`;
   const sql = setup.sqlOf(s.id, TARGET.gateway);
   return [rowOf(FRESH_TOKEN_ID, title, TARGET.oneToken, oneM, sql), rowOf(FRESH_TOKEN_ID, title, TARGET.freshToken, freshM, sql, { baseline: TARGET.oneToken })];
+}
+
+/**
+ * Each shape at one connection through the enforced gateway, without the access log and with it,
+ * side by side: with no queue, the p50 difference is what the log adds to a reply (at 10
+ * connections p50 is mostly queueing, about connections ÷ req/s, so there it restates throughput).
+ */
+export async function measureLogLatency(setup: BenchSetup, shapes: readonly Scenario[]): Promise<RawRow[]> {
+  const owner = setup.access.owner;
+  const rows: RawRow[] = [];
+  for (const s of shapes) {
+    const id = logLatencyId(s.id);
+    const title = `${s.title}, 1 connection`;
+    const label = (target: Target): Partial<Load> => ({ label: `${title}, ${target}` });
+    const [enforced, logged] = await measurePair(
+      { ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) },
+      { ...gatewayLoad(setup, setup.logged, s, TARGET.logged, owner, 1), ...label(TARGET.logged) },
+      setup.timing,
+    );
+    rows.push(rowOf(id, title, TARGET.gateway, enforced, setup.sqlOf(s.id, TARGET.gateway)), rowOf(id, title, TARGET.logged, logged, setup.sqlOf(s.id, TARGET.logged), { baseline: TARGET.gateway }));
+  }
+  return rows;
 }
 
 /** The point look-up at one connection (no queueing, so p50 is latency, not a queue): floor, subgraph, open and enforced gateway. */

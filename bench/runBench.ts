@@ -1,19 +1,21 @@
 /**
  * `meshgate bench`, end to end: seed, open the floor, time token signing and verification, count
- * statements on in-process meshes (access control on, then off), then load the floor, the subgraph
- * and the open and enforced gateways (two child processes) group by group.
+ * statements on in-process meshes (access control on, then off), time one durable append, then load
+ * the floor, the subgraph and the open, enforced and logged gateways (three child processes) group
+ * by group.
  */
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT, type Config } from '../cli/config.js';
 import { seedSample } from '../cli/commands/seed.js';
-import { benchEnv, openBenchAccess, OWNER_ROLES, type BenchAccess } from './benchAccess.js';
+import { benchEnv, benchLogDir, openBenchAccess, OWNER_ROLES, type BenchAccess } from './benchAccess.js';
 import { checkAccessLog, checkEnforcement, checkJoin, checkLookupLatency, checkVerification, compareVariants, formatChecks } from './checks.js';
 import { startChildMesh, type ChildMesh } from './childMesh.js';
 import { countStatements, type StatementProbe, type StatementTally } from './countStatements.js';
 import { CONCURRENCY, openFloor, type Floor } from './floor.js';
-import { FRESH_TOKEN_ID, LATENCY_ID, measureFreshTokens, measureLatency, measureMaskedPii, measureShape, type BenchSetup } from './measureGroups.js';
+import { FRESH_TOKEN_ID, LATENCY_ID, logLatencyId, measureFreshTokens, measureLatency, measureLogLatency, measureMaskedPii, measureShape, type BenchSetup } from './measureGroups.js';
+import { measureFsync } from './fsyncCost.js';
 import { compareRows, formatTable, TARGET, type RawRow, type Target } from './report.js';
 import { MASKED_PII, POINT_LOOKUP, requestBody, SCENARIOS } from './scenarios.js';
 import { mintAndTimeTokens } from './tokenCost.js';
@@ -64,6 +66,10 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const tallies = [...(await countStatements(configOf('on'), enforcedProbes(floor, access))), ...(await countStatements(configOf('off'), openProbes(floor, access)))];
     const floorSql = await checkFloorIsRuntime(floor, tallies);
     log('starting the meshes under test (child processes: access control on, off, and on with the access log)...');
+    log('timing a durable append (1 KB written and fdatasynced) on the access log\'s disk (in-process)...');
+    await mkdir(STATE_DIR, { recursive: true });
+    const fsync = await measureFsync(STATE_DIR);
+    log(`  ${(fsync.p50WallUs / 1000).toFixed(2)} ms p50, ${fsync.cpuUsPerAppend.toFixed(0)} µs of CPU per append`);
     loggedRoot = await copyForLog(dataRoot);
     const started = await Promise.allSettled([
       startChildMesh({ label: 'enforced', dataRoot, domains: floor.domains, stateDir: STATE_DIR, access: 'on' }),
@@ -94,6 +100,8 @@ export async function runBench(options: BenchOptions): Promise<number> {
     raw.push(...(await measureFreshTokens(setup)));
     log('-- latency pass: one connection');
     raw.push(...(await measureLatency(setup)));
+    log('-- the access log at one connection, each shape');
+    raw.push(...(await measureLogLatency(setup, SCENARIOS)));
     await stopAll();
     const rows = compareRows(raw);
     const join = tallies.find((t) => t.scenario === 'orders-with-customers' && t.target === TARGET.gateway)!;
@@ -101,7 +109,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       checkLookupLatency(rows, LATENCY_ID, { scenarioId: POINT_LOOKUP.id, connections: CONCURRENCY }),
       checkJoin(join),
       ...checkEnforcement(rows, SCENARIOS.map((s) => s.id)),
-      ...checkAccessLog(rows, SCENARIOS.map((s) => s.id)),
+      ...checkAccessLog(rows, SCENARIOS.map((s) => s.id), logLatencyId, fsync),
       checkVerification(cost),
       compareVariants(rows, MASKED_PII.id, TARGET.analyst),
       compareVariants(rows, FRESH_TOKEN_ID, TARGET.freshToken),
@@ -113,6 +121,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       rows,
       targets,
       tokenCost: cost,
+      fsyncCost: fsync,
       statements: tallies.map((t) => ({ scenario: t.scenario, target: t.target, statements: t.statements, byDomain: t.byDomain, sql: t.sql.map((q) => q.text) })),
     };
     await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
@@ -127,6 +136,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     await stopAll();
     floor.close();
     if (loggedRoot) await rm(loggedRoot, { recursive: true, force: true });
+    await rm(benchLogDir(STATE_DIR, 'on'), { recursive: true, force: true });
   }
 }
 
