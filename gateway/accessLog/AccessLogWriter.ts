@@ -22,6 +22,7 @@ import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, wr
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalLine, chain, compactedHeadFile, GENESIS_HASH, parseSegmentName, segmentName, zeroPaddedEnd, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
+import { lockLogDir } from './writerLock.js';
 
 /** Where and how the log is written. */
 export interface AccessLogOptions {
@@ -59,6 +60,8 @@ interface Queued {
 export interface AccessLogStats {
   readonly entries: number;
   readonly fsyncs: number;
+  /** Wall time spent in those fsyncs, from the call to its completion on the main thread. */
+  readonly fsyncSeconds: number;
 }
 
 /** The writer: one per gateway process. */
@@ -75,12 +78,14 @@ export class AccessLogWriter {
   /** When the open segment's first entry was written: its age, for rotation. */
   private firstWriteAt = Date.now();
   private fsyncs = 0;
+  private fsyncSeconds = 0;
   private readonly rotateTimer: NodeJS.Timeout;
   /** The last durable entry and the segment's size up to it: what a failed write or fsync rolls back to. */
   private durable: { seq: number; hash: string; size: number };
 
   private constructor(
     private readonly options: Required<Omit<AccessLogOptions, 'log'>> & { log: (line: string) => void },
+    private readonly unlock: () => Promise<void>,
     /** The open segment, or undefined when a rotation could not open the next one (retried on the next append). */
     private fd: number | undefined,
     private segmentFirstSeq: number,
@@ -102,6 +107,17 @@ export class AccessLogWriter {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
     const dir = options.dir;
     await mkdir(dir, { recursive: true });
+    const unlock = await lockLogDir(dir, log);
+    try {
+      return await AccessLogWriter.resume(dir, options, log, unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
+    }
+  }
+
+  /** Continues the chain in `dir`, once its lock is held. */
+  private static async resume(dir: string, options: AccessLogOptions, log: (line: string) => void, unlock: () => Promise<void>): Promise<AccessLogWriter> {
     const segments = (await readdir(dir)).map((n) => ({ n, s: parseSegmentName(n) })).filter((x) => x.s).sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
     let head: ChainHead = await readHead(dir);
     const last = segments.at(-1);
@@ -123,7 +139,7 @@ export class AccessLogWriter {
     if (!last?.s?.open) await syncDir(dir);
     log(`access log: ${dir}, continuing after entry ${head.seq}`);
     const settings = { dir, segmentMaxBytes: options.segmentMaxBytes ?? 16 * 2 ** 20, segmentMaxAgeMs: options.segmentMaxAgeMs ?? 10_000, log };
-    return new AccessLogWriter(settings, fd, firstSeq, size, fstatSync(fd).size, head.seq, head.hash);
+    return new AccessLogWriter(settings, unlock, fd, firstSeq, size, fstatSync(fd).size, head.seq, head.hash);
   }
 
   /** Whether the last write succeeded (metrics and readiness). */
@@ -138,7 +154,7 @@ export class AccessLogWriter {
 
   /** Entries made durable and fsyncs run so far: entries ÷ fsyncs is the group-commit batch. */
   get stats(): AccessLogStats {
-    return { entries: this.durable.seq, fsyncs: this.fsyncs };
+    return { entries: this.durable.seq, fsyncs: this.fsyncs, fsyncSeconds: this.fsyncSeconds };
   }
 
   /** Appends one entry; resolves once it is on disk, rejects if it could not be written. */
@@ -185,8 +201,10 @@ export class AccessLogWriter {
     const batch = this.written.splice(0);
     const fd = this.fd!;
     this.fsyncs++;
+    const started = performance.now();
     datasync(fd).then(
       () => {
+        this.fsyncSeconds += (performance.now() - started) / 1000;
         const last = batch.at(-1)!;
         this.durable = { seq: last.event.seq, hash: last.event.hash, size: last.end };
         if (this.failing) this.options.log('access log: writing again');
@@ -302,6 +320,7 @@ export class AccessLogWriter {
       closeSync(this.fd);
     }
     this.fd = undefined;
+    await this.unlock();
   }
 
   /** Cuts the zeros off the open segment, durably, before it is closed. */

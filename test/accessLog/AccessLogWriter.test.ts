@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { AccessLogWriter } from '../../gateway/index.js';
+import { WRITER_LOCK } from '../../gateway/accessLog/writerLock.js';
 import { segmentName, type AccessEvent, type AccessFacts } from '../../schema/index.js';
 import { readAccessLog, verifyAccessLog } from '../../subgraphs/governance/readAccessLog.js';
 import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
@@ -67,10 +68,11 @@ describe('the access-log writer', () => {
     const { writer } = await openWriter(dir, { segmentMaxAgeMs: 100 });
     await writer.append(facts(1));
     await writer.append(facts(2));
+    const segments = async (): Promise<string[]> => (await readdir(dir)).filter((n) => n.startsWith('segment-')).sort();
     await sleep(500);
-    expect((await readdir(dir)).sort()).toEqual([segmentName(1, false), segmentName(3, true)]);
+    expect(await segments()).toEqual([segmentName(1, false), segmentName(3, true)]);
     await sleep(400);
-    expect((await readdir(dir)).sort()).toEqual([segmentName(1, false), segmentName(3, true)]);
+    expect(await segments()).toEqual([segmentName(1, false), segmentName(3, true)]);
     await writer.append(facts(3));
     await writer.close();
     expect(verifyAccessLog(await readLog(dir))).toMatchObject({ ok: true, count: 3 });
@@ -214,6 +216,47 @@ describe('the access-log writer', () => {
       instance.closeSync();
     }
     expect(verifyAccessLog(await readAccessLog({ dataRoot: root, rawDir }))).toMatchObject({ ok: true, count: 3 });
+  });
+
+  describe('one writer per directory', () => {
+    const lockOf = (dir: string): string => path.join(dir, WRITER_LOCK);
+    /** A lock as process `pid` on `host` would have written it. */
+    const holdAs = (dir: string, pid: number, host = hostname()): Promise<void> => writeFile(lockOf(dir), JSON.stringify({ pid, host }));
+
+    it('refuses a second gateway while another live process writes the log, and names it and the way out', async () => {
+      const dir = await tempDir();
+      const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+      try {
+        await holdAs(dir, other.pid!);
+        await expect(AccessLogWriter.open({ dir, log: () => undefined })).rejects.toThrow(new RegExp(`being written by process ${other.pid} .*one gateway per log directory.*MESHGATE_ACCESS_LOG_DIR`));
+        expect((await readdir(dir)).filter((n) => n.startsWith('segment-'))).toEqual([]);
+      } finally {
+        other.kill('SIGKILL');
+      }
+    });
+
+    it('refuses a lock held from another host (a shared volume), where it cannot tell whether that gateway runs', async () => {
+      const dir = await tempDir();
+      await holdAs(dir, process.pid, 'another-host');
+      await expect(AccessLogWriter.open({ dir, log: () => undefined })).rejects.toThrow(/on host "another-host"/);
+    });
+
+    it('takes over the lock of a process that is gone (a crash), says so, releases it on close, and continues the chain', async () => {
+      const dir = await tempDir();
+      const first = await openWriter(dir);
+      const before = await first.writer.append(facts(1));
+      await first.writer.close();
+      expect(await readdir(dir)).not.toContain(WRITER_LOCK);
+      const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+      await new Promise((resolve) => gone.once('exit', resolve));
+      await holdAs(dir, gone.pid!);
+      const { writer, lines } = await openWriter(dir);
+      expect(lines.join('\n')).toMatch(new RegExp(`process ${gone.pid}, which held .* is gone.*taking it over`));
+      expect(JSON.parse(await readFile(lockOf(dir), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+      expect(await writer.append(facts(2))).toMatchObject({ seq: 2, prev_hash: before.hash });
+      await writer.close();
+      expect(await readdir(dir)).not.toContain(WRITER_LOCK);
+    });
   });
 
   it('refuses to open a log whose directory cannot be created (a file stands where it should be)', async () => {
