@@ -19,8 +19,8 @@ export class GatewayMetrics {
   private accessLogWritten = 0;
   private accessLogFailed = 0;
   private accessLogHealthy = 1;
-  /** The access log's fsyncs so far, when there is an access log (appends ÷ fsyncs = the group-commit batch). */
-  accessLogFsyncs: (() => number) | undefined;
+  /** The access log's fsyncs so far and the time they took, when there is an access log. */
+  accessLogFsyncs: (() => { readonly fsyncs: number; readonly fsyncSeconds: number }) | undefined;
 
   /** Counts one access-log append, written or failed (a failure refuses the request with 503). */
   observeAccessLog(written: boolean): void {
@@ -80,10 +80,14 @@ export class GatewayMetrics {
       `meshgate_access_log_healthy ${this.accessLogHealthy}`,
     );
     if (this.accessLogFsyncs) {
+      const { fsyncs, fsyncSeconds } = this.accessLogFsyncs();
       lines.push(
         '# HELP meshgate_access_log_fsyncs_total fsyncs of the access log; each makes every entry written before it durable (group commit).',
         '# TYPE meshgate_access_log_fsyncs_total counter',
-        `meshgate_access_log_fsyncs_total ${this.accessLogFsyncs()}`,
+        `meshgate_access_log_fsyncs_total ${fsyncs}`,
+        '# HELP meshgate_access_log_fsync_seconds_total Time the access log\'s fsyncs took (a reply waits for one or two of them).',
+        '# TYPE meshgate_access_log_fsync_seconds_total counter',
+        `meshgate_access_log_fsync_seconds_total ${fsyncSeconds}`,
       );
     }
     return `${lines.join('\n')}\n`;

@@ -156,7 +156,7 @@ describe('the access log under faults', () => {
   it('shares fsyncs among concurrent requests (group commit), and says how many in /metrics', async () => {
     const mesh = await startTestMesh();
     try {
-      const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${mesh.running.gateway.url}/metrics`)).text())?.[1]);
+      const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(await (await fetch(`${mesh.running.gateway.url}/metrics`)).text())?.[1]);
       const before = { entries: await metric('meshgate_access_log_entries_total\\{result="written"\\}'), fsyncs: await metric('meshgate_access_log_fsyncs_total') };
       const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => mesh.query(`{ orders(limit: 1, offset: ${i}) { orderId } }`)));
       expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
@@ -165,6 +165,7 @@ describe('the access log under faults', () => {
       expect(entries).toBe(40);
       expect(fsyncs).toBeGreaterThan(0);
       expect(fsyncs).toBeLessThan(entries);
+      expect(await metric('meshgate_access_log_fsync_seconds_total')).toBeGreaterThan(0);
     } finally {
       await mesh.close();
     }
