@@ -61,27 +61,42 @@ async function measureFloor(setup: BenchSetup, s: Scenario, connections: number,
   return m;
 }
 
+/** The access log's fsyncs so far on a mesh, from its gateway's /metrics. */
+async function fsyncTotals(mesh: ChildMesh): Promise<{ fsyncs: number; seconds: number }> {
+  const text = await (await fetch(new URL('/metrics', mesh.graphqlUrl))).text();
+  const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { fsyncs: value('meshgate_access_log_fsyncs_total'), seconds: value('meshgate_access_log_fsync_seconds_total') };
+}
+
+/** Runs `measure` and the mean time of the logged mesh's fsyncs meanwhile (ms; undefined if it ran none). */
+async function withFsyncMean<T>(mesh: ChildMesh, measure: () => Promise<T>): Promise<[T, number | undefined]> {
+  const before = await fsyncTotals(mesh);
+  const result = await measure();
+  const after = await fsyncTotals(mesh);
+  const n = after.fsyncs - before.fsyncs;
+  return [result, n > 0 ? ((after.seconds - before.seconds) / n) * 1000 : undefined];
+}
+
 /** A row of a group. */
-function rowOf(scenarioId: string, scenario: string, target: Target, m: Measured, sqlPerRequest: number, extra: Pick<RawRow, 'baseline' | 'footnote'> = {}): RawRow {
+function rowOf(scenarioId: string, scenario: string, target: Target, m: Measured, sqlPerRequest: number, extra: Pick<RawRow, 'baseline' | 'footnote' | 'fsyncMeanMs'> = {}): RawRow {
   return { scenarioId, scenario, target, measurement: m.measurement, cpuMsPerRequest: m.cpuMsPerRequest, sqlPerRequest, ...extra };
 }
 
 /** One shape on the floor, its subgraph, then the open, the enforced and the logged gateway side by side. */
 export async function measureShape(setup: BenchSetup, s: Scenario): Promise<RawRow[]> {
-  const row = (target: Target, m: Measured, extra: Pick<RawRow, 'baseline' | 'footnote'> = {}): RawRow => rowOf(s.id, s.title, target, m, setup.sqlOf(s.id, target), extra);
+  const row = (target: Target, m: Measured, extra: Pick<RawRow, 'baseline' | 'footnote' | 'fsyncMeanMs'> = {}): RawRow => rowOf(s.id, s.title, target, m, setup.sqlOf(s.id, target), extra);
   const floor = await measureFloor(setup, s, CONCURRENCY);
   const subgraph = await measureHttp(subgraphLoad(setup, s), setup.timing);
   const owner = setup.access.owner;
-  const [open, enforced, logged] = await measureSet(
-    [gatewayLoad(setup, setup.open, s, TARGET.open, owner), gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner), gatewayLoad(setup, setup.logged, s, TARGET.logged, owner)],
-    setup.timing,
+  const [[open, enforced, logged], fsyncMeanMs] = await withFsyncMean(setup.logged, () =>
+    measureSet([gatewayLoad(setup, setup.open, s, TARGET.open, owner), gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner), gatewayLoad(setup, setup.logged, s, TARGET.logged, owner)], setup.timing),
   );
   return [
     row(TARGET.floor, floor),
     row(TARGET.subgraph, subgraph, s.direct.footnote !== undefined ? { footnote: s.direct.footnote } : {}),
     row(TARGET.open, open!),
     row(TARGET.gateway, enforced!, { baseline: TARGET.open }),
-    row(TARGET.logged, logged!, { baseline: TARGET.gateway }),
+    row(TARGET.logged, logged!, { baseline: TARGET.gateway, ...(fsyncMeanMs !== undefined && { fsyncMeanMs }) }),
   ];
 }
 
@@ -118,12 +133,13 @@ export async function measureLogLatency(setup: BenchSetup, shapes: readonly Scen
     const id = logLatencyId(s.id);
     const title = `${s.title}, 1 connection`;
     const label = (target: Target): Partial<Load> => ({ label: `${title}, ${target}` });
-    const [enforced, logged] = await measurePair(
-      { ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) },
-      { ...gatewayLoad(setup, setup.logged, s, TARGET.logged, owner, 1), ...label(TARGET.logged) },
-      setup.timing,
+    const [[enforced, logged], fsyncMeanMs] = await withFsyncMean(setup.logged, () =>
+      measurePair({ ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) }, { ...gatewayLoad(setup, setup.logged, s, TARGET.logged, owner, 1), ...label(TARGET.logged) }, setup.timing),
     );
-    rows.push(rowOf(id, title, TARGET.gateway, enforced, setup.sqlOf(s.id, TARGET.gateway)), rowOf(id, title, TARGET.logged, logged, setup.sqlOf(s.id, TARGET.logged), { baseline: TARGET.gateway }));
+    rows.push(
+      rowOf(id, title, TARGET.gateway, enforced, setup.sqlOf(s.id, TARGET.gateway)),
+      rowOf(id, title, TARGET.logged, logged, setup.sqlOf(s.id, TARGET.logged), { baseline: TARGET.gateway, ...(fsyncMeanMs !== undefined && { fsyncMeanMs }) }),
+    );
   }
   return rows;
 }

@@ -32,6 +32,8 @@ export interface RawRow {
   /** The row of the same scenario whose req/s this one's is divided by (the `vs open` column). */
   readonly baseline?: Target;
   readonly footnote?: string;
+  /** On a logged row: the mean time of the access log's fsyncs while it was measured (ms). */
+  readonly fsyncMeanMs?: number;
 }
 
 /** A reported row. */
@@ -56,6 +58,7 @@ export interface BenchRow {
   readonly throughputVsBaseline: number | null;
   readonly sqlPerRequest: number;
   readonly footnote?: string;
+  readonly fsyncMeanMs?: number;
 }
 
 /** Adds each row's difference and ratio to the floor of its scenario, and its ratio to its baseline row. */
@@ -82,6 +85,7 @@ export function compareRows(raw: readonly RawRow[]): BenchRow[] {
       throughputVsBaseline: base ? m.reqPerSec / base.measurement.reqPerSec : null,
       sqlPerRequest: r.sqlPerRequest,
       ...(r.footnote !== undefined && { footnote: r.footnote }),
+      ...(r.fsyncMeanMs !== undefined && { fsyncMeanMs: r.fsyncMeanMs }),
     };
   });
 }
