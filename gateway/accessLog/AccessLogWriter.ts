@@ -177,7 +177,7 @@ export class AccessLogWriter {
     if (this.size + line.byteLength > this.allocated) this.grow(this.size + line.byteLength);
     try {
       // One write may be short (a disk filling up): the rest is written, or the error takes the entry back.
-      for (let done = 0; done < line.byteLength; ) done += writeSync(fd, line, done, line.byteLength - done, this.size + done);
+      for (let done = 0; done < line.byteLength; ) done += progress(writeSync(fd, line, done, line.byteLength - done, this.size + done));
     } catch (error) {
       this.fail(error, 'WRITE');
       this.cut(fd, this.size);
@@ -248,7 +248,7 @@ export class AccessLogWriter {
     const fd = this.fd!;
     const target = end + Math.min(PREALLOCATE_BYTES, this.options.segmentMaxBytes);
     try {
-      for (let at = this.allocated; at < target; ) at += writeSync(fd, ZEROS, 0, Math.min(ZEROS.byteLength, target - at), at);
+      for (let at = this.allocated; at < target; ) at += progress(writeSync(fd, ZEROS, 0, Math.min(ZEROS.byteLength, target - at), at));
       this.allocated = target;
     } catch {
       this.cut(fd, this.size);
@@ -361,6 +361,12 @@ async function recoverSegment(file: string, log: (line: string) => void): Promis
   if (!lastLine) return { size: end };
   const e = JSON.parse(lastLine) as AccessEvent;
   return { head: { seq: e.seq, hash: e.hash }, size: end };
+}
+
+/** A write's byte count, or an error if it wrote nothing (so a loop of short writes always ends). */
+function progress(bytes: number): number {
+  if (bytes <= 0) throw Object.assign(new Error('the disk took no bytes'), { code: 'ENOSPC' });
+  return bytes;
 }
 
 /** fdatasync on libuv's pool, without a FileHandle's promise machinery. */
