@@ -54,6 +54,9 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     formatError: formatSubgraphError((line) => log(`${options.domain}: ${line}`)),
+    // The process's owner closes the subgraph on SIGINT/SIGTERM; Apollo's own handlers would stop it and
+    // re-raise the signal, killing the process before the gateway's access log is closed.
+    stopOnTerminationSignals: false,
   });
   const { url } = await startStandaloneServer(server, {
     listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },

@@ -38,7 +38,8 @@ const DOMAINS = ['customers', 'commerce', 'payments', 'governance'];
 /** `meshgate up --no-seed` in a child process over `dataRoot`, resolved once /readyz answers. */
 async function startChild(dataRoot: string, stateDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const [gateway, ...ports] = await freePorts(DOMAINS.length + 1);
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESHGATE_') && k !== 'NODE_OPTIONS'));
+  // As a user starts it: no NODE_ENV=test from jest either (Apollo, for one, behaves differently under it).
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESHGATE_') && k !== 'NODE_OPTIONS' && k !== 'NODE_ENV'));
   Object.assign(env, { MESHGATE_HOST: HOST, MESHGATE_GATEWAY_PORT: String(gateway), MESHGATE_DATA_DIR: dataRoot, MESHGATE_STATE_DIR: stateDir, MESHGATE_DUCKDB_MEMORY: '1GB', MESHGATE_ACCESS_LOG_ROTATE_MS: '300' });
   DOMAINS.forEach((d, i) => (env[`MESHGATE_${d.toUpperCase()}_PORT`] = String(ports[i])));
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'meshgate.js'), 'up', '--no-seed'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -117,6 +118,11 @@ describe('the access log under faults', () => {
       mesh.child.kill('SIGTERM');
       await exited(mesh.child);
     }
+    // SIGTERM closes the log cleanly (no library stops the process first): lock released, zeros cut off.
+    expect(mesh.child.exitCode).toBe(0);
+    const files = await readdir(rawDir);
+    expect(files).not.toContain('writer.lock');
+    for (const name of files.filter((n) => n.endsWith('.jsonl'))) expect([name, (await readFile(path.join(rawDir, name))).includes(0)]).toEqual([name, false]);
     const log = await readAccessLog({ dataRoot, rawDir });
     expect(log.problems).toEqual([]);
     const count = new Map<string, number>();
