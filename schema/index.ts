@@ -12,4 +12,3 @@ export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
 export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
 export { compactedHeadFile, parseSegmentName, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
-export { canonicalLine } from './accessLog/canonicalLine.js';

@@ -21,7 +21,7 @@
 import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalLine, chain, compactedHeadFile, GENESIS_HASH, parseSegmentName, segmentName, zeroPaddedEnd, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
+import { chain, compactedHeadFile, GENESIS_HASH, parseSegmentName, segmentName, zeroPaddedEnd, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
 import { lockLogDir } from './writerLock.js';
 
 /** Where and how the log is written. */
@@ -147,11 +147,6 @@ export class AccessLogWriter {
     return !this.failing;
   }
 
-  /** The last durable entry's sequence number. */
-  get lastSeq(): number {
-    return this.durable.seq;
-  }
-
   /** Entries made durable and fsyncs run so far: entries ÷ fsyncs is the group-commit batch. */
   get stats(): AccessLogStats {
     return { entries: this.durable.seq, fsyncs: this.fsyncs, fsyncSeconds: this.fsyncSeconds };
@@ -162,7 +157,7 @@ export class AccessLogWriter {
     return new Promise((resolve, reject) => {
       if (this.rotating || this.fd === undefined) {
         this.queued.push({ facts, resolve, reject });
-        this.rotating ??= this.rotate();
+        void this.rotate();
       } else {
         this.write(facts, resolve, reject);
       }
@@ -171,8 +166,9 @@ export class AccessLogWriter {
 
   /** Writes one entry into the page cache now, and makes sure an fsync will cover it. */
   private write(facts: AccessFacts, resolve: (e: AccessEvent) => void, reject: (error: unknown) => void): void {
-    const event = chain(facts, this.seq + 1, this.lastHash);
-    const line = Buffer.from(canonicalLine(event));
+    const chained = chain(facts, this.seq + 1, this.lastHash);
+    const event = chained.event;
+    const line = Buffer.from(chained.line);
     const fd = this.fd!;
     if (this.size + line.byteLength > this.allocated) this.grow(this.size + line.byteLength);
     try {
@@ -229,7 +225,7 @@ export class AccessLogWriter {
   private afterSync(): void {
     this.syncing = false;
     for (const wake of this.synced.splice(0)) wake();
-    if (this.size >= this.options.segmentMaxBytes && !this.rotating) this.rotating = this.rotate();
+    if (this.size >= this.options.segmentMaxBytes && !this.rotating) void this.rotate();
     else this.sync();
   }
 

@@ -77,11 +77,16 @@ export const FACT_KEYS: readonly (keyof AccessFacts)[] = [
   'decision', 'status', 'http_status', 'error_code', 'duration_ms',
 ];
 
-/** Chains facts after `prevHash` at position `seq`. */
-export function chain(facts: AccessFacts, seq: number, prevHash: string): AccessEvent {
+/**
+ * Chains facts after `prevHash` at position `seq`: the entry, and the line written for it (the
+ * canonical fields in order, then its hash, newline included; CR, LF and quotes inside values are
+ * escaped by JSON). The canonical text is built once, for both the hash and the line.
+ */
+export function chain(facts: AccessFacts, seq: number, prevHash: string): { readonly event: AccessEvent; readonly line: string } {
   const unhashed = { ...facts, seq, event_id: eventId(seq), prev_hash: prevHash };
-  const hash = createHash('sha256').update(prevHash).update('\n').update(canonical(unhashed)).digest('hex');
-  return { ...unhashed, hash };
+  const text = canonical(unhashed);
+  const hash = createHash('sha256').update(prevHash).update('\n').update(text).digest('hex');
+  return { event: { ...unhashed, hash }, line: `${text.slice(0, -1)},"hash":${JSON.stringify(hash)}}\n` };
 }
 
 /** Why an entry does not verify after `prevHash` at position `seq`, or undefined when it does. */
