@@ -46,7 +46,7 @@ export interface Scenario extends GatewayScenario {
 const pick = <T>(list: readonly T[], i: number): T => list[i % list.length]!;
 
 function column(shape: ProductShape, name: string): Column {
-  const f = shape.fields.find((x) => x.name === name);
+  const f = shape.fieldNamed(name);
   if (!f) throw new Error(`bench: ${shape.typeName} has no field "${name}"`);
   return { name: f.field.name, type: f.field.type };
 }
@@ -89,7 +89,7 @@ const filteredPage: Scenario = {
       { kind: 'compare', column: column(o, 'shippingCountry'), op: 'eq', value: 'DE' },
       { kind: 'compare', column: column(o, 'totalAmount'), op: 'gt', value: 50 },
     ];
-    const position = (c: Condition): number => o.fields.findIndex((f) => c.kind === 'compare' && f.field.name === c.column.name);
+    const position = (c: Condition): number => (c.kind === 'compare' ? o.fields.indexOf(o.fieldOfColumn(c.column.name)!) : -1);
     const where: Condition = { kind: 'and', items: compares.sort((a, b) => position(a) - position(b)) };
     const spec = { table: await sql.table('Order'), columns: selected(o, ['orderId', 'orderTs', 'totalAmount', 'status']), where, orderBy: [{ column: column(o, 'orderTs'), direction: 'DESC' as const }], key: keyOf(o) };
     await sql.run(buildSelect(spec, 100, 0));

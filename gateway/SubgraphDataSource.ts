@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
+import { InternalError, MeshgateError, ProductUnavailableError, registryCode } from '../schema/index.js';
 import type { RequestContext } from './context.js';
 
 /** Why a subgraph call failed, as counted in metrics and written to the log (never shown to clients). */
@@ -101,10 +102,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
     const body = await this.parseBody(response).catch(() => null);
     const passed = firstClientError(body);
-    if (passed) return new GraphQLError(passed.message, { extensions: { code: passed.code } });
-    return new GraphQLError(`The "${this.settings.name}" domain answered with HTTP ${response.status}`, {
-      extensions: { code: 'PRODUCT_UNAVAILABLE' },
-    });
+    if (passed) {
+      // A subgraph answers with registry codes (its formatter makes sure); any other code is a fault whose message may describe internals.
+      const code = registryCode(passed.code, passed.message);
+      return code ? new MeshgateError(code, passed.message) : new InternalError();
+    }
+    return new ProductUnavailableError(`The "${this.settings.name}" domain answered with HTTP ${response.status}`);
   }
 
   override didEncounterError(error: Error, _request: unknown, _response?: FetcherResponse, context?: RequestContext): never {
@@ -117,6 +120,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> 
     this.settings.onFailure(this.settings.name, reason, error, ctx);
     if (reason === 'timeout' && ctx) ctx.audit.timedOut = true;
     const message = reason === 'timeout' ? `The "${this.settings.name}" domain did not answer in time` : `The "${this.settings.name}" domain is unavailable`;
-    throw new GraphQLError(message, { extensions: { code: 'PRODUCT_UNAVAILABLE' } });
+    throw new ProductUnavailableError(message);
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, ProductDecision } from '../policies/index.js';
+import type { WalkScope } from '../schema/index.js';
 import type { OperationUsage } from './access/analyzeOperation.js';
 
 export type { Principal } from '../policies/index.js';
@@ -16,6 +17,12 @@ export interface RequestAccess {
   decisions?: ReadonlyMap<string, ProductDecision>;
   /** The signed access context sent to every subgraph call. */
   token?: string;
+}
+
+/** The resolved operation as the gateway's analyses read it, filled in by the first one that needs it (see operation/operationScope.ts). */
+export interface RequestOperation {
+  /** The operation's fragments and its variables, coerced once for every analysis. */
+  scope?: WalkScope;
 }
 
 /** What the access log records about a request, gathered as it runs. */
@@ -43,6 +50,8 @@ export interface RequestContext {
   readonly startedAt: number;
   /** The verified caller; null when access control is off. */
   principal: Principal | null;
+  /** The operation, once Apollo has resolved it. */
+  readonly operation: RequestOperation;
   /** The access decision, filled in by the enforcement plugin before any subgraph is called. */
   readonly access: RequestAccess;
   /** The caller asked for an explanation of the decision (`x-meshgate-explain: 1`). */
@@ -76,6 +85,7 @@ export function createRequestContext(headers: IncomingHttpHeaders, now: number =
     startedAt: now,
     principal: null,
     explain: singleHeader(headers, 'x-meshgate-explain') === '1',
+    operation: {},
     access: {},
     audit: { rows: new Map(), timedOut: false, errorCodes: [], hasData: false },
     ...(clientName !== undefined ? { clientName } : {}),

@@ -59,7 +59,7 @@ export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extra
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
-      rowBudgetPlugin<RequestContext>(limits.maxRows),
+      rowBudgetPlugin(limits.maxRows),
       ...extraPlugins,
     ],
   });

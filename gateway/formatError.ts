@@ -1,22 +1,6 @@
+/** The gateway's last word on errors: a registry code on every error, nothing internal in it. */
 import type { GraphQLFormattedError } from 'graphql';
-import { ERROR_CODES } from '../schema/index.js';
-
-// Apollo's own codes for a request the client got wrong: clients branch on BAD_USER_INPUT alone.
-const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
-// The automatic-persisted-query protocol: clients react to these exact codes, so they pass unchanged.
-const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
-
-// GraphQL Armor's refusals (depth, aliases, tokens, cost, directives) arrive as parse or validation errors.
-// graphql-js 16.15 spells its token refusal "more that 2000 tokens": match either spelling.
-const LIMIT_EXCEEDED = /\blimit of \d+ exceeded\b|Document contains more th[ae][nt] \d+ tokens/i;
-
-/** The registry code for any code an error arrives with (shared/API.md "Errors"). */
-function clientCode(code: unknown, message: string): string {
-  if (LIMIT_EXCEEDED.test(message)) return 'QUERY_TOO_COMPLEX';
-  if (typeof code !== 'string') return 'INTERNAL_SERVER_ERROR';
-  if (code in ERROR_CODES || PROTOCOL_CODES.has(code)) return code;
-  return INPUT_CODES.has(code) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
-}
+import { PROTOCOL_CODES, registryCode } from '../schema/index.js';
 
 // Extensions that could reveal internals: stacks, the failing subgraph's address or raw response, its service name.
 const HIDDEN_EXTENSIONS = new Set(['stacktrace', 'exception', 'serviceName', 'response']);
@@ -26,6 +10,12 @@ const SYSTEM_ERROR = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREAC
 function safeMessage(message: string): string {
   if (SYSTEM_ERROR.test(message)) return 'Internal server error';
   return message.replace(URL_IN_TEXT, '[address hidden]');
+}
+
+/** The code a client sees: the registry's (schema/errors.ts), or a persisted-query protocol code unchanged. */
+function clientCode(code: unknown, message: string): string {
+  if (typeof code === 'string' && PROTOCOL_CODES.has(code)) return code;
+  return registryCode(code, message) ?? 'INTERNAL_SERVER_ERROR';
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * policies/: federated computational governance: the policy files (access, masking, governance
- * rules) and the engines that evaluate them. Access policies and masking arrive with the access
- * control issue; the runtime already carries a row-filter hook (ProductRuntime.rowFilter) and the
- * gateway a per-request principal for them.
+ * rules) and the engines that evaluate them: the access decision per caller and product, the rule
+ * that no filter, sort or grouping may reveal what the caller reads masked, the masks, the access
+ * context the gateway signs, governance rules and contract compatibility.
  */
 
 export type { FieldMask, Principal, ProductDecision, RowPredicate, RowValue } from './access/Decision.js';
@@ -11,5 +11,6 @@ export { checkPolicies, describeProblems, loadPolicies } from './access/loadPoli
 export { policySchema, type AccessRule, type PolicyFile, type RowFilterSpec } from './access/policySchema.js';
 export { MASKS, MASK_NAMES, maskMisfit, type MaskName } from './masks/masks.js';
 export { ACCESS_CONTEXT_HEADER, contextKey, grantOf, signAccessContext, verifyAccessContext, type AccessContext, type ProductGrant } from './context/accessContext.js';
+export { decisionVisibility, grantVisibility, revealingRefusal, type ColumnVisibility, type RevealingUse } from './access/revealingUse.js';
 export { policyJsonSchema } from './access/policyJsonSchema.js';
 export type { Finding, Severity } from './governance/Finding.js';

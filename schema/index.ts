@@ -7,7 +7,11 @@ export { loadDataProduct, loadContract, readStructured, resolveLocation, type Lo
 export { zodProblems } from './descriptor/zodProblems.js';
 export { loadMesh, productsByName, type Domain, type Mesh } from './descriptor/loadMesh.js';
 export { descriptorSchema, durationMs, percent, type Descriptor } from './descriptor/descriptorSchema.js';
-export { productShape, reverseShapes, type FieldShape, type ProductShape, type ReferenceShape, type ReverseShape } from './graphql/productShape.js';
+export {
+  AGGREGATE_FUNCTIONS, generatedTypeNames, productShape, reverseShapes,
+  type AggregateFunction, type FieldShape, type ProductShape, type ProductTypeNames, type ReferenceShape, type ReverseShape,
+} from './graphql/productShape.js';
+export { collectFields, fieldArguments, fragmentsOf, isIncluded, walkOperation, type CollectedField, type WalkedField, type WalkScope } from './graphql/walkOperation.js';
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
 export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';

@@ -7,7 +7,7 @@
  * them as dangerous; every new contract field would add two).
  */
 import { DangerousChangeType, findBreakingChanges, findDangerousChanges } from 'graphql';
-import { meshShapes, productsByName, reverseShapes, type DataProduct, type Mesh } from '../../schema/index.js';
+import { generatedTypeNames, meshShapes, productsByName, reverseShapes, type DataProduct, type Mesh } from '../../schema/index.js';
 import { removedProduct, strictestMode } from '../../policies/compatibility/index.js';
 import type { Finding, Severity } from '../../policies/index.js';
 import { apiSchemaOf } from './apiSchemaOf.js';
@@ -26,10 +26,9 @@ function ownersOf(meshes: readonly Mesh[]): Owners {
   for (const mesh of meshes) {
     const shapes = meshShapes(mesh);
     for (const s of shapes) {
-      const t = s.typeName;
-      for (const name of [t, s.whereType, s.orderByType, s.fieldEnum, `${t}Edge`, `${t}Connection`, `${t}GroupKey`, `${t}Sums`, `${t}Averages`, `${t}Extremes`, `${t}Group`]) types.set(name, s.product.name);
-      for (const f of [s.listField, s.connectionField, s.byKeyField, s.aggregateField]) coordinates.set(`Query.${f}`, s.product.name);
-      for (const r of reverseShapes(s.product, shapes)) coordinates.set(`${t}.${r.name}`, r.source.product.name);
+      for (const name of generatedTypeNames(s)) types.set(name, s.product.name);
+      for (const f of s.rootFields) coordinates.set(`Query.${f}`, s.product.name);
+      for (const r of reverseShapes(s.product, shapes)) coordinates.set(`${s.typeName}.${r.name}`, r.source.product.name);
     }
   }
   return { types, coordinates };

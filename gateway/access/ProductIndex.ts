@@ -10,17 +10,19 @@ export type FieldRole =
 /** An index of every product field of the mesh, built once at start. */
 export class ProductIndex {
   private readonly roles = new Map<string, FieldRole>();
+  private readonly byName: ReadonlyMap<string, ProductShape>;
 
   constructor(readonly shapes: readonly ProductShape[]) {
+    this.byName = new Map(shapes.map((s) => [s.product.name, s]));
     for (const s of shapes) {
-      const t = s.typeName;
-      for (const root of [s.listField, s.connectionField, s.byKeyField, s.aggregateField]) this.roles.set(`Query.${root}`, { kind: 'product', shape: s });
+      const t = s.types;
+      for (const root of s.rootFields) this.roles.set(`Query.${root}`, { kind: 'product', shape: s });
       for (const f of s.fields) {
-        this.roles.set(`${t}.${f.name}`, { kind: 'column', shape: s, field: f });
-        this.roles.set(`${t}GroupKey.${f.name}`, { kind: 'column', shape: s, field: f });
-        for (const agg of ['Sums', 'Averages', 'Extremes']) this.roles.set(`${t}${agg}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
+        this.roles.set(`${t.object}.${f.name}`, { kind: 'column', shape: s, field: f });
+        this.roles.set(`${t.groupKey}.${f.name}`, { kind: 'column', shape: s, field: f });
+        for (const type of new Set(Object.values(t.aggregates))) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
       }
-      for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t}.${r.name}`, { kind: 'product', shape: r.source });
+      for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source });
     }
   }
 
@@ -31,6 +33,6 @@ export class ProductIndex {
 
   /** The shape of a product by name. */
   shape(product: string): ProductShape | undefined {
-    return this.shapes.find((s) => s.product.name === product);
+    return this.byName.get(product);
   }
 }

@@ -5,9 +5,10 @@
  * request (`x-meshgate-explain: 1`) the response says why: rules, row filters, masks, denials.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { grantOf, signAccessContext, type PolicyFile, type ProductDecision } from '../../policies/index.js';
+import { UnauthenticatedError } from '../../schema/index.js';
 import type { RequestContext } from '../context.js';
+import { operationScope } from '../operation/operationScope.js';
 import { analyzeOperation } from './analyzeOperation.js';
 import { AccessRefusal, decideAccess } from './decideAccess.js';
 import type { ProductIndex } from './ProductIndex.js';
@@ -26,8 +27,7 @@ export interface AccessControl {
 export function explain(decisions: ReadonlyMap<string, ProductDecision>, index: ProductIndex): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, d] of decisions) {
-    const shape = index.shape(name)!;
-    const gql = (column: string): string => `${shape.typeName}.${shape.fields.find((f) => f.field.name === column)?.name ?? column}`;
+    const gql = index.shape(name)!.label;
     out[name] = {
       grantedBy: d.grantedBy,
       rowRules: d.rowRules,
@@ -46,9 +46,9 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
       return {
         async didResolveOperation({ document, operation, request, schema, contextValue }) {
           const principal = contextValue.principal;
-          if (!principal) throw new GraphQLError('Authentication is required.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          if (!principal) throw new UnauthenticatedError('Authentication is required.', { httpStatus: 401 });
           if (!operation) return;
-          const usage = analyzeOperation(schema, access.index, document, operation, request.variables ?? {});
+          const usage = analyzeOperation(schema, access.index, operation, operationScope(contextValue, schema, document, operation, request.variables));
           contextValue.access.usage = usage;
           let decisions: Map<string, ProductDecision>;
           try {

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer } from '@apollo/server';
+import type { ErrorCode } from '../../schema/index.js';
 import type { Principal, RequestContext } from '../context.js';
 import { readBody } from './readBody.js';
 
@@ -17,7 +18,7 @@ export interface GraphQLRoute {
   /** Verifies the caller's bearer token; absent when access control is off. */
   readonly authenticate?: (token: string) => Promise<Principal>;
   /** Records the request in the access log; resolves once it is durable, rejects if it cannot be written. */
-  readonly record?: (ctx: RequestContext, httpStatus: number, errorCode?: string) => Promise<void>;
+  readonly record?: (ctx: RequestContext, httpStatus: number, errorCode?: ErrorCode) => Promise<void>;
   readonly log: (line: string) => void;
 }
 
@@ -27,14 +28,14 @@ interface Reply {
   readonly headers: readonly (readonly [string, string])[];
   readonly body: string | AsyncIterable<string>;
   /** The error code of a reply made before Apollo ran. */
-  readonly errorCode?: string;
+  readonly errorCode?: ErrorCode;
 }
 
 // The auth scheme is case-insensitive (RFC 9110 §11.1).
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 const JSON_TYPE = ['content-type', 'application/json; charset=utf-8'] as const;
 
-function errorReply(status: number, code: string, message: string, extra: readonly (readonly [string, string])[] = []): Reply {
+function errorReply(status: number, code: ErrorCode, message: string, extra: readonly (readonly [string, string])[] = []): Reply {
   return { status, headers: [JSON_TYPE, ...extra], body: JSON.stringify({ errors: [{ message, extensions: { code } }] }), errorCode: code };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Prints the federated SDL of one domain's subgraph from the shapes of the whole mesh: its products'
  * types and queries, stubs for the entities its references point to, and the reverse lists it
- * contributes to other domains' types (shared/API.md). A deprecated product's query fields (and the
+ * contributes to other domains' types (README "The GraphQL shape of a product"). A deprecated product's query fields (and the
  * reverse lists of its rows) carry `@deprecated` with its sunset date and successor, so clients see
  * it in introspection and tools while both major versions are served.
  */
@@ -35,27 +35,28 @@ function objectType(s: ProductShape, reverse: readonly ReverseShape[], all: read
 
 function inputsAndResults(s: ProductShape): string {
   const t = s.typeName;
+  const n = s.types;
   const numeric = s.fields.filter((f) => f.numeric);
   const ordered = s.fields.filter((f) => f.ordered);
   const parts = [
-    `"Conditions on ${t} rows; fields are AND-ed, and/or/not combine."\ninput ${s.whereType} {\n${s.fields.map((f) => `  ${f.name}: ${f.filter}`).join('\n')}\n  and: [${s.whereType}!]\n  or: [${s.whereType}!]\n  not: ${s.whereType}\n}`,
-    `"One sort key: set exactly one field."\ninput ${s.orderByType} {\n${s.fields.map((f) => `  ${f.name}: SortDirection`).join('\n')}\n}`,
-    `"The fields of ${t}, for groupBy."\nenum ${s.fieldEnum} {\n${s.fields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`,
-    `type ${t}Edge {\n  cursor: String!\n  node: ${t}!\n}`,
-    `type ${t}Connection {\n  "Rows matching the filter, over all pages."\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${t}Edge!]!\n}`,
-    `"The grouped-by values of one ${t}Group."\ntype ${t}GroupKey {\n${s.fields.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`,
+    `"Conditions on ${t} rows; fields are AND-ed, and/or/not combine."\ninput ${n.where} {\n${s.fields.map((f) => `  ${f.name}: ${f.filter}`).join('\n')}\n  and: [${n.where}!]\n  or: [${n.where}!]\n  not: ${n.where}\n}`,
+    `"One sort key: set exactly one field."\ninput ${n.orderBy} {\n${s.fields.map((f) => `  ${f.name}: SortDirection`).join('\n')}\n}`,
+    `"The fields of ${t}, for groupBy."\nenum ${n.fieldEnum} {\n${s.fields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`,
+    `type ${n.edge} {\n  cursor: String!\n  node: ${t}!\n}`,
+    `type ${n.connection} {\n  "Rows matching the filter, over all pages."\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${n.edge}!]!\n}`,
+    `"The grouped-by values of one ${n.group}."\ntype ${n.groupKey} {\n${s.fields.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`,
   ];
-  const group = [`  key: ${t}GroupKey!`, '  count: Int!'];
+  const group = [`  key: ${n.groupKey}!`, '  count: Int!'];
   if (numeric.length) {
-    parts.push(`type ${t}Sums {\n${numeric.map((f) => `  ${f.name}: ${f.type === 'BigInt' ? 'BigInt' : 'Float'}`).join('\n')}\n}`);
-    parts.push(`type ${t}Averages {\n${numeric.map((f) => `  ${f.name}: Float`).join('\n')}\n}`);
-    group.push(`  sum: ${t}Sums!`, `  avg: ${t}Averages!`);
+    parts.push(`type ${n.aggregates.sum} {\n${numeric.map((f) => `  ${f.name}: ${f.type === 'BigInt' ? 'BigInt' : 'Float'}`).join('\n')}\n}`);
+    parts.push(`type ${n.aggregates.avg} {\n${numeric.map((f) => `  ${f.name}: Float`).join('\n')}\n}`);
+    group.push(`  sum: ${n.aggregates.sum}!`, `  avg: ${n.aggregates.avg}!`);
   }
   if (ordered.length) {
-    parts.push(`type ${t}Extremes {\n${ordered.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`);
-    group.push(`  min: ${t}Extremes!`, `  max: ${t}Extremes!`);
+    parts.push(`type ${n.aggregates.min} {\n${ordered.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`);
+    group.push(`  min: ${n.aggregates.min}!`, `  max: ${n.aggregates.max}!`);
   }
-  parts.push(`"One group of ${t} rows and its aggregates."\ntype ${t}Group {\n${group.join('\n')}\n}`);
+  parts.push(`"One group of ${t} rows and its aggregates."\ntype ${n.group} {\n${group.join('\n')}\n}`);
   return parts.join('\n\n');
 }
 
@@ -64,9 +65,9 @@ function queryFields(s: ProductShape, all: readonly ProductShape[]): string {
   const dep = (field: (x: ProductShape) => string): string => deprecation(s, all, field);
   return [
     `  ${doc(`Rows of the ${s.product.name} data product (owner: ${s.product.owner}).`)}  ${s.listField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100, offset: Int = 0): [${t}!]!${dep((x) => x.listField)}`,
-    `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${t}Connection!${dep((x) => x.connectionField)}`,
+    `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${s.types.connection}!${dep((x) => x.connectionField)}`,
     `  ${s.byKeyField}(${s.key.name}: ID!): ${t}${dep((x) => x.byKeyField)}`,
-    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${t}Group!]!${dep((x) => x.aggregateField)}`,
+    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${s.types.group}!]!${dep((x) => x.aggregateField)}`,
   ].join('\n');
 }
 

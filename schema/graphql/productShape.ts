@@ -1,7 +1,8 @@
 /**
- * The GraphQL names and types derived from a product's contract (shared/API.md "The GraphQL shape
- * generated for each product"). The SDL printer and the subgraph runtime both read this one shape,
- * so a name is decided in exactly one place.
+ * The GraphQL names and types derived from a product's contract (README "The GraphQL shape of a
+ * product"). The SDL printer, the subgraph runtime, the gateway's access analysis and the
+ * compatibility check all read this one shape: every name is decided here, and every look-up of a
+ * field (by GraphQL name, by column, by `groupBy` enum value) goes through it.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
 import type { FieldContract, LogicalType } from '../contract/types.js';
@@ -32,6 +33,27 @@ export interface ReferenceShape {
   readonly target: DataProduct;
 }
 
+/** The aggregate functions of `<Type>Group`, each a field of the group. */
+export const AGGREGATE_FUNCTIONS = ['sum', 'avg', 'min', 'max'] as const;
+/** One aggregate function. */
+export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
+
+/** Every GraphQL type generated for a product, by role. */
+export interface ProductTypeNames {
+  /** The object type, e.g. `Order`. */
+  readonly object: string;
+  readonly where: string;
+  readonly orderBy: string;
+  /** The enum of `groupBy`, e.g. `OrderField`. */
+  readonly fieldEnum: string;
+  readonly connection: string;
+  readonly edge: string;
+  readonly group: string;
+  readonly groupKey: string;
+  /** The type of each aggregate function's field of a group: `OrderSums`, `OrderAverages`, `OrderExtremes` (min and max). */
+  readonly aggregates: Readonly<Record<AggregateFunction, string>>;
+}
+
 /** The GraphQL shape of one product. */
 export interface ProductShape {
   readonly product: DataProduct;
@@ -43,10 +65,24 @@ export interface ProductShape {
   readonly whereType: string;
   readonly orderByType: string;
   readonly fieldEnum: string;
+  /** Every generated type name. */
+  readonly types: ProductTypeNames;
+  /** The four `Query` fields: list, connection, by key, aggregate. */
+  readonly rootFields: readonly string[];
   readonly key: FieldShape;
   readonly fields: readonly FieldShape[];
   /** References to products that are served (others stay plain values). */
   readonly references: readonly ReferenceShape[];
+  /** The field with this GraphQL name. */
+  fieldNamed(name: string): FieldShape | undefined;
+  /** The field of this contract column. */
+  fieldOfColumn(column: string): FieldShape | undefined;
+  /** The field a `groupBy` enum value names. */
+  fieldOfEnum(value: string): FieldShape | undefined;
+  /** The reference resolved by this object field (`customer`). */
+  referenceNamed(name: string): ReferenceShape | undefined;
+  /** `Order.totalAmount` for the column `total_amount`: how messages name a field. */
+  label(column: string): string;
 }
 
 const GRAPHQL_TYPES: Record<LogicalType, string> = {
@@ -73,6 +109,22 @@ function referenceName(column: string): string {
   return camelCase(column.replace(/_(id|key|ref)$/, ''));
 }
 
+/** Every type name generated for the object type `t`. */
+function typeNames(t: string): ProductTypeNames {
+  const extremes = `${t}Extremes`;
+  return {
+    object: t,
+    where: `${t}Where`,
+    orderBy: `${t}OrderBy`,
+    fieldEnum: `${t}Field`,
+    connection: `${t}Connection`,
+    edge: `${t}Edge`,
+    group: `${t}Group`,
+    groupKey: `${t}GroupKey`,
+    aggregates: { sum: `${t}Sums`, avg: `${t}Averages`, min: extremes, max: extremes },
+  };
+}
+
 /** Derives the shape of a product; `served` says which products references may resolve to. */
 export function productShape(product: DataProduct, served: ReadonlyMap<string, DataProduct>): ProductShape {
   const c = product.contract;
@@ -88,20 +140,40 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     names.add(name);
     references.push({ from, name, target });
   }
+  const types = typeNames(c.typeName);
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const byColumn = new Map(fields.map((f) => [f.field.name, f]));
+  const byEnum = new Map(fields.map((f) => [f.enumValue, f]));
+  const byReference = new Map(references.map((r) => [r.name, r]));
+  const listField = c.listField;
+  const byKeyField = c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1);
   return {
     product,
     typeName: c.typeName,
-    listField: c.listField,
-    connectionField: `${c.listField}Connection`,
-    byKeyField: c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1),
-    aggregateField: `${c.listField}Aggregate`,
-    whereType: `${c.typeName}Where`,
-    orderByType: `${c.typeName}OrderBy`,
-    fieldEnum: `${c.typeName}Field`,
+    listField,
+    connectionField: `${listField}Connection`,
+    byKeyField,
+    aggregateField: `${listField}Aggregate`,
+    whereType: types.where,
+    orderByType: types.orderBy,
+    fieldEnum: types.fieldEnum,
+    types,
+    rootFields: [listField, `${listField}Connection`, byKeyField, `${listField}Aggregate`],
     key,
     fields,
     references,
+    fieldNamed: (name) => byName.get(name),
+    fieldOfColumn: (column) => byColumn.get(column),
+    fieldOfEnum: (value) => byEnum.get(value),
+    referenceNamed: (name) => byReference.get(name),
+    label: (column) => `${c.typeName}.${byColumn.get(column)?.name ?? column}`,
   };
+}
+
+/** Every type name a product generates, for finding which product owns a type. */
+export function generatedTypeNames(shape: ProductShape): string[] {
+  const t = shape.types;
+  return [...new Set([t.object, t.where, t.orderBy, t.fieldEnum, t.edge, t.connection, t.groupKey, ...Object.values(t.aggregates), t.group])];
 }
 
 /** A reverse list contributed to a referenced type: `Customer.orders` from orders' `customer_id`. */

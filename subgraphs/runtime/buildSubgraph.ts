@@ -11,9 +11,10 @@ import { ProductTable } from './duckdb/ProductTable.js';
 import { BigIntScalar, DateScalar, DateTimeScalar } from './graphql/scalars.js';
 import { selectedFields } from './graphql/selection.js';
 import { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
-import { ProductRuntime, type ListArgs } from './resolvers/ProductRuntime.js';
+import type { ReadArgs } from './read/translateRead.js';
+import { ProductRuntime } from './resolvers/ProductRuntime.js';
 
-type Resolver = (parent: Record<string, unknown>, args: ListArgs & Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
+type Resolver = (parent: Record<string, unknown>, args: ReadArgs & Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
 type ResolverMap = Record<string, Record<string, Resolver | unknown> | GraphQLScalarType>;
 
 /** A domain's executable subgraph. */

@@ -1,15 +1,14 @@
 /** Per-request state of a subgraph call: never in a module variable (loaders must not outlive a request). */
 import type DataLoader from 'dataloader';
 import type { AccessContext } from '../../policies/index.js';
-import type { Row } from './duckdb/Database.js';
 
 /** What a subgraph knows about the request it serves. */
 export interface SubgraphContext {
   readonly requestId: string;
   /** The gateway's signed decision; null only when access control is off. */
   readonly access: AccessContext | null;
-  /** DataLoaders of this request, by a key naming the product, the columns and the arguments. */
-  readonly loaders: Map<string, DataLoader<string, Row | Row[] | null>>;
+  /** DataLoaders of this request, by a key naming the product, the columns and the arguments (read/requestLoader.ts). */
+  readonly loaders: Map<string, DataLoader<string, unknown>>;
   /** Rows returned per product, reported to the gateway for the access log. */
   readonly rows: Map<string, number>;
 }

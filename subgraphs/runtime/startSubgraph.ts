@@ -3,8 +3,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
+import { UnauthenticatedError } from '../../schema/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { formatSubgraphError } from './formatSubgraphError.js';
@@ -68,7 +68,7 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
       const access = await verifyAccessContext(options.contextKey, typeof header === 'string' ? header : undefined);
       if (!access) {
         log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`);
-        throw new GraphQLError('This domain answers only requests that come through the meshgate gateway.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        throw new UnauthenticatedError('This domain answers only requests that come through the meshgate gateway.', { httpStatus: 401 });
       }
       return createSubgraphContext(requestId, access);
     },

@@ -1,5 +1,6 @@
-import { buildSchema, Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { estimateRows } from '../../gateway/limits/estimateRows.js';
+import { fragmentsOf } from '../../schema/index.js';
 
 const schema = buildSchema(`
   type Query { orders(limit: Int = 100): [Order!]! ordersConnection(first: Int = 100): OrderConnection! order(id: ID!): Order }
@@ -13,8 +14,7 @@ const schema = buildSchema(`
 function rows(query: string, variables: Record<string, unknown> = {}): number {
   const doc = parse(query);
   const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  const fragments = new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-  return estimateRows(schema, op, fragments, variables);
+  return estimateRows(schema, op, { fragments: fragmentsOf(doc), variables });
 }
 
 describe('estimating the rows an operation could return', () => {

@@ -2,9 +2,10 @@
  * The custom scalars: Date, DateTime and BigInt. Inputs are validated here, so a bad date is a
  * BAD_USER_INPUT before any SQL runs; outputs turn DuckDB's text into ISO 8601.
  */
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { BadUserInputError } from '../../../schema/index.js';
 
-const bad = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+const bad = (message: string): BadUserInputError => new BadUserInputError(message);
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;

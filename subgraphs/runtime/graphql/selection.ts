@@ -1,41 +1,35 @@
-/** Which fields a query selects below a field, following fragments: the SQL reads only those columns. */
-import { Kind, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+/**
+ * Which fields a query selects below a field, through the walker the gateway uses too (fragments
+ * followed, `@skip`/`@include` honoured): the SQL reads only those columns.
+ */
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { collectFields, type WalkScope } from '../../../schema/index.js';
 
 /** Selected field names below a selection set, for one object type; each with its sub-selections. */
 export type Selection = Map<string, SelectionSetNode[]>;
 
-/** Collects the fields selected for `typeName` (null: any type) in the given selection sets. */
-export function collectFields(sets: readonly (SelectionSetNode | undefined)[], typeName: string | null, fragments: Record<string, FragmentDefinitionNode>): Selection {
+const scopeOf = (info: GraphQLResolveInfo): WalkScope => ({ fragments: info.fragments, variables: info.variableValues });
+
+/** The fields `sets` select, by name, on `typeName` (exactly), or through every fragment when `typeName` is null. */
+function selectionOf(sets: readonly (SelectionSetNode | undefined)[], typeName: string | null, scope: WalkScope): Selection {
   const out: Selection = new Map();
-  const visit = (set: SelectionSetNode | undefined, seen: Set<string>): void => {
-    for (const s of set?.selections ?? []) {
-      if (s.kind === Kind.FIELD) {
-        const subs = out.get(s.name.value) ?? [];
-        if (s.selectionSet) subs.push(s.selectionSet);
-        out.set(s.name.value, subs);
-      } else if (s.kind === Kind.INLINE_FRAGMENT) {
-        if (!s.typeCondition || typeName === null || s.typeCondition.name.value === typeName) visit(s.selectionSet, seen);
-      } else if (!seen.has(s.name.value)) {
-        const f = fragments[s.name.value];
-        seen.add(s.name.value);
-        if (f && (typeName === null || f.typeCondition.name.value === typeName)) visit(f.selectionSet, seen);
-      }
-    }
-  };
-  for (const set of sets) visit(set, new Set());
+  for (const { node } of collectFields(sets, typeName ?? '', scope, typeName !== null)) {
+    const subs = out.get(node.name.value) ?? [];
+    if (node.selectionSet) subs.push(node.selectionSet);
+    out.set(node.name.value, subs);
+  }
   return out;
 }
 
-/** The fields selected on the value of the current field (`info.fieldNodes`). */
+/** The fields selected on the value of the current field (`info.fieldNodes`), an object of type `typeName`. */
 export function selectedFields(info: GraphQLResolveInfo, typeName: string): Selection {
-  return collectFields(info.fieldNodes.map((n) => n.selectionSet), typeName, info.fragments);
+  return selectionOf(info.fieldNodes.map((n) => n.selectionSet), typeName, scopeOf(info));
 }
 
 /** Follows a path of field names down the selection (`edges` → `node`), for `typeName` at the end. */
 export function selectedAt(info: GraphQLResolveInfo, path: readonly string[], typeName: string): Selection {
-  let sets = info.fieldNodes.map((n) => n.selectionSet);
-  for (const name of path) {
-    sets = collectFields(sets, null, info.fragments).get(name) ?? [];
-  }
-  return collectFields(sets, typeName, info.fragments);
+  const scope = scopeOf(info);
+  let sets: readonly SelectionSetNode[] = info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+  for (const name of path) sets = selectionOf(sets, null, scope).get(name) ?? [];
+  return selectionOf(sets, typeName, scope);
 }

@@ -1,31 +1,24 @@
 /**
  * Serves one product: the list, connection, by-key and aggregate queries, batched entity look-ups
- * and batched reverse lists. Each request becomes one parameterised statement per query (plus one
- * count when a connection's totalCount is asked for).
+ * and batched reverse lists. Every read takes the same four steps: translate the field's arguments
+ * and selection into a plain request (read/translateRead.ts), apply the caller's grant to it once
+ * (read/applyGrant.ts), build its statements (read/buildRead.ts), run them. Each request costs one
+ * parameterised statement per query (plus one count when a connection's totalCount is asked for);
+ * batched reads cost one per batch.
  */
-import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ProductShape, ReverseShape } from '../../../schema/index.js';
+import { AGGREGATE_FUNCTIONS, BadUserInputError, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
 import { countRows, type SubgraphContext } from '../context.js';
 import type { Database, Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
-import { selectedAt, selectedFields } from '../graphql/selection.js';
-import { checkOffset, checkPageSize, columnOf, decodeCursor, encodeCursor, translateOrderBy, translateWhere, type Limits } from '../graphql/translateArgs.js';
-import { allOf, buildCount, buildKeyLookup, buildReverseList, buildSelect, MATCH_ALIAS, type Condition, type Selected, type SelectSpec } from '../sql/index.js';
-import { conditionColumns, grantFor, maskColumns, refuseRevealing, rowCondition, sortColumns } from './enforce.js';
-import { columnsFor, columnsKey } from './columns.js';
-import { aggregate } from './aggregate.js';
-
-/** Arguments of the list and connection fields. */
-export interface ListArgs {
-  readonly where?: unknown;
-  readonly orderBy?: unknown;
-  readonly limit?: number;
-  readonly offset?: number;
-  readonly first?: number;
-  readonly after?: string;
-  readonly groupBy?: readonly string[];
-}
+import { selectedAt, selectedFields, type Selection } from '../graphql/selection.js';
+import { columnOf, encodeCursor, type Limits } from '../graphql/translateArgs.js';
+import { MATCH_ALIAS, type SqlValue } from '../sql/index.js';
+import { applyGrant } from '../read/applyGrant.js';
+import { buildRead, type ReadStatements } from '../read/buildRead.js';
+import type { Granted, GrantedRead, ReadRequest } from '../read/ReadRequest.js';
+import { requestLoader } from '../read/requestLoader.js';
+import { columnsKey, translateAggregate, translateByKey, translateConnection, translateList, translateReverse, type ReadArgs, type ReadContext } from '../read/translateRead.js';
 
 /** Everything needed to serve one product. */
 export class ProductRuntime {
@@ -41,109 +34,109 @@ export class ProductRuntime {
     private readonly hashKey: string,
   ) {}
 
-  /** The row policy of this request for this product, from the gateway's access context. */
-  rowFilter(ctx: SubgraphContext): Condition | undefined {
-    const grant = grantFor(ctx, this.shape);
-    return grant?.rows ? rowCondition(grant.rows, this.shape) : undefined;
+  private get rc(): ReadContext {
+    return { shape: this.shape, reverse: this.reverse, limits: this.limits };
   }
 
-  /**
-   * The select spec for a caller's where and orderBy: masks on the columns, the row policy AND-ed
-   * around the caller's filter (an `or` of the caller cannot widen it), and no filter or sort on a
-   * column the caller sees masked.
-   */
-  async spec(ctx: SubgraphContext, columns: readonly Selected[], args: ListArgs): Promise<SelectSpec> {
-    const grant = grantFor(ctx, this.shape);
-    const where = translateWhere(args.where, this.shape, this.limits);
-    refuseRevealing(grant, this.shape, 'Filtering on', conditionColumns(where));
-    const orderBy = translateOrderBy(args.orderBy, this.shape);
-    refuseRevealing(grant, this.shape, 'Sorting by', sortColumns(orderBy));
-    return {
-      table: await this.table.table(),
-      columns: maskColumns(grant, columns, this.shape, this.hashKey),
-      where: allOf(grant?.rows ? rowCondition(grant.rows, this.shape) : undefined, where),
-      orderBy,
-      key: columnOf(this.shape.key),
-    };
+  /** Applies the request's access context to a read (the one place a read is granted). */
+  private grant<R extends ReadRequest>(read: R, ctx: SubgraphContext): Granted<R> {
+    return applyGrant(read, ctx.access, this.shape, this.hashKey);
+  }
+
+  /** Builds a granted read's statements against the product's current table and runs them (rows and count at once). */
+  private async run(read: GrantedRead, batch?: readonly SqlValue[]): Promise<{ rows: Row[]; count: number }> {
+    const statements: ReadStatements = buildRead(read, { table: await this.table.table(), key: columnOf(this.shape.key), maxGroups: this.limits.maxGroups }, batch);
+    const [rows, count] = await Promise.all([
+      statements.rows ? this.db.query(statements.rows) : Promise.resolve([]),
+      statements.count ? this.db.query(statements.count).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
+    ]);
+    return { rows, count };
   }
 
   /** `orders(where, orderBy, limit, offset)`. */
-  async list(args: ListArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row[]> {
-    const limit = checkPageSize('limit', args.limit, this.limits);
-    const offset = checkOffset(args.offset);
-    const spec = await this.spec(ctx, columnsFor(this.shape, selectedFields(info, this.shape.typeName), this.reverse), args);
-    const rows = limit === 0 ? [] : await this.db.query(buildSelect(spec, limit, offset));
+  async list(args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row[]> {
+    const read = this.grant(translateList(this.rc, args, selectedFields(info, this.shape.typeName).keys()), ctx);
+    const { rows } = await this.run(read);
     countRows(ctx, this.shape.product.name, rows.length);
     return rows;
   }
 
   /** `ordersConnection(where, orderBy, first, after)`: offset cursors over a total order. */
-  async connection(args: ListArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<unknown> {
-    const first = checkPageSize('first', args.first, this.limits);
-    const offset = decodeCursor(args.after);
-    const top = selectedFields(info, `${this.shape.typeName}Connection`);
-    const columns = columnsFor(this.shape, selectedAt(info, ['edges', 'node'], this.shape.typeName), this.reverse);
-    const spec = await this.spec(ctx, columns, args);
-    const [rows, total] = await Promise.all([
-      top.has('edges') || top.has('pageInfo') ? this.db.query(buildSelect(spec, first + 1, offset)) : Promise.resolve([]),
-      top.has('totalCount') ? this.db.query(buildCount(spec.table, spec.where)).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
-    ]);
-    const edges = rows.slice(0, first).map((node, i) => ({ cursor: encodeCursor(offset + i), node }));
+  async connection(args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<unknown> {
+    const top = new Set(selectedFields(info, this.shape.types.connection).keys());
+    const read = this.grant(translateConnection(this.rc, args, top, selectedAt(info, ['edges', 'node'], this.shape.typeName).keys()), ctx);
+    const { rows, count } = await this.run(read);
+    const edges = rows.slice(0, read.first).map((node, i) => ({ cursor: encodeCursor(read.offset + i), node }));
     countRows(ctx, this.shape.product.name, edges.length);
-    return { totalCount: total, edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return { totalCount: count, edges, pageInfo: { hasNextPage: rows.length > read.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  /** `order(orderId)`: through the same batched loader as entity look-ups. */
+  /** `order(orderId)`: through the same batched loader as entity look-ups, the key chosen by the caller. */
   byKey(key: string, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row | null> {
-    refuseRevealing(grantFor(ctx, this.shape), this.shape, 'Looking up by', [columnOf(this.shape.key)]);
-    return this.entity(key, ctx, selectedFields(info, this.shape.typeName));
+    return this.lookUp(key, ctx, selectedFields(info, this.shape.typeName), true);
   }
 
   /** Resolves an entity reference (from the gateway or a local reference), batched per request. */
-  entity(key: unknown, ctx: SubgraphContext, selection: ReturnType<typeof selectedFields>): Promise<Row | null> {
-    if (key === null || key === undefined) return Promise.resolve(null);
-    const columns = columnsFor(this.shape, selection, this.reverse);
-    const id = `entity:${this.shape.product.name}:${columnsKey(columns)}`;
-    let loader = ctx.loaders.get(id) as DataLoader<string, Row | null> | undefined;
-    if (!loader) {
-      loader = new DataLoader<string, Row | null>((keys) => this.lookup(ctx, columns, keys), { maxBatchSize: this.limits.maxInList });
-      ctx.loaders.set(id, loader as DataLoader<string, Row | Row[] | null>);
-    }
+  entity(key: unknown, ctx: SubgraphContext, selection: Selection): Promise<Row | null> {
+    return this.lookUp(key, ctx, selection, false);
+  }
+
+  // Async, so a refusal rejects this one look-up (an error at its path) instead of throwing out of the caller's loop.
+  private async lookUp(key: unknown, ctx: SubgraphContext, selection: Selection, byCaller: boolean): Promise<Row | null> {
+    if (key === null || key === undefined) return null;
+    const read = translateByKey(this.rc, selection.keys(), byCaller);
+    const id = `${byCaller ? 'key' : 'entity'}:${this.shape.product.name}:${columnsKey(read.columns)}`;
+    const loader = requestLoader<Row | null>(ctx, id, this.limits.maxInList, () => {
+      const granted = this.grant(read, ctx);
+      return async (keys) => {
+        const { rows } = await this.run(granted, keys);
+        countRows(ctx, this.shape.product.name, rows.length);
+        const byKey = new Map(rows.map((r) => [String(r[MATCH_ALIAS]), r]));
+        return keys.map((k) => byKey.get(k) ?? null);
+      };
+    });
     return loader.load(String(key));
   }
 
-  private async lookup(ctx: SubgraphContext, columns: readonly Selected[], keys: readonly string[]): Promise<(Row | null)[]> {
-    const key = columnOf(this.shape.key);
-    const grant = grantFor(ctx, this.shape);
-    const masked = maskColumns(grant, columns, this.shape, this.hashKey);
-    const rows = await this.db.query(buildKeyLookup(await this.table.table(), masked, key, keys, allOf(this.rowFilter(ctx))));
-    countRows(ctx, this.shape.product.name, rows.length);
-    const byKey = new Map(rows.map((r) => [String(r[MATCH_ALIAS]), r]));
-    return keys.map((k) => byKey.get(k) ?? null);
-  }
-
   /** A reverse list (`Customer.orders`): one statement per batch of parents, `limit` rows per parent. */
-  reverseList(r: ReverseShape, parentKey: unknown, args: ListArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row[]> {
-    if (parentKey === null || parentKey === undefined) return Promise.resolve([]);
-    const limit = checkPageSize('limit', args.limit, this.limits);
-    const columns = columnsFor(this.shape, selectedFields(info, this.shape.typeName), this.reverse);
-    const id = `reverse:${r.name}:${this.shape.product.name}:${columnsKey(columns)}:${JSON.stringify([args.where, args.orderBy, limit])}`;
-    let loader = ctx.loaders.get(id) as DataLoader<string, Row[]> | undefined;
-    if (!loader) {
-      loader = new DataLoader<string, Row[]>(async (parents) => {
-        const rows = limit === 0 ? [] : await this.db.query(buildReverseList(await this.spec(ctx, columns, args), columnOf(r.reference.from), parents, limit));
+  async reverseList(r: ReverseShape, parentKey: unknown, args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row[]> {
+    if (parentKey === null || parentKey === undefined) return [];
+    const selection = selectedFields(info, this.shape.typeName);
+    const read = translateReverse(this.rc, r, args, selection.keys());
+    const id = `reverse:${r.name}:${this.shape.product.name}:${columnsKey(read.columns)}:${JSON.stringify([args.where, args.orderBy, read.limit])}`;
+    const loader = requestLoader<Row[]>(ctx, id, this.limits.maxInList, () => {
+      const granted = this.grant(read, ctx);
+      return async (parents) => {
+        const { rows } = await this.run(granted, parents);
         countRows(ctx, this.shape.product.name, rows.length);
         const groups = new Map<string, Row[]>(parents.map((p) => [p, []]));
         for (const row of rows) groups.get(String(row[MATCH_ALIAS]))?.push(row);
         return parents.map((p) => groups.get(p)!);
-      }, { maxBatchSize: this.limits.maxInList });
-      ctx.loaders.set(id, loader as DataLoader<string, Row | Row[] | null>);
-    }
+      };
+    });
     return loader.load(String(parentKey));
   }
 
-  /** `ordersAggregate(where, groupBy)`. */
-  async aggregate(args: ListArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<unknown[]> {
-    return aggregate(this, args, ctx, info);
+  /** `ordersAggregate(where, groupBy) { key {..} count sum {..} avg {..} min {..} max {..} }`: one grouped statement. */
+  async aggregate(args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<unknown[]> {
+    const top = selectedFields(info, this.shape.types.group);
+    const byFunction: Partial<Record<AggregateFunction, Iterable<string>>> = {};
+    for (const fn of AGGREGATE_FUNCTIONS) if (top.has(fn)) byFunction[fn] = selectedAt(info, [fn], this.shape.types.aggregates[fn]).keys();
+    const read = this.grant(translateAggregate(this.rc, args, byFunction), ctx);
+    const { rows } = await this.run(read);
+    const max = this.limits.maxGroups;
+    countRows(ctx, this.shape.product.name, Math.min(rows.length, max));
+    if (rows.length > max) throw new BadUserInputError(`The grouping yields more than ${max} groups; group by fewer fields or narrow the where filter.`);
+    return rows.map(toGroup);
   }
+}
+
+/** Shapes a grouped row (`key.country`, `__count`, `sum.totalAmount`, ...) as a `<Type>Group` object. */
+function toGroup(row: Row): Record<string, unknown> {
+  const group: Record<string, Record<string, unknown> | number> = { key: {}, count: Number(row.__count), sum: {}, avg: {}, min: {}, max: {} };
+  for (const [alias, value] of Object.entries(row)) {
+    const dot = alias.indexOf('.');
+    if (dot > 0) (group[alias.slice(0, dot)] as Record<string, unknown>)[alias.slice(dot + 1)] = value;
+  }
+  return group;
 }
