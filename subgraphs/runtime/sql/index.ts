@@ -6,3 +6,4 @@ export * from './buildTable.js';
 export * from './masks.js';
 export * from './contractSql.js';
 export * from './accessLogSql.js';
+export * from './settingsSql.js';
