@@ -7,3 +7,4 @@ export * from './masks.js';
 export * from './contractSql.js';
 export * from './accessLogSql.js';
 export * from './settingsSql.js';
+export * from './sampleDataSql.js';
