@@ -10,7 +10,7 @@ const PROTOCOL_CODES = new Set(['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NO
 // graphql-js 16.15 spells its token refusal "more that 2000 tokens": match either spelling.
 const LIMIT_EXCEEDED = /\blimit of \d+ exceeded\b|Document contains more th[ae][nt] \d+ tokens/i;
 
-/** The registry code for any code an error arrives with (shared/API.md "Errors"). */
+/** The registry code (schema/errors.ts) for any code an error arrives with. */
 function clientCode(code: unknown, message: string): string {
   if (LIMIT_EXCEEDED.test(message)) return 'QUERY_TOO_COMPLEX';
   if (typeof code !== 'string') return 'INTERNAL_SERVER_ERROR';

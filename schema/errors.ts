@@ -3,7 +3,7 @@
  * `extensions.code`, so a client can branch on it. Messages are for people; codes are for programs.
  */
 
-/** Client-facing error codes with what each means (shared/API.md "Errors"). */
+/** Client-facing error codes with what each means (README.md lists them for clients, under "A tour for applications"). */
 export const ERROR_CODES = {
   UNAUTHENTICATED: 'No valid credentials were presented.',
   FORBIDDEN: 'The caller may not read this product or field.',

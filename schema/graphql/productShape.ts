@@ -1,7 +1,7 @@
 /**
- * The GraphQL names and types derived from a product's contract (shared/API.md "The GraphQL shape
- * generated for each product"). The SDL printer and the subgraph runtime both read this one shape,
- * so a name is decided in exactly one place.
+ * The GraphQL names and types derived from a product's contract (README.md, "The GraphQL shape of a
+ * product", shows them as a client sees them). The SDL printer and the subgraph runtime both read this
+ * one shape, so a name is decided in exactly one place.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
 import type { FieldContract, LogicalType } from '../contract/types.js';
