@@ -9,7 +9,7 @@ import { z } from 'zod';
 /** The repository root (where package.json is). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Default ports of the sample mesh's subgraphs (shared/API.md). */
+/** Default ports of the sample mesh's subgraphs (README.md, "Command line"). */
 export const DEFAULT_SUBGRAPH_PORTS: Readonly<Record<string, number>> = { customers: 4001, commerce: 4002, payments: 4003, governance: 4004 };
 
 const port = z.coerce.number().int().min(0).max(65_535);

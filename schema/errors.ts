@@ -6,7 +6,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
-/** Client-facing error codes with what each means (README "Errors"). */
+/** Client-facing error codes with what each means (README.md lists them for clients, under "A tour for applications"). */
 export const ERROR_CODES = {
   UNAUTHENTICATED: 'No valid credentials were presented.',
   FORBIDDEN: 'The caller may not read this product or field.',

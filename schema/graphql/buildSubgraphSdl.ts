@@ -1,7 +1,7 @@
 /**
  * Prints the federated SDL of one domain's subgraph from the shapes of the whole mesh: its products'
  * types and queries, stubs for the entities its references point to, and the reverse lists it
- * contributes to other domains' types (README "The GraphQL shape of a product"). A deprecated product's query fields (and the
+ * contributes to other domains' types (README.md, "The GraphQL shape of a product"). A deprecated product's query fields (and the
  * reverse lists of its rows) carry `@deprecated` with its sunset date and successor, so clients see
  * it in introspection and tools while both major versions are served.
  */

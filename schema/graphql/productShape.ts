@@ -1,6 +1,6 @@
 /**
- * The GraphQL names and types derived from a product's contract (README "The GraphQL shape of a
- * product"). The SDL printer, the subgraph runtime, the gateway's access analysis and the
+ * The GraphQL names and types derived from a product's contract (README.md, "The GraphQL shape of a
+ * product", shows them as a client sees them). The SDL printer, the subgraph runtime, the gateway's access analysis and the
  * compatibility check all read this one shape: every name is decided here, and every look-up of a
  * field (by GraphQL name, by column, by `groupBy` enum value) goes through it.
  */

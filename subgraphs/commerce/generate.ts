@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type GenerateOptions, copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
+import { type GenerateOptions, copyAtomically, draw, quoteLiteral, unit, weighted } from '../runtime/sampleData.js';
 
 const ORDERS_PER_SCALE = 100_000;
 const KEY_WIDTH = 9;
@@ -45,7 +45,7 @@ function ordersSql(): string {
       SELECT *,
         from_us + CAST(floor(${unit('order_ts')} * greatest(0, CAST($now_us AS BIGINT) - from_us)) AS BIGINT) AS ts_us,
         CAST(1 + floor(12 * power(${unit('item_count')}, 2.2)) AS INTEGER) AS item_count,
-        CASE WHEN ${unit('ship_abroad')} < 0.04 THEN [${COUNTRIES.map(literal).join(', ')}][1 + CAST(${draw('ship_country')} % ${COUNTRIES.length} AS BIGINT)]
+        CASE WHEN ${unit('ship_abroad')} < 0.04 THEN [${COUNTRIES.map(quoteLiteral).join(', ')}][1 + CAST(${draw('ship_country')} % ${COUNTRIES.length} AS BIGINT)]
           ELSE country END AS shipping_country
       FROM placed
     ),

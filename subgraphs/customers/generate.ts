@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type GenerateOptions, copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
+import { type GenerateOptions, copyAtomically, draw, quoteLiteral, unit, weighted } from '../runtime/sampleData.js';
 
 const CUSTOMERS_PER_SCALE = 10_000;
 const KEY_WIDTH = 7;
@@ -55,7 +55,7 @@ const COUNTRIES: readonly (readonly [string, number, string, number, readonly st
 /** One of `values`, uniformly, or skewed towards the first ones when `skew` > 1. */
 function pick(column: string, values: readonly string[], skew = 1): string {
   const index = skew === 1 ? `CAST(${draw(column)} % ${values.length} AS BIGINT)` : `CAST(floor(power(${unit(column)}, ${skew}) * ${values.length}) AS BIGINT)`;
-  return `[${values.map(literal).join(', ')}][1 + ${index}]`;
+  return `[${values.map(quoteLiteral).join(', ')}][1 + ${index}]`;
 }
 
 /** A name folded to lower-case ASCII letters, for the email's local part. */

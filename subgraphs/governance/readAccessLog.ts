@@ -9,6 +9,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compactedHeadFile, eventId, GENESIS_HASH, parseSegmentName, verifyEntry, zeroPaddedEnd, type AccessEvent } from '../../schema/index.js';
+import { buildCompactedEntries, buildParquetRowCounts } from '../runtime/sql/index.js';
 
 /** Where an entry was read: a line of a segment, or a row of a Parquet file (both from 1). */
 export interface EntryOrigin {
@@ -36,8 +37,6 @@ export interface AccessLogRead {
   /** What is odd but not wrong (a torn last line the gateway truncates on restart). */
   readonly warnings: string[];
 }
-
-const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /** Where an entry was read, for people. */
 export const describeOrigin = (o: EntryOrigin): string => (o.line !== undefined ? `${o.file}, line ${o.line}` : `${o.file}, row ${o.row}`);
@@ -82,12 +81,10 @@ function typedMismatch(row: ParquetRow, e: AccessEvent): string | undefined {
 /** The rows of the Parquet files that have any, ordered by their typed seq. */
 async function selectRows(connection: DuckDBConnection, files: readonly string[]): Promise<ParquetRow[]> {
   if (files.length === 0) return [];
-  const counts = (await connection.runAndReadAll(`SELECT file_name, num_rows FROM parquet_file_metadata([${files.map(quote).join(', ')}])`)).getRowObjectsJson() as { file_name: string; num_rows: string }[];
+  const counts = (await connection.runAndReadAll(buildParquetRowCounts(files))).getRowObjectsJson() as { file_name: string; num_rows: string }[];
   const withRows = counts.filter((c) => Number(c.num_rows) > 0).map((c) => c.file_name);
   if (withRows.length === 0) return [];
-  const sql = `SELECT entry_json, CAST(seq AS VARCHAR) AS seq, event_id, subject, decision, CAST(epoch_ms("time") AS VARCHAR) AS time_ms, filename, CAST(file_row_number + 1 AS VARCHAR) AS file_row_number `
-    + `FROM read_parquet([${withRows.map(quote).join(', ')}], hive_partitioning = false, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`;
-  return (await connection.runAndReadAll(sql)).getRowObjectsJson() as unknown as ParquetRow[];
+  return (await connection.runAndReadAll(buildCompactedEntries(withRows))).getRowObjectsJson() as unknown as ParquetRow[];
 }
 
 /** The compacted entries, ordered by seq (the line's own where it parses); false when a file cannot be read (an issue where its entries belong). */

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type GenerateOptions, copyAtomically, draw, literal, unit, weighted } from '../runtime/sampleData.js';
+import { type GenerateOptions, copyAtomically, draw, parquetRowCount, unit, weighted } from '../runtime/sampleData.js';
 
 const KEY_WIDTH = 9;
 const RETRY_RATE = 0.02;
@@ -96,8 +96,7 @@ function paymentsSql(): string {
 export async function generate(connection: DuckDBConnection, options: GenerateOptions): Promise<{ rows: number }> {
   const orders = options.inputs?.['orders-enriched'];
   if (!orders) throw new TypeError('payments generate: expected options.inputs["orders-enriched"], the orders Parquet file');
-  const counted = await connection.runAndReadAll('SELECT count(*) FROM read_parquet($orders)', { orders });
-  const rows = Number(counted.getRows()[0]?.[0] ?? 0);
+  const rows = await parquetRowCount(connection, orders);
   const values = { rows: BigInt(rows), seed: BigInt(options.seed), width: Math.max(KEY_WIDTH, String(rows).length), orders };
   return { rows: await copyAtomically(connection, paymentsSql(), values, options.outFile) };
 }

@@ -1,5 +1,5 @@
 /**
- * Each row of the sample policy table (shared/API.md "Roles, purposes and claims"): the right caller
+ * Each row of the sample policy table (README.md, "A tour for stewards"): the right caller
  * sees the right values, compared with rows read straight from the Parquet and masked by
  * test/support/expectedMasks.ts, and the explanation names the rule behind every grant, mask and row filter.
  */

@@ -1,8 +1,8 @@
 /**
- * Expected answers computed in JavaScript over the reference rows, following the semantics
- * shared/API.md documents rather than the runtime's SQL: `neq`/`nin` never match null, `not` is the
- * complement, LIKE patterns escape with `\`, ASC puts nulls last and DESC first, the key breaks ties,
- * groups come in key order with nulls last.
+ * Expected answers computed in JavaScript over the reference rows, following the semantics README.md
+ * documents ("A tour for analysts", "The GraphQL shape of a product") rather than the runtime's SQL:
+ * `neq`/`nin` never match null, `not` is the complement, LIKE patterns escape with `\`, ASC puts
+ * nulls last and DESC first, the key breaks ties, groups come in key order with nulls last.
  */
 import type { FieldType, Row, Table, Value } from './referenceRows.js';
 

@@ -1,6 +1,6 @@
 /** A plain DuckDB connection for the contract tests (trusted files, no serving lockdown), whose failures name what could not be read. */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { SqlQuery } from '../sql/index.js';
+import { buildUtcTimeZone, type SqlQuery } from '../sql/index.js';
 
 /** DuckDB refused to read the data (a damaged file, files that do not share one schema): an expected failure, not a bug. */
 export class DataReadError extends Error {
@@ -24,7 +24,7 @@ export class DataSession {
   static async open(threads = 2): Promise<DataSession> {
     const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
     const connection = await instance.connect();
-    await connection.run("SET TimeZone = 'UTC'").catch(() => undefined);
+    await connection.run(buildUtcTimeZone()).catch(() => undefined);
     return new DataSession(instance, connection);
   }
 

@@ -6,7 +6,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { MeshgateError } from '../../../schema/index.js';
-import { quoteLiteral, type SqlQuery } from '../sql/index.js';
+import { buildLockDown, type SqlQuery } from '../sql/index.js';
 
 /** How the database is bounded. */
 export interface DatabaseOptions {
@@ -37,16 +37,7 @@ export class Database {
   static async open(options: DatabaseOptions): Promise<Database> {
     const instance = await DuckDBInstance.create(':memory:');
     const setup = await instance.connect();
-    const dirs = options.dataDirs.map((d) => quoteLiteral(d.endsWith('/') ? d : `${d}/`)).join(', ');
-    for (const statement of [
-      `SET memory_limit = ${quoteLiteral(options.memoryLimit ?? '2GB')}`,
-      `SET threads = ${Math.max(1, Math.trunc(options.threads ?? 2))}`,
-      `SET allowed_directories = [${dirs}]`,
-      'SET enable_external_access = false',
-      'SET autoinstall_known_extensions = false',
-      'SET autoload_known_extensions = false',
-      'SET lock_configuration = true',
-    ]) {
+    for (const statement of buildLockDown({ dataDirs: options.dataDirs, memoryLimit: options.memoryLimit ?? '2GB', threads: options.threads ?? 2 })) {
       await setup.run(statement);
     }
     setup.closeSync();

@@ -5,3 +5,6 @@ export * from './buildSelect.js';
 export * from './buildTable.js';
 export * from './masks.js';
 export * from './contractSql.js';
+export * from './accessLogSql.js';
+export * from './settingsSql.js';
+export * from './sampleDataSql.js';

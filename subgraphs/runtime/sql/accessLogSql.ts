@@ -1,0 +1,64 @@
+/**
+ * The statements of the governance domain's `access-log` product: compacting a segment of JSON lines
+ * into date-partitioned Parquet, and reading the product back for `meshgate audit`. Paths are trusted
+ * configuration, quoted as literals; the product's columns come from the domain, through quoteIdent.
+ * The statements own the columns they treat apart: `seq` (the order), `time` (parsed from the entry's
+ * ISO text), `entry_json` (the exact line, so the hash chain still verifies) and `date` (the partition).
+ */
+import { quoteIdent, quoteLiteral } from './SqlQuery.js';
+
+/** The DuckDB types an access-log column may have. */
+export type AccessLogColumnType = 'VARCHAR' | 'BIGINT' | 'INTEGER' | 'DOUBLE';
+
+/** The product's typed columns, each an entry field by name, in Parquet order (`time` and `entry_json` are the statements' own). */
+export type AccessLogColumns = Readonly<Record<string, AccessLogColumnType>>;
+
+/** What compacting one segment reads and writes. */
+export interface CompactSegment {
+  /** The closed segment, JSON lines. */
+  readonly segment: string;
+  /** The product folder; files go under `date=YYYY-MM-DD/`. */
+  readonly outDir: string;
+  /** The name of each file written, before DuckDB's `-<i>` counter. */
+  readonly fileStem: string;
+  readonly columns: AccessLogColumns;
+  /** The longest line read; a longer one fails the statement. */
+  readonly maxLineBytes: number;
+}
+
+const fileList = (files: readonly string[]): string => `[${files.map(quoteLiteral).join(', ')}]`;
+
+/**
+ * Compacts one segment file into the partitioned product folder. Each line is read whole (as one CSV
+ * column: a JSON line holds no raw control character, so \x01 never splits it) and parsed once, into
+ * every column at once: reading the file as one text and extracting each field separately cost 7
+ * times as much (850 ms against 115 ms for 3,000 entries).
+ */
+export function buildCompactSegment(spec: CompactSegment): string {
+  const structure = JSON.stringify({ ...spec.columns, time: 'VARCHAR' });
+  const columns = Object.keys(spec.columns).map((c) => `e.${quoteIdent(c)} AS ${quoteIdent(c)}`);
+  const time = `CAST(replace(replace(e."time", 'T', ' '), 'Z', '') AS TIMESTAMP)`;
+  const lines = `SELECT line FROM read_csv(${quoteLiteral(spec.segment)}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', max_line_size = ${spec.maxLineBytes})`;
+  return `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, json_transform_strict(line, ${quoteLiteral(structure)}) AS e FROM (${lines})) ORDER BY e.seq) `
+    + `TO ${quoteLiteral(spec.outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ("date"), OVERWRITE_OR_IGNORE, FILENAME_PATTERN ${quoteLiteral(`${spec.fileStem}-{i}`)})`;
+}
+
+/** An empty log is an empty product, not a missing one: writes `file`, an empty Parquet file with the product's columns. */
+export function buildEmptyProduct(file: string, columns: AccessLogColumns): string {
+  const list = Object.entries(columns).map(([c, t]) => `CAST(NULL AS ${t}) AS ${quoteIdent(c)}`);
+  return `COPY (SELECT ${list.join(', ')}, CAST(NULL AS TIMESTAMP) AS "time", CAST(NULL AS VARCHAR) AS entry_json LIMIT 0) TO ${quoteLiteral(file)} (FORMAT parquet)`;
+}
+
+/** Each Parquet file's row count, read from its footer (`file_name`, `num_rows`; fails when a file is not Parquet). */
+export function buildParquetRowCounts(files: readonly string[]): string {
+  return `SELECT file_name, num_rows FROM parquet_file_metadata(${fileList(files)})`;
+}
+
+/**
+ * The compacted entries, ordered by their typed seq: each row's `entry_json`, the typed columns the
+ * reader compares with it (as text), and where it was read (`filename`, `file_row_number` from 1).
+ */
+export function buildCompactedEntries(files: readonly string[]): string {
+  return `SELECT entry_json, CAST(seq AS VARCHAR) AS seq, event_id, subject, decision, CAST(epoch_ms("time") AS VARCHAR) AS time_ms, filename, CAST(file_row_number + 1 AS VARCHAR) AS file_row_number `
+    + `FROM read_parquet(${fileList(files)}, hive_partitioning = false, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`;
+}
