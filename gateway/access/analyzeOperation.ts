@@ -10,7 +10,7 @@ import {
 } from 'graphql';
 import type { FieldShape, ProductShape } from '../../schema/index.js';
 import type { ASTNode, FieldNode } from 'graphql';
-import { ProductIndex } from './ProductIndex.js';
+import type { ProductIndex } from './ProductIndex.js';
 
 /** How an operation uses one product. */
 export interface ProductUsage {
