@@ -125,6 +125,7 @@ function toCsv(entries: readonly AccessEvent[]): string {
 }
 
 const cut = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point: a logged value must not drive the terminal.
 const show = (value: string | null): string => (value === null || value === '' ? '-' : value.replace(/[\x00-\x1f\x7f]/g, ' '));
 
 function toTable(entries: readonly AccessEvent[]): string {

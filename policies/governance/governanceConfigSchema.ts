@@ -26,7 +26,8 @@ export const SLA_ENTRIES = ['freshness', 'completeness', 'availability'] as cons
 const pattern = z.strictObject({
   pattern: z.string().min(1).refine((text) => {
     try {
-      return new RegExp(text) !== undefined;
+      new RegExp(text);
+      return true;
     } catch {
       return false;
     }

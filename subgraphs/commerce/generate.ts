@@ -5,7 +5,6 @@
  * Every value is a function of the row number, the seed and the column name, so the file is the
  * same, byte for byte, whatever the thread count.
  */
-import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type GenerateOptions, copyAtomically, draw, quoteLiteral, unit, weighted } from '../runtime/sampleData.js';
 

@@ -4,7 +4,6 @@
  * is a function of the row number, the seed and the column name (`hash(i, seed, column)`), so the
  * file is the same, byte for byte, whatever the thread count.
  */
-import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type GenerateOptions, copyAtomically, draw, quoteLiteral, unit, weighted } from '../runtime/sampleData.js';
 

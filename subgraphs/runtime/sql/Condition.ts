@@ -1,6 +1,6 @@
 /** Row conditions as the SQL builder receives them: columns from the contract, values from the caller. */
 import type { LogicalType } from '../../../schema/index.js';
-import { Params, quoteIdent, type SqlValue } from './SqlQuery.js';
+import { type Params, quoteIdent, type SqlValue } from './SqlQuery.js';
 
 /** A column of a product table. */
 export interface Column {

@@ -1,7 +1,7 @@
 /** The SQL of each mask function (policies/masks names them; only this module writes SQL). */
 import type { MaskName } from '../../../policies/index.js';
 import type { Column } from './Condition.js';
-import { PARAM_CASTS, Params, quoteIdent } from './SqlQuery.js';
+import { PARAM_CASTS, type Params, quoteIdent } from './SqlQuery.js';
 
 /** A mask applied to a selected column; `key` is the secret of keyed hashes. */
 export interface MaskSpec {
