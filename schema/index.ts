@@ -11,4 +11,4 @@ export { productShape, reverseShapes, type FieldShape, type ProductShape, type R
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
 export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
-export { compactedHeadFile, parseSegmentName, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
+export { compactedHeadFile, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';

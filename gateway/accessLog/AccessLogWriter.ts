@@ -21,7 +21,7 @@
 import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { chain, compactedHeadFile, GENESIS_HASH, parseSegmentName, segmentName, zeroPaddedEnd, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
+import { chain, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
 import { lockLogDir } from './writerLock.js';
 
 /** Where and how the log is written. */
@@ -325,14 +325,6 @@ export class AccessLogWriter {
     ftruncateSync(this.fd!, this.size);
     this.allocated = this.size;
     await datasync(this.fd!);
-  }
-}
-
-async function readHead(dir: string): Promise<ChainHead> {
-  try {
-    return JSON.parse(await readFile(compactedHeadFile(dir), 'utf8')) as ChainHead;
-  } catch {
-    return { seq: 0, hash: GENESIS_HASH };
   }
 }
 

@@ -9,7 +9,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compactedHeadFile, GENESIS_HASH, parseSegmentName, type AccessEvent, type ChainHead } from '../../schema/index.js';
+import { compactedHeadFile, parseSegmentName, readHead, type AccessEvent } from '../../schema/index.js';
 import type { DomainJob } from '../runtime/index.js';
 
 /** The longest entry line compacted (an operation reading thousands of fields stays well under it). */
@@ -37,14 +37,6 @@ function compactStatement(segment: string, outDir: string, firstSeq: number): st
   const lines = `SELECT line FROM read_csv(${quote(segment)}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', max_line_size = ${MAX_LINE_BYTES})`;
   return `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, json_transform_strict(line, ${quote(structure)}) AS e FROM (${lines})) ORDER BY e.seq) `
     + `TO ${quote(outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ("date"), OVERWRITE_OR_IGNORE, FILENAME_PATTERN ${quote(`segment-${String(firstSeq).padStart(12, '0')}-{i}`)})`;
-}
-
-async function readHead(dir: string): Promise<ChainHead> {
-  try {
-    return JSON.parse(await readFile(compactedHeadFile(dir), 'utf8')) as ChainHead;
-  } catch {
-    return { seq: 0, hash: GENESIS_HASH };
-  }
 }
 
 /** An empty log is an empty product, not a missing one: an empty Parquet file with the product's columns. */
