@@ -82,7 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const access = options.access;
   const apollo = createApolloServer(gateway, apolloLogger(log), [auditPlugin(), ...(access ? [accessPlugin(access)] : [])]);
   const accessLog = options.accessLog;
-  if (accessLog) metrics.accessLogFsyncs = () => accessLog.stats;
+  if (accessLog) metrics.accessLogStats = () => accessLog.stats;
   const record = accessLog
     ? async (ctx: RequestContext, status: number, code?: string): Promise<void> => {
         try {

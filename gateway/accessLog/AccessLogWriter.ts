@@ -22,6 +22,7 @@ import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, wr
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { chain, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
+import type { AccessLog, AccessLogStats } from './AccessLog.js';
 import { lockLogDir } from './writerLock.js';
 
 /** Where and how the log is written. */
@@ -56,16 +57,8 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
-/** What the writer counts, for /metrics and for the tests of group commit. */
-export interface AccessLogStats {
-  readonly entries: number;
-  readonly fsyncs: number;
-  /** Wall time spent in those fsyncs, from the call to its completion on the main thread. */
-  readonly fsyncSeconds: number;
-}
-
 /** The writer: one per gateway process. */
-export class AccessLogWriter {
+export class AccessLogWriter implements AccessLog {
   /** Written, not yet durable, in order. */
   private written: Written[] = [];
   /** Arrived during a rotation. */
