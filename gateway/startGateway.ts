@@ -82,7 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = createApolloServer(gateway, apolloLogger(log), [auditPlugin(), ...(access ? [accessPlugin(access)] : [])]);
   const accessLog = options.accessLog;
   if (accessLog) metrics.accessLogStats = () => accessLog.stats;
-  const record = accessLog && recordAccess(accessLog, metrics, access?.index);
+  const record = accessLog && recordAccess(accessLog, metrics);
   const graphiql = await createGraphiQLPage('/graphql');
 
   let ready = false;
