@@ -1,6 +1,6 @@
 import type { Principal, RequestContext } from './context.js';
 import type { AccessControl } from './access/accessPlugin.js';
-import type { AccessLogWriter } from './accessLog/AccessLogWriter.js';
+import type { AccessLog } from './accessLog/AccessLog.js';
 
 /** Access control: who the caller is (a token verifier) and what they may read (the policy). */
 export interface GatewayAccess extends AccessControl {
@@ -33,7 +33,7 @@ export interface GatewayOptions {
   /** Authentication and access policies; without it the gateway is open (benchmarks and toy setups only). */
   readonly access?: GatewayAccess;
   /** The access log every GraphQL request is recorded in, durably, before its reply is sent. */
-  readonly accessLog?: AccessLogWriter;
+  readonly accessLog?: AccessLog;
   /** Extra headers for every subgraph call of a request. */
   readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
 }

@@ -6,6 +6,25 @@ import type { OperationUsage } from './access/analyzeOperation.js';
 
 export type { Principal } from '../policies/index.js';
 
+/** What a request read of one product, with the decision applied: what the access log records of it. */
+export interface ProductRead {
+  /** The columns the operation selects. */
+  readonly columns: readonly string[];
+  /** The selected columns read masked, each with its mask's name. */
+  readonly masked: readonly (readonly [column: string, mask: string])[];
+  /** The selected columns holding personal data (classified other than `none`) that were read unmasked. */
+  readonly unmasked: readonly string[];
+  /** The ids of the row rules that filtered the product. */
+  readonly rowRules: readonly string[];
+}
+
+/** What a request read, per product: plain data the enforcement plugin leaves for the access log. */
+export interface ReadRecord {
+  /** Whether the operation was decided; when it was refused (or could not be signed) no product has masks, unmasked reads or row rules. */
+  readonly decided: boolean;
+  readonly products: ReadonlyMap<string, ProductRead>;
+}
+
 /**
  * The access decision of a request, filled in by the enforcement plugin once the operation is
  * known. It is an object created with the request and filled in place, because Apollo hands
@@ -17,6 +36,8 @@ export interface RequestAccess {
   decisions?: ReadonlyMap<string, ProductDecision>;
   /** The signed access context sent to every subgraph call. */
   token?: string;
+  /** What the access log records of the operation, set once it is analysed, whether or not it is allowed. */
+  read?: ReadRecord;
 }
 
 /** The resolved operation as the gateway's analyses read it, filled in by the first one that needs it (see operation/operationScope.ts). */

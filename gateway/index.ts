@@ -11,4 +11,5 @@ export { ProductIndex } from './access/ProductIndex.js';
 export { createVerifier, AuthenticationError, type AuthOptions, type Verifier } from './auth/createVerifier.js';
 export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';
 export { mintDevToken, type DevTokenClaims } from './auth/mintDevToken.js';
+export type { AccessLog, AccessLogStats } from './accessLog/AccessLog.js';
 export { AccessLogWriter, type AccessLogOptions } from './accessLog/AccessLogWriter.js';

@@ -1,3 +1,5 @@
+import type { AccessLogStats } from './accessLog/AccessLog.js';
+
 /** Upper bounds, in seconds, of the request duration histogram's buckets. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
@@ -19,8 +21,8 @@ export class GatewayMetrics {
   private accessLogWritten = 0;
   private accessLogFailed = 0;
   private accessLogHealthy = 1;
-  /** The access log's fsyncs so far and the time they took, when there is an access log. */
-  accessLogFsyncs: (() => { readonly fsyncs: number; readonly fsyncSeconds: number }) | undefined;
+  /** The access log's counts (its fsyncs so far and the time they took), when there is an access log. */
+  accessLogStats: (() => AccessLogStats) | undefined;
 
   /** Counts one access-log append, written or failed (a failure refuses the request with 503). */
   observeAccessLog(written: boolean): void {
@@ -79,8 +81,8 @@ export class GatewayMetrics {
       '# TYPE meshgate_access_log_healthy gauge',
       `meshgate_access_log_healthy ${this.accessLogHealthy}`,
     );
-    if (this.accessLogFsyncs) {
-      const { fsyncs, fsyncSeconds } = this.accessLogFsyncs();
+    if (this.accessLogStats) {
+      const { fsyncs, fsyncSeconds } = this.accessLogStats();
       lines.push(
         '# HELP meshgate_access_log_fsyncs_total fsyncs of the access log; each makes every entry written before it durable (group commit).',
         '# TYPE meshgate_access_log_fsyncs_total counter',

@@ -15,8 +15,7 @@ import type { SubgraphFailureReason } from './SubgraphDataSource.js';
 import { validateGatewayOptions } from './validateGatewayOptions.js';
 import { accessPlugin } from './access/accessPlugin.js';
 import { auditPlugin } from './accessLog/auditPlugin.js';
-import { factsFor } from './accessLog/factsFor.js';
-import type { RequestContext } from './context.js';
+import { recordAccess } from './accessLog/recordAccess.js';
 import { ACCESS_CONTEXT_HEADER } from '../policies/index.js';
 
 /** How long `close()` lets in-flight requests finish before cutting their connections. */
@@ -82,18 +81,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const access = options.access;
   const apollo = createApolloServer(gateway, apolloLogger(log), [auditPlugin(), ...(access ? [accessPlugin(access)] : [])]);
   const accessLog = options.accessLog;
-  if (accessLog) metrics.accessLogFsyncs = () => accessLog.stats;
-  const record = accessLog
-    ? async (ctx: RequestContext, status: number, code?: string): Promise<void> => {
-        try {
-          await accessLog.append(factsFor(ctx, access?.index, status, code));
-          metrics.observeAccessLog(true);
-        } catch (error) {
-          metrics.observeAccessLog(false);
-          throw error;
-        }
-      }
-    : undefined;
+  if (accessLog) metrics.accessLogStats = () => accessLog.stats;
+  const record = accessLog && recordAccess(accessLog, metrics);
   const graphiql = await createGraphiQLPage('/graphql');
 
   let ready = false;

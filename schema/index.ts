@@ -15,4 +15,4 @@ export { collectFields, fieldArguments, fragmentsOf, isIncluded, walkOperation, 
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
 export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
-export { compactedHeadFile, parseSegmentName, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
+export { compactedHeadFile, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';

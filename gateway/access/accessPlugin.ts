@@ -10,6 +10,7 @@ import { UnauthenticatedError } from '../../schema/index.js';
 import type { RequestContext } from '../context.js';
 import { operationScope } from '../operation/operationScope.js';
 import { analyzeOperation } from './analyzeOperation.js';
+import { buildReadRecord } from './buildReadRecord.js';
 import { AccessRefusal, decideAccess } from './decideAccess.js';
 import type { ProductIndex } from './ProductIndex.js';
 
@@ -50,17 +51,19 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           if (!operation) return;
           const usage = analyzeOperation(schema, access.index, operation, operationScope(contextValue, schema, document, operation, request.variables));
           contextValue.access.usage = usage;
-          let decisions: Map<string, ProductDecision>;
           try {
-            decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
+            const decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
+            const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));
+            const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, products });
+            contextValue.access.decisions = decisions;
+            contextValue.access.token = token;
           } catch (error) {
             if (error instanceof AccessRefusal) contextValue.audit.denied = [error.denied];
             throw error;
+          } finally {
+            // However deciding ends, the log records what the operation asked for (and, if decided, how it was served), built once.
+            contextValue.access.read = buildReadRecord(usage, contextValue.access.decisions, access.index);
           }
-          const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));
-          const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, products });
-          contextValue.access.decisions = decisions;
-          contextValue.access.token = token;
         },
         async willSendResponse({ response, contextValue }) {
           const decisions = contextValue.access.decisions;

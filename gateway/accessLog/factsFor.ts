@@ -1,30 +1,29 @@
 /** The access-log facts of one request, from what its context gathered. */
-import type { RequestContext } from '../context.js';
-import type { ProductIndex } from '../access/ProductIndex.js';
+import type { ReadRecord, RequestContext } from '../context.js';
 import type { AccessFacts, Decision, Status } from '../../schema/index.js';
 
 const list = (items: Iterable<string>): string => [...items].sort().join(',');
 
+/** What an open gateway (no enforcement plugin) or an operation never analysed read: nothing known, nothing decided. */
+const NOTHING_READ: ReadRecord = { decided: false, products: new Map() };
+
 /** Builds the facts of a request answered with `httpStatus` (and, before Apollo ran, `errorCode`). */
-export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, httpStatus: number, errorCode?: string): AccessFacts {
+export function factsFor(ctx: RequestContext, httpStatus: number, errorCode?: string): AccessFacts {
   const a = ctx.audit;
   const p = ctx.principal;
+  const record = ctx.access.read ?? NOTHING_READ;
   const read: string[] = [];
   const masked: string[] = [];
   const unmasked: string[] = [];
-  for (const [product, use] of ctx.access.usage ?? []) {
-    const decision = ctx.access.decisions?.get(product);
-    const shape = index?.shape(product);
-    for (const column of use.selected) {
-      read.push(`${product}.${column}`);
-      const mask = decision?.masks[column];
-      if (mask) masked.push(`${product}.${column}=${mask.mask}`);
-      else if (decision && shape?.fields.find((f) => f.field.name === column)?.field.classification !== 'none') unmasked.push(`${product}.${column}`);
-    }
+  const rowRules: string[] = [];
+  for (const [product, r] of record.products) {
+    for (const column of r.columns) read.push(`${product}.${column}`);
+    for (const [column, mask] of r.masked) masked.push(`${product}.${column}=${mask}`);
+    for (const column of r.unmasked) unmasked.push(`${product}.${column}`);
+    for (const rule of r.rowRules) rowRules.push(`${product}=${rule}`);
   }
-  const rowRules = [...(ctx.access.decisions ?? [])].flatMap(([product, d]) => d.rowRules.map((r) => `${product}=${r}`));
   const codes = errorCode ? [errorCode] : a.errorCodes;
-  const decision: Decision = httpStatus === 401 ? 'unauthenticated' : a.denied ? 'deny' : !ctx.access.decisions && codes.length > 0 ? 'invalid' : masked.length > 0 ? 'mask' : 'allow';
+  const decision: Decision = httpStatus === 401 ? 'unauthenticated' : a.denied ? 'deny' : !record.decided && codes.length > 0 ? 'invalid' : masked.length > 0 ? 'mask' : 'allow';
   const status: Status = a.timedOut ? 'timeout' : codes.length === 0 && httpStatus === 200 ? 'ok' : a.hasData ? 'partial' : 'error';
   return {
     time: new Date(ctx.startedAt).toISOString(),
@@ -37,7 +36,7 @@ export function factsFor(ctx: RequestContext, index: ProductIndex | undefined, h
     operation_name: a.operationName ?? null,
     operation_type: a.operationType ?? null,
     document_hash: a.documentHash ?? null,
-    products: list((ctx.access.usage ?? new Map()).keys()),
+    products: list(record.products.keys()),
     fields_read: list(read),
     masks_applied: list(masked),
     pii_unmasked: list(unmasked),

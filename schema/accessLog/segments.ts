@@ -4,7 +4,9 @@
  * governance domain); `compacted-head.json` records the last entry compaction removed from here.
  * The open segment is grown ahead of its entries with zeros, which a crash can leave behind.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { GENESIS_HASH } from './AccessEvent.js';
 
 /** The file name of a segment starting at `firstSeq`. */
 export const segmentName = (firstSeq: number, open: boolean): string => `segment-${String(firstSeq).padStart(12, '0')}${open ? '.open' : ''}.jsonl`;
@@ -22,6 +24,15 @@ export const compactedHeadFile = (dir: string): string => path.join(dir, 'compac
 export interface ChainHead {
   readonly seq: number;
   readonly hash: string;
+}
+
+/** The last compacted entry of the log in `dir`, or the chain's start when nothing has been compacted yet. */
+export async function readHead(dir: string): Promise<ChainHead> {
+  try {
+    return JSON.parse(await readFile(compactedHeadFile(dir), 'utf8')) as ChainHead;
+  } catch {
+    return { seq: 0, hash: GENESIS_HASH };
+  }
 }
 
 /** Where a segment's entries end: at its first zero byte if only zeros follow it, else at its end. */

@@ -9,7 +9,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compactedHeadFile, GENESIS_HASH, parseSegmentName, type AccessEvent, type ChainHead } from '../../schema/index.js';
+import { compactedHeadFile, parseSegmentName, readHead, type AccessEvent } from '../../schema/index.js';
 import type { DomainJob } from '../runtime/index.js';
 import { buildCompactSegment, buildEmptyProduct, type AccessLogColumns } from '../runtime/sql/index.js';
 
@@ -31,14 +31,6 @@ const COLUMNS: AccessLogColumns = {
  */
 function compactStatement(segment: string, outDir: string, firstSeq: number): string {
   return buildCompactSegment({ segment, outDir, fileStem: `segment-${String(firstSeq).padStart(12, '0')}`, columns: COLUMNS, maxLineBytes: MAX_LINE_BYTES });
-}
-
-async function readHead(dir: string): Promise<ChainHead> {
-  try {
-    return JSON.parse(await readFile(compactedHeadFile(dir), 'utf8')) as ChainHead;
-  } catch {
-    return { seq: 0, hash: GENESIS_HASH };
-  }
 }
 
 /** An empty log is an empty product, not a missing one: an empty Parquet file with the product's columns. */
