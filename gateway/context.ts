@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, ProductDecision } from '../policies/index.js';
 import type { WalkScope } from '../schema/index.js';
-import type { OperationUsage } from './access/analyzeOperation.js';
 
 export type { Principal } from '../policies/index.js';
 
@@ -31,8 +30,6 @@ export interface ReadRecord {
  * plugins a shallow copy of the context: a property set on the copy would be lost.
  */
 export interface RequestAccess {
-  /** What the operation reads, per product (known even when it is refused). */
-  usage?: OperationUsage;
   decisions?: ReadonlyMap<string, ProductDecision>;
   /** The signed access context sent to every subgraph call. */
   token?: string;

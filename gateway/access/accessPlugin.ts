@@ -50,7 +50,6 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           if (!principal) throw new UnauthenticatedError('Authentication is required.', { httpStatus: 401 });
           if (!operation) return;
           const usage = analyzeOperation(schema, access.index, operation, operationScope(contextValue, schema, document, operation, request.variables));
-          contextValue.access.usage = usage;
           try {
             const decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
             const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));

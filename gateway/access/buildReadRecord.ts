@@ -19,7 +19,7 @@ export function buildReadRecord(usage: OperationUsage, decisions: ReadonlyMap<st
         const mask = decision.masks[column];
         if (mask) masked.push([column, mask.mask]);
         // A column the shape does not know counts as personal data: the log errs towards showing a read.
-        else if (shape?.fields.find((f) => f.field.name === column)?.field.classification !== 'none') unmasked.push(column);
+        else if (shape?.fieldOfColumn(column)?.field.classification !== 'none') unmasked.push(column);
       }
     }
     products.set(product, { columns, masked, unmasked, rowRules: decision?.rowRules ?? [] });
