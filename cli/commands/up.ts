@@ -2,7 +2,7 @@
 import { readConfig } from '../config.js';
 import { startMesh } from '../startMesh.js';
 import { type Command, parseOptions } from '../Command.js';
-import { seedSample } from './seed.js';
+import { seedSample } from '../../subgraphs/sample/index.js';
 import { untilSignal } from '../untilSignal.js';
 
 const help = `Usage: meshgate up [--no-seed]

@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { seedSample } from '../../cli/commands/seed.js';
+import { seedSample } from '../../subgraphs/sample/index.js';
 import { REPO_ROOT } from '../../cli/config.js';
 import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
 import type { ContractTestResult } from '../../subgraphs/runtime/contracts/index.js';

@@ -7,7 +7,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT } from '../../cli/config.js';
-import { seedSample } from '../../cli/commands/seed.js';
+import { seedSample } from '../../subgraphs/sample/index.js';
 import { startMesh, type RunningMesh } from '../../cli/startMesh.js';
 import type { Limits } from '../../subgraphs/runtime/index.js';
 import { mintDevToken } from '../../gateway/index.js';
