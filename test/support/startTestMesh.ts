@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT } from '../../cli/config.js';
 import { seedSample } from '../../subgraphs/sample/index.js';
-import { startMesh, type RunningMesh } from '../../cli/startMesh.js';
+import { startMesh, type RunningMesh } from '../../cli/mesh/index.js';
 import type { Limits } from '../../subgraphs/runtime/index.js';
 import { mintDevToken } from '../../gateway/index.js';
 
