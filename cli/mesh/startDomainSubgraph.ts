@@ -4,7 +4,7 @@ import { startSubgraph, type Database, type Limits, type RunningSubgraph } from 
 import type { Config } from '../config.js';
 import { subgraphContextKey, type Security } from '../security.js';
 
-/** What differs between the subgraphs a process starts. */
+/** What a domain's subgraph is started with, besides the configuration. */
 export interface DomainSubgraphOptions {
   readonly domain: string;
   readonly mesh: Mesh;

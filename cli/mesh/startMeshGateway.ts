@@ -3,7 +3,7 @@ import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
 import { startGateway, type AccessLogWriter, type GatewayAccess, type RunningGateway, type SubgraphService } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 
-/** What differs between the gateways the commands start. */
+/** What the gateway is started with, besides the configuration. */
 export interface MeshGatewayOptions {
   readonly mesh: Mesh;
   /** Where each domain's subgraph answers. */
