@@ -5,7 +5,7 @@
  * load: a bearer token for the gateway, a signed access context for a subgraph.
  */
 import type { Config } from '../cli/config.js';
-import { startMesh } from '../cli/startMesh.js';
+import { startMesh } from '../cli/mesh/index.js';
 import type { SqlQuery } from '../subgraphs/runtime/sql/index.js';
 import type { Target } from './report.js';
 

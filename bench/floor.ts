@@ -2,10 +2,11 @@
  * The floor: the runtime's own statements run straight on DuckDB in this process (same database
  * settings, same indexed tables, same result decoding), with no GraphQL and no HTTP in the way.
  */
-import { loadMesh, meshShapes, type ProductShape } from '../schema/index.js';
-import { Database, ProductTable, type Row } from '../subgraphs/runtime/index.js';
+import { meshShapes, type ProductShape } from '../schema/index.js';
+import { ProductTable, type Row } from '../subgraphs/runtime/index.js';
 import { allOf, buildCount, buildSelect, type SqlQuery } from '../subgraphs/runtime/sql/index.js';
 import type { Config } from '../cli/config.js';
+import { loadServedMesh, openDatabase } from '../cli/mesh/index.js';
 import type { BenchInputs, FloorSql, Scenario } from './scenarios.js';
 import { summarize, type Measurement } from './stats.js';
 
@@ -30,14 +31,9 @@ export interface Floor {
 
 /** Opens a database configured as the runtime's, loads every product, and picks the rotating inputs. */
 export async function openFloor(config: Config, log: (line: string) => void): Promise<Floor> {
-  const mesh = await loadMesh(config.MESHGATE_SUBGRAPHS_DIR, { dataRoot: config.MESHGATE_DATA_DIR });
+  const mesh = await loadServedMesh(config, log);
   if (mesh.problems.length) throw new Error(`the mesh's declarations have problems: ${mesh.problems.map((p) => p.message).join('; ')}`);
-  const db = await Database.open({
-    dataDirs: [config.MESHGATE_DATA_DIR],
-    memoryLimit: config.MESHGATE_DUCKDB_MEMORY,
-    threads: config.MESHGATE_DUCKDB_THREADS,
-    queryTimeoutMs: config.MESHGATE_QUERY_TIMEOUT_MS,
-  });
+  const db = await openDatabase(config);
   try {
     const shapes = new Map<string, ProductShape>(meshShapes(mesh).map((s) => [s.typeName, s]));
     const tables = new Map<string, ProductTable>([...shapes].map(([t, s]) => [t, new ProductTable(db, s.product, log)]));

@@ -8,7 +8,7 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT, type Config } from '../cli/config.js';
-import { seedSample } from '../cli/commands/seed.js';
+import { seedSample } from '../subgraphs/sample/index.js';
 import { benchEnv, benchLogDir, openBenchAccess, OWNER_ROLES, type BenchAccess } from './benchAccess.js';
 import { checkAccessLog, checkEnforcement, checkJoin, checkLookupLatency, checkVerification, compareVariants, formatChecks } from './checks.js';
 import { startChildMesh, type ChildMesh } from './childMesh.js';

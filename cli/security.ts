@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { contextKey, describeProblems, loadPolicies, type PolicyFile } from '../policies/index.js';
-import { formatProblem, meshShapes, type DataProduct, type Mesh } from '../schema/index.js';
+import { formatProblem, meshShapes, type Mesh } from '../schema/index.js';
 import { createVerifier, ProductIndex, type AuthOptions, type GatewayAccess } from '../gateway/index.js';
 import { REPO_ROOT, type Config } from './config.js';
 
@@ -58,8 +58,8 @@ function authOptions(config: Config, production: boolean): AuthOptions {
   };
 }
 
-/** Reads the security configuration and the policy (checked against `products`); throws with a clear message. */
-export async function loadSecurity(config: Config, products: readonly DataProduct[], log: (line: string) => void = () => undefined): Promise<Security> {
+/** Reads the security configuration and the policy (checked against the products of `mesh`); throws with a clear message. */
+export async function loadSecurity(config: Config, mesh: Mesh, log: (line: string) => void = () => undefined): Promise<Security> {
   const production = config.NODE_ENV === 'production';
   const needsDev = !config.MESHGATE_CONTEXT_SECRET || !config.MESHGATE_MASK_HASH_KEY;
   if (production && needsDev) throw new Error('bad configuration: NODE_ENV=production needs MESHGATE_CONTEXT_SECRET and MESHGATE_MASK_HASH_KEY (at least 32 bytes each)');
@@ -69,7 +69,7 @@ export async function loadSecurity(config: Config, products: readonly DataProduc
     if (production) throw new Error('bad configuration: MESHGATE_ACCESS=off is refused when NODE_ENV=production');
     return { open: true, hashKey };
   }
-  const policy = await loadPolicies(config.MESHGATE_POLICY_FILE, products, (p) => log(`policy warning: ${formatProblem(p)}`));
+  const policy = await loadPolicies(config.MESHGATE_POLICY_FILE, mesh.domains.flatMap((d) => d.products), (p) => log(`policy warning: ${formatProblem(p)}`));
   if (policy.errors) throw new Error(`the access policy is refused (fix it and restart):\n${describeProblems(policy.errors)}`);
   return { open: false, auth: authOptions(config, production), contextSecret: config.MESHGATE_CONTEXT_SECRET ?? dev!.context, hashKey, policy: policy.value, policyFile: config.MESHGATE_POLICY_FILE };
 }

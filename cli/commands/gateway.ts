@@ -1,16 +1,19 @@
 /** `meshgate gateway`: serves the gateway alone, composing subgraphs that run elsewhere. */
-import { buildSubgraphSdl, formatProblem, loadMesh, meshShapes } from '../../schema/index.js';
-import { AccessLogWriter, startGateway } from '../../gateway/index.js';
-import { readConfig } from '../config.js';
+import { readConfig, type Config } from '../config.js';
 import { type Command, parseOptions } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
 import { gatewayAccess, loadSecurity } from '../security.js';
+import { loadServedMesh, openAccessLog, startMeshGateway } from '../mesh/index.js';
 
 const help = `Usage: meshgate gateway
 
 Composes every domain declared under MESHGATE_SUBGRAPHS_DIR (the SDL comes from the declarations,
 no subgraph is asked for it) and serves the graph on MESHGATE_HOST:MESHGATE_GATEWAY_PORT. Each
 domain's subgraph is called at MESHGATE_<DOMAIN>_URL (default http://127.0.0.1:<its port>/).`;
+
+/** Where a domain's subgraph runs: MESHGATE_<DOMAIN>_URL, else loopback on its configured port. */
+const subgraphUrl = (config: Config) => (domain: string): string =>
+  process.env[`MESHGATE_${domain.toUpperCase().replaceAll('-', '_')}_URL`] ?? `http://127.0.0.1:${config.subgraphPorts[domain] ?? 4005}/`;
 
 /** The `gateway` command. */
 export const command: Command = {
@@ -19,16 +22,10 @@ export const command: Command = {
     parseOptions(args, {});
     const config = readConfig();
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
-    const mesh = await loadMesh(config.MESHGATE_SUBGRAPHS_DIR, { dataRoot: config.MESHGATE_DATA_DIR });
-    for (const p of mesh.problems) log(`declaration problem: ${formatProblem(p)}`);
-    const shapes = meshShapes(mesh);
-    const services = mesh.domains.map((d) => {
-      const env = process.env[`MESHGATE_${d.name.toUpperCase().replaceAll('-', '_')}_URL`];
-      return { name: d.name, url: env ?? `http://127.0.0.1:${config.subgraphPorts[d.name] ?? 4005}/`, typeDefs: buildSubgraphSdl(d.name, shapes) };
-    });
-    const access = await gatewayAccess(await loadSecurity(config, mesh.domains.flatMap((d) => d.products), log), mesh);
-    const accessLog = config.MESHGATE_ACCESS_LOG === 'on' ? await AccessLogWriter.open({ dir: config.accessLogDir, segmentMaxAgeMs: config.MESHGATE_ACCESS_LOG_ROTATE_MS, log }) : undefined;
-    const gateway = await startGateway({ services, host: config.MESHGATE_HOST, port: config.MESHGATE_GATEWAY_PORT, subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS, log, ...(access && { access }), ...(accessLog && { accessLog }) });
+    const mesh = await loadServedMesh(config, log);
+    const access = await gatewayAccess(await loadSecurity(config, mesh, log), mesh);
+    const accessLog = await openAccessLog(config, log);
+    const gateway = await startMeshGateway(config, { mesh, urlOf: subgraphUrl(config), access, accessLog, log });
     await untilSignal();
     await gateway.close();
     await accessLog?.close();

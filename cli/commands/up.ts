@@ -1,8 +1,8 @@
 /** `meshgate up` (what `npm start` does): seeds the sample data if missing, then starts the whole mesh. */
 import { readConfig } from '../config.js';
-import { startMesh } from '../startMesh.js';
+import { startMesh } from '../mesh/index.js';
 import { type Command, parseOptions } from '../Command.js';
-import { seedSample } from './seed.js';
+import { seedSample } from '../../subgraphs/sample/index.js';
 import { untilSignal } from '../untilSignal.js';
 
 const help = `Usage: meshgate up [--no-seed]

@@ -5,7 +5,7 @@
  */
 import { freePorts } from '../../bench/childMesh.js';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../cli/main.js';
@@ -14,7 +14,7 @@ import { AccessLogWriter, ensureDevKeys, mintDevToken } from '../../gateway/inde
 import { segmentName, type AccessFacts } from '../../schema/index.js';
 import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
 import { readAccessLog } from '../../subgraphs/governance/readAccessLog.js';
-import { seededDataRoot, startTestMesh } from '../support/startTestMesh.js';
+import { copyOfSeededData, startTestMesh } from '../support/startTestMesh.js';
 
 async function cli(args: readonly string[]): Promise<{ code: number; stdout: string }> {
   const out: string[] = [];
@@ -60,8 +60,7 @@ const exited = (child: ChildProcess): Promise<void> => (child.exitCode !== null 
 
 describe('the access log under faults', () => {
   it('has exactly one entry for every reply a client received when the gateway is killed mid-load, and verifies after the restart', async () => {
-    const dataRoot = await mkdtemp(path.join(tmpdir(), 'meshgate-crash-'));
-    await cp(await seededDataRoot(), dataRoot, { recursive: true });
+    const dataRoot = await copyOfSeededData();
     const stateDir = await mkdtemp(path.join(tmpdir(), 'meshgate-crash-state-'));
     const keys = path.join(stateDir, 'dev-keys');
     await ensureDevKeys(keys);

@@ -3,13 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../cli/config.js';
-import { seededDataRoot, startTestMesh } from '../support/startTestMesh.js';
-
-async function copyOfSeededData(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-life-'));
-  await cp(await seededDataRoot(), dir, { recursive: true });
-  return dir;
-}
+import { copyOfSeededData, startTestMesh } from '../support/startTestMesh.js';
 
 async function duck(sql: string): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:');

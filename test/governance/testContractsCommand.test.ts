@@ -1,20 +1,18 @@
 /** `meshgate test-contracts` from the outside, on a freshly seeded sample mesh and on broken copies of it. */
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { seedSample } from '../../cli/commands/seed.js';
 import { REPO_ROOT } from '../../cli/config.js';
 import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
 import type { ContractTestResult } from '../../subgraphs/runtime/contracts/index.js';
 import { cli } from '../support/cli.js';
+import { copyOfSeededData, seededDataRoot } from '../support/startTestMesh.js';
 
 const ENV = { MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs') };
 let seeded: string;
 
 beforeAll(async () => {
-  seeded = await mkdtemp(path.join(tmpdir(), 'meshgate-test-contracts-'));
-  await seedSample({ scale: 0.05, seed: 42, dataRoot: seeded, ifMissing: false, log: () => undefined });
+  seeded = await seededDataRoot();
 });
 
 afterAll(async () => {
@@ -22,11 +20,7 @@ afterAll(async () => {
 });
 
 /** A copy of the seeded data root, to break. */
-async function copy(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-test-contracts-'));
-  await cp(seeded, dir, { recursive: true, preserveTimestamps: true });
-  return dir;
-}
+const copy = (): Promise<string> => copyOfSeededData();
 
 describe('meshgate test-contracts on a freshly seeded sample', () => {
   it('passes every test and exits 0, warning only that the access log has published nothing yet', async () => {

@@ -5,9 +5,6 @@
  * fragment, alias, nested and/or/not, connection, aggregate or reverse list. What is allowed
  * (entity references, reverse lists filtered on unmasked fields, cursors, explanations) stays masked.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { maskRow } from '../support/expectedMasks.js';
 import { bearer, errorCodes } from '../support/postGraphQL.js';
 import { connectionQuery, dataOf, type Page } from '../support/productQueries.js';
@@ -222,9 +219,7 @@ describe('a field the caller may not read at all (a policy denying phones to ana
   let denying: TestMesh;
   let headers: Record<string, string>;
   beforeAll(async () => {
-    const file = path.join(await mkdtemp(path.join(tmpdir(), 'meshgate-policy-')), 'access.yaml');
-    await writeFile(file, 'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], denyFields: [phone] }\n');
-    denying = await startTestMesh({ env: { MESHGATE_POLICY_FILE: file } });
+    denying = await startTestMesh({ policy: 'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], denyFields: [phone] }\n' });
     headers = bearer(await denying.token({ roles: ['analyst'] }));
   });
   afterAll(() => denying?.close());

@@ -3,8 +3,6 @@
  * sees the right values, compared with rows read straight from the Parquet and masked by
  * test/support/expectedMasks.ts, and the explanation names the rule behind every grant, mask and row filter.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { REPO_ROOT } from '../../cli/config.js';
@@ -191,10 +189,7 @@ describe('the masks the sample policy does not use (hash, null) under another po
   const OTHER: Masks = { fullName: 'hash', email: 'redact', phone: 'null', birthDate: 'null' };
   let other: TestMesh;
   beforeAll(async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-policy-'));
-    const file = path.join(dir, 'access.yaml');
-    await writeFile(file, 'version: 1\nmasks: { name: hash, email: redact, phone: "null", date-of-birth: "null", pan: hash, person-id: hash }\nrules:\n  - { id: analysts-read-all, roles: [analyst], products: ["*"] }\n');
-    other = await startTestMesh({ env: { MESHGATE_POLICY_FILE: file } });
+    other = await startTestMesh({ policy: 'version: 1\nmasks: { name: hash, email: redact, phone: "null", date-of-birth: "null", pan: hash, person-id: hash }\nrules:\n  - { id: analysts-read-all, roles: [analyst], products: ["*"] }\n' });
   });
   afterAll(() => other?.close());
 

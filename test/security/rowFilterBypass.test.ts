@@ -4,9 +4,6 @@
  * connections, by-key look-ups, aggregates, entity look-ups and reverse lists alike; a missing or
  * malformed claim grants no row; and values that look like SQL stay values, in filters and in claims.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { signAccessContext, ACCESS_CONTEXT_HEADER, type RowPredicate } from '../../policies/index.js';
 import { devClaims, meshSecrets, signWithDevKey } from '../support/meshSecrets.js';
 import { bearer, errorCodes, postGraphQL } from '../support/postGraphQL.js';
@@ -133,15 +130,13 @@ describe('row filters through entity look-ups and reverse lists (a policy filter
   let regional: TestMesh;
   let headers: Record<string, string>;
   beforeAll(async () => {
-    const file = path.join(await mkdtemp(path.join(tmpdir(), 'meshgate-policy-')), 'access.yaml');
-    await writeFile(file, [
+    regional = await startTestMesh({ policy: [
       'version: 1',
       'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }',
       'rules:',
       '  - { id: regional-customers-and-payments, roles: [regional-analyst], products: [customer-profiles, payments] }',
       '  - { id: regional-orders, roles: [regional-analyst], products: [orders-enriched], rows: { shipping_country: { in: { claim: countries } } } }',
-    ].join('\n'));
-    regional = await startTestMesh({ env: { MESHGATE_POLICY_FILE: file } });
+    ].join('\n') });
     headers = bearer(await regional.token({ roles: ['regional-analyst'], countries: ['DE'] }));
   });
   afterAll(() => regional?.close());

@@ -3,12 +3,13 @@ import { mkdtemp, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { repoRoot, seedSample } from '../../cli/commands/seed.js';
+import { REPO_ROOT } from '../../cli/config.js';
 import { main } from '../../cli/main.js';
 import { loadDataProduct, type LogicalType } from '../../schema/index.js';
 import { generate as generateOrders } from '../../subgraphs/commerce/generate.js';
 import { generate as generateCustomers } from '../../subgraphs/customers/generate.js';
 import { generate as generatePayments } from '../../subgraphs/payments/generate.js';
+import { seedSample } from '../../subgraphs/sample/index.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const DOMAINS = ['customers', 'commerce', 'payments'] as const;
@@ -124,7 +125,7 @@ describe('seedSample', () => {
 
   it('writes the columns, types, required values and enums each contract declares', async () => {
     for (const domain of DOMAINS) {
-      const loaded = await loadDataProduct(path.join(repoRoot(), 'subgraphs', domain, 'data-product.yaml'), { dataRoot: path.join(temp, 'a') });
+      const loaded = await loadDataProduct(path.join(REPO_ROOT, 'subgraphs', domain, 'data-product.yaml'), { dataRoot: path.join(temp, 'a') });
       if (loaded.errors) throw new Error(JSON.stringify(loaded.errors));
       const { fields } = loaded.value.contract;
       const described = await query('DESCRIBE SELECT * FROM read_parquet($f)', { f: a()[domain] });

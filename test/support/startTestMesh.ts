@@ -1,14 +1,15 @@
 /**
  * Starts a real mesh for a test: seeds the sample Parquet at a small scale into a temporary data
  * root (once per scale and process), starts every subgraph and the gateway on loopback port 0, and
- * gives a `query` helper that POSTs to the gateway over HTTP.
+ * gives a `query` helper that POSTs to the gateway over HTTP. Tests that set a mesh up their own
+ * way (another policy, a copy of the data to change) do it through the options and helpers here.
  */
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT } from '../../cli/config.js';
-import { seedSample } from '../../cli/commands/seed.js';
-import { startMesh, type RunningMesh } from '../../cli/startMesh.js';
+import { seedSample } from '../../subgraphs/sample/index.js';
+import { startMesh, type RunningMesh } from '../../cli/mesh/index.js';
 import type { Limits } from '../../subgraphs/runtime/index.js';
 import { mintDevToken } from '../../gateway/index.js';
 
@@ -61,10 +62,18 @@ export function seededDataRoot(scale = 0.05): Promise<string> {
   return root;
 }
 
-async function copyOf(dir: string): Promise<string> {
+/** A fresh copy of the seeded sample data (see {@link seededDataRoot}), for a test to change or a mesh to write into. */
+export async function copyOfSeededData(scale?: number): Promise<string> {
   const copy = await mkdtemp(path.join(tmpdir(), 'meshgate-mesh-'));
-  await cp(dir, copy, { recursive: true });
+  await cp(await seededDataRoot(scale), copy, { recursive: true });
   return copy;
+}
+
+/** Writes an access policy into a temporary file of its own and returns its path. */
+async function policyFile(yaml: string): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'meshgate-policy-')), 'access.yaml');
+  await writeFile(file, yaml);
+  return file;
 }
 
 /** Options of {@link startTestMesh}. */
@@ -72,6 +81,8 @@ export interface TestMeshOptions {
   readonly scale?: number;
   readonly dataRoot?: string;
   readonly subgraphsDir?: string;
+  /** The access policy (YAML text) to serve instead of policies/access.yaml. */
+  readonly policy?: string;
   readonly limits?: Limits;
   readonly env?: Record<string, string>;
   readonly log?: (line: string) => void;
@@ -80,13 +91,14 @@ export interface TestMeshOptions {
 /** Starts the sample mesh (or another subgraphs folder) for a test. */
 export async function startTestMesh(options: TestMeshOptions = {}): Promise<TestMesh> {
   // Each mesh gets its own copy of the seeded data: its access log and the governance product it compacts into are its own.
-  const dataRoot = options.dataRoot ?? (await copyOf(await seededDataRoot(options.scale)));
+  const dataRoot = options.dataRoot ?? (await copyOfSeededData(options.scale));
   const stateDir = options.env?.MESHGATE_STATE_DIR ?? (await stateDirOnce());
   const config = readConfig({
     MESHGATE_STATE_DIR: stateDir,
     MESHGATE_DATA_DIR: dataRoot,
     MESHGATE_SUBGRAPHS_DIR: options.subgraphsDir ?? path.join(REPO_ROOT, 'subgraphs'),
     MESHGATE_DUCKDB_MEMORY: '1GB',
+    ...(options.policy !== undefined && { MESHGATE_POLICY_FILE: await policyFile(options.policy) }),
     ...options.env,
   });
   const running = await startMesh({ config, ephemeralPorts: true, log: options.log ?? (() => undefined), ...(options.limits && { limits: options.limits }) });

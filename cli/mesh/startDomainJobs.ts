@@ -1,15 +1,17 @@
 /** Runs the jobs of the domains a process serves (`subgraphs/<domain>/jobs.ts`), one at a time per job, on their timers. */
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import type { DomainJob, DomainJobEnv } from '../subgraphs/runtime/index.js';
-import { REPO_ROOT } from './config.js';
+import type { DomainJob, DomainJobEnv } from '../../subgraphs/runtime/index.js';
+import { REPO_ROOT, type Config } from '../config.js';
 
 /**
- * Starts the jobs of `domains`, after one first run of each; resolves to a function that stops them.
- * Jobs are code that ships with meshgate, so they load from its own `subgraphs/` folder, whatever
- * folder the declarations come from; a domain whose jobs cannot load is reported and still served.
+ * Starts the jobs of `domains`, after one first run of each, over the configured data root and
+ * access-log folder; resolves to a function that stops them. Jobs are code that ships with
+ * meshgate, so they load from its own `subgraphs/` folder, whatever folder the declarations come
+ * from; a domain whose jobs cannot load is reported and still served.
  */
-export async function startDomainJobs(domains: readonly string[], env: DomainJobEnv, codeDir = path.join(REPO_ROOT, 'subgraphs')): Promise<() => Promise<void>> {
+export async function startDomainJobs(config: Config, domains: readonly string[], log: (line: string) => void, codeDir = path.join(REPO_ROOT, 'subgraphs')): Promise<() => Promise<void>> {
+  const env: DomainJobEnv = { dataRoot: config.MESHGATE_DATA_DIR, accessLogDir: config.accessLogDir, log };
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<void>>();
   for (const domain of domains) {

@@ -1,0 +1,12 @@
+/**
+ * cli/mesh: a mesh assembled from the validated configuration, in one place. The parts every serving
+ * command shares (load the declarations, open the database and the access log, start the jobs, a
+ * subgraph, the gateway), and `startMesh`, which puts them all together in one process.
+ */
+export { loadServedMesh } from './loadServedMesh.js';
+export { openDatabase } from './openDatabase.js';
+export { openAccessLog } from './openAccessLog.js';
+export { startDomainJobs } from './startDomainJobs.js';
+export { startDomainSubgraph, type DomainSubgraphOptions } from './startDomainSubgraph.js';
+export { startMeshGateway, type MeshGatewayOptions } from './startMeshGateway.js';
+export { startMesh, type MeshOptions, type RunningMesh } from './startMesh.js';

@@ -1,0 +1,25 @@
+/** Starts one domain's subgraph with the configured host and the secrets access control shares. */
+import type { Mesh } from '../../schema/index.js';
+import { startSubgraph, type Database, type Limits, type RunningSubgraph } from '../../subgraphs/runtime/index.js';
+import type { Config } from '../config.js';
+import { subgraphContextKey, type Security } from '../security.js';
+
+/** What a domain's subgraph is started with, besides the configuration. */
+export interface DomainSubgraphOptions {
+  readonly domain: string;
+  readonly mesh: Mesh;
+  readonly db: Database;
+  readonly security: Security;
+  readonly port: number;
+  readonly log: (line: string) => void;
+  readonly limits?: Limits;
+}
+
+/** Starts `domain`'s subgraph on MESHGATE_HOST, verifying access contexts and hashing masks with the mesh's keys. */
+export function startDomainSubgraph(config: Config, options: DomainSubgraphOptions): Promise<RunningSubgraph> {
+  const { domain, mesh, db, security, port, log, limits } = options;
+  return startSubgraph({
+    domain, mesh, db, host: config.MESHGATE_HOST, port, log,
+    contextKey: subgraphContextKey(security), hashKey: security.hashKey, ...(limits && { limits }),
+  });
+}

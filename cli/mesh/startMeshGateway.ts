@@ -1,0 +1,41 @@
+/** Starts the gateway over a mesh's domains, with the configured host, port and subgraph timeout. */
+import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
+import { startGateway, type AccessLogWriter, type GatewayAccess, type RunningGateway, type SubgraphService } from '../../gateway/index.js';
+import type { Config } from '../config.js';
+
+/** What the gateway is started with, besides the configuration. */
+export interface MeshGatewayOptions {
+  readonly mesh: Mesh;
+  /** Where each domain's subgraph answers. */
+  readonly urlOf: (domain: string) => string;
+  /** Default MESHGATE_GATEWAY_PORT; 0 picks a free one. */
+  readonly port?: number;
+  /** Access control; undefined when it is off. */
+  readonly access: GatewayAccess | undefined;
+  /** Undefined when the access log is off. */
+  readonly accessLog: AccessLogWriter | undefined;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Each domain as the gateway composes it. The SDL comes from the declarations, the way each subgraph
+ * derives its own, so the gateway never asks a subgraph for its schema.
+ */
+function gatewayServices(mesh: Mesh, urlOf: (domain: string) => string): SubgraphService[] {
+  const shapes = meshShapes(mesh);
+  return mesh.domains.map((d) => ({ name: d.name, url: urlOf(d.name), typeDefs: buildSubgraphSdl(d.name, shapes) }));
+}
+
+/** Composes every domain of `mesh` and serves the graph on MESHGATE_HOST. */
+export function startMeshGateway(config: Config, options: MeshGatewayOptions): Promise<RunningGateway> {
+  const { mesh, urlOf, access, accessLog, log } = options;
+  return startGateway({
+    services: gatewayServices(mesh, urlOf),
+    host: config.MESHGATE_HOST,
+    port: options.port ?? config.MESHGATE_GATEWAY_PORT,
+    subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS,
+    log,
+    ...(access && { access }),
+    ...(accessLog && { accessLog }),
+  });
+}
