@@ -44,6 +44,13 @@ describe('classifying the fields of the API schema', () => {
     expect(role('Order', 'payments')).toBe('product payments');
   });
 
+  it('knows the reference column a reverse list looks its rows up by, and that root fields have none', () => {
+    const reverse = index.classify('Customer', 'orders');
+    expect(reverse?.kind === 'product' && reverse.reference?.field.name).toBe('customer_id');
+    const root = index.classify('Query', 'orders');
+    expect(root?.kind === 'product' && root.reference).toBeUndefined();
+  });
+
   it('reads no product data from connection, edge, group and page fields, or from references and __typename', () => {
     for (const [type, field] of [
       ['OrderConnection', 'edges'], ['OrderConnection', 'totalCount'], ['OrderConnection', 'pageInfo'], ['OrderEdge', 'node'], ['OrderEdge', 'cursor'],

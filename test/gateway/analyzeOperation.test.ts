@@ -78,9 +78,13 @@ describe('the columns an operation reveals without selecting them', () => {
     const q = '{ customer(customerId: "c1") { fullName orders(where: { status: { eq: "paid" } }, orderBy: [{ orderTs: DESC }], limit: 3) { orderId payments { method } } } }';
     expect(usage(q)).toEqual({
       'customer-profiles': { selected: ['full_name'], revealed: { customer_id: 'lookup' } },
-      'orders-enriched': { selected: ['order_id'], revealed: { order_ts: 'sort', status: 'filter' } },
-      payments: { selected: ['method'], revealed: {} },
+      'orders-enriched': { selected: ['order_id'], revealed: { customer_id: 'lookup', order_ts: 'sort', status: 'filter' } },
+      payments: { selected: ['method'], revealed: { order_id: 'lookup' } },
     });
+  });
+
+  it('counts a reverse list as a look-up of its rows by their reference column', () => {
+    expect(usage('{ customers { orders { orderId } } }')['orders-enriched']).toEqual({ selected: ['order_id'], revealed: { customer_id: 'lookup' } });
   });
 
   it('finds the filters, sorts and groupings of every alias', () => {
