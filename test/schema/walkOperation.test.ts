@@ -125,6 +125,14 @@ describe('nested fragment spreads', () => {
     expect(lookUps()).toBe(30);
   });
 
+  it('walks fragments that spread the next under two aliases in linear time', () => {
+    const { operation, scope, lookUps } = countingScope(chain((next) => `a { ...${next} } b: a { ...${next} }`), 1_000);
+    let visits = 0;
+    walkOperation(schema, 'Query', operation.selectionSet, scope, () => (visits += 1));
+    expect(visits).toBe(1 + 29 * 2 + 1);
+    expect(lookUps()).toBeLessThanOrEqual(2 * 30);
+  });
+
   it('collects the fields of the chain once each', () => {
     const { operation, scope, lookUps } = countingScope(chain((next) => `x ...${next} ...${next}`), 1_000);
     const fields = collectFields([belowRoot({ operation, scope })], 'A', scope, true);
