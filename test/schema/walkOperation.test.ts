@@ -1,4 +1,4 @@
-import { buildSchema, Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { buildSchema, Kind, parse, validate, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { BadUserInputError, collectFields, fieldArguments, fragmentsOf, isIncluded, walkOperation, type WalkedField, type WalkScope } from '../../schema/index.js';
 
 const schema = buildSchema(`
@@ -99,6 +99,21 @@ describe('collecting the fields of a selection set', () => {
     expect(isIncluded(field('{ a @skip(if: false) @include(if: true) }'), {})).toBe(true);
     expect(isIncluded(field('{ a @skip(if: false) @include(if: false) }'), {})).toBe(false);
     expect(isIncluded(field('query($s: Boolean!) { a @skip(if: $s) @include(if: true) }'), { s: true })).toBe(false);
+  });
+
+  it("turns a null for a directive's if into BAD_USER_INPUT", () => {
+    // Valid: a nullable variable with a default may stand where Boolean! is expected; the caller then sends null.
+    const q = 'query($s: Boolean = true) { orders { id total @skip(if: $s) } }';
+    expect(validate(schema, parse(q))).toEqual([]);
+    let error: unknown;
+    try {
+      collected(q, 'Order', true, { s: null });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BadUserInputError);
+    expect((error as BadUserInputError).message).toBe('Argument "if" of non-null type "Boolean!" must not be null.');
+    expect((error as BadUserInputError).extensions).toEqual({ code: 'BAD_USER_INPUT', http: { status: 400 } });
   });
 });
 
