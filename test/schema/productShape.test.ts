@@ -142,6 +142,18 @@ describe('references and reverse lists', () => {
     ]);
   });
 
+  it('keeps the capitals of a reference of several words in an ambiguous reverse list name', () => {
+    const invoices = product('invoices', 'Invoice', 'invoices', [
+      { name: 'invoice_id', key: true },
+      { name: 'billing_person_id', references: { product: 'people', field: 'person_id' } },
+      { name: 'shipping_person_id', references: { product: 'people', field: 'person_id' } },
+    ]);
+    const all = new Map([[people.name, people], [invoices.name, invoices]]);
+    const shapes = [...all.values()].map((p) => productShape(p, all));
+    expect(shapes[1]!.references.map((r) => r.name)).toEqual(['billingPerson', 'shippingPerson']);
+    expect(reverseShapes(people, shapes).map((r) => r.name)).toEqual(['invoicesByBillingPerson', 'invoicesByShippingPerson']);
+  });
+
   it('contributes no reverse list to a product nothing points at', () => {
     expect(reverseShapes(sample.shape('access-log').product, sample.shapes)).toEqual([]);
   });
