@@ -120,7 +120,8 @@ const LIMIT_EXCEEDED = /\blimit of \d+ exceeded\b|Document contains more th[ae][
 export function registryCode(code: unknown, message: string): ErrorCode | undefined {
   if (LIMIT_EXCEEDED.test(message)) return 'QUERY_TOO_COMPLEX';
   if (isErrorCode(code)) return code;
-  return typeof code === 'string' ? FOREIGN_CODES[code] : undefined;
+  // Own keys only: a code such as "constructor" must not find Object's.
+  return typeof code === 'string' && Object.hasOwn(FOREIGN_CODES, code) ? FOREIGN_CODES[code] : undefined;
 }
 
 /** A formatted error with a registry code, keeping the path and locations of `base`. */

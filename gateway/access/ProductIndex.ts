@@ -5,7 +5,12 @@ import { reverseShapes, type FieldShape, type ProductShape } from '../../schema/
 export type FieldRole =
   | { readonly kind: 'column'; readonly shape: ProductShape; readonly field: FieldShape }
   | { readonly kind: 'aggregate'; readonly shape: ProductShape; readonly field: FieldShape }
-  | { readonly kind: 'product'; readonly shape: ProductShape };
+  | {
+      readonly kind: 'product';
+      readonly shape: ProductShape;
+      /** For a reverse list: the reference column its rows are looked up by (the parent's key). */
+      readonly reference?: FieldShape;
+    };
 
 /** An index of every product field of the mesh, built once at start. */
 export class ProductIndex {
@@ -22,7 +27,7 @@ export class ProductIndex {
         this.roles.set(`${t.groupKey}.${f.name}`, { kind: 'column', shape: s, field: f });
         for (const type of new Set(Object.values(t.aggregates))) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
       }
-      for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source });
+      for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source, reference: r.reference.from });
     }
   }
 

@@ -66,7 +66,11 @@ export function analyzeOperation(schema: GraphQLSchema, index: ProductIndex, ope
     const u = usageOf(usage, hit.shape);
     if (hit.kind === 'column') u.selected.add(hit.field.field.name);
     else if (hit.kind === 'aggregate') u.revealed.set(hit.field.field.name, 'aggregate');
-    else recordArguments(args, hit.shape, u);
+    else {
+      recordArguments(args, hit.shape, u);
+      // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.
+      if (hit.reference) u.revealed.set(hit.reference.field.name, 'lookup');
+    }
   });
   return usage;
 }

@@ -6,7 +6,7 @@
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
 import type { FieldContract, LogicalType } from '../contract/types.js';
-import { camelCase, pascalCase, screamingSnake } from '../naming.js';
+import { camelCase, screamingSnake } from '../naming.js';
 
 /** A contract field as GraphQL sees it. */
 export interface FieldShape {
@@ -185,11 +185,14 @@ export interface ReverseShape {
   readonly name: string;
 }
 
+// The reference name is camelCase already; pascalCase would lower-case it first (billingPerson → Billingperson).
+const upperFirst = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+
 /** Every reverse list that points at `target`, named `<listField>` or `<listField>By<Reference>` when ambiguous. */
 export function reverseShapes(target: DataProduct, all: readonly ProductShape[]): ReverseShape[] {
   const found = all.flatMap((source) => source.references.filter((r) => r.target.name === target.name).map((reference) => ({ source, reference })));
   return found.map(({ source, reference }) => {
     const ambiguous = found.filter((f) => f.source === source).length > 1;
-    return { source, reference, name: ambiguous ? `${source.listField}By${pascalCase(reference.name)}` : source.listField };
+    return { source, reference, name: ambiguous ? `${source.listField}By${upperFirst(reference.name)}` : source.listField };
   });
 }

@@ -24,11 +24,15 @@ export function fragmentsOf(document: DocumentNode): Record<string, FragmentDefi
   return out;
 }
 
-/** Whether `@skip` and `@include` let a selection run with these variables. */
+/** Whether `@skip` and `@include` let a selection run with these variables; a value they cannot take (a null `if`) is BAD_USER_INPUT. */
 export function isIncluded(node: SelectionNode, variables: Readonly<Record<string, unknown>>): boolean {
   if (!node.directives?.length) return true;
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  try {
+    if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  } catch (error) {
+    throw new BadUserInputError((error as Error).message, { httpStatus: 400 });
+  }
 }
 
 /** A field a selection set selects, and the type it is selected on. */

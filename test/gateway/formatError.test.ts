@@ -8,6 +8,15 @@ describe('formatError', () => {
     });
   });
 
+  it('gives an error whose code names a property of every object INTERNAL_SERVER_ERROR, and hides its message', () => {
+    for (const code of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(formatError({ message: 'select failed at /srv/app/x.ts:12', extensions: { code } }, null)).toEqual({
+        message: 'Internal server error: the request could not be completed.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    }
+  });
+
   it('keeps the code, path and locations a subgraph set', () => {
     const formatted = { message: 'bad email', path: ['customer'], locations: [{ line: 1, column: 3 }], extensions: { code: 'BAD_USER_INPUT' } };
     expect(formatError(formatted, null)).toEqual(formatted);

@@ -57,6 +57,8 @@ function revealedColumns(read: ReadRequest, shape: ProductShape): [RevealingUse,
   } else if (read.kind === 'byKey') {
     if (read.byCaller) out.push(['lookup', columnOf(shape.key)]);
   } else {
+    // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.
+    if (read.kind === 'reverse') out.push(['lookup', read.reference]);
     for (const s of read.orderBy) out.push(['sort', s.column]);
   }
   return out;
