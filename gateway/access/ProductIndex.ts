@@ -5,6 +5,8 @@ import { reverseShapes, type FieldShape, type ProductShape } from '../../schema/
 export type FieldRole =
   | { readonly kind: 'column'; readonly shape: ProductShape; readonly field: FieldShape }
   | { readonly kind: 'aggregate'; readonly shape: ProductShape; readonly field: FieldShape }
+  /** An entity reference (`Order.customer`): resolved by looking the target up with this row's `field`. */
+  | { readonly kind: 'reference'; readonly shape: ProductShape; readonly field: FieldShape }
   | {
       readonly kind: 'product';
       readonly shape: ProductShape;
@@ -27,6 +29,7 @@ export class ProductIndex {
         this.roles.set(`${t.groupKey}.${f.name}`, { kind: 'column', shape: s, field: f });
         for (const type of new Set(Object.values(t.aggregates))) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
       }
+      for (const r of s.references) this.roles.set(`${t.object}.${r.name}`, { kind: 'reference', shape: s, field: r.from });
       for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source, reference: r.reference.from });
     }
   }

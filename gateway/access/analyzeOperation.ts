@@ -66,6 +66,8 @@ export function analyzeOperation(schema: GraphQLSchema, index: ProductIndex, ope
     const u = usageOf(usage, hit.shape);
     if (hit.kind === 'column') u.selected.add(hit.field.field.name);
     else if (hit.kind === 'aggregate') u.revealed.set(hit.field.field.name, 'aggregate');
+    // Resolving a reference hands this row's value to the target's look-up: the link is revealed even when the column is not selected.
+    else if (hit.kind === 'reference') u.revealed.set(hit.field.field.name, 'lookup');
     else {
       recordArguments(args, hit.shape, u);
       // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.

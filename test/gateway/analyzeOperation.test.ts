@@ -15,9 +15,9 @@ beforeAll(async () => {
 const usage = (query: string, variables?: Record<string, unknown>): ReturnType<typeof plainUsage> => plainUsage(usageOf(schema, index, query, variables));
 
 describe('the columns an operation selects', () => {
-  it('finds the selected columns of each product, through references', () => {
+  it('finds the selected columns of each product, through references, which look their target up by the referencing column', () => {
     expect(usage('{ orders(limit: 5) { orderId totalAmount customer { email country } } }')).toEqual({
-      'orders-enriched': { selected: ['order_id', 'total_amount'], revealed: {} },
+      'orders-enriched': { selected: ['order_id', 'total_amount'], revealed: { customer_id: 'lookup' } },
       'customer-profiles': { selected: ['country', 'email'], revealed: {} },
     });
   });

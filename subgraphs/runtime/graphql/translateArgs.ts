@@ -30,7 +30,6 @@ function checkString(value: SqlValue): SqlValue {
 /** Translates a `<Type>Where` input into a condition. */
 export function translateWhere(where: unknown, shape: ProductShape, limits: Limits): Condition | undefined {
   if (where === undefined || where === null) return undefined;
-  const byName = new Map(shape.fields.map((f) => [f.name, f]));
   let count = 0;
   const visit = (w: Record<string, unknown>, depth: number): Condition => {
     if (depth > 16) throw new BadUserInputError('A where filter may nest and/or/not at most 16 levels deep.');
@@ -42,9 +41,12 @@ export function translateWhere(where: unknown, shape: ProductShape, limits: Limi
       } else if (name === 'not') {
         items.push({ kind: 'not', item: visit(value as Record<string, unknown>, depth + 1) });
       } else {
-        const field = byName.get(name);
+        const field = shape.fieldNamed(name);
         if (!field) throw new BadUserInputError(`Unknown field "${name}" in the ${shape.whereType} filter.`);
-        items.push(...fieldConditions(field, value as Record<string, unknown>, limits));
+        const conditions = fieldConditions(field, value as Record<string, unknown>, limits);
+        items.push(...conditions);
+        // Each operator of a field filter is a condition of its own: `{ gt, lt, neq }` counts three.
+        count += conditions.length - 1;
       }
       if ((count += 1) > limits.maxConditions) throw new BadUserInputError(`A where filter may hold at most ${limits.maxConditions} conditions.`);
     }
@@ -78,12 +80,11 @@ function fieldConditions(field: FieldShape, filter: Record<string, unknown>, lim
 /** Translates `orderBy: [{ field: DIRECTION }]`, one field per item. */
 export function translateOrderBy(orderBy: unknown, shape: ProductShape): Sort[] {
   if (!orderBy) return [];
-  const byName = new Map(shape.fields.map((f) => [f.name, f]));
   return (orderBy as Record<string, unknown>[]).map((item, i) => {
     const set = Object.entries(item).filter(([, v]) => v !== null && v !== undefined);
     if (set.length !== 1) throw new BadUserInputError(`orderBy[${i}] must set exactly one field, it sets ${set.length}.`);
     const [name, direction] = set[0]!;
-    const field = byName.get(name);
+    const field = shape.fieldNamed(name);
     if (!field) throw new BadUserInputError(`Unknown field "${name}" in orderBy[${i}].`);
     return { column: columnOf(field), direction: direction as Direction };
   });

@@ -90,6 +90,12 @@ describe('translating a where filter', () => {
     expect(badInput(() => where({ or: [{ status: { eq: 'a' } }, { status: { eq: 'b' } }, { status: { eq: 'c' } }] }, limits))).toBe('A where filter may hold at most 3 conditions.');
   });
 
+  it('counts each operator of one field filter as a condition of its own', () => {
+    const limits = { ...DEFAULT_LIMITS, maxConditions: 3 };
+    expect(where({ totalAmount: { gt: 1, lt: 9, neq: 5 } }, limits)).toBeDefined();
+    expect(badInput(() => where({ totalAmount: { gt: 1, gte: 2, lt: 9, lte: 8 } }, limits))).toBe('A where filter may hold at most 3 conditions.');
+  });
+
   it('refuses an in list longer than the cap', () => {
     const limits = { ...DEFAULT_LIMITS, maxInList: 2 };
     expect(where({ status: { in: ['a', 'b'] } }, limits)).toBeDefined();
