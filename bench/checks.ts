@@ -51,7 +51,9 @@ export function checkLookupLatency(rows: readonly BenchRow[], latencyId: string,
   const lgw = loaded && rowOf(rows, loaded.scenarioId, TARGET.gateway);
   const lfloor = loaded && rowOf(rows, loaded.scenarioId, TARGET.floor);
   if (loaded && lgw && lfloor) {
-    parts.push(`at ${loaded.connections} connections, throughput-bound, not checked: ${signed(lgw.p50Ms - lfloor.p50Ms, 2)} ms, gateway ${ms(lgw.p50Ms)}, floor ${ms(lfloor.p50Ms)}`);
+    parts.push(
+      `at ${loaded.connections} connections, throughput-bound, not checked: ${signed(lgw.p50Ms - lfloor.p50Ms, 2)} ms, gateway ${ms(lgw.p50Ms)}, floor ${ms(lfloor.p50Ms)}`,
+    );
   }
   return { name, pass: diff <= POINT_LOOKUP_BUDGET_MS, detail: parts.join('; ') };
 }
@@ -60,7 +62,11 @@ export function checkLookupLatency(rows: readonly BenchRow[], latencyId: string,
 export function checkJoin(join: JoinCost): TargetCheck {
   const perDomain = JOIN_DOMAINS.map((d) => `${d} ${join.byDomain[d] ?? 0}`).join(', ');
   const onePerSubgraph = join.statements === JOIN_DOMAINS.length && JOIN_DOMAINS.every((d) => join.byDomain[d] === 1);
-  return { name: 'the federated join costs exactly one SQL statement per subgraph', pass: onePerSubgraph, detail: `${join.statements} statement${join.statements === 1 ? '' : 's'}: ${perDomain}` };
+  return {
+    name: 'the federated join costs exactly one SQL statement per subgraph',
+    pass: onePerSubgraph,
+    detail: `${join.statements} statement${join.statements === 1 ? '' : 's'}: ${perDomain}`,
+  };
 }
 
 /** The enforcement target, per shape: the enforced gateway keeps at least {@link MIN_ENFORCED_RATIO} of the open gateway's req/s. */
@@ -71,7 +77,10 @@ export function checkEnforcement(rows: readonly BenchRow[], scenarioIds: readonl
     const name = `enforcement costs at most ${Math.round((1 - MIN_ENFORCED_RATIO) * 100)}% of throughput: ${gw?.scenario ?? open?.scenario ?? id}`;
     if (!gw || !open) return { name, pass: false, detail: 'not measured' };
     const ratio = gw.reqPerSec / open.reqPerSec;
-    const cpu = gw.cpuMsPerRequest !== null && open.cpuMsPerRequest !== null ? `; mesh CPU ${gw.cpuMsPerRequest.toFixed(2)} vs ${open.cpuMsPerRequest.toFixed(2)} ms/req (${signed(gw.cpuMsPerRequest - open.cpuMsPerRequest, 2)})` : '';
+    const cpu =
+      gw.cpuMsPerRequest !== null && open.cpuMsPerRequest !== null
+        ? `; mesh CPU ${gw.cpuMsPerRequest.toFixed(2)} vs ${open.cpuMsPerRequest.toFixed(2)} ms/req (${signed(gw.cpuMsPerRequest - open.cpuMsPerRequest, 2)})`
+        : '';
     return { name, pass: ratio >= MIN_ENFORCED_RATIO, detail: `${ratio.toFixed(2)}x: enforced ${reqs(gw)}, open ${reqs(open)}${cpu}; p50 ${ms(gw.p50Ms)} vs ${ms(open.p50Ms)}` };
   });
 }

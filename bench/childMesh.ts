@@ -62,7 +62,12 @@ const envName = (domain: string): string => `MESHGATE_${domain.toUpperCase().rep
 export async function startChildMesh(options: ChildMeshOptions): Promise<ChildMesh> {
   const [gatewayPort, ...ports] = await freePorts(options.domains.length + 1);
   const subgraphUrls = new Map(options.domains.map((d, i) => [d, `http://${HOST}:${ports[i]}/`]));
-  const env: NodeJS.ProcessEnv = { ...benchEnv(process.env, options.stateDir, options.access, options.accessLog), MESHGATE_HOST: HOST, MESHGATE_GATEWAY_PORT: String(gatewayPort), MESHGATE_DATA_DIR: options.dataRoot };
+  const env: NodeJS.ProcessEnv = {
+    ...benchEnv(process.env, options.stateDir, options.access, options.accessLog),
+    MESHGATE_HOST: HOST,
+    MESHGATE_GATEWAY_PORT: String(gatewayPort),
+    MESHGATE_DATA_DIR: options.dataRoot,
+  };
   options.domains.forEach((d, i) => (env[envName(d)] = String(ports[i])));
   const args = [...(options.nodeArgs ?? []), path.join(REPO_ROOT, 'bin', 'meshgate.js'), 'up', '--no-seed'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -82,7 +87,14 @@ export async function startChildMesh(options: ChildMeshOptions): Promise<ChildMe
     await exited;
     clearTimeout(force);
   };
-  const mesh: ChildMesh = { label: options.label, pid: child.pid ?? -1, graphqlUrl: `http://${HOST}:${gatewayPort}/graphql`, subgraphUrls, logTail: () => [...tail, ...(child.exitCode !== null || child.signalCode !== null ? [`(exited: ${child.exitCode ?? child.signalCode})`] : [])].join('\n'), stop };
+  const mesh: ChildMesh = {
+    label: options.label,
+    pid: child.pid ?? -1,
+    graphqlUrl: `http://${HOST}:${gatewayPort}/graphql`,
+    subgraphUrls,
+    logTail: () => [...tail, ...(child.exitCode !== null || child.signalCode !== null ? [`(exited: ${child.exitCode ?? child.signalCode})`] : [])].join('\n'),
+    stop,
+  };
   try {
     await waitUntilReady(child, mesh, `http://${HOST}:${gatewayPort}`, options.readyTimeoutMs ?? 120_000);
     return mesh;
@@ -96,7 +108,8 @@ async function waitUntilReady(child: ChildProcess, mesh: ChildMesh, gateway: str
   const deadline = Date.now() + timeoutMs;
   const pending = [`${gateway}/readyz`, ...mesh.subgraphUrls.values()];
   while (pending.length > 0) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the ${mesh.label} mesh under test exited before it was ready (${child.exitCode ?? child.signalCode}):\n${mesh.logTail()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the ${mesh.label} mesh under test exited before it was ready (${child.exitCode ?? child.signalCode}):\n${mesh.logTail()}`);
     if (Date.now() > deadline) throw new Error(`the ${mesh.label} mesh under test was not ready after ${timeoutMs / 1000} s (waiting for ${pending[0]}):\n${mesh.logTail()}`);
     if (await answers(pending[0]!)) pending.shift();
     else await new Promise((resolve) => setTimeout(resolve, 200));

@@ -73,7 +73,10 @@ async function pickInputs(sql: FloorSql): Promise<BenchInputs> {
   const customers = await sql.table('Customer');
   const all = await sql.run(buildSelect({ table: customers, columns: [{ column: key, as: 'k' }], where: allOf(), orderBy: [], key }, await count(sql, customers), 0));
   const step = Math.max(1, Math.floor(all.length / 1000));
-  const customerIds = all.filter((_, i) => i % step === 0).slice(0, 1000).map((r: Row) => String(r.k));
+  const customerIds = all
+    .filter((_, i) => i % step === 0)
+    .slice(0, 1000)
+    .map((r: Row) => String(r.k));
   const orders = await count(sql, await sql.table('Order'));
   if (customerIds.length === 0 || orders === 0) throw new Error('bench: the sample data is empty');
   return { customerIds, offsets: firstPages(orders), customerOffsets: firstPages(all.length) };

@@ -33,7 +33,14 @@ export async function measureFsync(dir: string, appends = 2_000): Promise<FsyncC
       walls.push((performance.now() - t) * 1000);
     }
     const used = process.cpuUsage(cpu);
-    return { appends, p50WallUs: percentile(walls.sort((a, b) => a - b), 50), cpuUsPerAppend: (used.user + used.system) / appends };
+    return {
+      appends,
+      p50WallUs: percentile(
+        walls.sort((a, b) => a - b),
+        50,
+      ),
+      cpuUsPerAppend: (used.user + used.system) / appends,
+    };
   } finally {
     closeSync(fd);
     rmSync(file, { force: true });

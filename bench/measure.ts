@@ -73,7 +73,9 @@ async function load(target: Load, seconds: number): Promise<Pool> {
     const run = await httpLoad({ url, body, rotating, connections, headers: await target.headers(), ...(headersOf && { headersOf }), durationS: seconds / runs });
     const f = run.failures;
     if (failureCount(f) > 0) {
-      throw new Error(`${target.label}: ${f.non200} non-200, ${f.graphqlErrors} with GraphQL errors, ${f.connectionErrors} connection errors, ${f.timeouts} timeouts; first: ${f.sample ?? '-'}\n${target.mesh.label} mesh under test (pid ${target.mesh.pid}):\n${target.mesh.logTail()}`);
+      throw new Error(
+        `${target.label}: ${f.non200} non-200, ${f.graphqlErrors} with GraphQL errors, ${f.connectionErrors} connection errors, ${f.timeouts} timeouts; first: ${f.sample ?? '-'}\n${target.mesh.label} mesh under test (pid ${target.mesh.pid}):\n${target.mesh.logTail()}`,
+      );
     }
     const cpuAfter = await processCpuMs(target.mesh.pid);
     pool.add({ sample: run.sample, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore });

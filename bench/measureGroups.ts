@@ -39,14 +39,30 @@ const constant = (headers: Readonly<Record<string, string>>) => async (): Promis
 /** The load of a scenario on a gateway, as the caller `headers` stand for. */
 function gatewayLoad(setup: BenchSetup, mesh: ChildMesh, s: GatewayScenario, target: Target, headers: Readonly<Record<string, string>>, connections = CONCURRENCY): Load {
   const { inputs } = setup.floor;
-  return { label: `${s.title}, ${target}`, mesh, url: mesh.graphqlUrl, body: (i) => requestBody(s, 'gateway', i, inputs), rotating: s.variables(0, inputs) !== undefined, connections, headers: constant(headers) };
+  return {
+    label: `${s.title}, ${target}`,
+    mesh,
+    url: mesh.graphqlUrl,
+    body: (i) => requestBody(s, 'gateway', i, inputs),
+    rotating: s.variables(0, inputs) !== undefined,
+    connections,
+    headers: constant(headers),
+  };
 }
 
 /** The load of a shape sent straight to its subgraph on the enforced mesh, with a freshly signed access context per run. */
 function subgraphLoad(setup: BenchSetup, s: Scenario, connections = CONCURRENCY): Load {
   const { inputs } = setup.floor;
   const mesh = setup.enforced;
-  return { label: `${s.title}, subgraph`, mesh, url: mesh.subgraphUrls.get(s.direct.domain)!, body: (i) => requestBody(s, 'subgraph', i, inputs), rotating: s.variables(0, inputs) !== undefined, connections, headers: () => setup.access.contextHeaders() };
+  return {
+    label: `${s.title}, subgraph`,
+    mesh,
+    url: mesh.subgraphUrls.get(s.direct.domain)!,
+    body: (i) => requestBody(s, 'subgraph', i, inputs),
+    rotating: s.variables(0, inputs) !== undefined,
+    connections,
+    headers: () => setup.access.contextHeaders(),
+  };
 }
 
 /** The floor of a shape after a discarded warm-up, with the CPU this process used per statement batch. */
@@ -78,18 +94,33 @@ async function withFsyncMean<T>(mesh: ChildMesh, measure: () => Promise<T>): Pro
 }
 
 /** A row of a group. */
-function rowOf(scenarioId: string, scenario: string, target: Target, m: Measured, sqlPerRequest: number, extra: Pick<RawRow, 'baseline' | 'footnote' | 'fsyncMeanMs'> = {}): RawRow {
+function rowOf(
+  scenarioId: string,
+  scenario: string,
+  target: Target,
+  m: Measured,
+  sqlPerRequest: number,
+  extra: Pick<RawRow, 'baseline' | 'footnote' | 'fsyncMeanMs'> = {},
+): RawRow {
   return { scenarioId, scenario, target, measurement: m.measurement, cpuMsPerRequest: m.cpuMsPerRequest, sqlPerRequest, ...extra };
 }
 
 /** One shape on the floor, its subgraph, then the open, the enforced and the logged gateway side by side. */
 export async function measureShape(setup: BenchSetup, s: Scenario): Promise<RawRow[]> {
-  const row = (target: Target, m: Measured, extra: Pick<RawRow, 'baseline' | 'footnote' | 'fsyncMeanMs'> = {}): RawRow => rowOf(s.id, s.title, target, m, setup.sqlOf(s.id, target), extra);
+  const row = (target: Target, m: Measured, extra: Pick<RawRow, 'baseline' | 'footnote' | 'fsyncMeanMs'> = {}): RawRow =>
+    rowOf(s.id, s.title, target, m, setup.sqlOf(s.id, target), extra);
   const floor = await measureFloor(setup, s, CONCURRENCY);
   const subgraph = await measureHttp(subgraphLoad(setup, s), setup.timing);
   const owner = setup.access.owner;
   const [[open, enforced, logged], fsyncMeanMs] = await withFsyncMean(setup.logged, () =>
-    measureSet([gatewayLoad(setup, setup.open, s, TARGET.open, owner), gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner), gatewayLoad(setup, setup.logged, s, TARGET.logged, owner)], setup.timing),
+    measureSet(
+      [
+        gatewayLoad(setup, setup.open, s, TARGET.open, owner),
+        gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner),
+        gatewayLoad(setup, setup.logged, s, TARGET.logged, owner),
+      ],
+      setup.timing,
+    ),
   );
   return [
     row(TARGET.floor, floor),
@@ -103,8 +134,15 @@ export async function measureShape(setup: BenchSetup, s: Scenario): Promise<RawR
 /** The masked-PII page on the enforced gateway, as the customers' owner (unmasked) and as an analyst (masked in SQL). */
 export async function measureMaskedPii(setup: BenchSetup): Promise<RawRow[]> {
   const s = MASKED_PII;
-  const [owner, analyst] = await measurePair(gatewayLoad(setup, setup.enforced, s, TARGET.owner, setup.access.owner), gatewayLoad(setup, setup.enforced, s, TARGET.analyst, setup.access.analyst), setup.timing);
-  return [rowOf(s.id, s.title, TARGET.owner, owner, setup.sqlOf(s.id, TARGET.owner)), rowOf(s.id, s.title, TARGET.analyst, analyst, setup.sqlOf(s.id, TARGET.analyst), { baseline: TARGET.owner })];
+  const [owner, analyst] = await measurePair(
+    gatewayLoad(setup, setup.enforced, s, TARGET.owner, setup.access.owner),
+    gatewayLoad(setup, setup.enforced, s, TARGET.analyst, setup.access.analyst),
+    setup.timing,
+  );
+  return [
+    rowOf(s.id, s.title, TARGET.owner, owner, setup.sqlOf(s.id, TARGET.owner)),
+    rowOf(s.id, s.title, TARGET.analyst, analyst, setup.sqlOf(s.id, TARGET.analyst), { baseline: TARGET.owner }),
+  ];
 }
 
 /** The point look-up on the enforced gateway with one token, then with a different token on every request. */
@@ -134,7 +172,11 @@ export async function measureLogLatency(setup: BenchSetup, shapes: readonly Scen
     const title = `${s.title}, 1 connection`;
     const label = (target: Target): Partial<Load> => ({ label: `${title}, ${target}` });
     const [[enforced, logged], fsyncMeanMs] = await withFsyncMean(setup.logged, () =>
-      measurePair({ ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) }, { ...gatewayLoad(setup, setup.logged, s, TARGET.logged, owner, 1), ...label(TARGET.logged) }, setup.timing),
+      measurePair(
+        { ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) },
+        { ...gatewayLoad(setup, setup.logged, s, TARGET.logged, owner, 1), ...label(TARGET.logged) },
+        setup.timing,
+      ),
     );
     rows.push(
       rowOf(id, title, TARGET.gateway, enforced, setup.sqlOf(s.id, TARGET.gateway)),
@@ -153,6 +195,10 @@ export async function measureLatency(setup: BenchSetup): Promise<RawRow[]> {
   const subgraph = await measureHttp({ ...subgraphLoad(setup, s, 1), label: `${title}, subgraph` }, setup.timing);
   const owner = setup.access.owner;
   const label = (target: Target): Partial<Load> => ({ label: `${title}, ${target}` });
-  const [open, enforced] = await measurePair({ ...gatewayLoad(setup, setup.open, s, TARGET.open, owner, 1), ...label(TARGET.open) }, { ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) }, setup.timing);
+  const [open, enforced] = await measurePair(
+    { ...gatewayLoad(setup, setup.open, s, TARGET.open, owner, 1), ...label(TARGET.open) },
+    { ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, owner, 1), ...label(TARGET.gateway) },
+    setup.timing,
+  );
   return [row(TARGET.floor, floor), row(TARGET.subgraph, subgraph), row(TARGET.open, open), row(TARGET.gateway, enforced, TARGET.open)];
 }

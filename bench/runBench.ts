@@ -14,7 +14,17 @@ import { checkAccessLog, checkEnforcement, checkJoin, checkLookupLatency, checkV
 import { startChildMesh, type ChildMesh } from './childMesh.js';
 import { countStatements, type StatementProbe, type StatementTally } from './countStatements.js';
 import { CONCURRENCY, openFloor, type Floor } from './floor.js';
-import { FRESH_TOKEN_ID, LATENCY_ID, logLatencyId, measureFreshTokens, measureLatency, measureLogLatency, measureMaskedPii, measureShape, type BenchSetup } from './measureGroups.js';
+import {
+  FRESH_TOKEN_ID,
+  LATENCY_ID,
+  logLatencyId,
+  measureFreshTokens,
+  measureLatency,
+  measureLogLatency,
+  measureMaskedPii,
+  measureShape,
+  type BenchSetup,
+} from './measureGroups.js';
 import { measureFsync } from './fsyncCost.js';
 import { compareRows, formatTable, TARGET, type RawRow, type Target } from './report.js';
 import { MASKED_PII, POINT_LOOKUP, requestBody, SCENARIOS } from './scenarios.js';
@@ -66,7 +76,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const tallies = [...(await countStatements(configOf('on'), enforcedProbes(floor, access))), ...(await countStatements(configOf('off'), openProbes(floor, access)))];
     const floorSql = await checkFloorIsRuntime(floor, tallies);
     log('starting the meshes under test (child processes: access control on, off, and on with the access log)...');
-    log('timing a durable append (1 KB written and fdatasynced) on the access log\'s disk (in-process)...');
+    log("timing a durable append (1 KB written and fdatasynced) on the access log's disk (in-process)...");
     await mkdir(STATE_DIR, { recursive: true });
     const fsync = await measureFsync(STATE_DIR);
     log(`  ${(fsync.p50WallUs / 1000).toFixed(2)} ms p50, ${fsync.cpuUsPerAppend.toFixed(0)} µs of CPU per append`);
@@ -88,7 +98,16 @@ export async function runBench(options: BenchOptions): Promise<number> {
       if (n === undefined) throw new Error(`bench: no statement count for "${scenarioId}", ${target}`);
       return n;
     };
-    const setup: BenchSetup = { floor, enforced, open, logged, access, freshTokens: tokens.slice(0, FRESH_TOKENS), sqlOf, timing: { warmupS: WARMUP_S, durationS: options.durationS, log } };
+    const setup: BenchSetup = {
+      floor,
+      enforced,
+      open,
+      logged,
+      access,
+      freshTokens: tokens.slice(0, FRESH_TOKENS),
+      sqlOf,
+      timing: { warmupS: WARMUP_S, durationS: options.durationS, log },
+    };
     const raw: RawRow[] = [];
     for (const [k, s] of SCENARIOS.entries()) {
       log(`-- shape ${k + 1}/${SCENARIOS.length}: ${s.title}`);
@@ -108,16 +127,40 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const targets = [
       checkLookupLatency(rows, LATENCY_ID, { scenarioId: POINT_LOOKUP.id, connections: CONCURRENCY }),
       checkJoin(join),
-      ...checkEnforcement(rows, SCENARIOS.map((s) => s.id)),
-      ...checkAccessLog(rows, SCENARIOS.map((s) => s.id), logLatencyId, fsync),
+      ...checkEnforcement(
+        rows,
+        SCENARIOS.map((s) => s.id),
+      ),
+      ...checkAccessLog(
+        rows,
+        SCENARIOS.map((s) => s.id),
+        logLatencyId,
+        fsync,
+      ),
       checkVerification(cost),
       compareVariants(rows, MASKED_PII.id, TARGET.analyst),
       compareVariants(rows, FRESH_TOKEN_ID, TARGET.freshToken),
     ];
     const report = {
       timestamp: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${process.platform}-${process.arch}`, loadavgAtStart, loadavgAtEnd: os.loadavg() },
-      options: { scale: options.scale, durationS: options.durationS, warmupS: WARMUP_S, connections: CONCURRENCY, freshTokens: FRESH_TOKENS, timedTokens: TIMED_TOKENS, accessLog: 'off, but on in the logged mesh' },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        loadavgAtStart,
+        loadavgAtEnd: os.loadavg(),
+      },
+      options: {
+        scale: options.scale,
+        durationS: options.durationS,
+        warmupS: WARMUP_S,
+        connections: CONCURRENCY,
+        freshTokens: FRESH_TOKENS,
+        timedTokens: TIMED_TOKENS,
+        accessLog: 'off, but on in the logged mesh',
+      },
       rows,
       targets,
       tokenCost: cost,
@@ -127,7 +170,9 @@ export async function runBench(options: BenchOptions): Promise<number> {
     await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
     await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
     const machine = `access log off but in the "${TARGET.logged}" mesh (which runs over its own copy of the data); ${report.machine.cpus} CPUs, load average ${loadavgAtStart[0]!.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]!.toFixed(1)} at end (anything above the mesh's own load is other work sharing the machine)`;
-    const text = options.json ? JSON.stringify(report, null, 2) : `${formatTable(rows)}\n\n${formatChecks(targets)}\n\n${machine}\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`;
+    const text = options.json
+      ? JSON.stringify(report, null, 2)
+      : `${formatTable(rows)}\n\n${formatChecks(targets)}\n\n${machine}\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`;
     process.stdout.write(`${text}\n`);
     return 0;
   } finally {
@@ -179,8 +224,14 @@ async function checkFloorIsRuntime(floor: Floor, tallies: readonly StatementTall
     const statements = await floor.statements(s, 0);
     const ours = statements.map(normalise).join('\n  ');
     for (const target of [TARGET.gateway, TARGET.open]) {
-      const theirs = tallies.find((t) => t.scenario === s.id && t.target === target)!.sql.map(normalise).join('\n  ');
-      if (ours !== theirs) throw new Error(`the floor of "${s.title}" is not what the runtime runs through the ${target}, so it would measure something else.\nruntime:\n  ${theirs}\nfloor:\n  ${ours}`);
+      const theirs = tallies
+        .find((t) => t.scenario === s.id && t.target === target)!
+        .sql.map(normalise)
+        .join('\n  ');
+      if (ours !== theirs)
+        throw new Error(
+          `the floor of "${s.title}" is not what the runtime runs through the ${target}, so it would measure something else.\nruntime:\n  ${theirs}\nfloor:\n  ${ours}`,
+        );
     }
     perRequest.set(s.id, statements.length);
   }

@@ -91,7 +91,13 @@ const filteredPage: Scenario = {
     ];
     const position = (c: Condition): number => (c.kind === 'compare' ? o.fields.indexOf(o.fieldOfColumn(c.column.name)!) : -1);
     const where: Condition = { kind: 'and', items: compares.sort((a, b) => position(a) - position(b)) };
-    const spec = { table: await sql.table('Order'), columns: selected(o, ['orderId', 'orderTs', 'totalAmount', 'status']), where, orderBy: [{ column: column(o, 'orderTs'), direction: 'DESC' as const }], key: keyOf(o) };
+    const spec = {
+      table: await sql.table('Order'),
+      columns: selected(o, ['orderId', 'orderTs', 'totalAmount', 'status']),
+      where,
+      orderBy: [{ column: column(o, 'orderTs'), direction: 'DESC' as const }],
+      key: keyOf(o),
+    };
     await sql.run(buildSelect(spec, 100, 0));
   },
 };
@@ -108,7 +114,10 @@ const groupedAggregate: Scenario = {
     const o = sql.shape('Order');
     const groupBy: Selected[] = ['shippingCountry', 'status'].map((n) => ({ column: column(o, n), as: `key.${n}` }));
     const total = column(o, 'totalAmount');
-    const aggregates = [{ fn: 'sum' as const, column: total, as: 'sum.totalAmount' }, { fn: 'avg' as const, column: total, as: 'avg.totalAmount' }];
+    const aggregates = [
+      { fn: 'sum' as const, column: total, as: 'sum.totalAmount' },
+      { fn: 'avg' as const, column: total, as: 'avg.totalAmount' },
+    ];
     await sql.run(buildAggregate(await sql.table('Order'), groupBy, aggregates, noFilter, DEFAULT_LIMITS.maxGroups));
   },
 };
@@ -120,7 +129,8 @@ const ordersWithCustomers: Scenario = {
   direct: {
     domain: 'commerce',
     query: 'query($offset: Int){ orders(limit:100, offset:$offset){ orderId totalAmount customer{ customerId } } }',
-    footnote: 'commerce subgraph only (the orders page with each customerId, the part the gateway fetches from commerce); the join also needs the customers subgraph, which only the gateway row includes',
+    footnote:
+      'commerce subgraph only (the orders page with each customerId, the part the gateway fetches from commerce); the join also needs the customers subgraph, which only the gateway row includes',
   },
   variables: (i, inputs) => ({ offset: pick(inputs.offsets, i) }),
   async floor(i, inputs, sql) {

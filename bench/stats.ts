@@ -43,5 +43,8 @@ export interface RunSample {
 /** Summarises several runs of one target as one: their latencies pooled, their wall times added. */
 export function combine(runs: readonly RunSample[]): Measurement {
   if (runs.length === 0) throw new RangeError('combine: no run to combine');
-  return summarize(runs.flatMap((r) => r.latenciesMs), runs.reduce((sum, r) => sum + r.elapsedMs, 0));
+  return summarize(
+    runs.flatMap((r) => r.latenciesMs),
+    runs.reduce((sum, r) => sum + r.elapsedMs, 0),
+  );
 }

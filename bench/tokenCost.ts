@@ -37,7 +37,14 @@ export async function mintAndTimeTokens(devKeyDir: string, count: number, roles:
   const keys = await ensureDevKeys(devKeyDir);
   const exp = Math.floor(Date.now() / 1000) + TOKEN_TTL_S;
   const sign = (sub: string): Promise<string> =>
-    new SignJWT({ roles: [...roles] }).setProtectedHeader({ alg: 'ES256', kid: keys.kid, typ: 'JWT' }).setSubject(sub).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setIssuedAt().setExpirationTime(exp).sign(keys.privateKey);
+    new SignJWT({ roles: [...roles] })
+      .setProtectedHeader({ alg: 'ES256', kid: keys.kid, typ: 'JWT' })
+      .setSubject(sub)
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(keys.privateKey);
   const warm = await Promise.all(Array.from({ length: WARMUP }, (_, i) => sign(`bench-warmup-${i}`)));
   const tokens: string[] = new Array<string>(count);
   const signing = await timeEach(count, async (i) => (tokens[i] = await sign(`bench-user-${i}`)));

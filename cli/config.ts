@@ -21,17 +21,26 @@ const schema = z.object({
   MESHGATE_SUBGRAPHS_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'subgraphs')),
   MESHGATE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   MESHGATE_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  MESHGATE_DUCKDB_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "2GB"').default('2GB'),
+  MESHGATE_DUCKDB_MEMORY: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "2GB"')
+    .default('2GB'),
   MESHGATE_DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(2),
   NODE_ENV: z.string().optional(),
   MESHGATE_STATE_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.meshgate')),
-  MESHGATE_POLICY_FILE: z.string().min(1).default(path.join(REPO_ROOT, 'policies', 'access.yaml')),
+  MESHGATE_POLICY_FILE: z
+    .string()
+    .min(1)
+    .default(path.join(REPO_ROOT, 'policies', 'access.yaml')),
   MESHGATE_AUTH_MODE: z.enum(['dev', 'jwks', 'hmac']).optional(),
   MESHGATE_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   MESHGATE_JWKS_FILE: z.string().min(1).optional(),
   MESHGATE_JWT_ISSUER: z.string().min(1).optional(),
   MESHGATE_JWT_AUDIENCE: z.string().min(1).optional(),
-  MESHGATE_JWT_ALGORITHMS: z.string().regex(/^[A-Za-z0-9]+(,[A-Za-z0-9]+)*$/, 'a comma-separated list such as "RS256,ES256"').default('RS256,ES256'),
+  MESHGATE_JWT_ALGORITHMS: z
+    .string()
+    .regex(/^[A-Za-z0-9]+(,[A-Za-z0-9]+)*$/, 'a comma-separated list such as "RS256,ES256"')
+    .default('RS256,ES256'),
   MESHGATE_JWT_SECRET: z.string().min(32, 'at least 32 bytes').optional(),
   MESHGATE_JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   MESHGATE_CONTEXT_SECRET: z.string().min(32, 'at least 32 bytes').optional(),
@@ -60,6 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphPorts[m[1]!.toLowerCase().replaceAll('_', '-')] = p.data;
   }
   const accessLogDir = parsed.data.MESHGATE_ACCESS_LOG_DIR ?? path.join(parsed.data.MESHGATE_DATA_DIR, 'governance', 'access-log-raw');
-  if (parsed.data.NODE_ENV === 'production' && parsed.data.MESHGATE_ACCESS_LOG === 'off') throw new Error('bad configuration: MESHGATE_ACCESS_LOG=off is refused when NODE_ENV=production');
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.MESHGATE_ACCESS_LOG === 'off')
+    throw new Error('bad configuration: MESHGATE_ACCESS_LOG=off is refused when NODE_ENV=production');
   return { ...parsed.data, subgraphPorts, accessLogDir };
 }

@@ -28,7 +28,7 @@ function usage(): string {
     'Commands:',
     '  up        build the sample data if missing, start every subgraph and the gateway',
     '  seed      (re)build the sample Parquet outputs: meshgate seed [--scale N]',
-    '  subgraph  serve one domain\'s subgraph alone: meshgate subgraph --domain NAME',
+    "  subgraph  serve one domain's subgraph alone: meshgate subgraph --domain NAME",
     '  gateway   serve the gateway alone, over subgraphs running elsewhere',
     '  token     print a dev JWT: meshgate token --sub S --roles a,b [--purpose P] [--countries DE,FR]',
     '  policy-schema  print the JSON Schema of the access-policy file (for editors)',
@@ -38,7 +38,7 @@ function usage(): string {
     '  bench     run the benchmark suite and write bench/results/latest.json',
     '  audit     the access log: meshgate audit query [--since 7d --pii-only ...] | meshgate audit verify',
     '',
-    'Run `meshgate <command> --help` for a command\'s options.',
+    "Run `meshgate <command> --help` for a command's options.",
   ].join('\n');
 }
 

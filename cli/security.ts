@@ -43,7 +43,8 @@ function authOptions(config: Config, production: boolean): AuthOptions {
   if (!issuer || !audience) throw new Error(`bad configuration: MESHGATE_AUTH_MODE=${mode} needs MESHGATE_JWT_ISSUER and MESHGATE_JWT_AUDIENCE`);
   if (mode === 'hmac') {
     if (!config.MESHGATE_JWT_SECRET) throw new Error('bad configuration: MESHGATE_AUTH_MODE=hmac needs MESHGATE_JWT_SECRET (at least 32 bytes)');
-    if (config.MESHGATE_JWKS_URL || config.MESHGATE_JWKS_FILE) throw new Error('bad configuration: an HMAC secret and a JWKS are never used together; choose one MESHGATE_AUTH_MODE');
+    if (config.MESHGATE_JWKS_URL || config.MESHGATE_JWKS_FILE)
+      throw new Error('bad configuration: an HMAC secret and a JWKS are never used together; choose one MESHGATE_AUTH_MODE');
     return { mode, secret: config.MESHGATE_JWT_SECRET, issuer, audience, clockToleranceS: tolerance };
   }
   if (config.MESHGATE_JWT_SECRET) throw new Error('bad configuration: an HMAC secret and a JWKS are never used together; unset MESHGATE_JWT_SECRET');
@@ -69,9 +70,20 @@ export async function loadSecurity(config: Config, mesh: Mesh, log: (line: strin
     if (production) throw new Error('bad configuration: MESHGATE_ACCESS=off is refused when NODE_ENV=production');
     return { open: true, hashKey };
   }
-  const policy = await loadPolicies(config.MESHGATE_POLICY_FILE, mesh.domains.flatMap((d) => d.products), (p) => log(`policy warning: ${formatProblem(p)}`));
+  const policy = await loadPolicies(
+    config.MESHGATE_POLICY_FILE,
+    mesh.domains.flatMap((d) => d.products),
+    (p) => log(`policy warning: ${formatProblem(p)}`),
+  );
   if (policy.errors) throw new Error(`the access policy is refused (fix it and restart):\n${describeProblems(policy.errors)}`);
-  return { open: false, auth: authOptions(config, production), contextSecret: config.MESHGATE_CONTEXT_SECRET ?? dev!.context, hashKey, policy: policy.value, policyFile: config.MESHGATE_POLICY_FILE };
+  return {
+    open: false,
+    auth: authOptions(config, production),
+    contextSecret: config.MESHGATE_CONTEXT_SECRET ?? dev!.context,
+    hashKey,
+    policy: policy.value,
+    policyFile: config.MESHGATE_POLICY_FILE,
+  };
 }
 
 /** The gateway's access control for a mesh, or undefined when access is off. */

@@ -1,10 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import {
-  ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginSchemaReportingDisabled,
-  ApolloServerPluginUsageReportingDisabled,
-} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloLogger } from './apolloLogger.js';
 import { rowBudgetPlugin } from './limits/rowBudgetPlugin.js';
@@ -27,7 +23,12 @@ export interface OperationLimits {
 export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxDepth: 12, maxAliases: 15, maxTokens: 2_000, maxRows: 250_000, maxDirectives: 50 };
 
 /** Builds the Apollo Server in front of the gateway with meshgate's safety settings (no stacks, no suggestions, no batching, no network reporting, operation limits). */
-export function createApolloServer(gateway: Gateway, logger: ApolloLogger, extraPlugins: readonly ApolloServerPlugin<RequestContext>[] = [], limits: OperationLimits = DEFAULT_OPERATION_LIMITS): ApolloServer<RequestContext> {
+export function createApolloServer(
+  gateway: Gateway,
+  logger: ApolloLogger,
+  extraPlugins: readonly ApolloServerPlugin<RequestContext>[] = [],
+  limits: OperationLimits = DEFAULT_OPERATION_LIMITS,
+): ApolloServer<RequestContext> {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },

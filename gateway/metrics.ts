@@ -87,7 +87,7 @@ export class GatewayMetrics {
         '# HELP meshgate_access_log_fsyncs_total fsyncs of the access log; each makes every entry written before it durable (group commit).',
         '# TYPE meshgate_access_log_fsyncs_total counter',
         `meshgate_access_log_fsyncs_total ${fsyncs}`,
-        '# HELP meshgate_access_log_fsync_seconds_total Time the access log\'s fsyncs took (a reply waits for one or two of them).',
+        "# HELP meshgate_access_log_fsync_seconds_total Time the access log's fsyncs took (a reply waits for one or two of them).",
         '# TYPE meshgate_access_log_fsync_seconds_total counter',
         `meshgate_access_log_fsync_seconds_total ${fsyncSeconds}`,
       );

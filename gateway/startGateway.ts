@@ -87,7 +87,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   let ready = false;
   const server = createServer(
-    createRequestHandler({ apollo, graphiql, metrics, log, maxBodyBytes: settings.maxBodyBytes, isReady: () => ready, ...(access && { authenticate: access.authenticate }), ...(record && { record }) }),
+    createRequestHandler({
+      apollo,
+      graphiql,
+      metrics,
+      log,
+      maxBodyBytes: settings.maxBodyBytes,
+      isReady: () => ready,
+      ...(access && { authenticate: access.authenticate }),
+      ...(record && { record }),
+    }),
   );
   // A slow client may not hold a socket open forever while sending its headers or body.
   server.headersTimeout = 10_000;

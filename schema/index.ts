@@ -8,8 +8,16 @@ export { zodProblems } from './descriptor/zodProblems.js';
 export { loadMesh, productsByName, type Domain, type Mesh } from './descriptor/loadMesh.js';
 export { descriptorSchema, durationMs, percent, type Descriptor } from './descriptor/descriptorSchema.js';
 export {
-  AGGREGATE_FUNCTIONS, generatedTypeNames, productShape, reverseShapes,
-  type AggregateFunction, type FieldShape, type ProductShape, type ProductTypeNames, type ReferenceShape, type ReverseShape,
+  AGGREGATE_FUNCTIONS,
+  generatedTypeNames,
+  productShape,
+  reverseShapes,
+  type AggregateFunction,
+  type FieldShape,
+  type ProductShape,
+  type ProductTypeNames,
+  type ReferenceShape,
+  type ReverseShape,
 } from './graphql/productShape.js';
 export { collectFields, fieldArguments, fragmentsOf, isIncluded, walkOperation, type CollectedField, type WalkedField, type WalkScope } from './graphql/walkOperation.js';
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';

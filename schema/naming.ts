@@ -13,7 +13,10 @@ export function pascalCase(name: string): string {
 
 /** `ORDER_ID` style, for enum values: `totalAmount` → `TOTAL_AMOUNT`. */
 export function screamingSnake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toUpperCase();
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-\s]+/g, '_')
+    .toUpperCase();
 }
 
 /** English plural of a type name, good enough for generated field names: `Customer` → `Customers`. */

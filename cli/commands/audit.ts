@@ -45,9 +45,20 @@ Examples:
 
 const DIRS = { 'data-dir': { type: 'string' }, 'log-dir': { type: 'string' } } as const;
 const FILTERS = {
-  ...DIRS, since: { type: 'string' }, until: { type: 'string' }, subject: { type: 'string' }, role: { type: 'string' }, product: { type: 'string' },
-  field: { type: 'string' }, 'pii-only': { type: 'boolean' }, decision: { type: 'string' }, purpose: { type: 'string' }, client: { type: 'string' },
-  status: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
+  ...DIRS,
+  since: { type: 'string' },
+  until: { type: 'string' },
+  subject: { type: 'string' },
+  role: { type: 'string' },
+  product: { type: 'string' },
+  field: { type: 'string' },
+  'pii-only': { type: 'boolean' },
+  decision: { type: 'string' },
+  purpose: { type: 'string' },
+  client: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 const DECISIONS = ['allow', 'mask', 'deny', 'unauthenticated', 'invalid'];
 const STATUSES = ['ok', 'partial', 'error', 'timeout'];
@@ -131,11 +142,27 @@ const show = (value: string | null): string => (value === null || value === '' ?
 function toTable(entries: readonly AccessEvent[]): string {
   const head = ['seq', 'time', 'subject', 'roles', 'purpose', 'decision', 'products', 'masks', 'pii_unmasked', 'status'];
   const rows = entries.map((e) => [
-    String(e.seq), `${e.time.slice(0, 19)}Z`, cut(show(e.subject), 24), cut(show(e.roles), 24), cut(show(e.purpose), 24), e.decision,
-    cut(show(e.products), 32), String(items(e.masks_applied).length), cut(show(e.pii_unmasked), 40), `${e.status} ${e.http_status}${e.error_code ? ` ${e.error_code}` : ''}`,
+    String(e.seq),
+    `${e.time.slice(0, 19)}Z`,
+    cut(show(e.subject), 24),
+    cut(show(e.roles), 24),
+    cut(show(e.purpose), 24),
+    e.decision,
+    cut(show(e.products), 32),
+    String(items(e.masks_applied).length),
+    cut(show(e.pii_unmasked), 40),
+    `${e.status} ${e.http_status}${e.error_code ? ` ${e.error_code}` : ''}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).map((l) => `${l}\n`).join('');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 function parseQuery(args: readonly string[]) {
@@ -187,14 +214,16 @@ async function verify(args: readonly string[]): Promise<number> {
     duplicated: `${found} appears a second time (duplicated) where ${v.expected} belongs`,
     unparsable: `the entry at position ${v.position} (${v.expected}) cannot be read (unparsable)`,
   };
-  process.stdout.write([
-    `access log BROKEN at position ${v.position} (${v.expected}): ${v.kind}`,
-    `  what:  ${what[v.kind]}`,
-    `  where: ${describeOrigin(v.origin)}`,
-    `  found: ${found}`,
-    `  why:   ${v.reason}`,
-    `The ${v.position - 1} entries before it verify (up to ${v.position > 1 ? eventId(v.position - 1) : 'the genesis hash'}).`,
-  ].join('\n') + '\n');
+  process.stdout.write(
+    [
+      `access log BROKEN at position ${v.position} (${v.expected}): ${v.kind}`,
+      `  what:  ${what[v.kind]}`,
+      `  where: ${describeOrigin(v.origin)}`,
+      `  found: ${found}`,
+      `  why:   ${v.reason}`,
+      `The ${v.position - 1} entries before it verify (up to ${v.position > 1 ? eventId(v.position - 1) : 'the genesis hash'}).`,
+    ].join('\n') + '\n',
+  );
   return 1;
 }
 

@@ -31,7 +31,12 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /** The summary line: `3 violations, 1 warning in 4 products`. */
 function summarize(findings: readonly Finding[], mesh: Mesh): { violations: number; warnings: number; products: number; excludedDomains: readonly string[] } {
   const names = new Set([...mesh.domains.flatMap((d) => d.products.map((p) => p.name)), ...findings.map((f) => f.product).filter((p) => p !== 'mesh')]);
-  return { violations: findings.filter((f) => f.severity === 'violation').length, warnings: findings.filter((f) => f.severity === 'warning').length, products: names.size, excludedDomains: mesh.excluded };
+  return {
+    violations: findings.filter((f) => f.severity === 'violation').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    products: names.size,
+    excludedDomains: mesh.excluded,
+  };
 }
 
 /** The findings as a table grouped by product: message and fix stacked in the last column. */
@@ -52,7 +57,10 @@ function table(findings: readonly Finding[]): string {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false);
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** `meshgate check`. */
@@ -78,7 +86,12 @@ export const command: Command = {
     const policyFile = path.resolve(config.MESHGATE_POLICY_FILE);
     const masks = await loadPolicyMasks(policyFile);
     const findings = await runGovernanceRules({
-      mesh, subgraphsDir, config: governance.value, masks: masks.value ?? {}, policyFile, baseDir: REPO_ROOT,
+      mesh,
+      subgraphsDir,
+      config: governance.value,
+      masks: masks.value ?? {},
+      policyFile,
+      baseDir: REPO_ROOT,
       ...(masks.errors && { policyProblems: masks.errors }),
     });
     if (values.base !== undefined) {

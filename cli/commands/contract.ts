@@ -58,10 +58,18 @@ async function importFile(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, { out: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('import takes exactly one FILE');
   const file = positionals[0]!;
-  if (!(await stat(file).then((s) => s.isFile(), () => false))) throw new UsageError(`no file "${file}": expected an ODCS v3 contract (YAML or JSON)`);
+  if (
+    !(await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    throw new UsageError(`no file "${file}": expected an ODCS v3 contract (YAML or JSON)`);
   const contract = await importOdcs(file);
   if (contract.errors) {
-    process.stderr.write(`meshgate contract import: ${file} is not an ODCS v3.0.2 contract meshgate can read:\n${contract.errors.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`);
+    process.stderr.write(
+      `meshgate contract import: ${file} is not an ODCS v3.0.2 contract meshgate can read:\n${contract.errors.map((p) => `  ${formatProblem(p)}`).join('\n')}\n`,
+    );
     return 1;
   }
   const json = normalisedJson(contract.value);

@@ -12,8 +12,10 @@ no subgraph is asked for it) and serves the graph on MESHGATE_HOST:MESHGATE_GATE
 domain's subgraph is called at MESHGATE_<DOMAIN>_URL (default http://127.0.0.1:<its port>/).`;
 
 /** Where a domain's subgraph runs: MESHGATE_<DOMAIN>_URL, else loopback on its configured port. */
-const subgraphUrl = (config: Config) => (domain: string): string =>
-  process.env[`MESHGATE_${domain.toUpperCase().replaceAll('-', '_')}_URL`] ?? `http://127.0.0.1:${config.subgraphPorts[domain] ?? 4005}/`;
+const subgraphUrl =
+  (config: Config) =>
+  (domain: string): string =>
+    process.env[`MESHGATE_${domain.toUpperCase().replaceAll('-', '_')}_URL`] ?? `http://127.0.0.1:${config.subgraphPorts[domain] ?? 4005}/`;
 
 /** The `gateway` command. */
 export const command: Command = {

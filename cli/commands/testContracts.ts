@@ -52,8 +52,15 @@ function table(results: readonly ContractTestResult[]): string {
   const rows = tableRows(results);
   const head = ['PRODUCT', 'TEST', 'FIELD', 'EXPECTED', 'ACTUAL', 'RESULT'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const lines = [head, ...rows.map((r, i) => (i > 0 && rows[i - 1]![0] === r[0] ? ['', ...r.slice(1)] : r))].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
-  const failures = results.filter((r) => r.finding).map((r) => `${r.finding!.severity === 'warning' ? 'warning' : 'FAIL'} ${r.product}${r.field ? `.${r.field}` : ''} ${r.test}: ${r.finding!.message}\n  fix: ${r.finding!.fix}`);
+  const lines = [head, ...rows.map((r, i) => (i > 0 && rows[i - 1]![0] === r[0] ? ['', ...r.slice(1)] : r))].map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+  const failures = results
+    .filter((r) => r.finding)
+    .map((r) => `${r.finding!.severity === 'warning' ? 'warning' : 'FAIL'} ${r.product}${r.field ? `.${r.field}` : ''} ${r.test}: ${r.finding!.message}\n  fix: ${r.finding!.fix}`);
   return `${lines.join('\n')}\n${failures.length ? `\n${failures.join('\n')}\n` : ''}`;
 }
 
@@ -65,15 +72,24 @@ export const command: Command = {
     if (values['data-dir'] === '') throw new UsageError('--data-dir must be a folder path, got ""');
     const config = readConfig({ ...process.env, ...(values['data-dir'] && { MESHGATE_DATA_DIR: path.resolve(values['data-dir']) }) });
     const dataRoot = path.resolve(config.MESHGATE_DATA_DIR);
-    if (!(await access(dataRoot).then(() => true, () => false))) throw new UsageError(`no such folder ${dataRoot} (--data-dir or MESHGATE_DATA_DIR): expected the data root the outputs' locations are under`);
+    if (
+      !(await access(dataRoot).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw new UsageError(`no such folder ${dataRoot} (--data-dir or MESHGATE_DATA_DIR): expected the data root the outputs' locations are under`);
     const mesh = await loadMesh(path.resolve(config.MESHGATE_SUBGRAPHS_DIR), { dataRoot }).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read MESHGATE_SUBGRAPHS_DIR ${config.MESHGATE_SUBGRAPHS_DIR} (${error.code ?? error.message}): expected the folder of the domains' declarations`);
+      throw new UsageError(
+        `cannot read MESHGATE_SUBGRAPHS_DIR ${config.MESHGATE_SUBGRAPHS_DIR} (${error.code ?? error.message}): expected the folder of the domains' declarations`,
+      );
     });
     for (const p of mesh.problems) process.stderr.write(`note: ${formatProblem(p)}\n`);
     if (mesh.excluded.length) process.stderr.write(`note: left out of the mesh, not tested: ${mesh.excluded.join(', ')} (run \`meshgate check\`)\n`);
     const byName = productsByName(mesh);
     const unknown = positionals.filter((n) => !byName.has(n));
-    if (unknown.length) throw new UsageError(`unknown product${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${[...byName.keys()].join(', ')}`);
+    if (unknown.length)
+      throw new UsageError(`unknown product${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${[...byName.keys()].join(', ')}`);
     const chosen = positionals.length ? [...new Set(positionals)].map((n) => byName.get(n)!) : [...byName.values()];
     const started = performance.now();
     const report = await testContracts(chosen, { mesh: byName, baseDir: REPO_ROOT, log: (line) => process.stderr.write(`${line}\n`) });
@@ -83,7 +99,9 @@ export const command: Command = {
     if (values.json) process.stdout.write(`${JSON.stringify({ results: report.results, findings: report.findings, summary }, null, 2)}\n`);
     else process.stdout.write(table(report.results));
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    process.stderr.write(`${plural(summary.tests, 'test')} on ${plural(chosen.length, 'product')}: ${summary.passed} passed, ${failed} failed, ${plural(warned, 'warning')} (${seconds} s)\n`);
+    process.stderr.write(
+      `${plural(summary.tests, 'test')} on ${plural(chosen.length, 'product')}: ${summary.passed} passed, ${failed} failed, ${plural(warned, 'warning')} (${seconds} s)\n`,
+    );
     return failed > 0 ? 1 : 0;
   },
 };

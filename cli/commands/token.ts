@@ -21,7 +21,10 @@ const UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
 function list(name: string, raw: string | undefined, pattern: RegExp): string[] | undefined {
   if (raw === undefined) return undefined;
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = items.find((i) => !pattern.test(i));
   if (bad !== undefined || items.length === 0) throw new UsageError(`--${name} expects a comma-separated list, got "${raw}"`);
   return items;
@@ -31,7 +34,13 @@ function list(name: string, raw: string | undefined, pattern: RegExp): string[] 
 export const command: Command = {
   help,
   async run(args) {
-    const { values } = parseOptions(args, { sub: { type: 'string' }, roles: { type: 'string' }, purpose: { type: 'string' }, countries: { type: 'string' }, ttl: { type: 'string' } });
+    const { values } = parseOptions(args, {
+      sub: { type: 'string' },
+      roles: { type: 'string' },
+      purpose: { type: 'string' },
+      countries: { type: 'string' },
+      ttl: { type: 'string' },
+    });
     if (!values.sub) throw new UsageError('--sub is required');
     const roles = list('roles', values.roles, /^[A-Za-z0-9_.:-]{1,64}$/);
     if (!roles) throw new UsageError('--roles is required (e.g. --roles analyst)');

@@ -31,7 +31,9 @@ export const command: Command = {
     log('');
     log(`meshgate is up. GraphQL (POST) and GraphiQL (GET in a browser): ${running.gateway.graphqlUrl}`);
     log('Get a token:  TOKEN=$(npx meshgate token --sub ana --roles analyst)');
-    log(`Then query:   curl -s ${running.gateway.graphqlUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ orders(limit: 3) { orderId totalAmount customer { fullName email } } }"}'`);
+    log(
+      `Then query:   curl -s ${running.gateway.graphqlUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ orders(limit: 3) { orderId totalAmount customer { fullName email } } }"}'`,
+    );
     log('In GraphiQL, put {"Authorization": "Bearer <token>"} in the Headers tab.');
     await untilSignal();
     log('stopping...');

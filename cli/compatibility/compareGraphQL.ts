@@ -59,11 +59,27 @@ function severityFor(product: string, current: ReadonlyMap<string, DataProduct>,
 export function compareGraphQL(base: Mesh, current: Mesh, today = new Date().toISOString().slice(0, 10)): Finding[] {
   const now = apiSchemaOf(current);
   if ('errors' in now) {
-    return [{ rule: 'graphql-composition', severity: 'violation', product: 'mesh', message: `the current mesh does not compose into one graph: ${now.errors.join('; ')}`, fix: 'Fix the subgraph SDL conflicts named above (usually two products declaring the same type or field).' }];
+    return [
+      {
+        rule: 'graphql-composition',
+        severity: 'violation',
+        product: 'mesh',
+        message: `the current mesh does not compose into one graph: ${now.errors.join('; ')}`,
+        fix: 'Fix the subgraph SDL conflicts named above (usually two products declaring the same type or field).',
+      },
+    ];
   }
   const before = apiSchemaOf(base);
   if ('errors' in before) {
-    return [{ rule: 'graphql-composition', severity: 'warning', product: 'mesh', message: `the base mesh does not compose, so GraphQL changes were not compared: ${before.errors.join('; ')}`, fix: 'Nothing to do here; compare with another base to see GraphQL changes.' }];
+    return [
+      {
+        rule: 'graphql-composition',
+        severity: 'warning',
+        product: 'mesh',
+        message: `the base mesh does not compose, so GraphQL changes were not compared: ${before.errors.join('; ')}`,
+        fix: 'Nothing to do here; compare with another base to see GraphQL changes.',
+      },
+    ];
   }
   const owners = ownersOf([current, base]);
   const cur = productsByName(current);
@@ -76,13 +92,16 @@ export function compareGraphQL(base: Mesh, current: Mesh, today = new Date().toI
       product: at.product,
       ...(at.field !== undefined && { field: at.field }),
       message: `GraphQL ${change.type}: ${change.description}`,
-      fix: rule === 'graphql-breaking-change'
-        ? 'Keep the GraphQL field or type as it was (mark it @deprecated through the product\'s status first), or publish a new major version beside the deprecated product.'
-        : 'Check that clients handle the change (for example a new enum value in a switch).',
+      fix:
+        rule === 'graphql-breaking-change'
+          ? "Keep the GraphQL field or type as it was (mark it @deprecated through the product's status first), or publish a new major version beside the deprecated product."
+          : 'Check that clients handle the change (for example a new enum value in a switch).',
     };
   };
   return [
     ...findBreakingChanges(before.schema, now.schema).map((c) => finding('graphql-breaking-change', severityFor(ownerOf(c.description, owners).product, cur, old, today), c)),
-    ...findDangerousChanges(before.schema, now.schema).filter((c) => !UNNOTICEABLE.has(c.type)).map((c) => finding('graphql-dangerous-change', 'warning', c)),
+    ...findDangerousChanges(before.schema, now.schema)
+      .filter((c) => !UNNOTICEABLE.has(c.type))
+      .map((c) => finding('graphql-dangerous-change', 'warning', c)),
   ];
 }

@@ -26,7 +26,12 @@ export async function registerContract(product: DataProduct, repoRoot: string): 
   const existing = await readIfExists(path.join(repoRoot, file));
   if (existing === text) return { outcome: 'unchanged', file };
   if (existing !== undefined) {
-    return { outcome: 'refused', file, findings: [], reasons: [`version ${c.version} of ${product.name} is already registered with a different contract: bump the contract's version`] };
+    return {
+      outcome: 'refused',
+      file,
+      findings: [],
+      reasons: [`version ${c.version} of ${product.name} is already registered with a different contract: bump the contract's version`],
+    };
   }
   const versions = (await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
   const latest = versions.sort(compareVersions).at(-1);
@@ -40,7 +45,12 @@ export async function registerContract(product: DataProduct, repoRoot: string): 
     const mode = strictestMode(before.compatibility, c.compatibility);
     const breaking = compareContracts(before, c, mode, { product: product.name, file }).filter((f) => f.severity === 'violation');
     if (breaking.length) {
-      return { outcome: 'refused', file, findings: breaking, reasons: [`the contract breaks ${mode} compatibility with version ${latest}: publish it as a new major version (a "-v2" product) instead`] };
+      return {
+        outcome: 'refused',
+        file,
+        findings: breaking,
+        reasons: [`the contract breaks ${mode} compatibility with version ${latest}: publish it as a new major version (a "-v2" product) instead`],
+      };
     }
   }
   await mkdir(folder, { recursive: true });

@@ -10,13 +10,24 @@ import { REPO_ROOT, type Config } from '../config.js';
  * meshgate, so they load from its own `subgraphs/` folder, whatever folder the declarations come
  * from; a domain whose jobs cannot load is reported and still served.
  */
-export async function startDomainJobs(config: Config, domains: readonly string[], log: (line: string) => void, codeDir = path.join(REPO_ROOT, 'subgraphs')): Promise<() => Promise<void>> {
+export async function startDomainJobs(
+  config: Config,
+  domains: readonly string[],
+  log: (line: string) => void,
+  codeDir = path.join(REPO_ROOT, 'subgraphs'),
+): Promise<() => Promise<void>> {
   const env: DomainJobEnv = { dataRoot: config.MESHGATE_DATA_DIR, accessLogDir: config.accessLogDir, log };
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<void>>();
   for (const domain of domains) {
     const file = path.join(codeDir, domain, 'jobs.ts');
-    if (!(await access(file).then(() => true, () => false))) continue;
+    if (
+      !(await access(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     let jobs: readonly DomainJob[];
     try {
       ({ jobs } = (await import(file)) as { jobs: readonly DomainJob[] });
@@ -29,10 +40,13 @@ export async function startDomainJobs(config: Config, domains: readonly string[]
       const tick = (): void => {
         if (busy) return;
         busy = true;
-        const run = job.run(env).catch((error: unknown) => env.log(`${domain}: job "${job.name}" failed: ${(error as Error).message}`)).finally(() => {
-          busy = false;
-          running.delete(run);
-        });
+        const run = job
+          .run(env)
+          .catch((error: unknown) => env.log(`${domain}: job "${job.name}" failed: ${(error as Error).message}`))
+          .finally(() => {
+            busy = false;
+            running.delete(run);
+          });
         running.add(run);
       };
       tick();

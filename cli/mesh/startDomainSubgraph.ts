@@ -19,7 +19,14 @@ export interface DomainSubgraphOptions {
 export function startDomainSubgraph(config: Config, options: DomainSubgraphOptions): Promise<RunningSubgraph> {
   const { domain, mesh, db, security, port, log, limits } = options;
   return startSubgraph({
-    domain, mesh, db, host: config.MESHGATE_HOST, port, log,
-    contextKey: subgraphContextKey(security), hashKey: security.hashKey, ...(limits && { limits }),
+    domain,
+    mesh,
+    db,
+    host: config.MESHGATE_HOST,
+    port,
+    log,
+    contextKey: subgraphContextKey(security),
+    hashKey: security.hashKey,
+    ...(limits && { limits }),
   });
 }

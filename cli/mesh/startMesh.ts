@@ -46,7 +46,11 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
   await mkdir(config.MESHGATE_DATA_DIR, { recursive: true });
   const db = await openDatabase(config);
   // Domain jobs run once before the subgraphs start, so what they produce is served from the first request.
-  const stopJobs = await startDomainJobs(config, mesh.domains.map((d) => d.name), log);
+  const stopJobs = await startDomainJobs(
+    config,
+    mesh.domains.map((d) => d.name),
+    log,
+  );
   const subgraphs = new Map<string, RunningSubgraph>();
   try {
     let nextPort = 4005;

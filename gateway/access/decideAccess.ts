@@ -27,7 +27,11 @@ export function decideAccess(policy: PolicyFile, policyFile: string, principal: 
   for (const [name, use] of usage) {
     const shape = index.shape(name)!;
     const d = evaluateAccess(policy, principal, shape.product, policyFile);
-    if (!d.allowed) throw new AccessRefusal(`You may not read the data product "${name}": no access rule grants it to your roles${principal.purpose ? ` and purpose "${principal.purpose}"` : ''}.`, name);
+    if (!d.allowed)
+      throw new AccessRefusal(
+        `You may not read the data product "${name}": no access rule grants it to your roles${principal.purpose ? ` and purpose "${principal.purpose}"` : ''}.`,
+        name,
+      );
     for (const column of use.selected) {
       if (d.denied[column]) throw new AccessRefusal(`You may not read ${shape.label(column)} of "${name}" (${d.denied[column]}).`, `${name}.${column}`);
     }

@@ -79,9 +79,12 @@ export class AccessLogWriter implements AccessLog {
     private lastHash: string,
   ) {
     this.durable = { seq, hash: lastHash, size };
-    this.rotateTimer = setInterval(() => {
-      if (this.size > 0 && Date.now() - this.firstWriteAt >= this.options.segmentMaxAgeMs) void this.rotate();
-    }, Math.max(100, options.segmentMaxAgeMs / 2));
+    this.rotateTimer = setInterval(
+      () => {
+        if (this.size > 0 && Date.now() - this.firstWriteAt >= this.options.segmentMaxAgeMs) void this.rotate();
+      },
+      Math.max(100, options.segmentMaxAgeMs / 2),
+    );
     this.rotateTimer.unref();
   }
 
@@ -101,7 +104,10 @@ export class AccessLogWriter implements AccessLog {
 
   /** Continues the chain in `dir`, once its lock is held. */
   private static async resume(dir: string, options: AccessLogOptions, log: (line: string) => void, unlock: () => Promise<void>): Promise<AccessLogWriter> {
-    const segments = (await readdir(dir)).map((n) => ({ n, s: parseSegmentName(n) })).filter((x) => x.s).sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
+    const segments = (await readdir(dir))
+      .map((n) => ({ n, s: parseSegmentName(n) }))
+      .filter((x) => x.s)
+      .sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
     let head: ChainHead = await readHead(dir);
     const last = segments.at(-1);
     let firstSeq: number;

@@ -41,7 +41,7 @@ export class SegmentFile {
     const end = at + line.byteLength;
     if (end > this.allocated) this.grow(at, end);
     // One write may be short (a disk filling up): the rest is written, or the error takes the entry back.
-    for (let done = 0; done < line.byteLength; ) done += progress(writeSync(this.fd, line, done, line.byteLength - done, at + done));
+    for (let done = 0; done < line.byteLength;) done += progress(writeSync(this.fd, line, done, line.byteLength - done, at + done));
     // Written plainly past the zeros (growing failed): the file is that long now.
     this.allocated = Math.max(this.allocated, end);
   }
@@ -50,7 +50,7 @@ export class SegmentFile {
   private grow(at: number, end: number): void {
     const target = end + this.growBy;
     try {
-      for (let pos = this.allocated; pos < target; ) pos += progress(writeSync(this.fd, ZEROS, 0, Math.min(ZEROS.byteLength, target - pos), pos));
+      for (let pos = this.allocated; pos < target;) pos += progress(writeSync(this.fd, ZEROS, 0, Math.min(ZEROS.byteLength, target - pos), pos));
       this.allocated = target;
     } catch {
       this.cut(at);

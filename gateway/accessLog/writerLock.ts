@@ -73,8 +73,8 @@ export async function lockLogDir(dir: string, log: (line: string) => void): Prom
     const ours = holder?.pid === me.pid && holder.host === me.host;
     if (holder && !ours && (holder.host !== me.host || alive(holder))) {
       throw new Error(
-        `the access log in ${dir} is being written by process ${holder.pid} on host "${holder.host}": one gateway per log directory, `
-          + `or the chain forks. Give this gateway its own MESHGATE_ACCESS_LOG_DIR, or, if no gateway is running there, remove ${file}`,
+        `the access log in ${dir} is being written by process ${holder.pid} on host "${holder.host}": one gateway per log directory, ` +
+          `or the chain forks. Give this gateway its own MESHGATE_ACCESS_LOG_DIR, or, if no gateway is running there, remove ${file}`,
       );
     }
     if (!ours) log(`access log: ${holder ? `process ${holder.pid}, which held ${file}, is gone` : `${file} is unreadable`}: taking it over`);

@@ -8,7 +8,10 @@ const claims = z.looseObject({
   sub: NAME,
   roles: z.array(NAME).max(100).default([]),
   purpose: NAME.optional(),
-  countries: z.array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 codes')).max(300).optional(),
+  countries: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 codes'))
+    .max(300)
+    .optional(),
   scope: z.string().max(4096).optional(),
   scp: z.array(NAME).max(100).optional(),
 });

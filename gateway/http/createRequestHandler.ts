@@ -49,9 +49,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
         return;
       }
       out.route = 'graphql';
-      out.status = deps.isReady()
-        ? await handleGraphQL(req, res, ctx, search, deps)
-        : sendGraphQLError(res, 503, 'PRODUCT_UNAVAILABLE', 'The gateway is not ready');
+      out.status = deps.isReady() ? await handleGraphQL(req, res, ctx, search, deps) : sendGraphQLError(res, 503, 'PRODUCT_UNAVAILABLE', 'The gateway is not ready');
       return;
     case '/healthz':
       out.route = 'healthz';

@@ -9,7 +9,13 @@ import { BadUserInputError, fragmentsOf, type WalkScope } from '../../schema/ind
 import type { RequestContext } from '../context.js';
 
 /** The operation's walk scope, computed on the first call of a request; variables that do not coerce are BAD_USER_INPUT. */
-export function operationScope(ctx: RequestContext, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, rawVariables: Record<string, unknown> | undefined): WalkScope {
+export function operationScope(
+  ctx: RequestContext,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+): WalkScope {
   if (ctx.operation.scope) return ctx.operation.scope;
   const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   if (coercion.errors) throw new BadUserInputError(coercion.errors[0]!.message, { httpStatus: 400 });

@@ -26,7 +26,8 @@ export function checkPolicies(file: string, policy: PolicyFile, products: readon
   const byName = new Map(products.map((p) => [p.name, p]));
   policy.rules.forEach((rule, i) => {
     // A grant of a product that is not served grants nothing (its domain may be left out for now).
-    for (const name of rule.products.filter((p) => p !== '*')) if (!byName.has(name)) warnings.push({ file, path: `rules[${i}].products`, message: `no product "${name}" is served, so this grants nothing` });
+    for (const name of rule.products.filter((p) => p !== '*'))
+      if (!byName.has(name)) warnings.push({ file, path: `rules[${i}].products`, message: `no product "${name}" is served, so this grants nothing` });
     const targets = rule.products.includes('*') ? products : rule.products.map((n) => byName.get(n)).filter((p): p is DataProduct => !!p);
     if (targets.length === 0) return;
     // A misspelt column would silently deny nothing or filter nothing: refused.

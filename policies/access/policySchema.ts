@@ -8,7 +8,9 @@ import { MASK_NAMES } from '../masks/masks.js';
 
 const COLUMN = /^[a-z_][a-z0-9_]*$/;
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const claimRef = z.strictObject({ claim: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a claim name such as "countries"') }).describe('The value of a claim of the caller\'s token.');
+const claimRef = z
+  .strictObject({ claim: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a claim name such as "countries"') })
+  .describe("The value of a claim of the caller's token.");
 const operand = z.union([scalar, claimRef]);
 const listOperand = z.union([z.array(scalar), claimRef]);
 
@@ -33,7 +35,8 @@ const rowFilter: z.ZodType<RowFilterSpec> = z.lazy(() =>
   z.record(z.string().regex(COLUMN, 'a column name (snake_case, as in the contract)'), z.union([columnFilter, z.array(rowFilter)])).superRefine((value, ctx) => {
     for (const [key, v] of Object.entries(value)) {
       const combinator = key === 'and' || key === 'or';
-      if (combinator !== Array.isArray(v)) ctx.addIssue({ code: 'custom', path: [key], message: combinator ? `"${key}" takes a list of filters` : 'expected a column filter such as { in: { claim: countries } }' });
+      if (combinator !== Array.isArray(v))
+        ctx.addIssue({ code: 'custom', path: [key], message: combinator ? `"${key}" takes a list of filters` : 'expected a column filter such as { in: { claim: countries } }' });
     }
   }),
 ) as z.ZodType<RowFilterSpec>;

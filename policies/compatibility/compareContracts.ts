@@ -33,7 +33,12 @@ function structuralChanges(o: Contract, n: Contract): Change[] {
       added.splice(added.indexOf(twin), 1);
       out.push({ kind: 'field-renamed', field: r.name, what: `field "${r.name}" was renamed to "${twin.name}" (same type and description)`, breaks: breaksOf('field-renamed') });
     } else {
-      out.push({ kind: 'field-removed', field: r.name, what: `field "${r.name}" (${typeLabel(r)}, ${r.nullable ? 'nullable' : 'required'}) was removed`, breaks: breaksOf('field-removed', r.nullable) });
+      out.push({
+        kind: 'field-removed',
+        field: r.name,
+        what: `field "${r.name}" (${typeLabel(r)}, ${r.nullable ? 'nullable' : 'required'}) was removed`,
+        breaks: breaksOf('field-removed', r.nullable),
+      });
     }
   }
   for (const a of added.filter((f) => !f.nullable)) {

@@ -36,12 +36,23 @@ import type { CompatibilityMode } from '../../schema/index.js';
 
 /** Every kind of contract change the compatibility check names. */
 export type ChangeKind =
-  | 'field-removed' | 'required-field-added' | 'field-renamed'
-  | 'type-narrowed' | 'type-widened' | 'type-changed'
-  | 'nullable-made-required' | 'required-made-nullable'
-  | 'key-changed' | 'reference-changed'
-  | 'classification-loosened' | 'classification-changed' | 'classification-tightened'
-  | 'enum-value-removed' | 'enum-added' | 'enum-value-added' | 'enum-removed'
+  | 'field-removed'
+  | 'required-field-added'
+  | 'field-renamed'
+  | 'type-narrowed'
+  | 'type-widened'
+  | 'type-changed'
+  | 'nullable-made-required'
+  | 'required-made-nullable'
+  | 'key-changed'
+  | 'reference-changed'
+  | 'classification-loosened'
+  | 'classification-changed'
+  | 'classification-tightened'
+  | 'enum-value-removed'
+  | 'enum-added'
+  | 'enum-value-added'
+  | 'enum-removed'
   | 'product-removed';
 
 /** Which readers a change breaks: new readers of old data (BACKWARD) and old readers of new data (FORWARD). */

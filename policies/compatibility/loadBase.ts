@@ -32,7 +32,8 @@ export interface BaseOptions {
   readonly repoRoot: string;
 }
 
-const EXPECTED = 'expected a folder of data-product descriptors (a subgraphs/ folder, or a checkout that contains one), "registry", or a git ref of the repository such as main, HEAD~1 or a commit id';
+const EXPECTED =
+  'expected a folder of data-product descriptors (a subgraphs/ folder, or a checkout that contains one), "registry", or a git ref of the repository such as main, HEAD~1 or a commit id';
 
 /** Runs a program without a shell; resolves with its exit code and output. */
 function run(cmd: string, args: readonly string[], cwd: string, input?: Buffer): Promise<{ code: number; stdout: Buffer; stderr: string }> {
@@ -48,7 +49,11 @@ function run(cmd: string, args: readonly string[], cwd: string, input?: Buffer):
   });
 }
 
-const isDir = (p: string): Promise<boolean> => stat(p).then((s) => s.isDirectory(), () => false);
+const isDir = (p: string): Promise<boolean> =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 
 async function fromFolder(folder: string, repoRoot: string, base: string): Promise<BaseSnapshot> {
   const root = (await isDir(path.join(folder, 'subgraphs'))) ? path.join(folder, 'subgraphs') : folder;
@@ -81,7 +86,13 @@ async function fromRegistry(current: Mesh, repoRoot: string): Promise<{ value: B
   if ('error' in latest) return latest;
   const served = current.domains.flatMap((d) => d.products.map((p) => p.name));
   const domains = current.domains
-    .map((d) => ({ name: d.name, products: d.products.flatMap((p) => { const r = latest.value.get(p.name); return r ? [{ ...p, contract: r.contract }] : []; }) }))
+    .map((d) => ({
+      name: d.name,
+      products: d.products.flatMap((p) => {
+        const r = latest.value.get(p.name);
+        return r ? [{ ...p, contract: r.contract }] : [];
+      }),
+    }))
     .filter((d) => d.products.length > 0);
   return {
     value: {
@@ -106,4 +117,3 @@ export async function loadBase(options: BaseOptions): Promise<{ value: BaseSnaps
   }
   return fromGitRef(base, repoRoot);
 }
-

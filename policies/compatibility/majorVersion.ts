@@ -48,7 +48,11 @@ export function majorVersionFindings(predecessor: DataProduct, successor: DataPr
   const missing = `${predecessor.name} is not marked deprecated with successor ${successor.name} and a sunset date`;
   return findings.map((f) =>
     f.severity === 'violation'
-      ? { ...f, message: `${f.message} (${successor.name} replaces ${predecessor.name}, but ${missing})`, fix: `Mark ${predecessor.name} "status: deprecated", "successor: ${successor.name}" and "sunset: YYYY-MM-DD" in its descriptor, and keep serving it until then.` }
+      ? {
+          ...f,
+          message: `${f.message} (${successor.name} replaces ${predecessor.name}, but ${missing})`,
+          fix: `Mark ${predecessor.name} "status: deprecated", "successor: ${successor.name}" and "sunset: YYYY-MM-DD" in its descriptor, and keep serving it until then.`,
+        }
       : f,
   );
 }

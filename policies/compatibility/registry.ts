@@ -49,7 +49,11 @@ const contractSchema = z.strictObject({
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 /** The registry form of a contract: keys sorted, two-space indent, one trailing newline. */
@@ -80,7 +84,12 @@ async function readEntry(repoRoot: string, product: string, name: string): Promi
     return { error: `${file}: expected a registered contract in JSON: ${(error as Error).message.split('\n')[0]}` };
   }
   const parsed = contractSchema.safeParse(json);
-  if (!parsed.success) return { error: zodProblems(file, parsed.error).map((p) => `${p.file}: ${p.path}: ${p.message}`).join('; ') };
+  if (!parsed.success)
+    return {
+      error: zodProblems(file, parsed.error)
+        .map((p) => `${p.file}: ${p.path}: ${p.message}`)
+        .join('; '),
+    };
   const version = name.slice(0, -'.json'.length);
   if (parsed.data.version !== version) return { error: `${file}: version: expected "${version}" (the file's name), got "${parsed.data.version}"` };
   return { product, version, contract: parsed.data as Contract, file };
@@ -91,7 +100,10 @@ export async function readLatestRegistered(repoRoot: string): Promise<{ value: M
   const root = path.join(repoRoot, REGISTRY_DIR);
   let products: string[];
   try {
-    products = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    products = (await readdir(root, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch {
     return { error: `no schema registry at ${root}: expected a "${REGISTRY_DIR}/<product>/<version>.json" folder (create it with \`meshgate contract register PRODUCT\`)` };
   }

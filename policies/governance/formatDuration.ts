@@ -1,6 +1,11 @@
 /** How governance messages write durations and shares, alike in `meshgate check` and `meshgate test-contracts`. */
 
-const UNITS: readonly (readonly [string, number])[] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+const UNITS: readonly (readonly [string, number])[] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+];
 
 /** Writes a duration as its two largest units (`3h 2m`, `45s`); days only from two days up, so `24h` stays `24h`. */
 export function formatDuration(ms: number): string {

@@ -24,14 +24,18 @@ export type OwnerKind = (typeof OWNER_KINDS)[number];
 export const SLA_ENTRIES = ['freshness', 'completeness', 'availability'] as const;
 
 const pattern = z.strictObject({
-  pattern: z.string().min(1).refine((text) => {
-    try {
-      new RegExp(text);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'a valid regular expression').transform((text) => new RegExp(text)),
+  pattern: z
+    .string()
+    .min(1)
+    .refine((text) => {
+      try {
+        new RegExp(text);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'a valid regular expression')
+    .transform((text) => new RegExp(text)),
   example: z.string().min(1),
 });
 
@@ -49,13 +53,23 @@ export const governanceConfigSchema = z.strictObject({
     maxFreshness: z.string().regex(DURATION, 'a duration such as "24h"').transform(durationMs),
     minCompleteness: z.string().regex(PERCENT, 'a percentage such as "99%"').transform(percent),
   }),
-  formats: z.array(z.string().min(1).transform((f) => f.toLowerCase())).min(1, 'at least one format'),
+  formats: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .transform((f) => f.toLowerCase()),
+    )
+    .min(1, 'at least one format'),
   purposes: z.array(z.string().regex(KEBAB, 'a kebab-case purpose such as "fulfillment"')).min(1, 'at least one purpose'),
   lifecycle: z.strictObject({
     successorRequired: z.boolean().default(true),
     sunsetRequired: z.boolean().default(true),
   }),
-  rules: z.record(z.string(), z.enum(RULE_SETTINGS, { error: () => `one of ${RULE_SETTINGS.join(', ')}` })).nullish().transform((r) => r ?? {}),
+  rules: z
+    .record(z.string(), z.enum(RULE_SETTINGS, { error: () => `one of ${RULE_SETTINGS.join(', ')}` }))
+    .nullish()
+    .transform((r) => r ?? {}),
 });
 
 /** The governance configuration, validated and parsed. */

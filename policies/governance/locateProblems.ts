@@ -28,14 +28,22 @@ class Files {
   private readonly lists = new Map<string, Promise<string[]>>();
 
   read(file: string): Promise<unknown> {
-    if (!this.docs.has(file)) this.docs.set(file, readStructured(file).then((r) => r.value));
+    if (!this.docs.has(file))
+      this.docs.set(
+        file,
+        readStructured(file).then((r) => r.value),
+      );
     return this.docs.get(file)!;
   }
 
   descriptors(dir: string): Promise<string[]> {
     if (!this.lists.has(dir)) {
       const found = readdir(dir, { recursive: true, withFileTypes: true }).then(
-        (entries) => entries.filter((e) => e.isFile() && DESCRIPTOR.test(e.name) && !e.parentPath.includes('node_modules')).map((e) => path.join(e.parentPath, e.name)).sort(),
+        (entries) =>
+          entries
+            .filter((e) => e.isFile() && DESCRIPTOR.test(e.name) && !e.parentPath.includes('node_modules'))
+            .map((e) => path.join(e.parentPath, e.name))
+            .sort(),
         () => [],
       );
       this.lists.set(dir, found);

@@ -64,7 +64,8 @@ export async function runGovernanceRules(input: GovernanceInput): Promise<Findin
       today,
       claimed: claimed.get(rule)!,
       relative,
-      report: ({ severity, ...rest }) => findings.push({ rule: rule.id, severity: setting === 'warning' || setting === 'violation' ? setting : (severity ?? 'violation'), ...rest }),
+      report: ({ severity, ...rest }) =>
+        findings.push({ rule: rule.id, severity: setting === 'warning' || setting === 'violation' ? setting : (severity ?? 'violation'), ...rest }),
     };
     try {
       rule.check(ctx);

@@ -72,9 +72,30 @@ export function canonical(e: Omit<AccessEvent, 'hash'>): string {
 
 /** The facts' keys, in canonical order. */
 export const FACT_KEYS: readonly (keyof AccessFacts)[] = [
-  'time', 'request_id', 'subject', 'roles', 'purpose', 'client_name', 'client_version', 'operation_name', 'operation_type', 'document_hash',
-  'products', 'fields_read', 'masks_applied', 'pii_unmasked', 'pii_unmasked_count', 'fields_denied', 'row_rules', 'rows_returned', 'rows_total',
-  'decision', 'status', 'http_status', 'error_code', 'duration_ms',
+  'time',
+  'request_id',
+  'subject',
+  'roles',
+  'purpose',
+  'client_name',
+  'client_version',
+  'operation_name',
+  'operation_type',
+  'document_hash',
+  'products',
+  'fields_read',
+  'masks_applied',
+  'pii_unmasked',
+  'pii_unmasked_count',
+  'fields_denied',
+  'row_rules',
+  'rows_returned',
+  'rows_total',
+  'decision',
+  'status',
+  'http_status',
+  'error_code',
+  'duration_ms',
 ];
 
 /**

@@ -40,4 +40,3 @@ export function zeroPaddedEnd(buf: Uint8Array): number {
   const first = buf.indexOf(0);
   return first !== -1 && buf.subarray(first).every((b) => b === 0) ? first : buf.length;
 }
-

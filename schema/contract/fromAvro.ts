@@ -34,7 +34,13 @@ const avroRecord = z.looseObject({
   fields: z.array(avroField).min(1, 'at least one field'),
 });
 
-interface Mapped { readonly type: LogicalType; readonly nullable: boolean; readonly enum?: string[]; readonly precision?: number; readonly scale?: number }
+interface Mapped {
+  readonly type: LogicalType;
+  readonly nullable: boolean;
+  readonly enum?: string[];
+  readonly precision?: number;
+  readonly scale?: number;
+}
 
 /** Maps one Avro field type to a logical type, or says why it cannot. */
 function mapAvroType(type: unknown): Mapped | string {

@@ -49,9 +49,22 @@ const odcs = z.looseObject({
 });
 
 const DUCKDB_TYPES: Record<string, LogicalType> = {
-  VARCHAR: 'string', TEXT: 'string', STRING: 'string', INTEGER: 'integer', INT: 'integer', SMALLINT: 'integer',
-  BIGINT: 'bigint', HUGEINT: 'bigint', DOUBLE: 'double', FLOAT: 'double', REAL: 'double', BOOLEAN: 'boolean',
-  DATE: 'date', TIMESTAMP: 'timestamp', TIMESTAMPTZ: 'timestamp', 'TIMESTAMP WITH TIME ZONE': 'timestamp',
+  VARCHAR: 'string',
+  TEXT: 'string',
+  STRING: 'string',
+  INTEGER: 'integer',
+  INT: 'integer',
+  SMALLINT: 'integer',
+  BIGINT: 'bigint',
+  HUGEINT: 'bigint',
+  DOUBLE: 'double',
+  FLOAT: 'double',
+  REAL: 'double',
+  BOOLEAN: 'boolean',
+  DATE: 'date',
+  TIMESTAMP: 'timestamp',
+  TIMESTAMPTZ: 'timestamp',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp',
 };
 const LOGICAL: Record<string, LogicalType> = { string: 'string', date: 'date', timestamp: 'timestamp', number: 'double', integer: 'bigint', boolean: 'boolean' };
 

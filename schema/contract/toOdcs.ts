@@ -20,10 +20,23 @@ interface CustomProperty {
 }
 
 const LOGICAL: Record<LogicalType, string> = {
-  string: 'string', integer: 'integer', bigint: 'integer', double: 'number', decimal: 'number', boolean: 'boolean', date: 'date', timestamp: 'date',
+  string: 'string',
+  integer: 'integer',
+  bigint: 'integer',
+  double: 'number',
+  decimal: 'number',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'date',
 };
 const PHYSICAL: Record<Exclude<LogicalType, 'decimal'>, string> = {
-  string: 'VARCHAR', integer: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP',
+  string: 'VARCHAR',
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
 };
 
 /** The DuckDB type a field is served as, which `contractFromOdcs` maps back to the logical type. */

@@ -10,18 +10,7 @@ export const LOGICAL_TYPES = ['string', 'integer', 'bigint', 'double', 'decimal'
 export type LogicalType = (typeof LOGICAL_TYPES)[number];
 
 /** Privacy classes a field may carry; `none` means the field is not personal data. */
-export const CLASSIFICATIONS = [
-  'none',
-  'name',
-  'email',
-  'phone',
-  'date-of-birth',
-  'address',
-  'pan',
-  'person-id',
-  'ip-address',
-  'free-text',
-] as const;
+export const CLASSIFICATIONS = ['none', 'name', 'email', 'phone', 'date-of-birth', 'address', 'pan', 'person-id', 'ip-address', 'free-text'] as const;
 /** A field's privacy classification. */
 export type Classification = (typeof CLASSIFICATIONS)[number];
 

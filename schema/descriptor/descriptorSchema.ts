@@ -42,7 +42,10 @@ export const descriptorSchema = z.looseObject({
   /** For a deprecated product: the product that replaces it. */
   successor: z.string().regex(KEBAB, 'the kebab-case name of the product that replaces this one').optional(),
   /** For a deprecated product: the day it stops being served (YYYY-MM-DD). */
-  sunset: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as "2027-01-31"').optional(),
+  sunset: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as "2027-01-31"')
+    .optional(),
   inputs: z.array(input).default([]),
   outputs: z.array(output).min(1, 'at least one output'),
   sla: sla.default({}),

@@ -67,8 +67,18 @@ function crossCheck(domains: Domain[]): DeclarationProblem[] {
     for (const f of p.contract.fields) {
       if (!f.references) continue;
       const target = byName.get(f.references.product);
-      if (!target) problems.push({ file: p.descriptorFile, path: `fields.${f.name}.references`, message: `"${f.references.product}" is not a product being served, so the reference is served as a plain value` });
-      else if (!target.contract.keys.includes(f.references.field)) problems.push({ file: p.descriptorFile, path: `fields.${f.name}.references`, message: `expected the key of "${target.name}" (${target.contract.keys.join(', ')}), got "${f.references.field}"` });
+      if (!target)
+        problems.push({
+          file: p.descriptorFile,
+          path: `fields.${f.name}.references`,
+          message: `"${f.references.product}" is not a product being served, so the reference is served as a plain value`,
+        });
+      else if (!target.contract.keys.includes(f.references.field))
+        problems.push({
+          file: p.descriptorFile,
+          path: `fields.${f.name}.references`,
+          message: `expected the key of "${target.name}" (${target.contract.keys.join(', ')}), got "${f.references.field}"`,
+        });
     }
   }
   return problems;

@@ -81,7 +81,8 @@ export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): 
   for (const target of foreign.values()) {
     const reverse = reverseShapes(target.product, own);
     const referenced = own.some((s) => s.references.some((r) => r.target.name === target.product.name));
-    if (reverse.length) types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
+    if (reverse.length)
+      types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
     else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.key.name}", resolvable: false) {\n  ${target.key.name}: ID!\n}`);
   }
   return [FEDERATION_LINK, COMMON_SDL.trim(), ...types, `type Query {\n${own.map((s) => queryFields(s, all)).join('\n')}\n}`].join('\n\n') + '\n';

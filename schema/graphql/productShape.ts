@@ -86,7 +86,14 @@ export interface ProductShape {
 }
 
 const GRAPHQL_TYPES: Record<LogicalType, string> = {
-  string: 'String', integer: 'Int', bigint: 'BigInt', double: 'Float', decimal: 'Float', boolean: 'Boolean', date: 'Date', timestamp: 'DateTime',
+  string: 'String',
+  integer: 'Int',
+  bigint: 'BigInt',
+  double: 'Float',
+  decimal: 'Float',
+  boolean: 'Boolean',
+  date: 'Date',
+  timestamp: 'DateTime',
 };
 
 /** The GraphQL type of a field: the key is `ID`, otherwise by logical type. */

@@ -28,7 +28,8 @@ function pathOf(pointer: string): string {
 
 function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties') return `"${String(p['additionalProperty'] ?? p['unevaluatedProperty'])}" is not an ODCS v3.0.2 key here`;
+  if (e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties')
+    return `"${String(p['additionalProperty'] ?? p['unevaluatedProperty'])}" is not an ODCS v3.0.2 key here`;
   if (e.keyword === 'enum') return `expected one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
   if (e.keyword === 'required') return `expected the key "${String(p['missingProperty'])}"`;
   if (e.keyword === 'type') return `expected ${String(p['type'])}`;

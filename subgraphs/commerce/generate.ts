@@ -17,14 +17,30 @@ const CURRENCIES: Readonly<Record<string, string>> = { GB: 'GBP', US: 'USD', SE:
 /** The order's lifecycle status: recent orders are still moving, old ones have settled. */
 function statusSql(): string {
   return `CASE
-    WHEN age_us < ${3 * DAY_US} THEN ${weighted('status', [['placed', 40], ['paid', 40], ['shipped', 15], ['cancelled', 5]])}
-    WHEN age_us < ${14 * DAY_US} THEN ${weighted('status', [['shipped', 50], ['delivered', 40], ['paid', 5], ['cancelled', 5]])}
-    ELSE ${weighted('status', [['delivered', 87], ['returned', 7], ['cancelled', 6]])} END`;
+    WHEN age_us < ${3 * DAY_US} THEN ${weighted('status', [
+      ['placed', 40],
+      ['paid', 40],
+      ['shipped', 15],
+      ['cancelled', 5],
+    ])}
+    WHEN age_us < ${14 * DAY_US} THEN ${weighted('status', [
+      ['shipped', 50],
+      ['delivered', 40],
+      ['paid', 5],
+      ['cancelled', 5],
+    ])}
+    ELSE ${weighted('status', [
+      ['delivered', 87],
+      ['returned', 7],
+      ['cancelled', 6],
+    ])} END`;
 }
 
 /** The SELECT producing every order row, in key order. */
 function ordersSql(): string {
-  const currency = `CASE shipping_country ${Object.entries(CURRENCIES).map(([c, cur]) => `WHEN '${c}' THEN '${cur}'`).join(' ')} ELSE 'EUR' END`;
+  const currency = `CASE shipping_country ${Object.entries(CURRENCIES)
+    .map(([c, cur]) => `WHEN '${c}' THEN '${cur}'`)
+    .join(' ')} ELSE 'EUR' END`;
   return `
     WITH customers AS (
       -- The file is in key order (ours are), so its row number is the customer's rank, without a sort.
@@ -60,7 +76,11 @@ function ordersSql(): string {
       CAST(make_timestamp(ts_us) AS TIMESTAMP) AS order_ts,
       CAST(make_timestamp(ts_us) AS DATE) AS order_date,
       CAST(${statusSql()} AS VARCHAR) AS status,
-      CAST(${weighted('channel', [['web', 55], ['app', 35], ['store', 10]])} AS VARCHAR) AS channel,
+      CAST(${weighted('channel', [
+        ['web', 55],
+        ['app', 35],
+        ['store', 10],
+      ])} AS VARCHAR) AS channel,
       CAST(item_count AS INTEGER) AS item_count,
       CAST(total AS DOUBLE) AS total_amount,
       CAST(CASE WHEN ${unit('discount_null')} < 0.7 THEN NULL
@@ -89,4 +109,3 @@ export async function generate(connection: DuckDBConnection, options: GenerateOp
   };
   return { rows: await copyAtomically(connection, ordersSql(), values, options.outFile) };
 }
-

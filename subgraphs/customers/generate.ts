@@ -14,20 +14,99 @@ const BIRTH_FROM = '1940-01-01';
 const BIRTH_DAYS = (Date.UTC(2008, 0, 1) - Date.UTC(1940, 0, 1)) / 86_400_000;
 
 const FIRST_NAMES = [
-  'Anna', 'Lukas', 'Sophie', 'Maximilian', 'Léa', 'Jules', 'Emma', 'Noah', 'Lucía', 'Hugo', 'Giulia',
-  'Leonardo', 'Olivia', 'Oliver', 'Saoirse', 'Seán', 'Zoë', 'José', 'François', 'Chloé', 'Björn', 'Åsa',
-  'Søren', 'Łukasz', 'Zofia', 'Małgorzata', 'Jan', 'Pieter', 'Marie', 'Liam', 'Ava', 'Ethan', 'Mia',
-  'Matteo', 'Alba', 'Elif', 'Aisha', 'Mohammed', 'Wei', 'Priya', 'Amélie', 'Jürgen', 'Niamh', 'Inès',
+  'Anna',
+  'Lukas',
+  'Sophie',
+  'Maximilian',
+  'Léa',
+  'Jules',
+  'Emma',
+  'Noah',
+  'Lucía',
+  'Hugo',
+  'Giulia',
+  'Leonardo',
+  'Olivia',
+  'Oliver',
+  'Saoirse',
+  'Seán',
+  'Zoë',
+  'José',
+  'François',
+  'Chloé',
+  'Björn',
+  'Åsa',
+  'Søren',
+  'Łukasz',
+  'Zofia',
+  'Małgorzata',
+  'Jan',
+  'Pieter',
+  'Marie',
+  'Liam',
+  'Ava',
+  'Ethan',
+  'Mia',
+  'Matteo',
+  'Alba',
+  'Elif',
+  'Aisha',
+  'Mohammed',
+  'Wei',
+  'Priya',
+  'Amélie',
+  'Jürgen',
+  'Niamh',
+  'Inès',
 ];
 const LAST_NAMES = [
-  'Müller', 'Schmidt', 'Schneider', "O'Brien", "O'Connor", 'Ångström', 'García', 'Fernández', 'Núñez',
-  'Rossi', 'Bianchi', "D'Angelo", 'Dubois', 'Lefèvre', 'Martin', 'de Vries', 'Jansen', 'van der Berg',
-  'Nowak', 'Kowalski', 'Wiśniewska', 'Lindqvist', 'Johansson', 'Gruber', 'Huber', 'Peeters', 'Janssens',
-  'Murphy', 'Kelly', 'Smith', 'Jones', 'Taylor', 'Johnson', 'Williams', 'Brown', 'Nguyen', 'Yılmaz',
-  'Svensson', 'Çelik', 'Østergaard',
+  'Müller',
+  'Schmidt',
+  'Schneider',
+  "O'Brien",
+  "O'Connor",
+  'Ångström',
+  'García',
+  'Fernández',
+  'Núñez',
+  'Rossi',
+  'Bianchi',
+  "D'Angelo",
+  'Dubois',
+  'Lefèvre',
+  'Martin',
+  'de Vries',
+  'Jansen',
+  'van der Berg',
+  'Nowak',
+  'Kowalski',
+  'Wiśniewska',
+  'Lindqvist',
+  'Johansson',
+  'Gruber',
+  'Huber',
+  'Peeters',
+  'Janssens',
+  'Murphy',
+  'Kelly',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Nguyen',
+  'Yılmaz',
+  'Svensson',
+  'Çelik',
+  'Østergaard',
 ];
 const EMAIL_DOMAINS: readonly (readonly [string, number])[] = [
-  ['example.com', 45], ['example.org', 20], ['example.net', 20], ['mail.example', 10], ['post.example', 5],
+  ['example.com', 45],
+  ['example.org', 20],
+  ['example.net', 20],
+  ['mail.example', 10],
+  ['post.example', 5],
 ];
 
 /** Country, weight, phone prefix (an SQL expression), random phone digits, cities (largest first). */
@@ -59,7 +138,14 @@ function pick(column: string, values: readonly string[], skew = 1): string {
 
 /** A name folded to lower-case ASCII letters, for the email's local part. */
 function asciiLower(expr: string): string {
-  const folds = [['ł', 'l'], ['ø', 'o'], ['ß', 'ss'], ['æ', 'ae'], ['ı', 'i'], ['đ', 'd']];
+  const folds = [
+    ['ł', 'l'],
+    ['ø', 'o'],
+    ['ß', 'ss'],
+    ['æ', 'ae'],
+    ['ı', 'i'],
+    ['đ', 'd'],
+  ];
   const folded = folds.reduce((e, [from, to]) => `replace(${e}, '${from}', '${to}')`, `strip_accents(lower(${expr}))`);
   return `regexp_replace(${folded}, '[^a-z]', '', 'g')`;
 }
@@ -75,8 +161,15 @@ function customersSql(): string {
       SELECT i,
         ${pick('first_name', FIRST_NAMES)} AS first_name,
         ${pick('last_name', LAST_NAMES)} AS last_name,
-        ${weighted('country', COUNTRIES.map(([code, w]) => [code, w] as const))} AS country,
-        ${weighted('segment', [['consumer', 82], ['business', 14], ['vip', 4]])} AS segment
+        ${weighted(
+          'country',
+          COUNTRIES.map(([code, w]) => [code, w] as const),
+        )} AS country,
+        ${weighted('segment', [
+          ['consumer', 82],
+          ['business', 14],
+          ['vip', 4],
+        ])} AS segment
       FROM range(CAST($rows AS BIGINT)) t(i)
     )
     SELECT
@@ -116,4 +209,3 @@ export async function generate(connection: DuckDBConnection, options: GenerateOp
   };
   return { rows: await copyAtomically(connection, customersSql(), values, options.outFile) };
 }
-

@@ -18,10 +18,33 @@ const MAX_LINE_BYTES = 64 * 2 ** 20;
 
 /** The product's Parquet layout: every entry field as the contract (schemas/access-log-v1.odcs.yaml) types it, in its order. */
 const COLUMNS: AccessLogColumns = {
-  event_id: 'VARCHAR', seq: 'BIGINT', request_id: 'VARCHAR', subject: 'VARCHAR', roles: 'VARCHAR', purpose: 'VARCHAR', client_name: 'VARCHAR',
-  client_version: 'VARCHAR', operation_name: 'VARCHAR', operation_type: 'VARCHAR', document_hash: 'VARCHAR', products: 'VARCHAR', fields_read: 'VARCHAR',
-  masks_applied: 'VARCHAR', pii_unmasked: 'VARCHAR', pii_unmasked_count: 'INTEGER', fields_denied: 'VARCHAR', row_rules: 'VARCHAR', rows_returned: 'VARCHAR',
-  rows_total: 'BIGINT', decision: 'VARCHAR', status: 'VARCHAR', http_status: 'INTEGER', error_code: 'VARCHAR', duration_ms: 'DOUBLE', prev_hash: 'VARCHAR', hash: 'VARCHAR',
+  event_id: 'VARCHAR',
+  seq: 'BIGINT',
+  request_id: 'VARCHAR',
+  subject: 'VARCHAR',
+  roles: 'VARCHAR',
+  purpose: 'VARCHAR',
+  client_name: 'VARCHAR',
+  client_version: 'VARCHAR',
+  operation_name: 'VARCHAR',
+  operation_type: 'VARCHAR',
+  document_hash: 'VARCHAR',
+  products: 'VARCHAR',
+  fields_read: 'VARCHAR',
+  masks_applied: 'VARCHAR',
+  pii_unmasked: 'VARCHAR',
+  pii_unmasked_count: 'INTEGER',
+  fields_denied: 'VARCHAR',
+  row_rules: 'VARCHAR',
+  rows_returned: 'VARCHAR',
+  rows_total: 'BIGINT',
+  decision: 'VARCHAR',
+  status: 'VARCHAR',
+  http_status: 'INTEGER',
+  error_code: 'VARCHAR',
+  duration_ms: 'DOUBLE',
+  prev_hash: 'VARCHAR',
+  hash: 'VARCHAR',
 };
 
 /**
@@ -40,7 +63,10 @@ function emptyStatement(outDir: string): string {
 
 /** Compacts every closed segment that follows the last compacted entry, in order. */
 export async function compactAccessLog(rawDir: string, outDir: string, log: (line: string) => void): Promise<number> {
-  const closed = (await readdir(rawDir).catch(() => [])).map((n) => ({ n, s: parseSegmentName(n) })).filter((x) => x.s && !x.s.open).sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
+  const closed = (await readdir(rawDir).catch(() => []))
+    .map((n) => ({ n, s: parseSegmentName(n) }))
+    .filter((x) => x.s && !x.s.open)
+    .sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
   const hasOutput = (await readdir(outDir).catch(() => [])).length > 0;
   if (closed.length === 0 && hasOutput) return 0;
   let head = await readHead(rawDir);

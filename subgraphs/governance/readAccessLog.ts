@@ -50,7 +50,8 @@ function parseEntry(text: string): { entry: AccessEvent } | { error: string } {
     return { error: `not JSON (${(error as Error).message})` };
   }
   const e = value as Partial<AccessEvent> | null;
-  if (typeof e !== 'object' || e === null || !Number.isInteger(e.seq) || typeof e.hash !== 'string' || typeof e.prev_hash !== 'string') return { error: 'not an access-log entry (no seq, prev_hash or hash)' };
+  if (typeof e !== 'object' || e === null || !Number.isInteger(e.seq) || typeof e.hash !== 'string' || typeof e.prev_hash !== 'string')
+    return { error: 'not an access-log entry (no seq, prev_hash or hash)' };
   return { entry: e as AccessEvent };
 }
 
@@ -89,7 +90,10 @@ async function selectRows(connection: DuckDBConnection, files: readonly string[]
 
 /** The compacted entries, ordered by seq (the line's own where it parses); false when a file cannot be read (an issue where its entries belong). */
 async function readParquet(outDir: string, out: Builder): Promise<boolean> {
-  const files = (await readdir(outDir, { recursive: true }).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).sort().map((f) => path.join(outDir, f));
+  const files = (await readdir(outDir, { recursive: true }).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.parquet'))
+    .sort()
+    .map((f) => path.join(outDir, f));
   if (files.length === 0) return true;
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
@@ -101,7 +105,11 @@ async function readParquet(outDir: string, out: Builder): Promise<boolean> {
     } catch {
       // Some file is not Parquet (any more): find which, and read the others.
       const readable: string[] = [];
-      for (const file of files) await selectRows(connection, [file]).then(() => readable.push(file), (error: Error) => unreadable.push({ file, reason: error.message }));
+      for (const file of files)
+        await selectRows(connection, [file]).then(
+          () => readable.push(file),
+          (error: Error) => unreadable.push({ file, reason: error.message }),
+        );
       rows = await selectRows(connection, readable);
     }
     const parsed = rows.map((row) => ({ row, result: parseEntry(row.entry_json ?? '') }));
@@ -118,7 +126,12 @@ async function readParquet(outDir: string, out: Builder): Promise<boolean> {
   }
   for (const { file, reason } of unreadable) {
     const firstSeq = Number(/^segment-(\d+)-/.exec(path.basename(file))?.[1] ?? 1);
-    out.issues.push({ index: out.entries.filter((e) => e.seq < firstSeq).length, origin: { file, row: 1 }, kind: 'unparsable', reason: `the file cannot be read as Parquet (${reason.split('\n')[0]})` });
+    out.issues.push({
+      index: out.entries.filter((e) => e.seq < firstSeq).length,
+      origin: { file, row: 1 },
+      kind: 'unparsable',
+      reason: `the file cannot be read as Parquet (${reason.split('\n')[0]})`,
+    });
   }
   return unreadable.length === 0;
 }
@@ -199,7 +212,15 @@ export type BreakKind = 'edited' | 'removed' | 'reordered' | 'duplicated' | 'unp
 /** The verifier's verdict: the chain holds up to the last entry, or where it first breaks. */
 export type Verdict =
   | { readonly ok: true; readonly count: number; readonly lastEventId: string | undefined }
-  | { readonly ok: false; readonly position: number; readonly expected: string; readonly found?: AccessEvent; readonly origin: EntryOrigin; readonly kind: BreakKind; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly position: number;
+      readonly expected: string;
+      readonly found?: AccessEvent;
+      readonly origin: EntryOrigin;
+      readonly kind: BreakKind;
+      readonly reason: string;
+    };
 
 /** Recomputes the chain from the genesis hash and returns the first bad entry, if any. */
 export function verifyAccessLog(read: AccessLogRead): Verdict {

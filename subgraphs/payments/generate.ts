@@ -38,9 +38,19 @@ function statusSql(): string {
   return `CASE
     WHEN next_is_retry AND NOT is_retry THEN 'failed'
     WHEN order_status = 'returned' THEN 'refunded'
-    WHEN order_status = 'cancelled' THEN ${weighted('status', [['refunded', 60], ['failed', 40]])}
-    WHEN order_status = 'placed' THEN ${weighted('status', [['authorized', 90], ['failed', 10]])}
-    ELSE ${weighted('status', [['captured', 96], ['authorized', 2], ['failed', 2]])} END`;
+    WHEN order_status = 'cancelled' THEN ${weighted('status', [
+      ['refunded', 60],
+      ['failed', 40],
+    ])}
+    WHEN order_status = 'placed' THEN ${weighted('status', [
+      ['authorized', 90],
+      ['failed', 10],
+    ])}
+    ELSE ${weighted('status', [
+      ['captured', 96],
+      ['authorized', 2],
+      ['failed', 2],
+    ])} END`;
 }
 
 /** The SELECT producing every payment row, in key order. */
@@ -61,7 +71,12 @@ function paymentsSql(): string {
       FROM (SELECT idx AS i FROM orders)
     ),
     settled AS (
-      SELECT a.*, o.* EXCLUDE (idx), ${weighted('method', [['card', 55], ['paypal', 20], ['wallet', 15], ['bank_transfer', 10]])} AS method,
+      SELECT a.*, o.* EXCLUDE (idx), ${weighted('method', [
+        ['card', 55],
+        ['paypal', 20],
+        ['wallet', 15],
+        ['bank_transfer', 10],
+      ])} AS method,
         round(o.total_amount - coalesce(o.discount_amount, 0), 2) AS paid
       FROM attempts a JOIN orders o ON o.idx = a.i - CAST(a.is_retry AS BIGINT)
     ),
@@ -99,4 +114,3 @@ export async function generate(connection: DuckDBConnection, options: GenerateOp
   const values = { rows: BigInt(rows), seed: BigInt(options.seed), width: Math.max(KEY_WIDTH, String(rows).length), orders };
   return { rows: await copyAtomically(connection, paymentsSql(), values, options.outFile) };
 }
-

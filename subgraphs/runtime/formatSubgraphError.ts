@@ -17,7 +17,12 @@ export function formatSubgraphError(log: (line: string) => void) {
     const code = registryCode(formatted.extensions?.code, formatted.message);
     if (code && code !== 'INTERNAL_SERVER_ERROR') return formattedError(formatted, code);
     const message = original instanceof Error ? original.message : String(original);
-    if (DUCKDB_INPUT.test(message)) return formattedError(formatted, 'BAD_USER_INPUT', 'A value in the request cannot be used for its field (for example a number out of range or a LIKE pattern ending in the escape character).');
+    if (DUCKDB_INPUT.test(message))
+      return formattedError(
+        formatted,
+        'BAD_USER_INPUT',
+        'A value in the request cannot be used for its field (for example a number out of range or a LIKE pattern ending in the escape character).',
+      );
     log(`internal error: ${message}`);
     return formattedError(formatted, 'INTERNAL_SERVER_ERROR', 'Internal error: the request could not be completed.');
   };

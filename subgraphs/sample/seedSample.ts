@@ -119,7 +119,10 @@ function missingInput(domain: string, source: string): never {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false);
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function seconds(since: number): string {

@@ -11,10 +11,31 @@ import { DuckDBInstance } from '@duckdb/node-api';
 
 /** The facts of one request, `i` marking it. */
 const facts = (i: number, extra: Partial<AccessFacts> = {}): AccessFacts => ({
-  time: new Date().toISOString(), request_id: `req-${i}`, subject: `user-${i}`, roles: 'analyst', purpose: null, client_name: null, client_version: null,
-  operation_name: null, operation_type: 'query', document_hash: null, products: 'orders-enriched', fields_read: 'orders-enriched.order_id', masks_applied: '',
-  pii_unmasked: '', pii_unmasked_count: 0, fields_denied: '', row_rules: '', rows_returned: 'orders-enriched=1', rows_total: 1, decision: 'allow', status: 'ok',
-  http_status: 200, error_code: null, duration_ms: 1.5, ...extra,
+  time: new Date().toISOString(),
+  request_id: `req-${i}`,
+  subject: `user-${i}`,
+  roles: 'analyst',
+  purpose: null,
+  client_name: null,
+  client_version: null,
+  operation_name: null,
+  operation_type: 'query',
+  document_hash: null,
+  products: 'orders-enriched',
+  fields_read: 'orders-enriched.order_id',
+  masks_applied: '',
+  pii_unmasked: '',
+  pii_unmasked_count: 0,
+  fields_denied: '',
+  row_rules: '',
+  rows_returned: 'orders-enriched=1',
+  rows_total: 1,
+  decision: 'allow',
+  status: 'ok',
+  http_status: 200,
+  error_code: null,
+  duration_ms: 1.5,
+  ...extra,
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,7 +153,14 @@ describe('the access-log writer', () => {
     const end = padded.indexOf(0);
     expect(padded.length).toBeGreaterThan(end);
     expect(padded.subarray(end).every((b) => b === 0)).toBe(true);
-    expect(padded.subarray(0, end).toString().split('\n').slice(0, -1).map((l) => JSON.parse(l) as unknown)).toEqual(before);
+    expect(
+      padded
+        .subarray(0, end)
+        .toString()
+        .split('\n')
+        .slice(0, -1)
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(before);
     const live = await readLog(dir);
     expect([live.problems, live.warnings, live.entries]).toEqual([[], [], before]);
     const { writer, lines } = await openWriter(dir);
@@ -202,7 +230,9 @@ describe('the access-log writer', () => {
     const instance = await DuckDBInstance.create(':memory:');
     const c = await instance.connect();
     try {
-      const reader = await c.runAndReadAll(`SELECT * EXCLUDE ("time"), strftime("time", '%Y-%m-%dT%H:%M:%S.%gZ') AS "time" FROM read_parquet('${outDir}/**/*.parquet', hive_partitioning = false) ORDER BY seq`);
+      const reader = await c.runAndReadAll(
+        `SELECT * EXCLUDE ("time"), strftime("time", '%Y-%m-%dT%H:%M:%S.%gZ') AS "time" FROM read_parquet('${outDir}/**/*.parquet', hive_partitioning = false) ORDER BY seq`,
+      );
       const rows = reader.getRowObjectsJson();
       expect(rows).toHaveLength(entries.length);
       rows.forEach((row, i) => {
@@ -228,7 +258,9 @@ describe('the access-log writer', () => {
       const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
       try {
         await holdAs(dir, other.pid!);
-        await expect(AccessLogWriter.open({ dir, log: () => undefined })).rejects.toThrow(new RegExp(`being written by process ${other.pid} .*one gateway per log directory.*MESHGATE_ACCESS_LOG_DIR`));
+        await expect(AccessLogWriter.open({ dir, log: () => undefined })).rejects.toThrow(
+          new RegExp(`being written by process ${other.pid} .*one gateway per log directory.*MESHGATE_ACCESS_LOG_DIR`),
+        );
         expect((await readdir(dir)).filter((n) => n.startsWith('segment-'))).toEqual([]);
       } finally {
         other.kill('SIGKILL');
@@ -304,7 +336,10 @@ describe('the access-log writer', () => {
       const written: AccessEvent[] = [];
       let refused = 0;
       for (let i = 1; i <= 12; i++) {
-        await writer.append(facts(i, { purpose: 'p'.repeat(200) })).then((e) => written.push(e), () => refused++);
+        await writer.append(facts(i, { purpose: 'p'.repeat(200) })).then(
+          (e) => written.push(e),
+          () => refused++,
+        );
       }
       expect(refused).toBeGreaterThan(0);
       expect(writer.healthy).toBe(false);

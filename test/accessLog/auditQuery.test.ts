@@ -9,7 +9,6 @@ import { FACT_KEYS, type AccessEvent } from '../../schema/index.js';
 import { readAccessLog } from '../../subgraphs/governance/readAccessLog.js';
 import { startTestMesh, type GraphQLResponse, type TestMesh } from '../support/startTestMesh.js';
 
-
 /** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
   const records: string[][] = [];
@@ -96,23 +95,48 @@ describe('the access log records every operation', () => {
     const byId = await ours();
     const rows = (id: string, field: string) => responses.get(id)!.data![field]!.length;
     expect(byId.get('aq-partner')).toMatchObject({
-      subject: 'acme', roles: 'partner', products: 'orders-enriched', fields_read: 'orders-enriched.order_id,orders-enriched.shipping_country,orders-enriched.total_amount',
-      masks_applied: '', pii_unmasked: '', pii_unmasked_count: 0, row_rules: 'orders-enriched=partners-read-their-countries-orders',
-      rows_returned: `orders-enriched=${rows('aq-partner', 'orders')}`, rows_total: 5,
+      subject: 'acme',
+      roles: 'partner',
+      products: 'orders-enriched',
+      fields_read: 'orders-enriched.order_id,orders-enriched.shipping_country,orders-enriched.total_amount',
+      masks_applied: '',
+      pii_unmasked: '',
+      pii_unmasked_count: 0,
+      row_rules: 'orders-enriched=partners-read-their-countries-orders',
+      rows_returned: `orders-enriched=${rows('aq-partner', 'orders')}`,
+      rows_total: 5,
     });
     expect(byId.get('aq-analyst')).toMatchObject({
-      subject: 'ana', roles: 'analyst', products: 'customer-profiles', fields_read: 'customer-profiles.customer_id,customer-profiles.email,customer-profiles.full_name',
-      masks_applied: 'customer-profiles.email=email,customer-profiles.full_name=redact', pii_unmasked: '', pii_unmasked_count: 0, row_rules: '', rows_returned: 'customer-profiles=3', rows_total: 3,
+      subject: 'ana',
+      roles: 'analyst',
+      products: 'customer-profiles',
+      fields_read: 'customer-profiles.customer_id,customer-profiles.email,customer-profiles.full_name',
+      masks_applied: 'customer-profiles.email=email,customer-profiles.full_name=redact',
+      pii_unmasked: '',
+      pii_unmasked_count: 0,
+      row_rules: '',
+      rows_returned: 'customer-profiles=3',
+      rows_total: 3,
     });
     expect(byId.get('aq-owner')).toMatchObject({
-      subject: 'owner-of-everything', roles: 'commerce-owner,customers-owner,governance-owner,payments-owner', products: 'customer-profiles',
-      masks_applied: '', pii_unmasked: 'customer-profiles.email', pii_unmasked_count: 1, rows_returned: 'customer-profiles=2',
+      subject: 'owner-of-everything',
+      roles: 'commerce-owner,customers-owner,governance-owner,payments-owner',
+      products: 'customer-profiles',
+      masks_applied: '',
+      pii_unmasked: 'customer-profiles.email',
+      pii_unmasked_count: 1,
+      rows_returned: 'customer-profiles=2',
     });
     expect(byId.get('aq-app')).toMatchObject({
-      subject: 'shop', roles: 'app', products: 'customer-profiles,orders-enriched,payments',
+      subject: 'shop',
+      roles: 'app',
+      products: 'customer-profiles,orders-enriched,payments',
       fields_read: 'customer-profiles.email,customer-profiles.full_name,orders-enriched.order_id,payments.card_number',
-      masks_applied: 'customer-profiles.full_name=redact,payments.card_number=last4', pii_unmasked: 'customer-profiles.email', pii_unmasked_count: 1,
-      rows_returned: 'customer-profiles=2,orders-enriched=2,payments=2', rows_total: 6,
+      masks_applied: 'customer-profiles.full_name=redact,payments.card_number=last4',
+      pii_unmasked: 'customer-profiles.email',
+      pii_unmasked_count: 1,
+      rows_returned: 'customer-profiles=2,orders-enriched=2,payments=2',
+      rows_total: 6,
     });
     expect(rows('aq-partner', 'orders')).toBe(5);
   });
@@ -124,25 +148,53 @@ describe('meshgate audit query', () => {
     expect(r.code).toBe(0);
     return JSON.parse(r.stdout) as AccessEvent[];
   };
-  const matching = async (...args: string[]): Promise<string[]> => (await query(...args)).map((e) => e.request_id).filter((id) => ids().includes(id)).sort();
+  const matching = async (...args: string[]): Promise<string[]> =>
+    (await query(...args))
+      .map((e) => e.request_id)
+      .filter((id) => ids().includes(id))
+      .sort();
 
   it.each([
-    [['--subject', 'ana'], ['aq-analyst', 'aq-denied', 'aq-invalid']],
+    [
+      ['--subject', 'ana'],
+      ['aq-analyst', 'aq-denied', 'aq-invalid'],
+    ],
     [['--role', 'partner'], ['aq-partner']],
-    [['--product', 'customer-profiles'], ['aq-analyst', 'aq-app', 'aq-owner']],
-    [['--field', 'customer-profiles.email'], ['aq-analyst', 'aq-app', 'aq-owner']],
+    [
+      ['--product', 'customer-profiles'],
+      ['aq-analyst', 'aq-app', 'aq-owner'],
+    ],
+    [
+      ['--field', 'customer-profiles.email'],
+      ['aq-analyst', 'aq-app', 'aq-owner'],
+    ],
     [['--field', 'card_number'], ['aq-app']],
-    [['--field', 'fullName'], ['aq-analyst', 'aq-app']],
+    [
+      ['--field', 'fullName'],
+      ['aq-analyst', 'aq-app'],
+    ],
     [['--pii-only'], ['aq-app', 'aq-owner']],
     [['--decision', 'deny'], ['aq-denied']],
-    [['--decision', 'unauthenticated,invalid'], ['aq-invalid', 'aq-unauthenticated']],
-    [['--decision', 'mask'], ['aq-analyst', 'aq-app']],
+    [
+      ['--decision', 'unauthenticated,invalid'],
+      ['aq-invalid', 'aq-unauthenticated'],
+    ],
+    [
+      ['--decision', 'mask'],
+      ['aq-analyst', 'aq-app'],
+    ],
     [['--purpose', 'fulfillment'], ['aq-app']],
     [['--client', 'partner-portal'], ['aq-partner']],
-    [['--status', 'error'], ['aq-denied', 'aq-invalid', 'aq-unauthenticated']],
+    [
+      ['--status', 'error'],
+      ['aq-denied', 'aq-invalid', 'aq-unauthenticated'],
+    ],
     [['--status', '401'], ['aq-unauthenticated']],
     [['--subject', 'ana', '--decision', 'mask'], ['aq-analyst']],
-    [['--since', '1h'], ['aq-analyst', 'aq-app', 'aq-denied', 'aq-invalid', 'aq-odd', 'aq-owner', 'aq-partner', 'aq-unauthenticated']],
+    [
+      ['--since', '1h'],
+      ['aq-analyst', 'aq-app', 'aq-denied', 'aq-invalid', 'aq-odd', 'aq-owner', 'aq-partner', 'aq-unauthenticated'],
+    ],
     [['--until', '2000-01-01'], []],
     [['--since', '2999-01-01T00:00'], []],
   ])('filters with %j', async (args, expected) => {
@@ -224,9 +276,16 @@ describe('the access-log product in the graph', () => {
     let rows: Row[] = [];
     // Rotation (200 ms), then the governance job (every 5 s), then the product reload (every 2 s).
     for (let waited = 0; rows.length < ids().length; waited += 500) {
-      if (waited > 30_000) throw new Error(`the steward saw ${rows.length} of ${ids().length} entries after 30 s (compacted up to ${await readFile(path.join(rawDir(), 'compacted-head.json'), 'utf8').catch(() => 'nothing')}, last ${lastSeq})`);
+      if (waited > 30_000)
+        throw new Error(
+          `the steward saw ${rows.length} of ${ids().length} entries after 30 s (compacted up to ${await readFile(path.join(rawDir(), 'compacted-head.json'), 'utf8').catch(() => 'nothing')}, last ${lastSeq})`,
+        );
       await sleep(500);
-      const r = await mesh.query<{ accessLog: Row[] }>('query($ids: [String!]) { accessLog(where: { requestId: { in: $ids } }, limit: 50) { requestId subject decision seq } }', { ids: ids() }, steward);
+      const r = await mesh.query<{ accessLog: Row[] }>(
+        'query($ids: [String!]) { accessLog(where: { requestId: { in: $ids } }, limit: 50) { requestId subject decision seq } }',
+        { ids: ids() },
+        steward,
+      );
       expect(r.errors).toBeUndefined();
       rows = r.data!.accessLog;
     }
@@ -238,7 +297,8 @@ describe('the access-log product in the graph', () => {
     }
     const agg = await mesh.query<{ accessLogAggregate: { key: { purpose: string | null }; count: number }[] }>(
       'query($since: DateTime) { accessLogAggregate(where: { time: { gte: $since }, piiUnmaskedCount: { gt: 0 } }, groupBy: [PURPOSE]) { key { purpose } count } }',
-      { since: startedAt }, steward,
+      { since: startedAt },
+      steward,
     );
     expect(agg.errors).toBeUndefined();
     const groups = Object.fromEntries(agg.data!.accessLogAggregate.map((g) => [String(g.key.purpose), g.count]));

@@ -34,13 +34,19 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const HOST = '127.0.0.1';
 const DOMAINS = ['customers', 'commerce', 'payments', 'governance'];
 
-
 /** `meshgate up --no-seed` in a child process over `dataRoot`, resolved once /readyz answers. */
 async function startChild(dataRoot: string, stateDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const [gateway, ...ports] = await freePorts(DOMAINS.length + 1);
   // As a user starts it: no NODE_ENV=test from jest either (Apollo, for one, behaves differently under it).
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MESHGATE_') && k !== 'NODE_OPTIONS' && k !== 'NODE_ENV'));
-  Object.assign(env, { MESHGATE_HOST: HOST, MESHGATE_GATEWAY_PORT: String(gateway), MESHGATE_DATA_DIR: dataRoot, MESHGATE_STATE_DIR: stateDir, MESHGATE_DUCKDB_MEMORY: '1GB', MESHGATE_ACCESS_LOG_ROTATE_MS: '300' });
+  Object.assign(env, {
+    MESHGATE_HOST: HOST,
+    MESHGATE_GATEWAY_PORT: String(gateway),
+    MESHGATE_DATA_DIR: dataRoot,
+    MESHGATE_STATE_DIR: stateDir,
+    MESHGATE_DUCKDB_MEMORY: '1GB',
+    MESHGATE_ACCESS_LOG_ROTATE_MS: '300',
+  });
   DOMAINS.forEach((d, i) => (env[`MESHGATE_${d.toUpperCase()}_PORT`] = String(ports[i])));
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'meshgate.js'), 'up', '--no-seed'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
@@ -52,11 +58,18 @@ async function startChild(dataRoot: string, stateDir: string): Promise<{ child: 
       child.kill('SIGKILL');
       throw new Error(`the mesh was not ready after 90 s:\n${output}`);
     }
-    if ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) === 200) return { child, url, output: () => output };
+    if (
+      (await fetch(`${url}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      return { child, url, output: () => output };
   }
 }
 
-const exited = (child: ChildProcess): Promise<void> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve())));
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 
 describe('the access log under faults', () => {
   it('has exactly one entry for every reply a client received when the gateway is killed mid-load, and verifies after the restart', async () => {
@@ -83,7 +96,10 @@ describe('the access log under faults', () => {
         const caller = callers[sent++ % callers.length]!;
         try {
           const res = await fetch(`${mesh.url}/graphql`, {
-            method: 'POST', headers: { 'content-type': 'application/json', authorization: caller.auth, 'x-request-id': id }, body: JSON.stringify({ query: caller.query }), signal: AbortSignal.timeout(5_000),
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: caller.auth, 'x-request-id': id },
+            body: JSON.stringify({ query: caller.query }),
+            signal: AbortSignal.timeout(5_000),
           });
           await res.text();
           expect(res.headers.get('x-request-id')).toBe(id);
@@ -95,7 +111,7 @@ describe('the access log under faults', () => {
     };
     const load = Promise.all(Array.from({ length: 20 }, worker));
     // Killed mid-load once enough replies went out, however slowly a busy CI machine serves them.
-    for (const deadline = Date.now() + 20_000; received.size < 40 && Date.now() < deadline; ) await sleep(20);
+    for (const deadline = Date.now() + 20_000; received.size < 40 && Date.now() < deadline;) await sleep(20);
     killed = mesh.child.kill('SIGKILL');
     stopAt = Date.now() + 1_000;
     await exited(mesh.child);
@@ -104,13 +120,20 @@ describe('the access log under faults', () => {
     expect(new Set(received.values())).toEqual(new Set([200, 401, 403]));
     // Whether the kill tore a line is luck; make sure one is torn, as a kill inside write() leaves it.
     const rawDir = path.join(dataRoot, 'governance', 'access-log-raw');
-    const last = (await readdir(rawDir)).filter((n) => n.startsWith('segment-')).sort().at(-1)!;
+    const last = (await readdir(rawDir))
+      .filter((n) => n.startsWith('segment-'))
+      .sort()
+      .at(-1)!;
     await appendFile(path.join(rawDir, last), '{"seq":999999,"event_id":"E000000999999","prev_hash":"0f');
 
     mesh = await startChild(dataRoot, stateDir);
     try {
       expect(mesh.output()).toMatch(/access log: segment-\d+(\.open)?\.jsonl ended in a torn line \(\d+ bytes.*truncated/);
-      const after = await fetch(`${mesh.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: callers[0]!.auth, 'x-request-id': 'after-restart' }, body: JSON.stringify({ query: callers[0]!.query }) });
+      const after = await fetch(`${mesh.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: callers[0]!.auth, 'x-request-id': 'after-restart' },
+        body: JSON.stringify({ query: callers[0]!.query }),
+      });
       expect(after.status).toBe(200);
       received.set('after-restart', 200);
     } finally {
@@ -141,9 +164,30 @@ describe('the access log under faults', () => {
     // Rotated after its first fsync: the three entries written at once share segment 1, whatever the timing.
     const writer = await AccessLogWriter.open({ dir: rawDir, segmentMaxBytes: 1, log: () => undefined });
     const facts = (i: number): AccessFacts => ({
-      time: new Date().toISOString(), request_id: `c-${i}`, subject: 's', roles: 'steward', purpose: null, client_name: null, client_version: null, operation_name: null, operation_type: 'query',
-      document_hash: null, products: '', fields_read: '', masks_applied: '', pii_unmasked: '', pii_unmasked_count: 0, fields_denied: '', row_rules: '', rows_returned: '', rows_total: 0,
-      decision: 'allow', status: 'ok', http_status: 200, error_code: null, duration_ms: 1,
+      time: new Date().toISOString(),
+      request_id: `c-${i}`,
+      subject: 's',
+      roles: 'steward',
+      purpose: null,
+      client_name: null,
+      client_version: null,
+      operation_name: null,
+      operation_type: 'query',
+      document_hash: null,
+      products: '',
+      fields_read: '',
+      masks_applied: '',
+      pii_unmasked: '',
+      pii_unmasked_count: 0,
+      fields_denied: '',
+      row_rules: '',
+      rows_returned: '',
+      rows_total: 0,
+      decision: 'allow',
+      status: 'ok',
+      http_status: 200,
+      error_code: null,
+      duration_ms: 1,
     });
     await Promise.all([1, 2, 3].map((i) => writer.append(facts(i))));
     await writer.close();
@@ -164,7 +208,8 @@ describe('the access log under faults', () => {
   it('counts in /metrics the entries of concurrent requests, the fsyncs that made them durable and the time those took', async () => {
     const mesh = await startTestMesh();
     try {
-      const metric = async (name: string): Promise<number> => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(await (await fetch(`${mesh.running.gateway.url}/metrics`)).text())?.[1]);
+      const metric = async (name: string): Promise<number> =>
+        Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(await (await fetch(`${mesh.running.gateway.url}/metrics`)).text())?.[1]);
       const before = { entries: await metric('meshgate_access_log_entries_total\\{result="written"\\}'), fsyncs: await metric('meshgate_access_log_fsyncs_total') };
       const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => mesh.query(`{ orders(limit: 1, offset: ${i}) { orderId } }`)));
       expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
@@ -199,7 +244,10 @@ describe('the access log under faults', () => {
       expect(await healthy()).toBe('1');
       if (full) {
         for (let i = 0; ; i++) {
-          const ok = await writeFile(path.join(logDir, `filler-${i}`), Buffer.alloc(4_096)).then(() => true, () => false);
+          const ok = await writeFile(path.join(logDir, `filler-${i}`), Buffer.alloc(4_096)).then(
+            () => true,
+            () => false,
+          );
           if (!ok) break;
         }
       } else {

@@ -12,7 +12,6 @@ import { eventId, type AccessEvent } from '../../schema/index.js';
 import { readAccessLog, type AccessLogRead } from '../../subgraphs/governance/readAccessLog.js';
 import { startTestMesh, type TestMesh } from '../support/startTestMesh.js';
 
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
@@ -22,12 +21,14 @@ let original: AccessLogRead;
 /** Allowed, masked, denied and unauthenticated requests, twice over, all at once. */
 async function mixedLoad(): Promise<void> {
   const analyst = { authorization: `Bearer ${await mesh.token({ sub: 'ana', roles: ['analyst'] })}` };
-  await Promise.all([0, 1].flatMap(() => [
-    mesh.query('{ orders(limit: 2) { orderId totalAmount } }'),
-    mesh.query('{ customers(limit: 2) { customerId email } }', {}, analyst),
-    mesh.query('{ accessLog(limit: 1) { eventId } }', {}, analyst),
-    mesh.query('{ orders(limit: 1) { orderId } }', {}, { authorization: 'Bearer not.a.token' }),
-  ]));
+  await Promise.all(
+    [0, 1].flatMap(() => [
+      mesh.query('{ orders(limit: 2) { orderId totalAmount } }'),
+      mesh.query('{ customers(limit: 2) { customerId email } }', {}, analyst),
+      mesh.query('{ accessLog(limit: 1) { eventId } }', {}, analyst),
+      mesh.query('{ orders(limit: 1) { orderId } }', {}, { authorization: 'Bearer not.a.token' }),
+    ]),
+  );
 }
 
 const rawDirOf = (root: string): string => path.join(root, 'governance', 'access-log-raw');
@@ -37,7 +38,14 @@ beforeAll(async () => {
   await mixedLoad();
   // The governance job compacts closed segments every 5 s; right after it has, the next load stays in segments.
   const head = path.join(rawDirOf(mesh.dataRoot), 'compacted-head.json');
-  for (let waited = 0; !(await readFile(head, 'utf8').then((t) => (JSON.parse(t) as { seq: number }).seq >= 8, () => false)); waited += 100) {
+  for (
+    let waited = 0;
+    !(await readFile(head, 'utf8').then(
+      (t) => (JSON.parse(t) as { seq: number }).seq >= 8,
+      () => false,
+    ));
+    waited += 100
+  ) {
     if (waited > 20_000) throw new Error('the governance job did not compact the access log within 20 s');
     await sleep(100);
   }
@@ -192,7 +200,11 @@ describe('meshgate audit verify against a tampered log', () => {
     it('names entry k when the stored lines of entries k and k+1 were swapped', async () => {
       const { k, file } = pick('parquet');
       const { root, inCopy } = await copyOfLog();
-      await editParquet(inCopy(file), 'UPDATE t SET entry_json = (SELECT o.entry_json FROM t AS o WHERE o.seq = (CASE WHEN t.seq = $1 THEN $2 ELSE $1 END)) WHERE seq IN ($1, $2)', [k, k + 1]);
+      await editParquet(
+        inCopy(file),
+        'UPDATE t SET entry_json = (SELECT o.entry_json FROM t AS o WHERE o.seq = (CASE WHEN t.seq = $1 THEN $2 ELSE $1 END)) WHERE seq IN ($1, $2)',
+        [k, k + 1],
+      );
       expect(await verify(root)).toMatchObject({ code: 1, position: k, named: eventId(k) });
     });
 

@@ -47,7 +47,9 @@ describe('checkLookupLatency', () => {
 
 describe('checkJoin', () => {
   it('passes when the join costs one statement per subgraph', () => {
-    expect(formatChecks([checkJoin({ statements: 2, byDomain: { commerce: 1, customers: 1 } })])).toBe('the federated join costs exactly one SQL statement per subgraph: PASS (2 statements: commerce 1, customers 1)');
+    expect(formatChecks([checkJoin({ statements: 2, byDomain: { commerce: 1, customers: 1 } })])).toBe(
+      'the federated join costs exactly one SQL statement per subgraph: PASS (2 statements: commerce 1, customers 1)',
+    );
   });
 
   it('fails when one subgraph runs a statement per order', () => {
@@ -123,7 +125,8 @@ describe('checkAccessLog', () => {
   it('passes within 10% of throughput under load and 1 ms of p50 at one connection, against the same gateway without the log', () => {
     expect(checkAccessLog(logged, ['lookup'], oneConnection, fsync)[0]).toMatchObject({
       pass: true,
-      detail: '0.95x at 10 connections (logged 285 req/s, not logged 300 req/s, mesh CPU +0.20 ms/req; p50 +2.00 ms there); p50 +0.60 ms at 1 connection (4.60 ms vs 4.00 ms, its fsyncs 0.42 ms on average); one fsync alone on this disk, unloaded: 0.31 ms p50',
+      detail:
+        '0.95x at 10 connections (logged 285 req/s, not logged 300 req/s, mesh CPU +0.20 ms/req; p50 +2.00 ms there); p50 +0.60 ms at 1 connection (4.60 ms vs 4.00 ms, its fsyncs 0.42 ms on average); one fsync alone on this disk, unloaded: 0.31 ms p50',
     });
   });
 

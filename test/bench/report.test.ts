@@ -9,9 +9,25 @@ const raw: RawRow[] = [
   { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: TARGET.open, measurement: m(500, 3.5), cpuMsPerRequest: 3, sqlPerRequest: 1 },
   { scenarioId: 'point-lookup', scenario: 'point look-up by key', target: TARGET.gateway, measurement: m(450, 4), cpuMsPerRequest: 3.5, sqlPerRequest: 1, baseline: TARGET.open },
   { scenarioId: 'join', scenario: '100 orders with customers', target: TARGET.floor, measurement: m(100, 10), cpuMsPerRequest: null, sqlPerRequest: 2 },
-  { scenarioId: 'join', scenario: '100 orders with customers', target: TARGET.subgraph, measurement: m(150, 8), cpuMsPerRequest: null, sqlPerRequest: 1, footnote: 'commerce only' },
+  {
+    scenarioId: 'join',
+    scenario: '100 orders with customers',
+    target: TARGET.subgraph,
+    measurement: m(150, 8),
+    cpuMsPerRequest: null,
+    sqlPerRequest: 1,
+    footnote: 'commerce only',
+  },
   { scenarioId: 'masked-pii', scenario: 'masked PII, 100 customers', target: TARGET.owner, measurement: m(200, 40), cpuMsPerRequest: 9, sqlPerRequest: 1 },
-  { scenarioId: 'masked-pii', scenario: 'masked PII, 100 customers', target: TARGET.analyst, measurement: m(150, 50), cpuMsPerRequest: 12, sqlPerRequest: 1, baseline: TARGET.owner },
+  {
+    scenarioId: 'masked-pii',
+    scenario: 'masked PII, 100 customers',
+    target: TARGET.analyst,
+    measurement: m(150, 50),
+    cpuMsPerRequest: 12,
+    sqlPerRequest: 1,
+    baseline: TARGET.owner,
+  },
 ];
 
 describe('percentile', () => {

@@ -10,7 +10,12 @@ import { copyOfSubgraphs, edit } from './fixtures.js';
 
 const PAYMENTS = 'subgraphs/payments/schemas/payments-v1.odcs.yaml';
 const load = (dir: string): Promise<Mesh> => loadMesh(dir, { dataRoot: dir });
-const narrowAmountCents = (repo: string): Promise<void> => edit(path.join(repo, PAYMENTS), '- name: amount_cents\n        logicalType: integer\n        physicalType: BIGINT', '- name: amount_cents\n        logicalType: integer\n        physicalType: INTEGER');
+const narrowAmountCents = (repo: string): Promise<void> =>
+  edit(
+    path.join(repo, PAYMENTS),
+    '- name: amount_cents\n        logicalType: integer\n        physicalType: BIGINT',
+    '- name: amount_cents\n        logicalType: integer\n        physicalType: INTEGER',
+  );
 /** One property's block of the payments contract, from its `- name:` line to the next property. */
 const propertyBlock = (name: string): RegExp => new RegExp(`^ {6}- name: ${name}\\n(?: {8}.*\\n)+`, 'm');
 const bumpPayments = (repo: string, to: string): Promise<void> => edit(path.join(repo, PAYMENTS), /^version: 1\.0\.0$/m, `version: ${to}`);
@@ -39,7 +44,12 @@ describe('checkCompatibility against a base folder', () => {
     const repo = await repoWithSubgraphs();
     await narrowAmountCents(repo);
     const r = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base, repoRoot: repo });
-    expect(r).toEqual({ findings: [NARROWED, expect.objectContaining({ rule: 'version-not-bumped', severity: 'violation', product: 'payments', message: 'the contract changed but its version is still 1.0.0' })] });
+    expect(r).toEqual({
+      findings: [
+        NARROWED,
+        expect.objectContaining({ rule: 'version-not-bumped', severity: 'violation', product: 'payments', message: 'the contract changed but its version is still 1.0.0' }),
+      ],
+    });
   });
 
   it('accepts a checkout that contains subgraphs/ as the base, and a bumped version', async () => {
@@ -60,17 +70,40 @@ describe('checkCompatibility against a base folder', () => {
     const repo = await repoWithSubgraphs();
     await rm(path.join(repo, 'subgraphs/payments'), { recursive: true });
     const r = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base, repoRoot: repo });
-    expect(r).toEqual({ findings: [expect.objectContaining({ rule: 'product-removed', severity: 'violation', product: 'payments', message: 'product "payments" (Payment) is no longer served: breaking under BACKWARD: consumers using the new contract cannot read data written under the old one; its consumers lose every field' })] });
+    expect(r).toEqual({
+      findings: [
+        expect.objectContaining({
+          rule: 'product-removed',
+          severity: 'violation',
+          product: 'payments',
+          message:
+            'product "payments" (Payment) is no longer served: breaking under BACKWARD: consumers using the new contract cannot read data written under the old one; its consumers lose every field',
+        }),
+      ],
+    });
     await edit(path.join(base, 'subgraphs/payments/data-product.yaml'), 'name: payments\n', 'name: payments\nstatus: deprecated\nsuccessor: orders-enriched\nsunset: 2020-01-31\n');
     const after = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base, repoRoot: repo });
-    expect(after).toEqual({ findings: [expect.objectContaining({ rule: 'product-removed', severity: 'warning', message: 'product "payments" (Payment) is no longer served: retired after its sunset 2020-01-31' })] });
+    expect(after).toEqual({
+      findings: [
+        expect.objectContaining({ rule: 'product-removed', severity: 'warning', message: 'product "payments" (Payment) is no longer served: retired after its sunset 2020-01-31' }),
+      ],
+    });
   });
   it('does not call the products of a domain with declaration problems removed', async () => {
     const repo = await repoWithSubgraphs();
     await writeFile(path.join(repo, 'subgraphs/payments/data-product.yaml'), 'name: payments\ndomain: payments\nowner: p@x.io\noutputs: []\n');
     const base = await copyOfSubgraphs();
     const r = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base, repoRoot: repo });
-    expect(r).toEqual({ findings: [expect.objectContaining({ rule: 'not-compared', severity: 'warning', product: 'payments', message: `not compared with folder ${base}: its domain "payments" has declaration problems in the current mesh` })] });
+    expect(r).toEqual({
+      findings: [
+        expect.objectContaining({
+          rule: 'not-compared',
+          severity: 'warning',
+          product: 'payments',
+          message: `not compared with folder ${base}: its domain "payments" has declaration problems in the current mesh`,
+        }),
+      ],
+    });
   });
 });
 
@@ -102,18 +135,27 @@ describe('checkCompatibility against a git ref', () => {
     const current = await load(path.join(repo, 'subgraphs'));
     const fewer: Mesh = { ...current, domains: current.domains.filter((d) => d.name !== 'governance') };
     const r = await checkCompatibility({ current: fewer, base: 'v1', repoRoot: repo });
-    expect(r).toEqual({ findings: [NARROWED, expect.objectContaining({ rule: 'product-removed', product: 'access-log', file: 'v1:subgraphs/governance/schemas/access-log-v1.odcs.yaml' })] });
+    expect(r).toEqual({
+      findings: [NARROWED, expect.objectContaining({ rule: 'product-removed', product: 'access-log', file: 'v1:subgraphs/governance/schemas/access-log-v1.odcs.yaml' })],
+    });
   });
 
   it('says what was expected for a ref that does not exist', async () => {
     const r = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base: 'no-such-branch', repoRoot: repo });
-    expect(r).toEqual({ error: 'no git ref or folder "no-such-branch": expected a folder of data-product descriptors (a subgraphs/ folder, or a checkout that contains one), "registry", or a git ref of the repository such as main, HEAD~1 or a commit id' });
+    expect(r).toEqual({
+      error:
+        'no git ref or folder "no-such-branch": expected a folder of data-product descriptors (a subgraphs/ folder, or a checkout that contains one), "registry", or a git ref of the repository such as main, HEAD~1 or a commit id',
+    });
   });
 
   it('refuses a ref that looks like an option, and a commit without subgraphs/', async () => {
     const current = await load(path.join(repo, 'subgraphs'));
-    expect(await checkCompatibility({ current, base: '--output=/tmp/x', repoRoot: repo })).toEqual({ error: expect.stringMatching(/^no git ref or folder "--output=\/tmp\/x": expected /) });
-    expect(await checkCompatibility({ current, base: 'HEAD~2', repoRoot: repo })).toEqual({ error: expect.stringMatching(/^git ref "HEAD~2" has no subgraphs\/ folder to compare with: expected /) });
+    expect(await checkCompatibility({ current, base: '--output=/tmp/x', repoRoot: repo })).toEqual({
+      error: expect.stringMatching(/^no git ref or folder "--output=\/tmp\/x": expected /),
+    });
+    expect(await checkCompatibility({ current, base: 'HEAD~2', repoRoot: repo })).toEqual({
+      error: expect.stringMatching(/^git ref "HEAD~2" has no subgraphs\/ folder to compare with: expected /),
+    });
   });
 
   it('says so when the repository root is not a git repository', async () => {
@@ -137,7 +179,12 @@ describe('checkCompatibility against the schema registry', () => {
     expect(same).toEqual({ findings: [expect.objectContaining({ rule: 'type-narrowed' }), expect.objectContaining({ rule: 'version-not-bumped', product: 'payments' })] });
     await bumpPayments(repo, '0.9.0');
     const lower = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base: 'registry', repoRoot: repo });
-    expect(lower).toEqual({ findings: [expect.objectContaining({ rule: 'type-narrowed' }), expect.objectContaining({ rule: 'version-decreased', severity: 'violation', message: 'the contract version went down from 1.0.0 to 0.9.0' })] });
+    expect(lower).toEqual({
+      findings: [
+        expect.objectContaining({ rule: 'type-narrowed' }),
+        expect.objectContaining({ rule: 'version-decreased', severity: 'violation', message: 'the contract version went down from 1.0.0 to 0.9.0' }),
+      ],
+    });
   });
 
   it('warns about a product never registered and refuses one registered but no longer served', async () => {
@@ -146,16 +193,20 @@ describe('checkCompatibility against the schema registry', () => {
     for (const p of productsByName(mesh).values()) if (p.name !== 'access-log') await registerContract(p, repo);
     const fewer: Mesh = { ...mesh, domains: mesh.domains.filter((d) => d.name !== 'payments') };
     const r = await checkCompatibility({ current: fewer, base: 'registry', repoRoot: repo });
-    expect(r).toEqual({ findings: [
-      expect.objectContaining({ rule: 'product-removed', severity: 'violation', product: 'payments', file: 'schema-registry/payments/1.0.0.json' }),
-      expect.objectContaining({ rule: 'not-registered', severity: 'warning', product: 'access-log' }),
-    ] });
+    expect(r).toEqual({
+      findings: [
+        expect.objectContaining({ rule: 'product-removed', severity: 'violation', product: 'payments', file: 'schema-registry/payments/1.0.0.json' }),
+        expect.objectContaining({ rule: 'not-registered', severity: 'warning', product: 'access-log' }),
+      ],
+    });
   });
 
   it('says what was expected when there is no registry', async () => {
     const repo = await repoWithSubgraphs();
     const r = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base: 'registry', repoRoot: repo });
-    expect(r).toEqual({ error: `no schema registry at ${repo}/schema-registry: expected a "schema-registry/<product>/<version>.json" folder (create it with \`meshgate contract register PRODUCT\`)` });
+    expect(r).toEqual({
+      error: `no schema registry at ${repo}/schema-registry: expected a "schema-registry/<product>/<version>.json" folder (create it with \`meshgate contract register PRODUCT\`)`,
+    });
   });
 });
 
@@ -169,8 +220,12 @@ describe('checkAllCompatibility: contracts and the composed GraphQL API', () => 
     if (!('findings' in r)) throw new Error(r.error);
     expect(r.findings[0]).toEqual(expect.objectContaining({ rule: 'field-removed', severity: 'warning', field: 'card_number' }));
     const graphql = r.findings.filter((f) => f.rule === 'graphql-breaking-change');
-    expect(graphql).toContainEqual(expect.objectContaining({ severity: 'violation', product: 'payments', field: 'Payment.cardNumber', message: 'GraphQL FIELD_REMOVED: Payment.cardNumber was removed.' }));
-    expect(graphql).toContainEqual(expect.objectContaining({ severity: 'violation', product: 'payments', message: 'GraphQL VALUE_REMOVED_FROM_ENUM: CARD_NUMBER was removed from enum type PaymentField.' }));
+    expect(graphql).toContainEqual(
+      expect.objectContaining({ severity: 'violation', product: 'payments', field: 'Payment.cardNumber', message: 'GraphQL FIELD_REMOVED: Payment.cardNumber was removed.' }),
+    );
+    expect(graphql).toContainEqual(
+      expect.objectContaining({ severity: 'violation', product: 'payments', message: 'GraphQL VALUE_REMOVED_FROM_ENUM: CARD_NUMBER was removed from enum type PaymentField.' }),
+    );
     expect(new Set(graphql.map((f) => f.product))).toEqual(new Set(['payments']));
     const contractsOnly = await checkCompatibility({ current: await load(path.join(repo, 'subgraphs')), base, repoRoot: repo });
     expect(contractsOnly).toEqual({ findings: [r.findings[0]] });
@@ -179,9 +234,22 @@ describe('checkAllCompatibility: contracts and the composed GraphQL API', () => 
   it('reports the enum value a new field adds as a dangerous GraphQL change, a warning', async () => {
     const base = await copyOfSubgraphs();
     const repo = await repoWithSubgraphs();
-    await edit(path.join(repo, PAYMENTS), propertyBlock('currency'), (m: string) => `${m}${m.replace('name: currency', 'name: fee_currency').replace('required: true', 'required: false')}`);
+    await edit(
+      path.join(repo, PAYMENTS),
+      propertyBlock('currency'),
+      (m: string) => `${m}${m.replace('name: currency', 'name: fee_currency').replace('required: true', 'required: false')}`,
+    );
     await bumpPayments(repo, '1.1.0');
     const r = await checkAllCompatibility({ current: await load(path.join(repo, 'subgraphs')), base, repoRoot: repo });
-    expect(r).toEqual({ findings: [expect.objectContaining({ rule: 'graphql-dangerous-change', severity: 'warning', product: 'payments', message: 'GraphQL VALUE_ADDED_TO_ENUM: FEE_CURRENCY was added to enum type PaymentField.' })] });
+    expect(r).toEqual({
+      findings: [
+        expect.objectContaining({
+          rule: 'graphql-dangerous-change',
+          severity: 'warning',
+          product: 'payments',
+          message: 'GraphQL VALUE_ADDED_TO_ENUM: FEE_CURRENCY was added to enum type PaymentField.',
+        }),
+      ],
+    });
   });
 });

@@ -6,7 +6,15 @@ import { REPO_ROOT } from '../../cli/config.js';
 import type { Contract, FieldContract } from '../../schema/index.js';
 
 /** A contract field with defaults: a required, non-key, non-PII string. */
-export const field = (name: string, over: Partial<FieldContract> = {}): FieldContract => ({ name, type: 'string', nullable: false, key: false, classification: 'none', purposes: [], ...over });
+export const field = (name: string, over: Partial<FieldContract> = {}): FieldContract => ({
+  name,
+  type: 'string',
+  nullable: false,
+  key: false,
+  classification: 'none',
+  purposes: [],
+  ...over,
+});
 
 /** An orders contract with one field of every kind the changes touch. */
 export const ORDERS: Contract = {
@@ -34,7 +42,10 @@ export const ORDERS: Contract = {
 };
 
 /** `contract` with one field changed. */
-export const changing = (contract: Contract, name: string, over: Partial<FieldContract>): Contract => ({ ...contract, fields: contract.fields.map((f) => (f.name === name ? { ...f, ...over } : f)) });
+export const changing = (contract: Contract, name: string, over: Partial<FieldContract>): Contract => ({
+  ...contract,
+  fields: contract.fields.map((f) => (f.name === name ? { ...f, ...over } : f)),
+});
 
 /** `contract` without one field. */
 export const without = (contract: Contract, name: string): Contract => ({ ...contract, fields: contract.fields.filter((f) => f.name !== name) });

@@ -22,7 +22,7 @@ describe('meshgate contract register', () => {
     expect(await registerContract(payments, root)).toEqual({ outcome: 'unchanged', file: 'schema-registry/payments/1.0.0.json' });
   });
 
-  it('keeps the sample mesh\'s registry in the repository up to date', async () => {
+  it("keeps the sample mesh's registry in the repository up to date", async () => {
     for (const p of productsByName(await loadMesh(path.join(REPO_ROOT, 'subgraphs'), { dataRoot: REPO_ROOT })).values()) {
       expect(await readFile(path.join(REPO_ROOT, 'schema-registry', p.name, `${p.contract.version}.json`), 'utf8')).toBe(normalisedJson(p.contract));
     }
@@ -32,12 +32,16 @@ describe('meshgate contract register', () => {
     const root = await mkdtemp(path.join(tmpdir(), 'meshgate-registry-'));
     await registerContract(payments, root);
     const added = withContract(payments, { fields: [...payments.contract.fields, field('fee', { type: 'double', nullable: true })] });
-    expect(await registerContract(added, root)).toEqual(expect.objectContaining({ outcome: 'refused', reasons: ['version 1.0.0 of payments is already registered with a different contract: bump the contract\'s version'] }));
+    expect(await registerContract(added, root)).toEqual(
+      expect.objectContaining({ outcome: 'refused', reasons: ["version 1.0.0 of payments is already registered with a different contract: bump the contract's version"] }),
+    );
     expect(await registerContract(withContract(added, { version: '1.1.0' }), root)).toEqual({ outcome: 'registered', file: 'schema-registry/payments/1.1.0.json' });
-    expect(await registerContract(withContract(payments, { version: '1.0.1' }), root)).toEqual(expect.objectContaining({ outcome: 'refused', reasons: ['version 1.0.1 is below 1.1.0, the latest registered version of payments'] }));
+    expect(await registerContract(withContract(payments, { version: '1.0.1' }), root)).toEqual(
+      expect.objectContaining({ outcome: 'refused', reasons: ['version 1.0.1 is below 1.1.0, the latest registered version of payments'] }),
+    );
   });
 
-  it('refuses a change that breaks the product\'s mode, naming it', async () => {
+  it("refuses a change that breaks the product's mode, naming it", async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'meshgate-registry-'));
     await registerContract(payments, root);
     const narrowed = withContract(payments, { ...changing(payments.contract, 'amount_cents', { type: 'integer' }), version: '1.1.0' });

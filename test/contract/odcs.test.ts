@@ -58,8 +58,18 @@ describe('ODCS export', () => {
     expect(r.code).toBe(0);
     const doc = parse(r.stdout) as Record<string, unknown>;
     expect(official(doc)).toBe(true);
-    expect(doc).toMatchObject({ apiVersion: 'v3.0.2', kind: 'DataContract', id: 'orders-enriched', dataProduct: 'orders-enriched', domain: 'commerce', status: 'active', version: '1.0.0' });
-    expect(doc['schema']).toMatchObject([{ name: 'Order', properties: expect.arrayContaining([expect.objectContaining({ name: 'order_ts', logicalType: 'date', physicalType: 'TIMESTAMP' })]) }]);
+    expect(doc).toMatchObject({
+      apiVersion: 'v3.0.2',
+      kind: 'DataContract',
+      id: 'orders-enriched',
+      dataProduct: 'orders-enriched',
+      domain: 'commerce',
+      status: 'active',
+      version: '1.0.0',
+    });
+    expect(doc['schema']).toMatchObject([
+      { name: 'Order', properties: expect.arrayContaining([expect.objectContaining({ name: 'order_ts', logicalType: 'date', physicalType: 'TIMESTAMP' })]) },
+    ]);
   });
 
   it('refuses an unknown product with exit 2, naming the known ones', async () => {
@@ -71,7 +81,7 @@ describe('ODCS export', () => {
 });
 
 describe('ODCS round trip', () => {
-  it('reads every sample product\'s export back into the same contract, the Avro-declared orders-enriched included', async () => {
+  it("reads every sample product's export back into the same contract, the Avro-declared orders-enriched included", async () => {
     for (const p of products) {
       const back = await roundTrip(p.name, toOdcs(p));
       expect({ product: p.name, contract: back.value, errors: back.errors }).toEqual({ product: p.name, contract: p.contract, errors: undefined });
@@ -79,7 +89,15 @@ describe('ODCS round trip', () => {
   });
 
   it('keeps decimals, enums, references, purposes, classifications, the mode, the list name and quality rules', async () => {
-    const contract = { ...ORDERS, listField: 'allOrders', compatibility: 'FULL' as const, quality: [{ metric: 'rowCount', mustBeGreaterThan: 0 }, { metric: 'nullValues', arguments: { properties: ['email'] }, mustBe: 0 }] };
+    const contract = {
+      ...ORDERS,
+      listField: 'allOrders',
+      compatibility: 'FULL' as const,
+      quality: [
+        { metric: 'rowCount', mustBeGreaterThan: 0 },
+        { metric: 'nullValues', arguments: { properties: ['email'] }, mustBe: 0 },
+      ],
+    };
     const product = { ...products[0]!, name: 'orders-full', contract };
     expect(validateOdcs('orders-full', toOdcs(product))).toEqual([]);
     expect(await roundTrip('orders-full', toOdcs(product))).toEqual({ value: contract });
@@ -110,7 +128,9 @@ describe('ODCS import of bad input', () => {
   it('says a plain text file is not a data contract', async () => {
     const file = path.join(dir, 'notes.txt');
     await writeFile(file, 'just some notes\n');
-    expect((await importOdcs(file)).errors).toEqual([{ file, path: '', message: 'expected an ODCS v3 data contract (a mapping with apiVersion, kind, id, version, status), got a string' }]);
+    expect((await importOdcs(file)).errors).toEqual([
+      { file, path: '', message: 'expected an ODCS v3 data contract (a mapping with apiVersion, kind, id, version, status), got a string' },
+    ]);
   });
 
   it('names each path the official schema refuses', async () => {
@@ -130,7 +150,7 @@ describe('ODCS import of bad input', () => {
     expect(run.stderr).toContain(`${file}: schema[0].properties[8].logicalType: expected one of`);
   });
 
-  it('names what meshgate needs beyond the official schema, such as a property\'s classification', async () => {
+  it("names what meshgate needs beyond the official schema, such as a property's classification", async () => {
     const doc = toOdcs(products.find((x) => x.name === 'payments')!) as { schema: { properties: Record<string, unknown>[] }[] };
     delete doc.schema[0]!.properties[1]!['classification'];
     const file = path.join(dir, 'unclassified.odcs.yaml');

@@ -122,7 +122,12 @@ describe('filter values', () => {
     ['an Int past 32 bits', 'query($i: Int) { orders(where: { itemCount: { eq: $i } }) { orderId } }', { i: 99_999_999_999 }, /Int/],
     ['a null comparison', 'query($w: OrderWhere) { orders(where: $w) { orderId } }', { w: { status: { eq: null } } }, /isNull/],
     ['an orderBy item naming two fields', 'query($o: [OrderOrderBy!]) { orders(orderBy: $o) { orderId } }', { o: [{ status: 'ASC', channel: 'DESC' }] }, /orderBy/],
-    ['an in list of more than 1000 values', 'query($w: OrderWhere) { orders(where: $w) { orderId } }', { w: { orderId: { in: Array.from({ length: 1001 }, (_, i) => `O${i}`) } } }, /1000/],
+    [
+      'an in list of more than 1000 values',
+      'query($w: OrderWhere) { orders(where: $w) { orderId } }',
+      { w: { orderId: { in: Array.from({ length: 1001 }, (_, i) => `O${i}`) } } },
+      /1000/,
+    ],
     ['a filter value over 4096 characters', 'query($w: CustomerWhere) { customers(where: $w) { customerId } }', { w: { fullName: { like: `%${'a'.repeat(5000)}%` } } }, /4096/],
   ])('refuses %s', async (_name, query, variables, names) => {
     await expectRefused(query, variables, names);
@@ -145,7 +150,10 @@ describe('hostile strings', () => {
   const HOSTILE = ["'", '"', '%', '_', '\\', '\u0000', 'a\u0000b', "' OR 1=1 --", '"; DROP TABLE x; --', "%' OR '1'='1", '\'); DROP TABLE "orders"; --', '${x}'];
 
   it.each(HOSTILE)('matches no row with eq %j, as a variable and as a literal', async (value) => {
-    const vars = await mesh.query('query($s: String, $id: ID!) { customers(where: { fullName: { eq: $s } }) { customerId } orders(where: { orderId: { eq: $id } }) { orderId } order(orderId: $id) { orderId } }', { s: value, id: value });
+    const vars = await mesh.query(
+      'query($s: String, $id: ID!) { customers(where: { fullName: { eq: $s } }) { customerId } orders(where: { orderId: { eq: $id } }) { orderId } order(orderId: $id) { orderId } }',
+      { s: value, id: value },
+    );
     expect(vars.errors).toBeUndefined();
     expect(vars.data).toEqual({ customers: [], orders: [], order: null });
     const literal = await mesh.query(`{ customers(where: { fullName: { eq: ${JSON.stringify(value)} } }) { customerId } }`);
@@ -177,7 +185,9 @@ describe('after the bad requests', () => {
   it('keeps serving, with every table intact', async () => {
     const bad = Array.from({ length: 20 }, (_, i) => mesh.query(`{ orders(limit: ${-i - 1}) { orderId } }`));
     expect((await Promise.all(bad)).every((r) => r.errors?.[0]?.extensions?.['code'] === 'BAD_USER_INPUT')).toBe(true);
-    const r = dataOf(await mesh.query<Record<string, { totalCount: number }>>('{ o: ordersConnection { totalCount } c: customersConnection { totalCount } p: paymentsConnection { totalCount } }'));
+    const r = dataOf(
+      await mesh.query<Record<string, { totalCount: number }>>('{ o: ordersConnection { totalCount } c: customersConnection { totalCount } p: paymentsConnection { totalCount } }'),
+    );
     expect(r).toEqual({ o: { totalCount: ref.orders.rows.length }, c: { totalCount: ref.customers.rows.length }, p: { totalCount: ref.payments.rows.length } });
     const first = await fetchList(mesh, ref.orders, { limit: 3 });
     expect(first).toEqual(sortRows(ref.orders, ref.orders.rows).slice(0, 3));

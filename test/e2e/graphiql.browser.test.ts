@@ -12,7 +12,16 @@ import { chromium, type Browser, type Locator, type Page, type Request } from 'p
 import { startTestMesh, type TestMesh } from '../support/startTestMesh.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const QUERY = '{ orders(limit: 2) { orderId customer { email } } }';
 const SCREENSHOT = path.join(tmpdir(), 'meshgate-graphiql.png');
 

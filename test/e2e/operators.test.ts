@@ -22,7 +22,12 @@ async function expectSelects(table: Table, where: Where, orderBy?: OrderBy): Pro
   const expected = sortRows(table, filterRows(table, where), orderBy);
   const page = await fetchPage(mesh, table, { where, ...(orderBy && { orderBy }), first: 1000 }, [table.key]);
   expect(page.totalCount).toBe(expected.length);
-  expect(keysOf(table, page.edges.map((e) => e.node))).toEqual(keysOf(table, expected.slice(0, 1000)));
+  expect(
+    keysOf(
+      table,
+      page.edges.map((e) => e.node),
+    ),
+  ).toEqual(keysOf(table, expected.slice(0, 1000)));
   return expected;
 }
 
@@ -131,7 +136,11 @@ describe('NULL semantics', () => {
   });
 
   it('matches the rows whose field is null with not, as the complement of the inner filter', async () => {
-    for (const [table, inner] of [[ref.customers, { phone: { like: '+49%' } }], [ref.orders, { discountAmount: { gt: 10 } }], [ref.customers, { birthDate: { neq: '1980-01-01' } }]] as const) {
+    for (const [table, inner] of [
+      [ref.customers, { phone: { like: '+49%' } }],
+      [ref.orders, { discountAmount: { gt: 10 } }],
+      [ref.customers, { birthDate: { neq: '1980-01-01' } }],
+    ] as const) {
       const matched = await expectSelects(table, inner);
       const complement = await expectSelects(table, { not: inner });
       expect(matched.length + complement.length).toBe(table.rows.length);
@@ -154,7 +163,11 @@ describe('nested and/or/not', () => {
     ['not of and', 'payments', { not: { and: [{ method: { eq: 'card' } }, { status: { eq: 'captured' } }] } }],
     ['not of or with nulls', 'customers', { not: { or: [{ phone: { like: '+33%' } }, { birthDate: { gt: '1990-01-01' } }] } }],
     ['not of not', 'customers', { not: { not: { phone: { like: '+44%' } } } }],
-    ['fields beside and/or/not', 'orders', { currency: { eq: 'EUR' }, and: [{ itemCount: { lt: 3 } }], or: [{ status: { eq: 'paid' } }, { status: { eq: 'placed' } }], not: { channel: { eq: 'app' } } }],
+    [
+      'fields beside and/or/not',
+      'orders',
+      { currency: { eq: 'EUR' }, and: [{ itemCount: { lt: 3 } }], or: [{ status: { eq: 'paid' } }, { status: { eq: 'placed' } }], not: { channel: { eq: 'app' } } },
+    ],
     ['an empty and', 'customers', { and: [] }],
   ])('select exactly the rows that match: %s', async (_name, tableName, where) => {
     expect((await expectSelects(ref[tableName], where)).length).toBeGreaterThan(0);

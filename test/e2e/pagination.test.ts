@@ -59,7 +59,12 @@ describe('connection cursors', () => {
     const first = await fetchPage(mesh, ref.orders, { where, orderBy, first: 50 }, ['orderId']);
     const resumed = await fetchPage(mesh, ref.orders, { where, orderBy, first: 30, after: first.edges[19]!.cursor }, ['orderId']);
     const expected = sortRows(ref.orders, filterRows(ref.orders, where), orderBy).slice(20, 50);
-    expect(keysOf(ref.orders, resumed.edges.map((e) => e.node))).toEqual(keysOf(ref.orders, expected));
+    expect(
+      keysOf(
+        ref.orders,
+        resumed.edges.map((e) => e.node),
+      ),
+    ).toEqual(keysOf(ref.orders, expected));
     expect(resumed.edges.map((e) => e.cursor)).toEqual(first.edges.slice(20, 50).map((e) => e.cursor));
   });
 

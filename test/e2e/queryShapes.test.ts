@@ -65,9 +65,11 @@ describe('scalar round-trips', () => {
   });
 
   it('serialises Date, DateTime, BigInt, Int, Float and Boolean in their documented forms', async () => {
-    const r = dataOf(await mesh.query<{ orders: Row[]; payments: Row[]; customers: Row[] }>(
-      '{ orders(limit: 5) { orderDate orderTs itemCount totalAmount } payments(limit: 5) { amountCents paidAt } customers(limit: 5) { marketingOptIn signupAt } }',
-    ));
+    const r = dataOf(
+      await mesh.query<{ orders: Row[]; payments: Row[]; customers: Row[] }>(
+        '{ orders(limit: 5) { orderDate orderTs itemCount totalAmount } payments(limit: 5) { amountCents paidAt } customers(limit: 5) { marketingOptIn signupAt } }',
+      ),
+    );
     for (const o of r.orders) {
       expect(o.orderDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(o.orderTs).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
@@ -86,10 +88,12 @@ describe('scalar round-trips', () => {
     const undated = ref.customers.rows.find((c) => c.birthDate === null)!;
     const order = ref.orders.rows.find((o) => o.discountAmount === null)!;
     const payment = ref.payments.rows.find((p) => p.cardNumber === null)!;
-    const r = dataOf(await mesh.query<Record<string, Row>>(
-      'query($c: ID!, $u: ID!, $o: ID!, $p: ID!) { c: customer(customerId: $c) { phone } u: customer(customerId: $u) { birthDate } o: order(orderId: $o) { discountAmount } p: payment(paymentId: $p) { cardNumber } }',
-      { c: customer.customerId, u: undated.customerId, o: order.orderId, p: payment.paymentId },
-    ));
+    const r = dataOf(
+      await mesh.query<Record<string, Row>>(
+        'query($c: ID!, $u: ID!, $o: ID!, $p: ID!) { c: customer(customerId: $c) { phone } u: customer(customerId: $u) { birthDate } o: order(orderId: $o) { discountAmount } p: payment(paymentId: $p) { cardNumber } }',
+        { c: customer.customerId, u: undated.customerId, o: order.orderId, p: payment.paymentId },
+      ),
+    );
     expect(r).toEqual({ c: { phone: null }, u: { birthDate: null }, o: { discountAmount: null }, p: { cardNumber: null } });
   });
 });
@@ -114,7 +118,12 @@ describe('connections', () => {
     const small: Where = { customerId: { eq: ref.customers.rows[0]!.customerId } };
     const expected = filterRows(ref.orders, small);
     const page = await fetchPage(mesh, ref.orders, { where: small, first: expected.length }, ['orderId']);
-    expect(keysOf(ref.orders, page.edges.map((e) => e.node))).toEqual(keysOf(ref.orders, expected));
+    expect(
+      keysOf(
+        ref.orders,
+        page.edges.map((e) => e.node),
+      ),
+    ).toEqual(keysOf(ref.orders, expected));
     expect(page.pageInfo.hasNextPage).toBe(false);
   });
 

@@ -47,24 +47,35 @@ async function countStatements<T>(query: string): Promise<{ delta: number; data:
 
 describe('entity references', () => {
   it("resolves each order's customer to the customer its customerId names", async () => {
-    const r = dataOf(await mesh.query<{ orders: (Row & { customer: Row })[] }>('{ orders(limit: 200, offset: 300) { orderId customerId customer { customerId fullName email segment signupAt } } }'));
+    const r = dataOf(
+      await mesh.query<{ orders: (Row & { customer: Row })[] }>(
+        '{ orders(limit: 200, offset: 300) { orderId customerId customer { customerId fullName email segment signupAt } } }',
+      ),
+    );
     expect(r.orders).toHaveLength(200);
     for (const o of r.orders) expect(o.customer).toEqual(pick(ref.customers.byKey.get(String(o.customerId)), ['customerId', 'fullName', 'email', 'segment', 'signupAt']));
   });
 
   it("resolves each payment's order and that order's customer", async () => {
-    const r = dataOf(await mesh.query<{ payments: { paymentId: string; order: Row & { customer: Row } }[] }>(
-      '{ payments(limit: 150, orderBy: [{ amount: DESC }]) { paymentId order { orderId customerId totalAmount customer { customerId country } } } }',
-    ));
+    const r = dataOf(
+      await mesh.query<{ payments: { paymentId: string; order: Row & { customer: Row } }[] }>(
+        '{ payments(limit: 150, orderBy: [{ amount: DESC }]) { paymentId order { orderId customerId totalAmount customer { customerId country } } } }',
+      ),
+    );
     for (const p of r.payments) {
       const order = ref.orders.byKey.get(String(ref.payments.byKey.get(p.paymentId)!.orderId))!;
-      expect(p.order).toEqual({ ...pick(order, ['orderId', 'customerId', 'totalAmount']), customer: pick(ref.customers.byKey.get(String(order.customerId)), ['customerId', 'country']) });
+      expect(p.order).toEqual({
+        ...pick(order, ['orderId', 'customerId', 'totalAmount']),
+        customer: pick(ref.customers.byKey.get(String(order.customerId)), ['customerId', 'country']),
+      });
     }
   });
 
   it('resolves a reference from a look-up by key', async () => {
     const payment = ref.payments.rows[321]!;
-    const r = dataOf(await mesh.query<{ payment: { order: { orderId: string; orderTs: string } } }>(`{ payment(paymentId: "${payment.paymentId}") { order { orderId orderTs } } }`));
+    const r = dataOf(
+      await mesh.query<{ payment: { order: { orderId: string; orderTs: string } } }>(`{ payment(paymentId: "${payment.paymentId}") { order { orderId orderTs } } }`),
+    );
     expect(r.payment.order).toEqual(pick(ref.orders.byKey.get(String(payment.orderId)), ['orderId', 'orderTs']));
   });
 });
@@ -73,10 +84,12 @@ describe('reverse lists', () => {
   it("lists each customer's orders with the where, orderBy and limit given, at most limit per customer", async () => {
     const where: Where = { status: { in: ['returned', 'cancelled'] }, channel: { neq: 'store' } };
     const orderBy: OrderBy = [{ totalAmount: 'DESC' }];
-    const r = dataOf(await mesh.query<{ customers: { customerId: string; orders: Row[] }[] }>(
-      'query($where: OrderWhere, $orderBy: [OrderOrderBy!]) { customers(limit: 60, offset: 10) { customerId orders(where: $where, orderBy: $orderBy, limit: 3) { orderId totalAmount status } } }',
-      { where, orderBy },
-    ));
+    const r = dataOf(
+      await mesh.query<{ customers: { customerId: string; orders: Row[] }[] }>(
+        'query($where: OrderWhere, $orderBy: [OrderOrderBy!]) { customers(limit: 60, offset: 10) { customerId orders(where: $where, orderBy: $orderBy, limit: 3) { orderId totalAmount status } } }',
+        { where, orderBy },
+      ),
+    );
     const lengths = new Set<number>();
     for (const c of r.customers) {
       expect(c.orders).toEqual(children(ref.orders, 'customerId', c.customerId, { where, orderBy, limit: 3 }).map((o) => pick(o, ['orderId', 'totalAmount', 'status'])));
@@ -91,9 +104,11 @@ describe('reverse lists', () => {
   });
 
   it("lists an order's payments, newest first, from the payments domain, none when it has none", async () => {
-    const r = dataOf(await mesh.query<{ orders: { orderId: string; payments: Row[] }[] }>(
-      '{ orders(limit: 300) { orderId payments(orderBy: [{ paidAt: DESC }]) { paymentId paidAt amountCents } } }',
-    ));
+    const r = dataOf(
+      await mesh.query<{ orders: { orderId: string; payments: Row[] }[] }>(
+        '{ orders(limit: 300) { orderId payments(orderBy: [{ paidAt: DESC }]) { paymentId paidAt amountCents } } }',
+      ),
+    );
     for (const o of r.orders) {
       const expected = children(ref.payments, 'orderId', o.orderId, { orderBy: [{ paidAt: 'DESC' }] });
       expect(o.payments).toEqual(expected.map((p) => pick(p, ['paymentId', 'paidAt', 'amountCents'])));
@@ -112,16 +127,20 @@ describe('reverse lists', () => {
 
 describe('deep chains', () => {
   it('follows payment → order → customer → orders → payments', async () => {
-    const r = dataOf(await mesh.query<{ payments: { paymentId: string; order: { orderId: string; customer: { customerId: string; orders: { orderId: string; payments: Row[] }[] } } }[] }>(
-      '{ payments(limit: 30, offset: 900) { paymentId order { orderId customer { customerId orders(limit: 2, orderBy: [{ orderTs: DESC }]) { orderId payments(limit: 1) { paymentId amountCents } } } } } }',
-    ));
+    const r = dataOf(
+      await mesh.query<{ payments: { paymentId: string; order: { orderId: string; customer: { customerId: string; orders: { orderId: string; payments: Row[] }[] } } }[] }>(
+        '{ payments(limit: 30, offset: 900) { paymentId order { orderId customer { customerId orders(limit: 2, orderBy: [{ orderTs: DESC }]) { orderId payments(limit: 1) { paymentId amountCents } } } } } }',
+      ),
+    );
     expect(r.payments).toHaveLength(30);
     for (const p of r.payments) {
       const order = ref.orders.byKey.get(String(ref.payments.byKey.get(p.paymentId)!.orderId))!;
       expect(p.order.orderId).toBe(order.orderId);
       expect(p.order.customer.customerId).toBe(order.customerId);
       const latest = children(ref.orders, 'customerId', order.customerId, { orderBy: [{ orderTs: 'DESC' }], limit: 2 });
-      expect(p.order.customer.orders).toEqual(latest.map((o) => ({ orderId: o.orderId, payments: children(ref.payments, 'orderId', o.orderId, { limit: 1 }).map((x) => pick(x, ['paymentId', 'amountCents'])) })));
+      expect(p.order.customer.orders).toEqual(
+        latest.map((o) => ({ orderId: o.orderId, payments: children(ref.payments, 'orderId', o.orderId, { limit: 1 }).map((x) => pick(x, ['paymentId', 'amountCents'])) })),
+      );
     }
   });
 });

@@ -58,8 +58,16 @@ describe('classifying the fields of the API schema', () => {
 
   it('reads no product data from connection, edge, group and page fields, or from __typename', () => {
     for (const [type, field] of [
-      ['OrderConnection', 'edges'], ['OrderConnection', 'totalCount'], ['OrderConnection', 'pageInfo'], ['OrderEdge', 'node'], ['OrderEdge', 'cursor'],
-      ['OrderGroup', 'key'], ['OrderGroup', 'count'], ['OrderGroup', 'sum'], ['PageInfo', 'endCursor'], ['Order', '__typename'],
+      ['OrderConnection', 'edges'],
+      ['OrderConnection', 'totalCount'],
+      ['OrderConnection', 'pageInfo'],
+      ['OrderEdge', 'node'],
+      ['OrderEdge', 'cursor'],
+      ['OrderGroup', 'key'],
+      ['OrderGroup', 'count'],
+      ['OrderGroup', 'sum'],
+      ['PageInfo', 'endCursor'],
+      ['Order', '__typename'],
     ] as const) {
       expect([type, field, role(type, field)]).toEqual([type, field, undefined]);
     }

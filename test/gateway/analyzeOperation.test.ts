@@ -61,7 +61,10 @@ describe('the columns an operation reveals without selecting them', () => {
   });
 
   it('finds a sort, and leaves out a sort key set to null', () => {
-    expect(usage('{ customers(orderBy: [{ signupAt: DESC }, { email: null, city: ASC }]) { customerId } }')['customer-profiles']!.revealed).toEqual({ city: 'sort', signup_at: 'sort' });
+    expect(usage('{ customers(orderBy: [{ signupAt: DESC }, { email: null, city: ASC }]) { customerId } }')['customer-profiles']!.revealed).toEqual({
+      city: 'sort',
+      signup_at: 'sort',
+    });
   });
 
   it('finds a grouping, the aggregated columns and the group keys selected', () => {
@@ -88,7 +91,8 @@ describe('the columns an operation reveals without selecting them', () => {
   });
 
   it('finds the filters, sorts and groupings of every alias', () => {
-    const q = '{ a: orders(where: { status: { eq: "paid" } }) { orderId } b: orders(orderBy: [{ totalAmount: ASC }]) { orderId } c: ordersAggregate(groupBy: [CHANNEL]) { count } }';
+    const q =
+      '{ a: orders(where: { status: { eq: "paid" } }) { orderId } b: orders(orderBy: [{ totalAmount: ASC }]) { orderId } c: ordersAggregate(groupBy: [CHANNEL]) { count } }';
     expect(usage(q)['orders-enriched']!.revealed).toEqual({ channel: 'group', status: 'filter', total_amount: 'sort' });
   });
 
@@ -116,8 +120,13 @@ describe('directives and variables', () => {
   });
 
   it('reads filters, sorts and groupings from variables', () => {
-    const q = 'query($w: CustomerWhere, $o: [CustomerOrderBy!], $g: [CustomerField!]) { customers(where: $w, orderBy: $o) { customerId } customersAggregate(groupBy: $g) { count } }';
-    expect(usage(q, { w: { or: [{ city: { eq: 'Berlin' } }] }, o: [{ segment: 'ASC' }], g: ['COUNTRY'] })['customer-profiles']!.revealed).toEqual({ city: 'filter', country: 'group', segment: 'sort' });
+    const q =
+      'query($w: CustomerWhere, $o: [CustomerOrderBy!], $g: [CustomerField!]) { customers(where: $w, orderBy: $o) { customerId } customersAggregate(groupBy: $g) { count } }';
+    expect(usage(q, { w: { or: [{ city: { eq: 'Berlin' } }] }, o: [{ segment: 'ASC' }], g: ['COUNTRY'] })['customer-profiles']!.revealed).toEqual({
+      city: 'filter',
+      country: 'group',
+      segment: 'sort',
+    });
   });
 
   it('applies the defaults of variables the request leaves out', () => {

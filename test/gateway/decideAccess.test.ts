@@ -39,13 +39,16 @@ describe('an analyst', () => {
 
   it('may not read the access log, even only its count', () => {
     expect(run(CALLERS.analyst, '{ accessLogConnection { totalCount } }')).toEqual({
-      refused: 'access-log', code: 'FORBIDDEN', message: 'You may not read the data product "access-log": no access rule grants it to your roles.',
+      refused: 'access-log',
+      code: 'FORBIDDEN',
+      message: 'You may not read the data product "access-log": no access rule grants it to your roles.',
     });
   });
 
   it('may not filter on a field it reads masked, and is told why', () => {
     expect(run(CALLERS.analyst, '{ customers(where: { email: { like: "a%" } }) { customerId } }')).toEqual({
-      refused: 'customer-profiles.email', code: 'FORBIDDEN',
+      refused: 'customer-profiles.email',
+      code: 'FORBIDDEN',
       message: 'Filtering on Customer.email of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.',
     });
   });
@@ -95,12 +98,14 @@ describe('a fulfilment app', () => {
   it('reads nothing without a purpose, and is told which purpose was refused when it has one', () => {
     expect(refusalOf(run(CALLERS.appWithoutPurpose, '{ orders { orderId } }'))).toBe('orders-enriched');
     const marketing = run({ ...CALLERS.fulfillmentApp, purpose: 'marketing' }, '{ orders { orderId } }');
-    expect('message' in marketing && marketing.message).toBe('You may not read the data product "orders-enriched": no access rule grants it to your roles and purpose "marketing".');
+    expect('message' in marketing && marketing.message).toBe(
+      'You may not read the data product "orders-enriched": no access rule grants it to your roles and purpose "marketing".',
+    );
   });
 });
 
 describe('a partner', () => {
-  it("reads orders with the rows of its countries only", () => {
+  it('reads orders with the rows of its countries only', () => {
     expect(run(CALLERS.partner, '{ orders(where: { status: { eq: "paid" } }) { orderId shippingCountry } }')).toEqual({
       granted: { 'orders-enriched': { masks: {}, denied: [], rows: { column: 'shipping_country', op: 'in', value: ['DE', 'FR'] } } },
     });
@@ -125,20 +130,26 @@ describe('denied fields', () => {
 
   it('refuses selecting a field a rule denies, naming the rule', () => {
     expect(run(contractor, '{ customers { customerId email } }', {}, withContractors())).toEqual({
-      refused: 'customer-profiles.email', code: 'FORBIDDEN', message: 'You may not read Customer.email of "customer-profiles" (denied by rule "contractors-without-email").',
+      refused: 'customer-profiles.email',
+      code: 'FORBIDDEN',
+      message: 'You may not read Customer.email of "customer-profiles" (denied by rule "contractors-without-email").',
     });
   });
 
   it('refuses selecting a field no rule grants', () => {
     expect(run(contractor, '{ orders { orderId totalAmount } }', {}, withContractors())).toEqual({
-      refused: 'orders-enriched.total_amount', code: 'FORBIDDEN', message: 'You may not read Order.totalAmount of "orders-enriched" (not granted by any rule).',
+      refused: 'orders-enriched.total_amount',
+      code: 'FORBIDDEN',
+      message: 'You may not read Order.totalAmount of "orders-enriched" (not granted by any rule).',
     });
   });
 
   it('refuses filtering on a denied field, with the reason', () => {
     const o = run(contractor, '{ orders(where: { channel: { eq: "web" } }) { orderId } }', {}, withContractors());
     expect(o).toEqual({
-      refused: 'orders-enriched.channel', code: 'FORBIDDEN', message: 'Filtering on Order.channel of "orders-enriched" is not allowed: you may not read it (not granted by any rule).',
+      refused: 'orders-enriched.channel',
+      code: 'FORBIDDEN',
+      message: 'Filtering on Order.channel of "orders-enriched" is not allowed: you may not read it (not granted by any rule).',
     });
   });
 
@@ -147,7 +158,11 @@ describe('denied fields', () => {
     expect(o).toEqual({
       granted: {
         'customer-profiles': { masks: { full_name: 'redact', phone: 'last4', birth_date: 'year' }, denied: ['email'], rows: null },
-        'orders-enriched': { masks: {}, denied: ['channel', 'currency', 'customer_id', 'discount_amount', 'item_count', 'order_date', 'order_ts', 'shipping_country', 'total_amount'], rows: null },
+        'orders-enriched': {
+          masks: {},
+          denied: ['channel', 'currency', 'customer_id', 'discount_amount', 'item_count', 'order_date', 'order_ts', 'shipping_country', 'total_amount'],
+          rows: null,
+        },
       },
     });
   });

@@ -32,7 +32,9 @@ describe('an analyst disguising a filter on a masked field', () => {
   });
 
   it('is refused for a filter deep inside and, or and not', () => {
-    expect(analyst('{ customers(where: { and: [{ country: { eq: "DE" } }, { or: [{ not: { not: { and: [{ phone: { like: "+49%" } }] } } }] }] }) { customerId } }')).toBe('customer-profiles.phone');
+    expect(analyst('{ customers(where: { and: [{ country: { eq: "DE" } }, { or: [{ not: { not: { and: [{ phone: { like: "+49%" } }] } } }] }] }) { customerId } }')).toBe(
+      'customer-profiles.phone',
+    );
   });
 
   it('is refused for a filter in an and given as one object instead of a list', () => {
@@ -57,7 +59,9 @@ describe('an analyst disguising a filter on a masked field', () => {
   });
 
   it('is refused for a filter under a directive that lets it run', () => {
-    expect(analyst('query($on: Boolean!) { customers(where: { email: { eq: "a@x.io" } }) @include(if: $on) @skip(if: false) { customerId } }', { on: true })).toBe('customer-profiles.email');
+    expect(analyst('query($on: Boolean!) { customers(where: { email: { eq: "a@x.io" } }) @include(if: $on) @skip(if: false) { customerId } }', { on: true })).toBe(
+      'customer-profiles.email',
+    );
   });
 
   it('is refused for a filter on a connection that selects only its count', () => {
@@ -132,7 +136,13 @@ describe('a reference column the caller may not read', () => {
   const researcher: Principal = { sub: 'r', roles: ['researcher'], scopes: [], claims: {} };
 
   it('is a policy the gateway would start with', () => {
-    expect(checkPolicies('access.yaml', researchers(), shapes.map((s) => s.product)).errors).toEqual([]);
+    expect(
+      checkPolicies(
+        'access.yaml',
+        researchers(),
+        shapes.map((s) => s.product),
+      ).errors,
+    ).toEqual([]);
   });
 
   it('is refused when filtered on directly', () => {

@@ -81,7 +81,11 @@ describe('the gateway under misuse', () => {
 
   it('refuses a simple cross-site POST (text/plain) before executing it', async () => {
     customers.receivedHeaders.length = 0;
-    const res = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ customer(customerId: "c1") { name } }' }) });
+    const res = await fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ customer(customerId: "c1") { name } }' }),
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).not.toContain('Ada');
     expect(customers.receivedHeaders).toHaveLength(0);
@@ -110,7 +114,7 @@ describe('the gateway under misuse', () => {
     }
   });
 
-  it('sends the hook\'s x-meshgate-context, not the client\'s forged one', async () => {
+  it("sends the hook's x-meshgate-context, not the client's forged one", async () => {
     commerce.receivedHeaders.length = 0;
     await postGraphQL(small.graphqlUrl, '{ orders { orderId } }', { 'x-meshgate-context': 'forged' });
     expect(commerce.receivedHeaders.map((h) => h['x-meshgate-context'])).toEqual(['set-by-the-gateway']);
@@ -139,7 +143,16 @@ describe('the gateway under misuse', () => {
 
   it.each<[string, Partial<GatewayOptions>, RegExp]>([
     ['no services', { services: [] }, /services must be a non-empty array/],
-    ['a duplicated service name', { services: [{ name: 'a', url: 'http://x/graphql', typeDefs: 'type Query { a: Int }' }, { name: 'a', url: 'http://y/graphql', typeDefs: 'type Query { b: Int }' }] }, /"a" is used twice/],
+    [
+      'a duplicated service name',
+      {
+        services: [
+          { name: 'a', url: 'http://x/graphql', typeDefs: 'type Query { a: Int }' },
+          { name: 'a', url: 'http://y/graphql', typeDefs: 'type Query { b: Int }' },
+        ],
+      },
+      /"a" is used twice/,
+    ],
     ['a non-http url', { services: [{ name: 'a', url: 'file:///etc/passwd', typeDefs: 'type Query { a: Int }' }] }, /services\[0\]\.url must be an http\(s\) URL/],
     ['a negative port', { port: -1 }, /port must be an integer from 0 to 65535, got -1/],
     ['a zero timeout', { subgraphTimeoutMs: 0 }, /subgraphTimeoutMs must be an integer/],

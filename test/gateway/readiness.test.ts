@@ -9,7 +9,9 @@ import { GatewayMetrics } from '../../gateway/metrics.js';
 describe('the gateway before its supergraph is loaded', () => {
   const notUsed = {} as unknown as ApolloServer<RequestContext>;
   const page: GraphiQLPage = { html: Buffer.from(''), serve: () => 200 };
-  const server = createServer(createRequestHandler({ apollo: notUsed, graphiql: page, metrics: new GatewayMetrics(), log: () => undefined, maxBodyBytes: 1024, isReady: () => false }));
+  const server = createServer(
+    createRequestHandler({ apollo: notUsed, graphiql: page, metrics: new GatewayMetrics(), log: () => undefined, maxBodyBytes: 1024, isReady: () => false }),
+  );
   let base = '';
 
   beforeAll(async () => {

@@ -66,7 +66,7 @@ describe('the gateway', () => {
     expect(res.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
   });
 
-  it('returns the caller\'s request id and forwards it to every subgraph', async () => {
+  it("returns the caller's request id and forwards it to every subgraph", async () => {
     customers.receivedHeaders.length = 0;
     commerce.receivedHeaders.length = 0;
     const res = await postGraphQL(gateway.graphqlUrl, '{ orders { customer { name } } }', { 'x-request-id': 'req-42.abc' });

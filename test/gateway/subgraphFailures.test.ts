@@ -104,7 +104,7 @@ describe('the gateway when a subgraph fails', () => {
     }
   });
 
-  it('answers PRODUCT_UNAVAILABLE without the subgraph\'s address when it answers with an HTTP error page', async () => {
+  it("answers PRODUCT_UNAVAILABLE without the subgraph's address when it answers with an HTTP error page", async () => {
     const broken = await startRawServer((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1> upstream http://10.0.0.7:8080 ECONNREFUSED');
     });

@@ -15,7 +15,16 @@ beforeAll(async () => {
   broken = await writeMesh([
     customers(),
     orders({ descriptor: { owner: 'shop people', sla: { freshness: '2d' } } }),
-    { ...customers({ properties: unclassified }), domain: 'crm', descriptor: { ...customers().descriptor, name: 'leads', domain: 'crm', outputs: [{ name: 'leads-v1', format: 'parquet', location: 'crm/leads/', schema: 'schemas/leads.odcs.yaml' }] } },
+    {
+      ...customers({ properties: unclassified }),
+      domain: 'crm',
+      descriptor: {
+        ...customers().descriptor,
+        name: 'leads',
+        domain: 'crm',
+        outputs: [{ name: 'leads-v1', format: 'parquet', location: 'crm/leads/', schema: 'schemas/leads.odcs.yaml' }],
+      },
+    },
   ]);
 });
 
@@ -57,7 +66,10 @@ describe('meshgate check on a broken mesh', () => {
       ['orders', 'sla-baseline', null],
     ]);
     expect(findings[1]).toEqual({
-      rule: 'product-has-owner', severity: 'violation', product: 'orders', file: path.join(broken, 'shop/orders.data-product.yaml'),
+      rule: 'product-has-owner',
+      severity: 'violation',
+      product: 'orders',
+      file: path.join(broken, 'shop/orders.data-product.yaml'),
       message: 'owner "shop people" cannot be reached: expected an email address or a @team handle',
       fix: "Set owner to the owning team's email address (e.g. commerce-data-team@company.com) or @team handle (e.g. @commerce-data).",
     });
@@ -65,7 +77,10 @@ describe('meshgate check on a broken mesh', () => {
 
   it('exits 0 when the governance configuration makes the violations warnings', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-check-'));
-    const config = (await readFile(path.join(REPO_ROOT, 'policies/governance.yaml'), 'utf8')).replace('rules: {}', 'rules: { product-has-owner: warning, sla-baseline: warning, fields-classified: warning }');
+    const config = (await readFile(path.join(REPO_ROOT, 'policies/governance.yaml'), 'utf8')).replace(
+      'rules: {}',
+      'rules: { product-has-owner: warning, sla-baseline: warning, fields-classified: warning }',
+    );
     await writeFile(path.join(dir, 'governance.yaml'), config);
     const run = await cli(['check', '--governance', path.join(dir, 'governance.yaml')], { ...SAMPLE, MESHGATE_SUBGRAPHS_DIR: broken });
     expect(run.code).toBe(0);
@@ -88,21 +103,30 @@ describe('meshgate check misused', () => {
 
   it('exits 2 when the declarations folder does not exist', async () => {
     const run = await cli(['check'], { ...SAMPLE, MESHGATE_SUBGRAPHS_DIR: '/nonexistent/subgraphs' });
-    expect(run).toEqual({ code: 2, stdout: '', stderr: "meshgate check: no such folder /nonexistent/subgraphs (MESHGATE_SUBGRAPHS_DIR): expected the folder of the domains' declarations\n" });
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "meshgate check: no such folder /nonexistent/subgraphs (MESHGATE_SUBGRAPHS_DIR): expected the folder of the domains' declarations\n",
+    });
   });
 
   it('exits 2 on a governance configuration that is not valid, naming the file and the path', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-check-'));
     const file = path.join(dir, 'governance.yaml');
-    await writeFile(file, 'version: 1\nnaming: { product: { pattern: "([", example: x }, field: { pattern: "^[a-z_]+$", example: x } }\nowners: [email]\nsla: { maxFreshness: 1 day, minCompleteness: 99% }\nformats: [parquet]\npurposes: [analytics]\nlifecycle: {}\nrules: { no-such-rule: off }\n');
+    await writeFile(
+      file,
+      'version: 1\nnaming: { product: { pattern: "([", example: x }, field: { pattern: "^[a-z_]+$", example: x } }\nowners: [email]\nsla: { maxFreshness: 1 day, minCompleteness: 99% }\nformats: [parquet]\npurposes: [analytics]\nlifecycle: {}\nrules: { no-such-rule: off }\n',
+    );
     const run = await cli(['check', '--governance', file], SAMPLE);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe([
-      'meshgate check: the governance configuration cannot be used:',
-      `  ${file}: naming.product.pattern: a valid regular expression`,
-      `  ${file}: sla.maxFreshness: a duration such as "24h"`,
-      '',
-    ].join('\n'));
+    expect(run.stderr).toBe(
+      [
+        'meshgate check: the governance configuration cannot be used:',
+        `  ${file}: naming.product.pattern: a valid regular expression`,
+        `  ${file}: sla.maxFreshness: a duration such as "24h"`,
+        '',
+      ].join('\n'),
+    );
   });
 
   it('exits 2 on a rule id the configuration does not know', async () => {
@@ -112,7 +136,11 @@ describe('meshgate check misused', () => {
     await writeFile(file, text.replace('rules: {}', 'rules: { owner-reachable: off }'));
     const run = await cli(['check', '--governance', file], SAMPLE);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`^meshgate check: the governance configuration cannot be used:\\n  ${file}: rules.owner-reachable: expected the id of a rule \\(product-name, .*\\), got "owner-reachable"\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^meshgate check: the governance configuration cannot be used:\\n  ${file}: rules.owner-reachable: expected the id of a rule \\(product-name, .*\\), got "owner-reachable"\\n$`,
+      ),
+    );
   });
 
   it('exits 2 when --base names neither a folder nor a git ref', async () => {

@@ -13,8 +13,10 @@ import { customers, descriptor, orders, property, writeMesh, type FixtureProduct
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const HOUR = 3_600_000;
-const CUSTOMERS_SQL = "SELECT 'C' || i AS customer_id, 'c' || i || '@example.com' AS email, TIMESTAMP '2026-01-01' + to_days(CAST(i AS INTEGER)) AS signup_at FROM range(1, 11) t(i)";
-const ORDERS_SQL = "SELECT 'O' || i AS order_id, 'C' || (1 + i % 10) AS customer_id, CAST(10 * i AS DOUBLE) AS total_amount, TIMESTAMP '2026-06-01 11:30:00' - to_minutes(CAST(i AS INTEGER)) AS order_ts FROM range(1, 21) t(i)";
+const CUSTOMERS_SQL =
+  "SELECT 'C' || i AS customer_id, 'c' || i || '@example.com' AS email, TIMESTAMP '2026-01-01' + to_days(CAST(i AS INTEGER)) AS signup_at FROM range(1, 11) t(i)";
+const ORDERS_SQL =
+  "SELECT 'O' || i AS order_id, 'C' || (1 + i % 10) AS customer_id, CAST(10 * i AS DOUBLE) AS total_amount, TIMESTAMP '2026-06-01 11:30:00' - to_minutes(CAST(i AS INTEGER)) AS order_ts FROM range(1, 21) t(i)";
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
@@ -58,7 +60,10 @@ describe('contract tests on good data', () => {
   it('pass every test, with no finding', async () => {
     const report = await run([customers(), orders()], goodData);
     expect(report.findings).toEqual([]);
-    expect(report.products).toEqual([{ name: 'customers', rows: 10 }, { name: 'orders', rows: 20 }]);
+    expect(report.products).toEqual([
+      { name: 'customers', rows: 10 },
+      { name: 'orders', rows: 20 },
+    ]);
     expect(report.results.filter((r) => r.product === 'orders').map((r) => [r.test, r.field ?? null, r.actual])).toEqual([
       ['data-present', null, '1 file'],
       ['field-type', 'order_id', 'VARCHAR'],
@@ -95,67 +100,140 @@ describe('contract tests on good data', () => {
 
 describe('contract tests on bad data', () => {
   it('count duplicate keys, with examples', async () => {
-    const report = await run([customers()], (root) => parquet(path.join(root, 'customers/customers/data.parquet'), `${CUSTOMERS_SQL} UNION ALL SELECT * FROM (${CUSTOMERS_SQL}) WHERE customer_id IN ('C2', 'C5')`));
-    expect(report.findings).toEqual([{
-      rule: 'key-unique', severity: 'violation', product: 'customers', field: 'customer_id', file: 'customers/customers/',
-      message: '2 rows repeat a key value of "customer_id" (e.g. C2, C5)', fix: "Publish one row per customer_id: deduplicate in the product's job.",
-    }]);
+    const report = await run([customers()], (root) =>
+      parquet(path.join(root, 'customers/customers/data.parquet'), `${CUSTOMERS_SQL} UNION ALL SELECT * FROM (${CUSTOMERS_SQL}) WHERE customer_id IN ('C2', 'C5')`),
+    );
+    expect(report.findings).toEqual([
+      {
+        rule: 'key-unique',
+        severity: 'violation',
+        product: 'customers',
+        field: 'customer_id',
+        file: 'customers/customers/',
+        message: '2 rows repeat a key value of "customer_id" (e.g. C2, C5)',
+        fix: "Publish one row per customer_id: deduplicate in the product's job.",
+      },
+    ]);
   });
 
   it('count nulls in a required field, and the completeness they cost', async () => {
-    const report = await run([customers()], (root) => parquet(path.join(root, 'customers/customers/data.parquet'), `SELECT customer_id, CASE WHEN customer_id IN ('C1', 'C2') THEN NULL ELSE email END AS email, signup_at FROM (${CUSTOMERS_SQL})`));
+    const report = await run([customers()], (root) =>
+      parquet(
+        path.join(root, 'customers/customers/data.parquet'),
+        `SELECT customer_id, CASE WHEN customer_id IN ('C1', 'C2') THEN NULL ELSE email END AS email, signup_at FROM (${CUSTOMERS_SQL})`,
+      ),
+    );
     expect(report.findings).toEqual([
-      { rule: 'not-null', severity: 'violation', product: 'customers', field: 'email', file: 'customers/customers/', message: '2 nulls in "email", which the contract declares required', fix: 'Fill email in every row, or declare it nullable in the contract (a breaking change for consumers).' },
-      { rule: 'completeness', severity: 'violation', product: 'customers', file: 'customers/customers/', message: '93.33% of the required values are present (2 nulls over 3 required fields), the SLA promises 99.5%', fix: 'Fill the required fields the not-null findings name, or lower the completeness the SLA promises.' },
+      {
+        rule: 'not-null',
+        severity: 'violation',
+        product: 'customers',
+        field: 'email',
+        file: 'customers/customers/',
+        message: '2 nulls in "email", which the contract declares required',
+        fix: 'Fill email in every row, or declare it nullable in the contract (a breaking change for consumers).',
+      },
+      {
+        rule: 'completeness',
+        severity: 'violation',
+        product: 'customers',
+        file: 'customers/customers/',
+        message: '93.33% of the required values are present (2 nulls over 3 required fields), the SLA promises 99.5%',
+        fix: 'Fill the required fields the not-null findings name, or lower the completeness the SLA promises.',
+      },
     ]);
   });
 
   it('find stale data from the declared freshness field', async () => {
     const stale = orders({ descriptor: { sla: { freshness: '1h', freshness_field: 'order_ts' } } });
-    const report = await run([customers(), stale], async (root) => {
-      await goodData(root);
-      await parquet(path.join(root, 'shop/orders/data.parquet'), `SELECT * REPLACE (order_ts - INTERVAL 3 HOUR AS order_ts) FROM (${ORDERS_SQL})`);
-    }, ['orders']);
-    expect(report.findings).toEqual([{
-      rule: 'freshness', severity: 'violation', product: 'orders', field: 'order_ts', file: 'shop/orders/',
-      message: 'the data is 3h 31m old (newest order_ts 2026-06-01T08:29:00Z), the SLA promises 1h', fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
-    }]);
+    const report = await run(
+      [customers(), stale],
+      async (root) => {
+        await goodData(root);
+        await parquet(path.join(root, 'shop/orders/data.parquet'), `SELECT * REPLACE (order_ts - INTERVAL 3 HOUR AS order_ts) FROM (${ORDERS_SQL})`);
+      },
+      ['orders'],
+    );
+    expect(report.findings).toEqual([
+      {
+        rule: 'freshness',
+        severity: 'violation',
+        product: 'orders',
+        field: 'order_ts',
+        file: 'shop/orders/',
+        message: 'the data is 3h 31m old (newest order_ts 2026-06-01T08:29:00Z), the SLA promises 1h',
+        fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
+      },
+    ]);
   });
 
   it("find stale data from the files' time when no freshness field is declared", async () => {
     const report = await run([customers()], (root) => parquet(path.join(root, 'customers/customers/data.parquet'), CUSTOMERS_SQL, 26 * HOUR));
-    expect(report.findings).toEqual([{
-      rule: 'freshness', severity: 'violation', product: 'customers', file: 'customers/customers/',
-      message: 'the data is 26h old (newest file written 2026-05-31T10:00:00Z), the SLA promises 1h', fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
-    }]);
+    expect(report.findings).toEqual([
+      {
+        rule: 'freshness',
+        severity: 'violation',
+        product: 'customers',
+        file: 'customers/customers/',
+        message: 'the data is 26h old (newest file written 2026-05-31T10:00:00Z), the SLA promises 1h',
+        fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
+      },
+    ]);
   });
 
   it('name a missing column, and test the rest', async () => {
     const report = await run([customers()], (root) => parquet(path.join(root, 'customers/customers/data.parquet'), `SELECT customer_id, signup_at FROM (${CUSTOMERS_SQL})`));
-    expect(report.findings).toEqual([{
-      rule: 'field-present', severity: 'violation', product: 'customers', field: 'email', file: 'customers/customers/',
-      message: 'column "email" is missing from the Parquet output at customers/customers/', fix: 'Write the column "email" (VARCHAR) in the output, or drop it from the contract in a new major version.',
-    }]);
+    expect(report.findings).toEqual([
+      {
+        rule: 'field-present',
+        severity: 'violation',
+        product: 'customers',
+        field: 'email',
+        file: 'customers/customers/',
+        message: 'column "email" is missing from the Parquet output at customers/customers/',
+        fix: 'Write the column "email" (VARCHAR) in the output, or drop it from the contract in a new major version.',
+      },
+    ]);
     expect(report.results.filter((r) => r.test === 'not-null').map((r) => r.field)).toEqual(['customer_id', 'signup_at']);
   });
 
   it('name a column of the wrong type', async () => {
-    const report = await run([customers()], (root) => parquet(path.join(root, 'customers/customers/data.parquet'), `SELECT customer_id, email, CAST(signup_at AS VARCHAR) AS signup_at FROM (${CUSTOMERS_SQL})`));
-    expect(report.findings).toEqual([{
-      rule: 'field-type', severity: 'violation', product: 'customers', field: 'signup_at', file: 'customers/customers/',
-      message: 'column "signup_at" is VARCHAR in the Parquet output, the contract says timestamp (TIMESTAMP)', fix: 'Write signup_at as TIMESTAMP, or change its type in the contract in a new major version.',
-    }]);
+    const report = await run([customers()], (root) =>
+      parquet(path.join(root, 'customers/customers/data.parquet'), `SELECT customer_id, email, CAST(signup_at AS VARCHAR) AS signup_at FROM (${CUSTOMERS_SQL})`),
+    );
+    expect(report.findings).toEqual([
+      {
+        rule: 'field-type',
+        severity: 'violation',
+        product: 'customers',
+        field: 'signup_at',
+        file: 'customers/customers/',
+        message: 'column "signup_at" is VARCHAR in the Parquet output, the contract says timestamp (TIMESTAMP)',
+        fix: 'Write signup_at as TIMESTAMP, or change its type in the contract in a new major version.',
+      },
+    ]);
   });
 
   it('count orphaned references, with examples', async () => {
-    const report = await run([customers(), orders()], async (root) => {
-      await parquet(path.join(root, 'customers/customers/data.parquet'), `${CUSTOMERS_SQL} WHERE i <= 8`);
-      await parquet(path.join(root, 'shop/orders/data.parquet'), ORDERS_SQL);
-    }, ['orders']);
-    expect(report.findings).toEqual([{
-      rule: 'reference-integrity', severity: 'violation', product: 'orders', field: 'customer_id', file: 'shop/orders/',
-      message: '4 rows reference a customer_id that customers does not have (e.g. C10, C9)', fix: 'Publish only rows whose customer_id is a customer_id of customers, or publish customers first.',
-    }]);
+    const report = await run(
+      [customers(), orders()],
+      async (root) => {
+        await parquet(path.join(root, 'customers/customers/data.parquet'), `${CUSTOMERS_SQL} WHERE i <= 8`);
+        await parquet(path.join(root, 'shop/orders/data.parquet'), ORDERS_SQL);
+      },
+      ['orders'],
+    );
+    expect(report.findings).toEqual([
+      {
+        rule: 'reference-integrity',
+        severity: 'violation',
+        product: 'orders',
+        field: 'customer_id',
+        file: 'shop/orders/',
+        message: '4 rows reference a customer_id that customers does not have (e.g. C10, C9)',
+        fix: 'Publish only rows whose customer_id is a customer_id of customers, or publish customers first.',
+      },
+    ]);
   });
 
   it('name a truncated file and say what was expected', async () => {
@@ -164,11 +242,16 @@ describe('contract tests on bad data', () => {
       await parquet(file, CUSTOMERS_SQL);
       await truncate(file, (await stat(file)).size - 100);
     });
-    expect(report.findings).toEqual([{
-      rule: 'data-readable', severity: 'violation', product: 'customers', file: 'customers/customers/data.parquet',
-      message: expect.stringMatching(/^customers\/customers\/data\.parquet: expected a Parquet file, but it is truncated or damaged \(.*\)$/) as unknown as string,
-      fix: "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).",
-    }]);
+    expect(report.findings).toEqual([
+      {
+        rule: 'data-readable',
+        severity: 'violation',
+        product: 'customers',
+        file: 'customers/customers/data.parquet',
+        message: expect.stringMatching(/^customers\/customers\/data\.parquet: expected a Parquet file, but it is truncated or damaged \(.*\)$/) as unknown as string,
+        fix: "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).",
+      },
+    ]);
     expect(report.results).toHaveLength(1);
   });
 
@@ -177,28 +260,47 @@ describe('contract tests on bad data', () => {
       await mkdir(path.join(root, 'customers/customers'), { recursive: true });
       await writeFile(path.join(root, 'customers/customers/data.parquet'), 'customer_id,email\nC1,c1@example.com\n');
     });
-    expect(report.findings).toEqual([{
-      rule: 'data-readable', severity: 'violation', product: 'customers', file: 'customers/customers/data.parquet',
-      message: 'customers/customers/data.parquet: expected a Parquet file, but it is not Parquet (it does not start with the PAR1 magic bytes)',
-      fix: "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).",
-    }]);
+    expect(report.findings).toEqual([
+      {
+        rule: 'data-readable',
+        severity: 'violation',
+        product: 'customers',
+        file: 'customers/customers/data.parquet',
+        message: 'customers/customers/data.parquet: expected a Parquet file, but it is not Parquet (it does not start with the PAR1 magic bytes)',
+        fix: "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).",
+      },
+    ]);
   });
 
   it('name a declared file that does not exist', async () => {
-    const single = customers({ descriptor: { outputs: [{ name: 'customers-v1', format: 'parquet', location: 'customers/customers.parquet', schema: 'schemas/customers.odcs.yaml' }] } });
+    const single = customers({
+      descriptor: { outputs: [{ name: 'customers-v1', format: 'parquet', location: 'customers/customers.parquet', schema: 'schemas/customers.odcs.yaml' }] },
+    });
     const report = await run([single], async () => undefined);
-    expect(report.findings).toEqual([{
-      rule: 'data-present', severity: 'violation', product: 'customers', file: 'customers/customers.parquet',
-      message: "customers/customers.parquet does not exist: expected the product's Parquet output there", fix: "Run the product's job to publish its output, or correct outputs[].location in the descriptor.",
-    }]);
+    expect(report.findings).toEqual([
+      {
+        rule: 'data-present',
+        severity: 'violation',
+        product: 'customers',
+        file: 'customers/customers.parquet',
+        message: "customers/customers.parquet does not exist: expected the product's Parquet output there",
+        fix: "Run the product's job to publish its output, or correct outputs[].location in the descriptor.",
+      },
+    ]);
   });
 
   it('warn, without failing, about a product that has published nothing yet', async () => {
     const report = await run([customers()], async () => undefined);
-    expect(report.findings).toEqual([{
-      rule: 'data-present', severity: 'warning', product: 'customers', file: 'customers/customers/',
-      message: 'no Parquet file at customers/customers/ yet: the product has published no output, so its data was not tested', fix: "Run the product's job (or serve its domain once) to publish its output.",
-    }]);
+    expect(report.findings).toEqual([
+      {
+        rule: 'data-present',
+        severity: 'warning',
+        product: 'customers',
+        file: 'customers/customers/',
+        message: 'no Parquet file at customers/customers/ yet: the product has published no output, so its data was not tested',
+        fix: "Run the product's job (or serve its domain once) to publish its output.",
+      },
+    ]);
   });
 });
 
@@ -207,16 +309,27 @@ describe("the contract's ODCS quality rules", () => {
     ...customers(),
     descriptor: descriptor('customers', 'customers', { sla: { freshness: '1h' } }),
     contract: {
-      apiVersion: 'v3.0.2', kind: 'DataContract', version: '1.0.0',
-      schema: [{ name: 'Customer', quality, properties: [
-        property('customer_id', { primaryKey: true }),
-        property('email', { required: false }),
-        property('segment', { logicalTypeOptions: { enum: ['consumer', 'business'] } }),
-      ] }],
+      apiVersion: 'v3.0.2',
+      kind: 'DataContract',
+      version: '1.0.0',
+      schema: [
+        {
+          name: 'Customer',
+          quality,
+          properties: [
+            property('customer_id', { primaryKey: true }),
+            property('email', { required: false }),
+            property('segment', { logicalTypeOptions: { enum: ['consumer', 'business'] } }),
+          ],
+        },
+      ],
     },
   });
-  const data = (root: string) => parquet(path.join(root, 'customers/customers/data.parquet'),
-    "SELECT 'C' || i AS customer_id, CASE WHEN i <= 2 THEN NULL WHEN i = 3 THEN '' ELSE 'c' || i || '@example.com' END AS email, CASE WHEN i = 10 THEN 'vip' ELSE 'consumer' END AS segment FROM range(1, 11) t(i)");
+  const data = (root: string) =>
+    parquet(
+      path.join(root, 'customers/customers/data.parquet'),
+      "SELECT 'C' || i AS customer_id, CASE WHEN i <= 2 THEN NULL WHEN i = 3 THEN '' ELSE 'c' || i || '@example.com' END AS email, CASE WHEN i = 10 THEN 'vip' ELSE 'consumer' END AS segment FROM range(1, 11) t(i)",
+    );
   const quality = async (rules: Record<string, unknown>[]) => (await run([withQuality(rules)], data)).results.filter((r) => r.test === 'quality');
 
   it('measure each metric and compare it with its operator', async () => {
@@ -243,7 +356,11 @@ describe("the contract's ODCS quality rules", () => {
   it('report a rule that fails with what it promised and what was measured', async () => {
     const [r] = await quality([{ metric: 'nullValues', field: 'email', mustBe: 0, description: 'every customer has an email' }]);
     expect(r!.finding).toEqual({
-      rule: 'quality', severity: 'violation', product: 'customers', field: 'email', file: 'customers/customers/',
+      rule: 'quality',
+      severity: 'violation',
+      product: 'customers',
+      field: 'email',
+      file: 'customers/customers/',
       message: 'quality rule #1 (nullValues) "every customer has an email" fails: nullValues(email) = 0, measured 2',
       fix: "Correct the data the rule describes in the product's job, or change the rule in the contract if it no longer holds.",
     });
@@ -255,7 +372,12 @@ describe("the contract's ODCS quality rules", () => {
   });
 
   it('report a rule that cannot be run', async () => {
-    const results = await quality([{ metric: 'freshValues', mustBe: 0 }, { metric: 'nullValues', mustBe: 0 }, { metric: 'rowCount', mustBe: 'many' }, { metric: 'invalidValues', field: 'email', mustBe: 0 }]);
+    const results = await quality([
+      { metric: 'freshValues', mustBe: 0 },
+      { metric: 'nullValues', mustBe: 0 },
+      { metric: 'rowCount', mustBe: 'many' },
+      { metric: 'invalidValues', field: 'email', mustBe: 0 },
+    ]);
     expect(results.map((r) => r.finding?.message)).toEqual([
       'quality rule #1 (freshValues) cannot be run: unknown metric "freshValues": expected one of rowCount, nullValues, missingValues, invalidValues, duplicateValues',
       'quality rule #2 (nullValues) cannot be run: nullValues needs one field (field, property or arguments.properties: [name])',

@@ -36,7 +36,12 @@ export function property(name: string, over: Record<string, unknown> = {}): Reco
 }
 
 /** An ODCS v3 contract with one schema object. */
-export function contract(typeName: string, properties: readonly Record<string, unknown>[], over: Record<string, unknown> = {}, quality: readonly Record<string, unknown>[] = []): Record<string, unknown> {
+export function contract(
+  typeName: string,
+  properties: readonly Record<string, unknown>[],
+  over: Record<string, unknown> = {},
+  quality: readonly Record<string, unknown>[] = [],
+): Record<string, unknown> {
   return {
     apiVersion: 'v3.0.2',
     kind: 'DataContract',
@@ -51,23 +56,31 @@ export function contract(typeName: string, properties: readonly Record<string, u
 export const customers = (over: { descriptor?: Record<string, unknown>; properties?: Record<string, unknown>[]; contract?: Record<string, unknown> } = {}): FixtureProduct => ({
   domain: 'customers',
   descriptor: descriptor('customers', 'customers', over.descriptor),
-  contract: contract('Customer', over.properties ?? [
-    property('customer_id', { primaryKey: true }),
-    property('email', { classification: 'email', customProperties: [{ property: 'purposes', value: ['analytics'] }] }),
-    property('signup_at', { logicalType: 'timestamp', physicalType: 'TIMESTAMP' }),
-  ], over.contract),
+  contract: contract(
+    'Customer',
+    over.properties ?? [
+      property('customer_id', { primaryKey: true }),
+      property('email', { classification: 'email', customProperties: [{ property: 'purposes', value: ['analytics'] }] }),
+      property('signup_at', { logicalType: 'timestamp', physicalType: 'TIMESTAMP' }),
+    ],
+    over.contract,
+  ),
 });
 
 /** The orders product of the conforming mesh: it reads customers and references their key. */
 export const orders = (over: { descriptor?: Record<string, unknown>; properties?: Record<string, unknown>[]; contract?: Record<string, unknown> } = {}): FixtureProduct => ({
   domain: 'shop',
   descriptor: descriptor('orders', 'shop', { inputs: [{ source: 'customers', type: 'data-product', domain: 'customers' }], ...over.descriptor }),
-  contract: contract('Order', over.properties ?? [
-    property('order_id', { primaryKey: true }),
-    property('customer_id', { customProperties: [{ property: 'references', value: 'customers.customer_id' }] }),
-    property('total_amount', { logicalType: 'number', physicalType: 'DOUBLE' }),
-    property('order_ts', { logicalType: 'timestamp', physicalType: 'TIMESTAMP' }),
-  ], over.contract),
+  contract: contract(
+    'Order',
+    over.properties ?? [
+      property('order_id', { primaryKey: true }),
+      property('customer_id', { customProperties: [{ property: 'references', value: 'customers.customer_id' }] }),
+      property('total_amount', { logicalType: 'number', physicalType: 'DOUBLE' }),
+      property('order_ts', { logicalType: 'timestamp', physicalType: 'TIMESTAMP' }),
+    ],
+    over.contract,
+  ),
 });
 
 /** Writes the products as a mesh folder (`<domain>/<name>.data-product.yaml`, the contract where its first output's `schema` points); resolves to it. */

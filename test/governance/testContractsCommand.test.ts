@@ -26,7 +26,9 @@ describe('meshgate test-contracts on a freshly seeded sample', () => {
   it('passes every test and exits 0, warning only that the access log has published nothing yet', async () => {
     const run = await cli(['test-contracts', '--data-dir', seeded], ENV);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^testing orders-enriched \(5,000 rows\)\.\.\.\ntesting customer-profiles \(500 rows\)\.\.\.\ntesting access-log\.\.\.\ntesting payments \(5,000 rows\)\.\.\.\n/);
+    expect(run.stderr).toMatch(
+      /^testing orders-enriched \(5,000 rows\)\.\.\.\ntesting customer-profiles \(500 rows\)\.\.\.\ntesting access-log\.\.\.\ntesting payments \(5,000 rows\)\.\.\.\n/,
+    );
     expect(run.stderr).toMatch(/\n\d+ tests on 4 products: \d+ passed, 0 failed, 1 warning \(\d+\.\d s\)\n$/);
     expect(run.stdout.split('\n')[0]).toMatch(/^PRODUCT\s+TEST\s+FIELD\s+EXPECTED\s+ACTUAL\s+RESULT$/);
     expect(run.stdout).toMatch(/\npayments\s+data-present\s+-\s+at least 1 Parquet file\s+1 file\s+ok\n/);
@@ -60,7 +62,9 @@ describe('meshgate test-contracts on broken data', () => {
     const run = await cli(['test-contracts', 'payments', '--data-dir', dir], ENV);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/\s+key-unique\s+payment_id\s+0 duplicates\s+3 duplicates\s+FAIL\n/);
-    expect(run.stdout).toMatch(/\nFAIL payments\.payment_id key-unique: 3 rows repeat a key value of "payment_id" \(e\.g\. P\d+, P\d+, P\d+\)\n {2}fix: Publish one row per payment_id: deduplicate in the product's job\.\n/);
+    expect(run.stdout).toMatch(
+      /\nFAIL payments\.payment_id key-unique: 3 rows repeat a key value of "payment_id" \(e\.g\. P\d+, P\d+, P\d+\)\n {2}fix: Publish one row per payment_id: deduplicate in the product's job\.\n/,
+    );
     expect(run.stderr).toMatch(/tests on 1 product: \d+ passed, 1 failed, 0 warnings/);
   });
 
@@ -72,7 +76,10 @@ describe('meshgate test-contracts on broken data', () => {
     const { findings } = JSON.parse(run.stdout) as { findings: { rule: string; product: string; severity: string; message: string }[] };
     expect(findings.filter((f) => f.severity === 'violation').map((f) => [f.rule, f.product])).toEqual([['data-readable', 'customer-profiles']]);
     expect(findings[0]!.message).toMatch(/customers\/customer-profiles\/data\.parquet: expected a Parquet file, but it is not Parquet/);
-    expect(findings.filter((f) => f.severity === 'warning').map((f) => [f.rule, f.product])).toEqual([['reference-integrity', 'orders-enriched'], ['data-present', 'access-log']]);
+    expect(findings.filter((f) => f.severity === 'warning').map((f) => [f.rule, f.product])).toEqual([
+      ['reference-integrity', 'orders-enriched'],
+      ['data-present', 'access-log'],
+    ]);
   });
 });
 

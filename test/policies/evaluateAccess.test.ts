@@ -83,7 +83,12 @@ describe('rule semantics', () => {
 
   it('ORs the row filters of several granting rules', () => {
     const p = { ...base, rules: [rule({ id: 'de', rows: { country: { eq: 'DE' } } }), rule({ id: 'vip', rows: { segment: { eq: 'vip' } } })] };
-    expect(evaluateAccess(p, who(['x']), product('customer-profiles')).rows).toEqual({ or: [{ column: 'country', op: 'eq', value: 'DE' }, { column: 'segment', op: 'eq', value: 'vip' }] });
+    expect(evaluateAccess(p, who(['x']), product('customer-profiles')).rows).toEqual({
+      or: [
+        { column: 'country', op: 'eq', value: 'DE' },
+        { column: 'segment', op: 'eq', value: 'vip' },
+      ],
+    });
   });
 
   it('denies a PII field whose classification has no mask (fail closed)', () => {

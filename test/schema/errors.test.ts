@@ -6,7 +6,14 @@ describe('the registry code of an error', () => {
   });
 
   it("reads Apollo Server's and graphql-js's codes for a request the client got wrong as BAD_USER_INPUT", () => {
-    for (const code of ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']) {
+    for (const code of [
+      'GRAPHQL_PARSE_FAILED',
+      'GRAPHQL_VALIDATION_FAILED',
+      'BAD_REQUEST',
+      'OPERATION_RESOLUTION_FAILURE',
+      'PERSISTED_QUERY_NOT_FOUND',
+      'PERSISTED_QUERY_NOT_SUPPORTED',
+    ]) {
       expect([code, registryCode(code, 'x')]).toEqual([code, 'BAD_USER_INPUT']);
     }
   });
@@ -54,7 +61,12 @@ describe('meshgate errors', () => {
 describe('a formatted error', () => {
   it('keeps the path and locations, replaces every extension with the code, and may replace the message', () => {
     const base = { message: 'raw', path: ['orders', 0], locations: [{ line: 1, column: 2 }], extensions: { code: 'X', stacktrace: ['at a.js:1'] } };
-    expect(formattedError(base, 'FORBIDDEN', 'You may not.')).toEqual({ message: 'You may not.', path: ['orders', 0], locations: [{ line: 1, column: 2 }], extensions: { code: 'FORBIDDEN' } });
+    expect(formattedError(base, 'FORBIDDEN', 'You may not.')).toEqual({
+      message: 'You may not.',
+      path: ['orders', 0],
+      locations: [{ line: 1, column: 2 }],
+      extensions: { code: 'FORBIDDEN' },
+    });
     expect(formattedError({ message: 'raw' }, 'BAD_USER_INPUT')).toEqual({ message: 'raw', extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

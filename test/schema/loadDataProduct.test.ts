@@ -22,7 +22,10 @@ describe('loading a data product', () => {
     expect(r.errors).toBeUndefined();
     const p = r.value!;
     expect(p).toMatchObject({ name: 'orders-enriched', domain: 'commerce', owner: 'commerce-data-team@company.com', status: 'active' });
-    expect(p.inputs).toEqual([{ source: 'orders-raw', type: 'kafka' }, { source: 'customer-profiles', type: 'data-product', domain: 'customers' }]);
+    expect(p.inputs).toEqual([
+      { source: 'orders-raw', type: 'kafka' },
+      { source: 'customer-profiles', type: 'data-product', domain: 'customers' },
+    ]);
     expect(p.sla).toMatchObject({ freshnessMs: 3_600_000, qualityScore: 0.95 });
     expect(p.sla.availability).toBeCloseTo(0.999, 9);
     expect(p.dataPath).toBe('/srv/mesh-data/commerce/orders-enriched/**/*.parquet');
@@ -78,7 +81,14 @@ describe('loading a data product', () => {
   });
 
   it('refuses Avro fields without a classification or with an unsupported type', async () => {
-    const avsc = { type: 'record', name: 'A', fields: [{ name: 'id', type: 'string', key: true, classification: 'none' }, { name: 'x', type: 'bytes' }] };
+    const avsc = {
+      type: 'record',
+      name: 'A',
+      fields: [
+        { name: 'id', type: 'string', key: true, classification: 'none' },
+        { name: 'x', type: 'bytes' },
+      ],
+    };
     const dir = await tempDomain({
       'data-product.yaml': 'name: a\ndomain: d\nowner: o@x.io\noutputs:\n  - { name: a-v1, format: parquet, location: d/a/, schema: a.avsc }\n',
       'a.avsc': JSON.stringify(avsc),

@@ -15,9 +15,17 @@ beforeAll(async () => {
 function product(name: string, typeName: string, listField: string, fields: Partial<FieldContract>[]): DataProduct {
   const full = fields.map((f): FieldContract => ({ name: 'x', type: 'string', nullable: false, key: false, classification: 'none', purposes: [], ...f }));
   return {
-    name, domain: 'd', owner: 'o@example.com', version: '1.0.0', status: 'active', inputs: [], outputs: [], sla: { declared: {} },
+    name,
+    domain: 'd',
+    owner: 'o@example.com',
+    version: '1.0.0',
+    status: 'active',
+    inputs: [],
+    outputs: [],
+    sla: { declared: {} },
     contract: { typeName, listField, version: '1.0.0', fields: full, keys: full.filter((f) => f.key).map((f) => f.name), compatibility: 'BACKWARD', purposes: [], quality: [] },
-    descriptorFile: `${name}/data-product.yaml`, dataPath: `/data/${name}/**/*.parquet`,
+    descriptorFile: `${name}/data-product.yaml`,
+    dataPath: `/data/${name}/**/*.parquet`,
   };
 }
 
@@ -36,8 +44,14 @@ const served = new Map([people, shipments, notes].map((p) => [p.name, p]));
 describe('the names of a product shape', () => {
   it('names every type of Order after its object type', () => {
     expect(order.types).toEqual({
-      object: 'Order', where: 'OrderWhere', orderBy: 'OrderOrderBy', fieldEnum: 'OrderField',
-      connection: 'OrderConnection', edge: 'OrderEdge', group: 'OrderGroup', groupKey: 'OrderGroupKey',
+      object: 'Order',
+      where: 'OrderWhere',
+      orderBy: 'OrderOrderBy',
+      fieldEnum: 'OrderField',
+      connection: 'OrderConnection',
+      edge: 'OrderEdge',
+      group: 'OrderGroup',
+      groupKey: 'OrderGroupKey',
       aggregates: { sum: 'OrderSums', avg: 'OrderAverages', min: 'OrderExtremes', max: 'OrderExtremes' },
     });
     expect([order.whereType, order.orderByType, order.fieldEnum]).toEqual(['OrderWhere', 'OrderOrderBy', 'OrderField']);
@@ -69,7 +83,12 @@ describe('the fields of a product shape', () => {
   it('gives each column a camelCase name, a GraphQL type, a filter and a groupBy enum value', () => {
     const amount = order.fieldOfColumn('total_amount')!;
     expect({ name: amount.name, type: amount.type, filter: amount.filter, enumValue: amount.enumValue, numeric: amount.numeric, ordered: amount.ordered }).toEqual({
-      name: 'totalAmount', type: 'Float', filter: 'FloatFilter', enumValue: 'TOTAL_AMOUNT', numeric: true, ordered: true,
+      name: 'totalAmount',
+      type: 'Float',
+      filter: 'FloatFilter',
+      enumValue: 'TOTAL_AMOUNT',
+      numeric: true,
+      ordered: true,
     });
     const placed = order.fieldOfColumn('order_ts')!;
     expect([placed.type, placed.numeric, placed.ordered]).toEqual(['DateTime', false, true]);
@@ -148,7 +167,10 @@ describe('references and reverse lists', () => {
       { name: 'billing_person_id', references: { product: 'people', field: 'person_id' } },
       { name: 'shipping_person_id', references: { product: 'people', field: 'person_id' } },
     ]);
-    const all = new Map([[people.name, people], [invoices.name, invoices]]);
+    const all = new Map([
+      [people.name, people],
+      [invoices.name, invoices],
+    ]);
     const shapes = [...all.values()].map((p) => productShape(p, all));
     expect(shapes[1]!.references.map((r) => r.name)).toEqual(['billingPerson', 'shippingPerson']);
     expect(reverseShapes(people, shapes).map((r) => r.name)).toEqual(['invoicesByBillingPerson', 'invoicesByShippingPerson']);

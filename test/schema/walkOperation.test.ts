@@ -76,7 +76,8 @@ describe('collecting the fields of a selection set', () => {
   });
 
   it('leaves out fields, inline fragments and spreads that @skip or @include exclude by literal', () => {
-    const q = '{ orders { id total @skip(if: true) status @include(if: false) ... on Order @skip(if: true) { customer { id } } ...F @include(if: false) } } fragment F on Order { status }';
+    const q =
+      '{ orders { id total @skip(if: true) status @include(if: false) ... on Order @skip(if: true) { customer { id } } ...F @include(if: false) } } fragment F on Order { status }';
     expect(collected(q, 'Order', true)).toEqual(['Order.id']);
   });
 
@@ -125,7 +126,10 @@ describe('nested fragment spreads', () => {
   };
 
   it('walks a chain of fragments each spreading the next twice in linear time', () => {
-    const { operation, scope, lookUps } = countingScope(chain((next) => `x ...${next} ...${next}`), 1_000);
+    const { operation, scope, lookUps } = countingScope(
+      chain((next) => `x ...${next} ...${next}`),
+      1_000,
+    );
     const visits: WalkedField[] = [];
     walkOperation(schema, 'Query', operation.selectionSet, scope, (f) => visits.push(f));
     expect(names(visits)).toEqual(['Query.a', ...Array<string>(30).fill('A.x')]);
@@ -133,7 +137,10 @@ describe('nested fragment spreads', () => {
   });
 
   it('walks fragments that spread the next twice one level down in linear time', () => {
-    const { operation, scope, lookUps } = countingScope(chain((next) => `x a { ...${next} ...${next} }`), 1_000);
+    const { operation, scope, lookUps } = countingScope(
+      chain((next) => `x a { ...${next} ...${next} }`),
+      1_000,
+    );
     let visits = 0;
     walkOperation(schema, 'Query', operation.selectionSet, scope, () => (visits += 1));
     expect(visits).toBe(1 + 29 * 2 + 1);
@@ -141,7 +148,10 @@ describe('nested fragment spreads', () => {
   });
 
   it('walks fragments that spread the next under two aliases in linear time', () => {
-    const { operation, scope, lookUps } = countingScope(chain((next) => `a { ...${next} } b: a { ...${next} }`), 1_000);
+    const { operation, scope, lookUps } = countingScope(
+      chain((next) => `a { ...${next} } b: a { ...${next} }`),
+      1_000,
+    );
     let visits = 0;
     walkOperation(schema, 'Query', operation.selectionSet, scope, () => (visits += 1));
     expect(visits).toBe(1 + 29 * 2 + 1);
@@ -149,7 +159,10 @@ describe('nested fragment spreads', () => {
   });
 
   it('collects the fields of the chain once each', () => {
-    const { operation, scope, lookUps } = countingScope(chain((next) => `x ...${next} ...${next}`), 1_000);
+    const { operation, scope, lookUps } = countingScope(
+      chain((next) => `x ...${next} ...${next}`),
+      1_000,
+    );
     const fields = collectFields([belowRoot({ operation, scope })], 'A', scope, true);
     expect(fields).toHaveLength(30);
     expect(lookUps()).toBe(30);
@@ -158,17 +171,34 @@ describe('nested fragment spreads', () => {
 
 describe('walking an operation', () => {
   it('visits every field with its parent type, and what is below it', () => {
-    expect(names(walked('{ orders { id customer { name orders { total } } } }'))).toEqual(['Query.orders', 'Order.id', 'Order.customer', 'Customer.name', 'Customer.orders', 'Order.total']);
+    expect(names(walked('{ orders { id customer { name orders { total } } } }'))).toEqual([
+      'Query.orders',
+      'Order.id',
+      'Order.customer',
+      'Customer.name',
+      'Customer.orders',
+      'Order.total',
+    ]);
   });
 
   it('visits each field written once, however many places spread its fragment', () => {
     expect(names(walked('{ orders { ...F } again: orders { ...F } order(id: "1") { customer { orders { ...F } } } } fragment F on Order { total }'))).toEqual([
-      'Query.orders', 'Order.total', 'Query.orders', 'Query.order', 'Order.customer', 'Customer.orders',
+      'Query.orders',
+      'Order.total',
+      'Query.orders',
+      'Query.order',
+      'Order.customer',
+      'Customer.orders',
     ]);
   });
 
   it('visits each field as often as it is written', () => {
-    expect(names(walked('{ orders { ...F ...G total } } fragment F on Order { total } fragment G on Order { total }'))).toEqual(['Query.orders', 'Order.total', 'Order.total', 'Order.total']);
+    expect(names(walked('{ orders { ...F ...G total } } fragment F on Order { total } fragment G on Order { total }'))).toEqual([
+      'Query.orders',
+      'Order.total',
+      'Order.total',
+      'Order.total',
+    ]);
   });
 
   it('passes over __typename and fields the schema does not have', () => {

@@ -92,7 +92,11 @@ describe('the HTTP envelope', () => {
 
   it('refuses an array of operations (batching)', async () => {
     const r = await send(JSON.stringify([{ query: '{ customers(limit: 1) { customerId } }' }, { query: '{ orders(limit: 1) { orderId } }' }]));
-    expect({ status: r.status, codes: errorCodes(r), message: r.errors?.[0]?.message }).toEqual({ status: 400, codes: ['BAD_USER_INPUT'], message: expect.stringMatching(/batch/i) });
+    expect({ status: r.status, codes: errorCodes(r), message: r.errors?.[0]?.message }).toEqual({
+      status: 400,
+      codes: ['BAD_USER_INPUT'],
+      message: expect.stringMatching(/batch/i),
+    });
   });
 });
 

@@ -42,7 +42,11 @@ async function strangerKey(kid: string): Promise<{ privateKey: CryptoKey; jwk: J
 
 describe('the gateway', () => {
   it('answers a well-formed dev token (the control for every refusal below)', async () => {
-    const r = await postGraphQL(mesh.running.gateway.graphqlUrl, { query: '{ customers(limit: 1) { customerId } }' }, { authorization: `Bearer ${await signWithDevKey(devClaims(['analyst']))}` });
+    const r = await postGraphQL(
+      mesh.running.gateway.graphqlUrl,
+      { query: '{ customers(limit: 1) { customerId } }' },
+      { authorization: `Bearer ${await signWithDevKey(devClaims(['analyst']))}` },
+    );
     expect({ status: r.status, errors: r.errors }).toEqual({ status: 200, errors: undefined });
     expect(refusal).toMatch(/"UNAUTHENTICATED"/);
     expect(refusal).not.toMatch(/expired|signature|issuer|audience|kid|alg|claim|nbf|exp\b|ERR_|JWS|JWK/i);
@@ -99,7 +103,12 @@ describe('the gateway', () => {
     const { devKeys } = await meshSecrets();
     const stranger = await strangerKey('rotated-key');
     const sign = (header: Record<string, unknown>) => new SignJWT(devClaims(['customers-owner'])).setProtectedHeader({ alg: 'ES256', ...header }).sign(stranger.privateKey);
-    for (const header of [{ kid: 'rotated-key' }, { kid: devKeys.kid }, {}, { kid: 'rotated-key', jwk: { kty: stranger.jwk.kty, crv: stranger.jwk.crv, x: stranger.jwk.x, y: stranger.jwk.y } }]) {
+    for (const header of [
+      { kid: 'rotated-key' },
+      { kid: devKeys.kid },
+      {},
+      { kid: 'rotated-key', jwk: { kty: stranger.jwk.kty, crv: stranger.jwk.crv, x: stranger.jwk.x, y: stranger.jwk.y } },
+    ]) {
       await expectRefused(`Bearer ${await sign(header)}`);
     }
   });
@@ -148,7 +157,8 @@ describe('createVerifier in hmac mode', () => {
       await signHs(claims({ iss: 'https://evil.example' })),
       await signHs(claims({ aud: 'other' })),
       await signHs(claims(), secret, 'HS512'),
-    ]) await expect(verify(token)).rejects.toThrow(AuthenticationError);
+    ])
+      await expect(verify(token)).rejects.toThrow(AuthenticationError);
   });
 });
 
@@ -161,7 +171,13 @@ describe('createVerifier in jwks mode', () => {
   it('refuses an HMAC algorithm, no algorithm, or both or neither of a URL and a file, when it is created', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'jwks-')), 'jwks.json');
     await writeFile(file, JSON.stringify({ keys: [] }));
-    for (const bad of [{ algorithms: ['HS256'], jwksFile: file }, { algorithms: ['ES256', 'HS256'], jwksFile: file }, { algorithms: [], jwksFile: file }, { jwksFile: file, jwksUrl: 'http://127.0.0.1:9/jwks' }, {}]) {
+    for (const bad of [
+      { algorithms: ['HS256'], jwksFile: file },
+      { algorithms: ['ES256', 'HS256'], jwksFile: file },
+      { algorithms: [], jwksFile: file },
+      { jwksFile: file, jwksUrl: 'http://127.0.0.1:9/jwks' },
+      {},
+    ]) {
       await expect(createVerifier({ ...base, ...bad })).rejects.toThrow(TypeError);
     }
   });
@@ -220,7 +236,8 @@ describe('createVerifier in jwks mode', () => {
       const k = await strangerKey('k4');
       served = [k.jwk];
       const verify = await createVerifier({ ...base, jwksUrl: url });
-      for (const overrides of [{ iss: 'https://other-idp.example' }, { aud: 'another-api' }, { aud: undefined }]) await expect(verify(await signWith(k, overrides))).rejects.toThrow(AuthenticationError);
+      for (const overrides of [{ iss: 'https://other-idp.example' }, { aud: 'another-api' }, { aud: undefined }])
+        await expect(verify(await signWith(k, overrides))).rejects.toThrow(AuthenticationError);
     });
   });
 });

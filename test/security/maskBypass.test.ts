@@ -24,7 +24,14 @@ interface Masked {
   readonly sibling: string;
 }
 const MASKED: readonly Masked[] = [
-  ...(['fullName', 'email', 'phone', 'birthDate'] as const).map((field) => ({ type: 'Customer' as const, list: 'customers' as const, field, enumValue: field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), date: field === 'birthDate', sibling: 'country' })),
+  ...(['fullName', 'email', 'phone', 'birthDate'] as const).map((field) => ({
+    type: 'Customer' as const,
+    list: 'customers' as const,
+    field,
+    enumValue: field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+    date: field === 'birthDate',
+    sibling: 'country',
+  })),
   { type: 'Payment', list: 'payments', field: 'cardNumber', enumValue: 'CARD_NUMBER', date: false, sibling: 'status' },
 ];
 
@@ -48,10 +55,7 @@ function rawOf(m: Masked): string {
 
 /** The raw PII of the sample, as it would appear inside a JSON response. */
 function rawPii(): string[] {
-  const values = [
-    ...ref.customers.rows.flatMap((r) => [r.fullName, r.email, r.phone, r.birthDate]),
-    ...ref.payments.rows.map((r) => r.cardNumber),
-  ];
+  const values = [...ref.customers.rows.flatMap((r) => [r.fullName, r.email, r.phone, r.birthDate]), ...ref.payments.rows.map((r) => r.cardNumber)];
   // A birth date on January 1st reads the same masked; it reveals nothing.
   return values.filter((v): v is string => typeof v === 'string' && !/^\d{4}-01-01$/.test(v)).map((v) => JSON.stringify(v).slice(1, -1));
 }
@@ -73,8 +77,21 @@ function expectRefused(r: GraphQLResponse<unknown>, m: Masked): void {
 function filtersOn(m: Masked, v: string): [string, Record<string, unknown>][] {
   const f = m.field;
   const ops: [string, Record<string, unknown>][] = [
-    ['eq', { eq: v }], ['neq', { neq: v }], ['in', { in: [v] }], ['nin', { nin: [v] }], ['isNull true', { isNull: true }], ['isNull false', { isNull: false }],
-    ...(m.date ? ([['gt', { gt: v }], ['lte', { lte: v }]] as [string, Record<string, unknown>][]) : ([['like', { like: `${v.slice(0, 1)}%` }], ['ilike', { ilike: `%${v.slice(-2)}` }]] as [string, Record<string, unknown>][])),
+    ['eq', { eq: v }],
+    ['neq', { neq: v }],
+    ['in', { in: [v] }],
+    ['nin', { nin: [v] }],
+    ['isNull true', { isNull: true }],
+    ['isNull false', { isNull: false }],
+    ...(m.date
+      ? ([
+          ['gt', { gt: v }],
+          ['lte', { lte: v }],
+        ] as [string, Record<string, unknown>][])
+      : ([
+          ['like', { like: `${v.slice(0, 1)}%` }],
+          ['ilike', { ilike: `%${v.slice(-2)}` }],
+        ] as [string, Record<string, unknown>][])),
   ];
   return [
     ...ops.map(([name, op]): [string, Record<string, unknown>] => [name, { [f]: op }]),
@@ -95,7 +112,8 @@ describe.each(MASKED.map((m) => [`${m.type}.${m.field}`, m] as const))('%s, whic
       `query($w: ${where}) { ${m.list}(where: $w) { __typename } }`,
       `query($w: ${where}) { ${m.list}Connection(where: $w) { totalCount } }`,
       `query($w: ${where}) { ${m.list}Aggregate(where: $w) { count } }`,
-    ]) expectRefused(await asAnalyst(q, { w }), m);
+    ])
+      expectRefused(await asAnalyst(q, { w }), m);
   });
 
   it('cannot be filtered on with the value written in the query itself', async () => {
@@ -108,7 +126,8 @@ describe.each(MASKED.map((m) => [`${m.type}.${m.field}`, m] as const))('%s, whic
       `query($w: ${where} = ${lit}) { ${m.list}(where: $w) { __typename } }`,
       `query { ...Probe } fragment Probe on Query { ${m.list}(where: ${lit}) { __typename } }`,
       `query { ... on Query { innocent: ${m.list}(where: ${lit}) { __typename } } }`,
-    ]) expectRefused(await asAnalyst(q), m);
+    ])
+      expectRefused(await asAnalyst(q), m);
   });
 
   it('cannot be sorted by, alone, after an unmasked field, as a single object for the list, or by variable default', async () => {
@@ -126,7 +145,8 @@ describe.each(MASKED.map((m) => [`${m.type}.${m.field}`, m] as const))('%s, whic
       [`{ ${m.list}Aggregate(groupBy: [${m.enumValue}]) { count } }`],
       [`{ ${m.list}Aggregate(groupBy: [${m.sibling.toUpperCase()}, ${m.enumValue}]) { count } }`],
       [`query($g: [${m.type}Field!]) { ${m.list}Aggregate(groupBy: $g) { count } }`, { g: m.enumValue }],
-    ] as [string, Record<string, unknown>?][]) expectRefused(await asAnalyst(q, vars), m);
+    ] as [string, Record<string, unknown>?][])
+      expectRefused(await asAnalyst(q, vars), m);
   });
 
   it('cannot be named in another letter case to slip past the check: refused before any data is read', async () => {
@@ -160,14 +180,19 @@ describe('the routes an analyst may take, which return masked values only', () =
   const masked = (row: Row, pii: Readonly<Record<string, 'redact' | 'email' | 'last4' | 'year'>>) => maskRow(row, pii);
 
   it('masks a plain list read with aliases, __typename, a fragment and variables', async () => {
-    const r = await asAnalyst<{ people: Row[] }>('query($l: Int) { people: customers(limit: $l) { __typename id: customerId ...Pii } } fragment Pii on Customer { fullName email phone birthDate }', { l: 500 });
+    const r = await asAnalyst<{ people: Row[] }>(
+      'query($l: Int) { people: customers(limit: $l) { __typename id: customerId ...Pii } } fragment Pii on Customer { fullName email phone birthDate }',
+      { l: 500 },
+    );
     const people = dataOf(r).people;
     expect(people).toHaveLength(500);
-    expect(people).toEqual(people.map((p) => {
-      const row = ref.customers.byKey.get(String(p.id))!;
-      const m = masked(row, CUSTOMER_PII);
-      return { __typename: 'Customer', id: row.customerId, fullName: m.fullName, email: m.email, phone: m.phone, birthDate: m.birthDate };
-    }));
+    expect(people).toEqual(
+      people.map((p) => {
+        const row = ref.customers.byKey.get(String(p.id))!;
+        const m = masked(row, CUSTOMER_PII);
+        return { __typename: 'Customer', id: row.customerId, fullName: m.fullName, email: m.email, phone: m.phone, birthDate: m.birthDate };
+      }),
+    );
     expectNoRawPii(r.text);
   });
 
@@ -209,7 +234,10 @@ describe('the routes an analyst may take, which return masked values only', () =
   });
 
   it('explains the masks without any raw value', async () => {
-    const r = await mesh.query('{ customers(limit: 500) { customerId fullName email phone birthDate } payments(limit: 1000) { cardNumber } }', undefined, { ...analyst, 'x-meshgate-explain': '1' });
+    const r = await mesh.query('{ customers(limit: 500) { customerId fullName email phone birthDate } payments(limit: 1000) { cardNumber } }', undefined, {
+      ...analyst,
+      'x-meshgate-explain': '1',
+    });
     expect(r.text).toContain('"meshgate"');
     expectNoRawPii(r.text);
   });
@@ -219,7 +247,10 @@ describe('a field the caller may not read at all (a policy denying phones to ana
   let denying: TestMesh;
   let headers: Record<string, string>;
   beforeAll(async () => {
-    denying = await startTestMesh({ policy: 'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], denyFields: [phone] }\n' });
+    denying = await startTestMesh({
+      policy:
+        'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], denyFields: [phone] }\n',
+    });
     headers = bearer(await denying.token({ roles: ['analyst'] }));
   });
   afterAll(() => denying?.close());

@@ -49,7 +49,9 @@ function expectMasked(table: Table, rows: readonly Row[] | undefined, masks: Mas
 
 /** The explanation of masks: `Type.field` → the mask and the classification that chose it. */
 function explainedMasks(typeName: string, masks: Masks, policyFile = 'policies/access.yaml'): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(masks).map(([f, mask]) => [`${typeName}.${f}`, { mask, reason: `classification "${CLASSIFICATION[f]}" → mask "${mask}" (masks of ${policyFile})` }]));
+  return Object.fromEntries(
+    Object.entries(masks).map(([f, mask]) => [`${typeName}.${f}`, { mask, reason: `classification "${CLASSIFICATION[f]}" → mask "${mask}" (masks of ${policyFile})` }]),
+  );
 }
 
 describe('no token or a bad token', () => {
@@ -57,9 +59,18 @@ describe('no token or a bad token', () => {
     ['no token', {}],
     ['a token that is not a JWT', { authorization: 'Bearer not-a-token' }],
   ])('reads nothing with %s: HTTP 401 and UNAUTHENTICATED, no data and no explanation', async (_name, headers) => {
-    const res = await fetch(mesh.running.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-meshgate-explain': '1', ...headers }, body: JSON.stringify({ query: `{ ${listOf(ref.customers)} }` }) });
+    const res = await fetch(mesh.running.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-meshgate-explain': '1', ...headers },
+      body: JSON.stringify({ query: `{ ${listOf(ref.customers)} }` }),
+    });
     const body = (await res.json()) as { data?: unknown; errors: { extensions: { code: string } }[]; extensions?: unknown };
-    expect({ status: res.status, codes: body.errors.map((e) => e.extensions.code), data: body.data, extensions: body.extensions }).toEqual({ status: 401, codes: ['UNAUTHENTICATED'], data: undefined, extensions: undefined });
+    expect({ status: res.status, codes: body.errors.map((e) => e.extensions.code), data: body.data, extensions: body.extensions }).toEqual({
+      status: 401,
+      codes: ['UNAUTHENTICATED'],
+      data: undefined,
+      extensions: undefined,
+    });
   });
 });
 
@@ -94,8 +105,16 @@ describe('the access log, as the policy decides it', () => {
     // Until the governance domain serves it, a stand-in with its key and its PII field.
     const customers = products.find((p) => p.name === 'customer-profiles')!;
     const [key, name] = customers.contract.fields;
-    const fields = [{ ...key!, name: 'event_id' }, { ...name!, name: 'subject', classification: 'person-id' as const }];
-    const standIn: DataProduct = { ...customers, name: 'access-log', domain: 'governance', contract: { ...customers.contract, typeName: 'AccessEvent', fields, keys: ['event_id'] } };
+    const fields = [
+      { ...key!, name: 'event_id' },
+      { ...name!, name: 'subject', classification: 'person-id' as const },
+    ];
+    const standIn: DataProduct = {
+      ...customers,
+      name: 'access-log',
+      domain: 'governance',
+      contract: { ...customers.contract, typeName: 'AccessEvent', fields, keys: ['event_id'] },
+    };
     accessLog = products.find((p) => p.name === 'access-log') ?? standIn;
     if (accessLog === standIn) products = [...products, standIn];
     const loaded = await loadPolicies(path.join(REPO_ROOT, 'policies/access.yaml'), products);
@@ -105,7 +124,8 @@ describe('the access log, as the policy decides it', () => {
   const decide = (roles: string[]) => evaluateAccess(policy, { sub: 's', roles, scopes: [], claims: {} }, accessLog);
 
   it('is refused to analysts and to the owners of other domains', () => {
-    for (const roles of [['analyst'], ['customers-owner'], ['commerce-owner'], ['payments-owner'], ['app']]) expect({ roles, allowed: decide(roles).allowed }).toEqual({ roles, allowed: false });
+    for (const roles of [['analyst'], ['customers-owner'], ['commerce-owner'], ['payments-owner'], ['app']])
+      expect({ roles, allowed: decide(roles).allowed }).toEqual({ roles, allowed: false });
   });
 
   it('is granted to stewards with the subject hashed', () => {
@@ -147,7 +167,13 @@ describe('a fulfillment app (role app, purpose fulfillment)', () => {
 
   it('is told that rule "fulfillment-apps" grants it, with only the fields outside the purpose masked', async () => {
     const { access } = await readAs(app, [ref.customers]);
-    expect(access['customer-profiles']).toEqual({ grantedBy: ['fulfillment-apps'], rowRules: [], rows: null, masked: explainedMasks('Customer', { fullName: 'redact', birthDate: 'year' }), denied: {} });
+    expect(access['customer-profiles']).toEqual({
+      grantedBy: ['fulfillment-apps'],
+      rowRules: [],
+      rows: null,
+      masked: explainedMasks('Customer', { fullName: 'redact', birthDate: 'year' }),
+      denied: {},
+    });
   });
 
   it.each([
@@ -189,7 +215,10 @@ describe('the masks the sample policy does not use (hash, null) under another po
   const OTHER: Masks = { fullName: 'hash', email: 'redact', phone: 'null', birthDate: 'null' };
   let other: TestMesh;
   beforeAll(async () => {
-    other = await startTestMesh({ policy: 'version: 1\nmasks: { name: hash, email: redact, phone: "null", date-of-birth: "null", pan: hash, person-id: hash }\nrules:\n  - { id: analysts-read-all, roles: [analyst], products: ["*"] }\n' });
+    other = await startTestMesh({
+      policy:
+        'version: 1\nmasks: { name: hash, email: redact, phone: "null", date-of-birth: "null", pan: hash, person-id: hash }\nrules:\n  - { id: analysts-read-all, roles: [analyst], products: ["*"] }\n',
+    });
   });
   afterAll(() => other?.close());
 
@@ -224,7 +253,9 @@ describe('every mask, in the SQL the subgraphs run', () => {
     try {
       const got = (await c.runAndReadAll(`SELECT ${expr} AS m FROM (VALUES ${rows}) t(i, v) ORDER BY i`, params.values as never)).getRowObjectsJson().map((r) => r.m);
       // Through JSON, as a client gets it: DuckDB's -0 reads as 0.
-      expect(JSON.parse(JSON.stringify(got.map((m) => (typeof m === 'string' && sqlType === 'DOUBLE' ? Number(m) : m))))).toEqual(values.map((v) => expectedMask(mask, v, 'secret-of-the-test')));
+      expect(JSON.parse(JSON.stringify(got.map((m) => (typeof m === 'string' && sqlType === 'DOUBLE' ? Number(m) : m))))).toEqual(
+        values.map((v) => expectedMask(mask, v, 'secret-of-the-test')),
+      );
     } finally {
       c.closeSync();
       db.closeSync();

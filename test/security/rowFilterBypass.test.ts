@@ -51,7 +51,8 @@ describe('a partner with countries [DE]', () => {
   });
 
   it('counts and pages only DE rows in ordersConnection, even asking for every country', async () => {
-    const q = 'query($after: String) { ordersConnection(first: 400, after: $after, where: { or: [{ shippingCountry: { neq: "DE" } }, { shippingCountry: { eq: "DE" } }] }) { totalCount pageInfo { hasNextPage endCursor } edges { node { orderId } } } }';
+    const q =
+      'query($after: String) { ordersConnection(first: 400, after: $after, where: { or: [{ shippingCountry: { neq: "DE" } }, { shippingCountry: { eq: "DE" } }] }) { totalCount pageInfo { hasNextPage endCursor } edges { node { orderId } } } }';
     type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: Row }[] };
     const pages: Page[] = [];
     for (let after: string | null = null; pages.length === 0 || pages.at(-1)!.pageInfo.hasNextPage; after = pages.at(-1)!.pageInfo.endCursor) {
@@ -62,10 +63,13 @@ describe('a partner with countries [DE]', () => {
   });
 
   it('aggregates and groups only DE rows in ordersAggregate', async () => {
-    const r = dataOf(await mesh.query<{ all: unknown[]; byCountry: unknown[] }>(
-      '{ all: ordersAggregate(where: { not: { shippingCountry: { eq: "XX" } } }) { count sum { totalAmount } max { orderDate } min { orderDate } } byCountry: ordersAggregate(groupBy: [SHIPPING_COUNTRY]) { key { shippingCountry } count } }',
-      undefined, partner,
-    ));
+    const r = dataOf(
+      await mesh.query<{ all: unknown[]; byCountry: unknown[] }>(
+        '{ all: ordersAggregate(where: { not: { shippingCountry: { eq: "XX" } } }) { count sum { totalAmount } max { orderDate } min { orderDate } } byCountry: ordersAggregate(groupBy: [SHIPPING_COUNTRY]) { key { shippingCountry } count } }',
+        undefined,
+        partner,
+      ),
+    );
     const dates = de.map((o) => String(o.orderDate)).sort();
     const sum = de.reduce((s, o) => s + Number(o.totalAmount), 0);
     expect(r.all).toEqual([{ count: de.length, sum: { totalAmount: expect.closeTo(sum, 2) }, min: { orderDate: dates[0] }, max: { orderDate: dates.at(-1) } }]);
@@ -99,7 +103,11 @@ describe('a partner whose countries claim is missing, empty or malformed', () =>
     ['a SQL-looking code', [INJECTION]],
     ['a list holding a list', [['DE']]],
   ])('refuses the token (401) when the claim is %s', async (_name, countries) => {
-    const r = await postGraphQL(mesh.running.gateway.graphqlUrl, { query: '{ orders(limit: 1) { orderId } }' }, bearer(await signWithDevKey(devClaims(['partner'], { countries }))));
+    const r = await postGraphQL(
+      mesh.running.gateway.graphqlUrl,
+      { query: '{ orders(limit: 1) { orderId } }' },
+      bearer(await signWithDevKey(devClaims(['partner'], { countries }))),
+    );
     expect({ status: r.status, codes: errorCodes(r), data: r.data }).toEqual({ status: 401, codes: ['UNAUTHENTICATED'], data: undefined });
   });
 });
@@ -121,7 +129,11 @@ describe('SQL-looking values', () => {
   ])('stay literal in a row filter (%s) that reaches a subgraph in a signed context: no row matches', async (_name, rows) => {
     const { contextKey } = await meshSecrets();
     const context = await signAccessContext(contextKey, { requestId: 'r', sub: 's', products: { 'orders-enriched': { masks: {}, denied: [], rows } } });
-    const r = await postGraphQL<{ orders: Row[]; ordersAggregate: { count: number }[] }>(mesh.running.subgraphs.get('commerce')!.url, { query: '{ orders(limit: 10) { orderId } ordersAggregate { count } }' }, { [ACCESS_CONTEXT_HEADER]: context });
+    const r = await postGraphQL<{ orders: Row[]; ordersAggregate: { count: number }[] }>(
+      mesh.running.subgraphs.get('commerce')!.url,
+      { query: '{ orders(limit: 10) { orderId } ordersAggregate { count } }' },
+      { [ACCESS_CONTEXT_HEADER]: context },
+    );
     expect(r.data).toEqual({ orders: [], ordersAggregate: [{ count: 0 }] });
   });
 });
@@ -130,27 +142,35 @@ describe('row filters through entity look-ups and reverse lists (a policy filter
   let regional: TestMesh;
   let headers: Record<string, string>;
   beforeAll(async () => {
-    regional = await startTestMesh({ policy: [
-      'version: 1',
-      'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }',
-      'rules:',
-      '  - { id: regional-customers-and-payments, roles: [regional-analyst], products: [customer-profiles, payments] }',
-      '  - { id: regional-orders, roles: [regional-analyst], products: [orders-enriched], rows: { shipping_country: { in: { claim: countries } } } }',
-    ].join('\n') });
+    regional = await startTestMesh({
+      policy: [
+        'version: 1',
+        'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }',
+        'rules:',
+        '  - { id: regional-customers-and-payments, roles: [regional-analyst], products: [customer-profiles, payments] }',
+        '  - { id: regional-orders, roles: [regional-analyst], products: [orders-enriched], rows: { shipping_country: { in: { claim: countries } } } }',
+      ].join('\n'),
+    });
     headers = bearer(await regional.token({ roles: ['regional-analyst'], countries: ['DE'] }));
   });
   afterAll(() => regional?.close());
 
   it('lists only DE orders under each customer (Customer.orders), even with a widening or', async () => {
-    const r = dataOf(await regional.query<{ customers: { customerId: string; orders: Row[] }[] }>(
-      '{ customers(limit: 500) { customerId orders(limit: 100, where: { or: [{ shippingCountry: { neq: "DE" } }, { orderId: { isNull: false } }] }) { orderId } } }', undefined, headers,
-    ));
+    const r = dataOf(
+      await regional.query<{ customers: { customerId: string; orders: Row[] }[] }>(
+        '{ customers(limit: 500) { customerId orders(limit: 100, where: { or: [{ shippingCountry: { neq: "DE" } }, { orderId: { isNull: false } }] }) { orderId } } }',
+        undefined,
+        headers,
+      ),
+    );
     expect(r.customers).toHaveLength(500);
     for (const c of r.customers) expect({ c: c.customerId, orders: ids(c.orders) }).toEqual({ c: c.customerId, orders: ids(de.filter((o) => o.customerId === c.customerId)) });
   });
 
   it('resolves Payment.order only for DE orders, null for the others', async () => {
-    const r = dataOf(await regional.query<{ payments: { orderId: string; order: Row | null }[] }>('{ payments(limit: 1000) { orderId order { orderId shippingCountry } } }', undefined, headers));
+    const r = dataOf(
+      await regional.query<{ payments: { orderId: string; order: Row | null }[] }>('{ payments(limit: 1000) { orderId order { orderId shippingCountry } } }', undefined, headers),
+    );
     const deIds = new Set(de.map((o) => o.orderId));
     expect(r.payments.map((p) => p.order)).toEqual(r.payments.map((p) => (deIds.has(p.orderId) ? { orderId: p.orderId, shippingCountry: 'DE' } : null)));
     expect(r.payments.some((p) => p.order === null) && r.payments.some((p) => p.order !== null)).toBe(true);
@@ -159,7 +179,9 @@ describe('row filters through entity look-ups and reverse lists (a policy filter
   it('explains the row filter with the rule that set it', async () => {
     const r = await regional.query('{ orders(limit: 1) { orderId } }', undefined, { ...headers, 'x-meshgate-explain': '1' });
     expect((JSON.parse(r.text) as { extensions: { meshgate: { access: Record<string, unknown> } } }).extensions.meshgate.access['orders-enriched']).toMatchObject({
-      grantedBy: ['regional-orders'], rowRules: ['regional-orders'], rows: { column: 'shipping_country', op: 'in', value: ['DE'] },
+      grantedBy: ['regional-orders'],
+      rowRules: ['regional-orders'],
+      rows: { column: 'shipping_country', op: 'in', value: ['DE'] },
     });
   });
 });

@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => mesh?.close());
 
 const FILTERED = 'query($on: Boolean!) { customers(limit: 2) { customerId } probe: customers(where: { email: { like: "a%" } }) @include(if: $on) { customerId } }';
-const SORTED = 'query($off: Boolean!) { customers(limit: 2) { customerId } ... @skip(if: $off) { ...Sorted } } fragment Sorted on Query { sorted: customers(orderBy: [{ birthDate: ASC }]) { customerId } }';
+const SORTED =
+  'query($off: Boolean!) { customers(limit: 2) { customerId } ... @skip(if: $off) { ...Sorted } } fragment Sorted on Query { sorted: customers(orderBy: [{ birthDate: ASC }]) { customerId } }';
 
 describe('@skip and @include cannot hide what an operation reveals', () => {
   it('refuses a filter on a masked field whose @include is true at run time', async () => {

@@ -39,8 +39,11 @@ const urlOf = (domain: string): string => mesh.running.subgraphs.get(domain)!.ur
 
 /** A context built by hand with the right key, so each claim can be wrong on purpose. */
 function handMade(claims: JWTPayload, overrides: { iss?: string; aud?: string; iat?: number; exp?: number | null } = {}): Promise<string> {
-  const jwt = new SignJWT({ rid: 'r', sub: 'forger', products: ALL_OPEN, ...claims }).setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(overrides.iss ?? 'meshgate-gateway').setAudience(overrides.aud ?? 'meshgate-subgraph').setIssuedAt(overrides.iat ?? now());
+  const jwt = new SignJWT({ rid: 'r', sub: 'forger', products: ALL_OPEN, ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(overrides.iss ?? 'meshgate-gateway')
+    .setAudience(overrides.aud ?? 'meshgate-subgraph')
+    .setIssuedAt(overrides.iat ?? now());
   if (overrides.exp !== null) jwt.setExpirationTime(overrides.exp ?? now() + 60);
   return jwt.sign(key);
 }
@@ -48,7 +51,10 @@ function handMade(claims: JWTPayload, overrides: { iss?: string; aud?: string; i
 /** Contexts a subgraph must refuse, by what is wrong with them. */
 const BAD_CONTEXTS: [string, () => Promise<string | undefined>][] = [
   ['no context', async () => undefined],
-  ['a context signed with another secret (forged) that grants everything unmasked', () => signAccessContext(contextKey('another-secret-of-at-least-32-bytes!!'), { requestId: 'r', sub: 'forger', products: ALL_OPEN })],
+  [
+    'a context signed with another secret (forged) that grants everything unmasked',
+    () => signAccessContext(contextKey('another-secret-of-at-least-32-bytes!!'), { requestId: 'r', sub: 'forger', products: ALL_OPEN }),
+  ],
   ['a context that expired two minutes ago, signed with the right key', () => handMade({}, { iat: now() - 180, exp: now() - 120 })],
   ['a context that expired just past the 5 s tolerance', () => handMade({}, { iat: now() - 70, exp: now() - 10 })],
   ['a context without exp', () => handMade({}, { exp: null })],
@@ -56,7 +62,10 @@ const BAD_CONTEXTS: [string, () => Promise<string | undefined>][] = [
   ['a context for another audience', () => handMade({}, { aud: 'meshgate' })],
   ['a context whose products are not grants', () => handMade({ products: 'all' })],
   ['a context with a mask that does not exist', () => handMade({ products: { ...ALL_OPEN, 'customer-profiles': { masks: { email: 'none' }, denied: [], rows: null } } })],
-  ['an unsecured context (alg none)', async () => new UnsecuredJWT({ rid: 'r', sub: 'forger', products: ALL_OPEN }).setIssuer('meshgate-gateway').setAudience('meshgate-subgraph').setExpirationTime('60s').encode()],
+  [
+    'an unsecured context (alg none)',
+    async () => new UnsecuredJWT({ rid: 'r', sub: 'forger', products: ALL_OPEN }).setIssuer('meshgate-gateway').setAudience('meshgate-subgraph').setExpirationTime('60s').encode(),
+  ],
   ["a caller's own bearer token", () => mesh.token({ roles: ['customers-owner', 'commerce-owner', 'payments-owner'] })],
   ['garbage', async () => 'garbage'],
 ];
@@ -97,10 +106,12 @@ describe('a subgraph enforcing a genuine context itself', () => {
     const headers = { [ACCESS_CONTEXT_HEADER]: context };
     const r = await postGraphQL<{ customers: Row[] }>(urlOf('customers'), { query: '{ customers(limit: 100) { customerId email phone } }' }, headers);
     const rows = dataOf(r).customers;
-    expect(rows).toEqual(rows.map((c) => {
-      const m = maskRow(ref.customers.byKey.get(String(c.customerId))!, { email: 'email', phone: 'last4' });
-      return { customerId: m.customerId, email: m.email, phone: m.phone };
-    }));
+    expect(rows).toEqual(
+      rows.map((c) => {
+        const m = maskRow(ref.customers.byKey.get(String(c.customerId))!, { email: 'email', phone: 'last4' });
+        return { customerId: m.customerId, email: m.email, phone: m.phone };
+      }),
+    );
     for (const q of ['{ customers(where: { email: { like: "a%" } }) { customerId } }', '{ customers(orderBy: [{ phone: ASC }]) { customerId } }', '{ customers { birthDate } }']) {
       expect(errorCodes(await postGraphQL(urlOf('customers'), { query: q }, headers))).toEqual(['FORBIDDEN']);
     }
@@ -109,10 +120,11 @@ describe('a subgraph enforcing a genuine context itself', () => {
 
 describe('the gateway, given an x-meshgate-context by a client', () => {
   const customersQuery = '{ customers(limit: 200) { customerId email phone } }';
-  const maskedAsAnalyst = (rows: Row[]) => rows.map((c) => {
-    const m = maskRow(ref.customers.byKey.get(String(c.customerId))!, { email: 'email', phone: 'last4' });
-    return { customerId: m.customerId, email: m.email, phone: m.phone };
-  });
+  const maskedAsAnalyst = (rows: Row[]) =>
+    rows.map((c) => {
+      const m = maskRow(ref.customers.byKey.get(String(c.customerId))!, { email: 'email', phone: 'last4' });
+      return { customerId: m.customerId, email: m.email, phone: m.phone };
+    });
 
   it.each([
     ['forged with another secret', () => signAccessContext(contextKey('another-secret-of-at-least-32-bytes!!'), { requestId: 'r', sub: 'forger', products: ALL_OPEN })],
@@ -129,7 +141,12 @@ describe('the gateway, given an x-meshgate-context by a client', () => {
   it('drops a genuine context that grants every row: a partner still reads only its countries', async () => {
     const value = await signAccessContext(key, { requestId: 'r', sub: 'forger', products: ALL_OPEN });
     const partner = bearer(await mesh.token({ roles: ['partner'], countries: ['DE'] }));
-    const r = dataOf(await mesh.query<{ ordersAggregate: unknown[] }>('{ ordersAggregate(groupBy: [SHIPPING_COUNTRY]) { key { shippingCountry } count } }', undefined, { ...partner, [ACCESS_CONTEXT_HEADER]: value }));
+    const r = dataOf(
+      await mesh.query<{ ordersAggregate: unknown[] }>('{ ordersAggregate(groupBy: [SHIPPING_COUNTRY]) { key { shippingCountry } count } }', undefined, {
+        ...partner,
+        [ACCESS_CONTEXT_HEADER]: value,
+      }),
+    );
     expect(r.ordersAggregate).toEqual([{ key: { shippingCountry: 'DE' }, count: ref.orders.rows.filter((o) => o.shippingCountry === 'DE').length }]);
   });
 

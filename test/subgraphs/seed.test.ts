@@ -14,7 +14,14 @@ import { seedSample } from '../../subgraphs/sample/index.js';
 const NOW = new Date('2025-06-01T12:00:00Z');
 const DOMAINS = ['customers', 'commerce', 'payments'] as const;
 const DUCKDB_TYPE: Record<LogicalType, string> = {
-  string: 'VARCHAR', integer: 'INTEGER', bigint: 'BIGINT', double: 'DOUBLE', decimal: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP',
+  string: 'VARCHAR',
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  decimal: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
 };
 
 let temp: string;
@@ -32,7 +39,14 @@ const a = () => files(path.join(temp, 'a'));
 
 async function seed(dir: string, options: { seed?: number; scale?: number; ifMissing?: boolean } = {}): Promise<string[]> {
   const lines: string[] = [];
-  await seedSample({ scale: options.scale ?? 0.05, seed: options.seed ?? 42, dataRoot: path.join(temp, dir), ifMissing: options.ifMissing ?? false, log: (l) => lines.push(l), now: NOW });
+  await seedSample({
+    scale: options.scale ?? 0.05,
+    seed: options.seed ?? 42,
+    dataRoot: path.join(temp, dir),
+    ifMissing: options.ifMissing ?? false,
+    log: (l) => lines.push(l),
+    now: NOW,
+  });
   return lines;
 }
 
@@ -92,7 +106,11 @@ describe('seedSample', () => {
   });
 
   it('writes unique, zero-padded keys in key order', async () => {
-    for (const [file, key, pattern] of [[a().customers, 'customer_id', '^C\\d{7}$'], [a().commerce, 'order_id', '^O\\d{9}$'], [a().payments, 'payment_id', '^P\\d{9}$']] as const) {
+    for (const [file, key, pattern] of [
+      [a().customers, 'customer_id', '^C\\d{7}$'],
+      [a().commerce, 'order_id', '^O\\d{9}$'],
+      [a().payments, 'payment_id', '^P\\d{9}$'],
+    ] as const) {
       const [row] = await query(
         `SELECT count(*) AS n, count(DISTINCT ${key}) AS distinct_keys, count(*) FILTER (NOT regexp_full_match(${key}, $pattern)) AS malformed,
            count(*) FILTER (${key} <= prev) AS out_of_order
@@ -131,7 +149,8 @@ describe('seedSample', () => {
       const described = await query('DESCRIBE SELECT * FROM read_parquet($f)', { f: a()[domain] });
       expect(described.map((c) => `${c.column_name} ${c.column_type}`)).toEqual(fields.map((f) => `${f.name} ${DUCKDB_TYPE[f.type]}`));
       for (const f of fields) {
-        if (!f.nullable) expect([domain, f.name, await scalar(`SELECT count(*) FILTER (${f.name} IS NULL) FROM read_parquet($f)`, { f: a()[domain] })]).toEqual([domain, f.name, 0n]);
+        if (!f.nullable)
+          expect([domain, f.name, await scalar(`SELECT count(*) FILTER (${f.name} IS NULL) FROM read_parquet($f)`, { f: a()[domain] })]).toEqual([domain, f.name, 0n]);
         if (f.enum) {
           const values = await query(`SELECT DISTINCT ${f.name} AS v FROM read_parquet($f)`, { f: a()[domain] });
           expect(values.map((r) => r.v).filter((v) => !f.enum?.includes(String(v)))).toEqual([]);
@@ -158,7 +177,7 @@ describe('seedSample', () => {
     expect(cards.map((r) => String(r.n)).filter((n) => !/^[45]\d{15}$/.test(n) || !luhnValid(n))).toEqual([]);
   });
 
-  it("writes names with apostrophes and accents, and plain-ASCII emails derived from them", async () => {
+  it('writes names with apostrophes and accents, and plain-ASCII emails derived from them', async () => {
     const [row] = await query(
       `SELECT count(*) FILTER (full_name LIKE '%''%') AS apostrophes, count(*) FILTER (NOT regexp_full_match(full_name, '[ -~]*')) AS non_ascii,
          count(*) FILTER (NOT regexp_full_match(email, '[a-z]+\\.[a-z]+[0-9]+@[a-z]+\\.[a-z]+')) AS bad_emails,

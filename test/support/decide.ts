@@ -21,7 +21,10 @@ export function decide(schema: GraphQLSchema, index: ProductIndex, policy: Polic
     const decisions = decideAccess(policy, POLICY_FILE, principal, usage, index);
     return {
       granted: Object.fromEntries(
-        [...decisions].map(([name, d]) => [name, { masks: Object.fromEntries(Object.entries(d.masks).map(([c, m]) => [c, m.mask])), denied: Object.keys(d.denied).sort(), rows: d.rows }]),
+        [...decisions].map(([name, d]) => [
+          name,
+          { masks: Object.fromEntries(Object.entries(d.masks).map(([c, m]) => [c, m.mask])), denied: Object.keys(d.denied).sort(), rows: d.rows },
+        ]),
       ),
     };
   } catch (error) {

@@ -29,7 +29,11 @@ export function year(value: string): string {
 }
 
 /** `hash`: the first 16 hex digits of SHA-256 over the secret followed by the value (UTF-8), so equal values hash alike. */
-export const hash = (value: string, secret: string): string => createHash('sha256').update(secret + value, 'utf8').digest('hex').slice(0, 16);
+export const hash = (value: string, secret: string): string =>
+  createHash('sha256')
+    .update(secret + value, 'utf8')
+    .digest('hex')
+    .slice(0, 16);
 
 /** `round`: to the nearest 100, halves away from zero. */
 export function round(value: number): number {

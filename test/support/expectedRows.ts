@@ -160,7 +160,10 @@ export function groupRows(table: Table, rows: readonly Row[], fields: readonly s
     group.rows.push(row);
     groups.set(id, group);
   }
-  const byKey = rowComparator(table, fields.map((f) => [f, 'ASC'] as const));
+  const byKey = rowComparator(
+    table,
+    fields.map((f) => [f, 'ASC'] as const),
+  );
   return [...groups.values()].sort((a, b) => byKey(a.key, b.key));
 }
 

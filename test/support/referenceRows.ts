@@ -41,7 +41,13 @@ const SOURCES: Readonly<Record<TableName, { readonly file: string; readonly type
 };
 
 const SCALARS: Readonly<Record<string, FieldType>> = {
-  VARCHAR: 'String', INTEGER: 'Int', BIGINT: 'BigInt', DOUBLE: 'Float', BOOLEAN: 'Boolean', DATE: 'Date', TIMESTAMP: 'DateTime',
+  VARCHAR: 'String',
+  INTEGER: 'Int',
+  BIGINT: 'BigInt',
+  DOUBLE: 'Float',
+  BOOLEAN: 'Boolean',
+  DATE: 'Date',
+  TIMESTAMP: 'DateTime',
 };
 
 /** `order_ts` → `orderTs`. */

@@ -28,7 +28,10 @@ export async function loadSampleMesh(): Promise<SampleMesh> {
   const mesh = await loadMesh(path.join(REPO_ROOT, 'subgraphs'), { dataRoot: path.join(REPO_ROOT, 'no-data-needed') });
   if (mesh.problems.length) throw new Error(`the sample mesh has problems: ${JSON.stringify(mesh.problems)}`);
   const shapes = meshShapes(mesh);
-  const r = await loadPolicies(path.join(REPO_ROOT, POLICY_FILE), shapes.map((s) => s.product));
+  const r = await loadPolicies(
+    path.join(REPO_ROOT, POLICY_FILE),
+    shapes.map((s) => s.product),
+  );
   if (r.errors) throw new Error(`the sample policy has problems: ${JSON.stringify(r.errors)}`);
   const shape = (product: string): ProductShape => {
     const s = shapes.find((x) => x.product.name === product);

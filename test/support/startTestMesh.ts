@@ -103,7 +103,13 @@ export async function startTestMesh(options: TestMeshOptions = {}): Promise<Test
   });
   const running = await startMesh({ config, ephemeralPorts: true, log: options.log ?? (() => undefined), ...(options.limits && { limits: options.limits }) });
   const token: TestMesh['token'] = (claims) =>
-    mintDevToken(path.join(stateDir, 'dev-keys'), { sub: claims.sub ?? 'test-user', roles: claims.roles, ttlS: claims.ttlS ?? 600, ...(claims.purpose && { purpose: claims.purpose }), ...(claims.countries && { countries: claims.countries }) });
+    mintDevToken(path.join(stateDir, 'dev-keys'), {
+      sub: claims.sub ?? 'test-user',
+      roles: claims.roles,
+      ttlS: claims.ttlS ?? 600,
+      ...(claims.purpose && { purpose: claims.purpose }),
+      ...(claims.countries && { countries: claims.countries }),
+    });
   const owner = await token({ sub: 'owner-of-everything', roles: OWNER_ROLES });
   return {
     running,

@@ -13,19 +13,27 @@ function checkDeprecated(ctx: RuleContext, product: DataProduct): void {
     ctx.report({ ...base, message: 'deprecated with itself as successor', fix: 'Name the product that replaces this one as successor.' });
   } else {
     const next = ctx.product(successor);
-    if (!next) ctx.report({ ...base, message: `successor "${successor}" is not a product of the mesh`, fix: `Name an existing product as successor, or publish "${successor}" first.` });
-    else if (next.status === 'deprecated' || next.status === 'retired') ctx.report({ ...base, message: `successor "${successor}" is itself ${next.status}`, fix: `Name the product that replaces "${successor}" as successor.` });
+    if (!next)
+      ctx.report({ ...base, message: `successor "${successor}" is not a product of the mesh`, fix: `Name an existing product as successor, or publish "${successor}" first.` });
+    else if (next.status === 'deprecated' || next.status === 'retired')
+      ctx.report({ ...base, message: `successor "${successor}" is itself ${next.status}`, fix: `Name the product that replaces "${successor}" as successor.` });
   }
   if (sunset === undefined) {
     if (sunsetRequired) ctx.report({ ...base, message: 'deprecated without a sunset date', fix: 'Add "sunset: YYYY-MM-DD", the day the product stops being served.' });
   } else if (sunset <= ctx.today) {
-    ctx.report({ ...base, message: `sunset date ${sunset} is not in the future (today is ${ctx.today})`, fix: 'Retire the product now, or move its sunset date to a day consumers can still reach.' });
+    ctx.report({
+      ...base,
+      message: `sunset date ${sunset} is not in the future (today is ${ctx.today})`,
+      fix: 'Retire the product now, or move its sunset date to a day consumers can still reach.',
+    });
   }
 }
 
 /** The products that read `product`, as inputs or through a field reference. */
 function consumersOf(ctx: RuleContext, product: DataProduct): DataProduct[] {
-  return ctx.products.filter((p) => p !== product && (p.inputs.some((i) => i.type === 'data-product' && i.source === product.name) || p.contract.fields.some((f) => f.references?.product === product.name)));
+  return ctx.products.filter(
+    (p) => p !== product && (p.inputs.some((i) => i.type === 'data-product' && i.source === product.name) || p.contract.fields.some((f) => f.references?.product === product.name)),
+  );
 }
 
 /** `deprecation-lifecycle`: a deprecated product names an existing successor and a future sunset date; its consumers are warned. */
@@ -34,7 +42,8 @@ export const DeprecationLifecycleRule: GovernanceRule = {
   description: 'A deprecated product names its successor (an existing product) and a sunset date in the future.',
   claims: (p) => p.source === 'descriptor' && ['status', 'successor', 'sunset'].includes(p.path),
   check(ctx) {
-    for (const p of ctx.claimed) reportProblem(ctx, p, 'Write status, successor and sunset as the message says, e.g. status: deprecated, successor: orders-enriched, sunset: 2027-01-31.');
+    for (const p of ctx.claimed)
+      reportProblem(ctx, p, 'Write status, successor and sunset as the message says, e.g. status: deprecated, successor: orders-enriched, sunset: 2027-01-31.');
     for (const product of ctx.products) {
       if (product.status !== 'deprecated') continue;
       checkDeprecated(ctx, product);

@@ -13,14 +13,15 @@ export const FreshnessFieldRule: GovernanceRule = {
       const candidates = product.contract.fields.filter((f) => f.type === 'timestamp' || f.type === 'date').map((f) => f.name);
       const fix = candidates.length
         ? `Name one of the contract's timestamp or date fields (${candidates.join(', ')}), or remove freshness_field to measure freshness from the files' time.`
-        : 'Remove freshness_field: freshness is then measured from the files\' modification time.';
+        : "Remove freshness_field: freshness is then measured from the files' modification time.";
       if (typeof declared !== 'string') {
         ctx.report({ ...base, message: `sla.freshness_field must be a field name, got ${JSON.stringify(declared)}`, fix });
         continue;
       }
       const field = product.contract.fields.find((f) => f.name === declared);
       if (!field) ctx.report({ ...base, field: declared, message: `sla.freshness_field names "${declared}", which is not a field of the contract`, fix });
-      else if (field.type !== 'timestamp' && field.type !== 'date') ctx.report({ ...base, field: declared, message: `sla.freshness_field names "${declared}", a ${field.type} field: expected a timestamp or date`, fix });
+      else if (field.type !== 'timestamp' && field.type !== 'date')
+        ctx.report({ ...base, field: declared, message: `sla.freshness_field names "${declared}", a ${field.type} field: expected a timestamp or date`, fix });
     }
   },
 };

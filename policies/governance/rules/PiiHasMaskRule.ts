@@ -27,7 +27,11 @@ export const PiiHasMaskRule: GovernanceRule = {
         }
         const misfit = maskMisfit(mask, field.type, field.nullable);
         if (misfit) {
-          ctx.report({ ...base, message: `field "${field.name}" (${field.type}, classified "${field.classification}"): ${misfit}`, fix: `Map "${field.classification}" to a mask that fits ${field.type} fields, or classify the field differently.` });
+          ctx.report({
+            ...base,
+            message: `field "${field.name}" (${field.type}, classified "${field.classification}"): ${misfit}`,
+            fix: `Map "${field.classification}" to a mask that fits ${field.type} fields, or classify the field differently.`,
+          });
         }
       }
     }

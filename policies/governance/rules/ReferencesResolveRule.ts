@@ -25,9 +25,17 @@ function checkInputs(ctx: RuleContext, product: DataProduct): void {
     const target = ctx.product(input.source);
     if (!target) {
       const left = input.domain && ctx.mesh.excluded.includes(input.domain) ? ` (its domain "${input.domain}" is left out of the mesh: see its own findings)` : '';
-      ctx.report({ ...base, message: `input "${input.source}" is not a product of the mesh${left}`, fix: `Name an existing product as input (or declare "${input.source}" with another type if it is not a data product).` });
+      ctx.report({
+        ...base,
+        message: `input "${input.source}" is not a product of the mesh${left}`,
+        fix: `Name an existing product as input (or declare "${input.source}" with another type if it is not a data product).`,
+      });
     } else if (input.domain !== undefined && input.domain !== target.domain) {
-      ctx.report({ ...base, message: `input "${input.source}" is said to come from domain "${input.domain}", but it belongs to "${target.domain}"`, fix: `Write domain: ${target.domain} for the input "${input.source}".` });
+      ctx.report({
+        ...base,
+        message: `input "${input.source}" is said to come from domain "${input.domain}", but it belongs to "${target.domain}"`,
+        fix: `Write domain: ${target.domain} for the input "${input.source}".`,
+      });
     }
   }
 }

@@ -11,7 +11,11 @@ function checkProduct(ctx: RuleContext, product: DataProduct): void {
   const base = { product: product.name, file: ctx.relative(product.descriptorFile) };
   for (const entry of required) {
     if (product.sla.declared[entry] !== undefined) continue;
-    ctx.report({ ...base, message: `the SLA declares no ${entry}, which every product must`, fix: `Add "${entry}: ${EXAMPLE[entry]}" (or stricter) under sla: in the descriptor.` });
+    ctx.report({
+      ...base,
+      message: `the SLA declares no ${entry}, which every product must`,
+      fix: `Add "${entry}: ${EXAMPLE[entry]}" (or stricter) under sla: in the descriptor.`,
+    });
   }
   const freshness = product.sla.freshnessMs;
   if (freshness !== undefined && freshness > maxFreshness) {

@@ -26,7 +26,7 @@ function checkProduct(ctx: RuleContext, product: DataProduct): void {
 /** `output-versioned`: every output's name ends in `-v<major>`, the served one with its contract's major version. */
 export const VersionedOutputRule: GovernanceRule = {
   id: 'output-versioned',
-  description: 'Output names end with -v<major>, the served output with its contract\'s major version.',
+  description: "Output names end with -v<major>, the served output with its contract's major version.",
   claims: (p) => p.source === 'descriptor' && /^outputs\[\d+\]\.name$/.test(p.path),
   check(ctx) {
     for (const p of ctx.claimed) reportProblem(ctx, p, 'Name the output in kebab-case with its major version, like "orders-enriched-v1".');

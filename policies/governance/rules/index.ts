@@ -32,6 +32,17 @@ export const RULES: readonly GovernanceRule[] = Object.freeze([
 ]);
 
 export {
-  DeprecationLifecycleRule, DescriptorValidRule, FieldNameRule, FieldsClassifiedRule, FreshnessFieldRule, InteroperableFormatRule,
-  KnownPurposesRule, PiiHasMaskRule, ProductHasOwnerRule, ProductNameRule, ReferencesResolveRule, SlaBaselineRule, VersionedOutputRule,
+  DeprecationLifecycleRule,
+  DescriptorValidRule,
+  FieldNameRule,
+  FieldsClassifiedRule,
+  FreshnessFieldRule,
+  InteroperableFormatRule,
+  KnownPurposesRule,
+  PiiHasMaskRule,
+  ProductHasOwnerRule,
+  ProductNameRule,
+  ReferencesResolveRule,
+  SlaBaselineRule,
+  VersionedOutputRule,
 };

@@ -4,8 +4,7 @@ import type { Finding, Severity } from '../../../policies/index.js';
 
 /** The kinds of contract test, as result `test` and finding `rule`. */
 export type ContractTestName =
-  | 'data-present' | 'data-readable' | 'field-present' | 'field-type' | 'not-null' | 'key-unique'
-  | 'reference-integrity' | 'freshness' | 'completeness' | 'quality';
+  'data-present' | 'data-readable' | 'field-present' | 'field-type' | 'not-null' | 'key-unique' | 'reference-integrity' | 'freshness' | 'completeness' | 'quality';
 
 /** One check of a product's output against its contract. */
 export interface ContractTestResult {

@@ -37,7 +37,8 @@ export function readComparison(rule: Readonly<Record<string, unknown>>): Compari
       labels.push(`${simple[0]} ${x}`);
       checks.push((v) => simple[1](v, x));
     } else if (range) {
-      if (!Array.isArray(x) || x.length !== 2 || !x.every((n) => typeof n === 'number' && Number.isFinite(n))) return { error: `${name} expects two numbers such as [0, 100], got ${JSON.stringify(x)}` };
+      if (!Array.isArray(x) || x.length !== 2 || !x.every((n) => typeof n === 'number' && Number.isFinite(n)))
+        return { error: `${name} expects two numbers such as [0, 100], got ${JSON.stringify(x)}` };
       const [lo, hi] = x as [number, number];
       labels.push(`${range[0]} (${lo}, ${hi})`);
       checks.push((v) => range[1](v, lo, hi));

@@ -20,21 +20,45 @@ export async function freshnessTest(session: DataSession, product: DataProduct, 
   const declared = product.sla.declared.freshness_field;
   const field = typeof declared === 'string' ? product.contract.fields.find((f) => f.name === declared) : undefined;
   if (declared !== undefined && (!field || (field.type !== 'timestamp' && field.type !== 'date') || !usable.has(field.name))) {
-    return [result(product, 'freshness', {
-      expected, actual: 'not measurable',
-      failure: { file: product.descriptorFile, message: `sla.freshness_field ${JSON.stringify(declared)} is not a timestamp or date column of the output, so freshness cannot be measured`, fix: 'Name a timestamp or date field of the contract that the output has, or remove freshness_field to use the files\' time.' },
-    })];
+    return [
+      result(product, 'freshness', {
+        expected,
+        actual: 'not measurable',
+        failure: {
+          file: product.descriptorFile,
+          message: `sla.freshness_field ${JSON.stringify(declared)} is not a timestamp or date column of the output, so freshness cannot be measured`,
+          fix: "Name a timestamp or date field of the contract that the output has, or remove freshness_field to use the files' time.",
+        },
+      }),
+    ];
   }
   if (data.rows === 0) return [result(product, 'freshness', { expected, actual: 'no rows' })];
   const newest = field ? await session.value(buildNewest(data.view, field.name)) : data.newestFileMs;
   const source = field ? `newest ${field.name}` : 'newest file written';
   if (newest === null) {
-    return [result(product, 'freshness', { ...(field && { field: field.name }), expected, actual: 'no values', failure: { file: data.location, message: `"${field!.name}" has no values, so the data's age is unknown`, fix: `Fill ${field!.name} in the output.` } })];
+    return [
+      result(product, 'freshness', {
+        ...(field && { field: field.name }),
+        expected,
+        actual: 'no values',
+        failure: { file: data.location, message: `"${field!.name}" has no values, so the data's age is unknown`, fix: `Fill ${field!.name} in the output.` },
+      }),
+    ];
   }
   const age = Math.max(0, now - newest);
   const actual = `${formatDuration(age)} (${source} ${iso(newest)})`;
-  return [result(product, 'freshness', {
-    ...(field && { field: field.name }), expected, actual,
-    ...(age > limit && { failure: { file: data.location, message: `the data is ${formatDuration(age)} old (${source} ${iso(newest)}), the SLA promises ${formatDuration(limit)}`, fix: "Run the product's job (it is late), or promise a looser freshness in the SLA." } }),
-  })];
+  return [
+    result(product, 'freshness', {
+      ...(field && { field: field.name }),
+      expected,
+      actual,
+      ...(age > limit && {
+        failure: {
+          file: data.location,
+          message: `the data is ${formatDuration(age)} old (${source} ${iso(newest)}), the SLA promises ${formatDuration(limit)}`,
+          fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
+        },
+      }),
+    }),
+  ];
 }

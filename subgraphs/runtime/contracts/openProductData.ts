@@ -43,13 +43,23 @@ async function unreadable(file: string, size: number, complaint: string): Promis
 }
 
 /** Reads one file's footer; resolves to its rows and time, or to the failed result. */
-async function openFile(session: DataSession, product: DataProduct, file: string, relative: (f: string) => string): Promise<{ rows: number; mtimeMs: number } | ContractTestResult> {
+async function openFile(
+  session: DataSession,
+  product: DataProduct,
+  file: string,
+  relative: (f: string) => string,
+): Promise<{ rows: number; mtimeMs: number } | ContractTestResult> {
   const shown = relative(file);
   const info = await stat(file).catch(() => undefined);
   if (!info) {
     return result(product, 'data-present', {
-      expected: 'a Parquet file', actual: 'missing',
-      failure: { file: shown, message: `${shown} does not exist: expected the product's Parquet output there`, fix: "Run the product's job to publish its output, or correct outputs[].location in the descriptor." },
+      expected: 'a Parquet file',
+      actual: 'missing',
+      failure: {
+        file: shown,
+        message: `${shown} does not exist: expected the product's Parquet output there`,
+        fix: "Run the product's job to publish its output, or correct outputs[].location in the descriptor.",
+      },
     });
   }
   try {
@@ -58,7 +68,11 @@ async function openFile(session: DataSession, product: DataProduct, file: string
   } catch (error) {
     if (!(error instanceof DataReadError)) throw error;
     const why = await unreadable(file, info.size, error.message);
-    return result(product, 'data-readable', { expected: 'a Parquet file', actual: why.replace(/^it is /, ''), failure: { file: shown, message: `${shown}: expected a Parquet file, but ${why}`, fix: REWRITE } });
+    return result(product, 'data-readable', {
+      expected: 'a Parquet file',
+      actual: why.replace(/^it is /, ''),
+      failure: { file: shown, message: `${shown}: expected a Parquet file, but ${why}`, fix: REWRITE },
+    });
   }
 }
 
@@ -69,10 +83,18 @@ export async function openProductData(session: DataSession, product: DataProduct
   const files = await matchFiles(product.dataPath);
   if (files.length === 0) {
     return {
-      results: [result(product, 'data-present', {
-        expected: 'at least 1 Parquet file', actual: 'none',
-        failure: { severity: 'warning', file: location, message: `no Parquet file at ${location} yet: the product has published no output, so its data was not tested`, fix: "Run the product's job (or serve its domain once) to publish its output." },
-      })],
+      results: [
+        result(product, 'data-present', {
+          expected: 'at least 1 Parquet file',
+          actual: 'none',
+          failure: {
+            severity: 'warning',
+            file: location,
+            message: `no Parquet file at ${location} yet: the product has published no output, so its data was not tested`,
+            fix: "Run the product's job (or serve its domain once) to publish its output.",
+          },
+        }),
+      ],
     };
   }
   const opened = await Promise.all(files.map((f) => openFile(session, product, f, relative)));
@@ -88,6 +110,19 @@ export async function openProductData(session: DataSession, product: DataProduct
     return { data: { view, files, rows, columns, newestFileMs: Math.max(...good.map((f) => f.mtimeMs)), location }, results: [present] };
   } catch (error) {
     if (!(error instanceof DataReadError)) throw error;
-    return { results: [present, result(product, 'data-readable', { expected: 'files that read as one table', actual: 'unreadable', failure: { file: location, message: `the files at ${location} cannot be read as one table: ${error.message}`, fix: 'Rewrite the files with one schema (the contract\'s).' } })] };
+    return {
+      results: [
+        present,
+        result(product, 'data-readable', {
+          expected: 'files that read as one table',
+          actual: 'unreadable',
+          failure: {
+            file: location,
+            message: `the files at ${location} cannot be read as one table: ${error.message}`,
+            fix: "Rewrite the files with one schema (the contract's).",
+          },
+        }),
+      ],
+    };
   }
 }

@@ -18,7 +18,12 @@ const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.eve
 const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 /** What one rule measures, once read. */
-interface Plan { readonly metric: Metric; readonly columns: readonly string[]; readonly percent: boolean; readonly comparison: Comparison }
+interface Plan {
+  readonly metric: Metric;
+  readonly columns: readonly string[];
+  readonly percent: boolean;
+  readonly comparison: Comparison;
+}
 
 /** Reads a rule against the contract, or says why it cannot be run. */
 function plan(rule: QualityRule, product: DataProduct): Plan | string {
@@ -31,7 +36,8 @@ function plan(rule: QualityRule, product: DataProduct): Plan | string {
   const named = typeof rule.field === 'string' ? rule.field : typeof rule.property === 'string' ? rule.property : undefined;
   const columns = named !== undefined ? [named] : (strings(record(rule.arguments).properties) ?? []);
   if (metric === 'rowCount') return { metric, columns: [], percent: unit === 'percent', comparison };
-  if (columns.length === 0 || (metric !== 'duplicateValues' && columns.length > 1)) return `${metric} needs ${metric === 'duplicateValues' ? 'a field or arguments.properties' : 'one field (field, property or arguments.properties: [name])'}`;
+  if (columns.length === 0 || (metric !== 'duplicateValues' && columns.length > 1))
+    return `${metric} needs ${metric === 'duplicateValues' ? 'a field or arguments.properties' : 'one field (field, property or arguments.properties: [name])'}`;
   const unknown = columns.find((c) => !product.contract.fields.some((f) => f.name === c));
   if (unknown !== undefined) return `"${unknown}" is not a field of the contract`;
   return { metric, columns, percent: unit === 'percent', comparison };
@@ -74,23 +80,55 @@ export async function qualityTests(session: DataSession, product: DataProduct, d
     const metric = typeof p === 'string' || p.metric === 'rowCount' || p.metric === 'duplicateValues' ? undefined : columnMetric(p, rule, product);
     if (typeof p === 'string' || typeof metric === 'string') {
       const problem = typeof p === 'string' ? p : metric;
-      results.push(result(product, 'quality', { expected: `rule #${i + 1}`, actual: 'cannot be run', failure: { file: product.descriptorFile, message: `${name} cannot be run: ${problem}`, fix: 'Write the rule as an ODCS library metric (rowCount, nullValues, missingValues, invalidValues, duplicateValues) with an operator such as mustBe.' } }));
+      results.push(
+        result(product, 'quality', {
+          expected: `rule #${i + 1}`,
+          actual: 'cannot be run',
+          failure: {
+            file: product.descriptorFile,
+            message: `${name} cannot be run: ${problem}`,
+            fix: 'Write the rule as an ODCS library metric (rowCount, nullValues, missingValues, invalidValues, duplicateValues) with an operator such as mustBe.',
+          },
+        }),
+      );
       continue;
     }
     const field = p.columns.length === 1 ? p.columns[0] : undefined;
     const expected = `${p.metric}${p.columns.length ? `(${p.columns.join(', ')})` : ''}${p.percent ? ' %' : ''} ${p.comparison.label}`;
     const missing = p.columns.find((c) => !usable.has(c));
     if (missing !== undefined) {
-      results.push(result(product, 'quality', { ...(field !== undefined && { field }), expected, actual: 'not tested', failure: { severity: 'warning', file: data.location, message: `${name} was not run: column "${missing}" is missing or of the wrong type (see its field test)`, fix: `Write "${missing}" as the contract says.` } }));
+      results.push(
+        result(product, 'quality', {
+          ...(field !== undefined && { field }),
+          expected,
+          actual: 'not tested',
+          failure: {
+            severity: 'warning',
+            file: data.location,
+            message: `${name} was not run: column "${missing}" is missing or of the wrong type (see its field test)`,
+            fix: `Write "${missing}" as the contract says.`,
+          },
+        }),
+      );
       continue;
     }
     const counted = await measure(session, data, p, metric);
     const value = p.percent ? (data.rows === 0 ? 0 : (counted / data.rows) * 100) : counted;
     const actual = p.percent ? `${Math.round(value * 100) / 100}%` : value.toLocaleString('en-US');
-    results.push(result(product, 'quality', {
-      ...(field !== undefined && { field }), expected, actual,
-      ...(!p.comparison.holds(value) && { failure: { file: data.location, message: `${name} fails: ${expected}, measured ${actual}`, fix: 'Correct the data the rule describes in the product\'s job, or change the rule in the contract if it no longer holds.' } }),
-    }));
+    results.push(
+      result(product, 'quality', {
+        ...(field !== undefined && { field }),
+        expected,
+        actual,
+        ...(!p.comparison.holds(value) && {
+          failure: {
+            file: data.location,
+            message: `${name} fails: ${expected}, measured ${actual}`,
+            fix: "Correct the data the rule describes in the product's job, or change the rule in the contract if it no longer holds.",
+          },
+        }),
+      }),
+    );
   }
   return results;
 }

@@ -25,7 +25,17 @@ export async function referenceTests(
     const expected = `0 orphans (${ref.product}.${ref.field})`;
     const t = await target(ref.product);
     const skip = (reason: string) =>
-      result(product, 'reference-integrity', { field: f.name, expected, actual: 'not tested', failure: { severity: 'warning', file: data.location, message: `references to ${ref.product} were not tested: ${reason}`, fix: `Publish a readable output of "${ref.product}" first (see its own results).` } });
+      result(product, 'reference-integrity', {
+        field: f.name,
+        expected,
+        actual: 'not tested',
+        failure: {
+          severity: 'warning',
+          file: data.location,
+          message: `references to ${ref.product} were not tested: ${reason}`,
+          fix: `Publish a readable output of "${ref.product}" first (see its own results).`,
+        },
+      });
     if ('reason' in t) {
       results.push(skip(t.reason));
       continue;
@@ -37,13 +47,34 @@ export async function referenceTests(
     try {
       const orphans = (await session.value(buildOrphanCount(data.view, f.name, t.data.view, ref.field))) ?? 0;
       const examples = orphans > 0 ? (await session.rows(buildOrphanExamples(data.view, f.name, t.data.view, ref.field, EXAMPLES))).map((r) => String(r.value)) : [];
-      results.push(result(product, 'reference-integrity', {
-        field: f.name, expected, actual: count(orphans, 'orphan'),
-        ...(orphans > 0 && { failure: { file: data.location, message: `${count(orphans, 'row')} reference a ${ref.field} that ${ref.product} does not have (e.g. ${examples.join(', ')})`, fix: `Publish only rows whose ${f.name} is a ${ref.field} of ${ref.product}, or publish ${ref.product} first.` } }),
-      }));
+      results.push(
+        result(product, 'reference-integrity', {
+          field: f.name,
+          expected,
+          actual: count(orphans, 'orphan'),
+          ...(orphans > 0 && {
+            failure: {
+              file: data.location,
+              message: `${count(orphans, 'row')} reference a ${ref.field} that ${ref.product} does not have (e.g. ${examples.join(', ')})`,
+              fix: `Publish only rows whose ${f.name} is a ${ref.field} of ${ref.product}, or publish ${ref.product} first.`,
+            },
+          }),
+        }),
+      );
     } catch (error) {
       if (!(error instanceof DataReadError)) throw error;
-      results.push(result(product, 'reference-integrity', { field: f.name, expected, actual: 'not comparable', failure: { file: data.location, message: `${f.name} cannot be compared with ${ref.product}.${ref.field}: ${error.message}`, fix: `Write ${f.name} with the type of ${ref.product}.${ref.field}.` } }));
+      results.push(
+        result(product, 'reference-integrity', {
+          field: f.name,
+          expected,
+          actual: 'not comparable',
+          failure: {
+            file: data.location,
+            message: `${f.name} cannot be compared with ${ref.product}.${ref.field}: ${error.message}`,
+            fix: `Write ${f.name} with the type of ${ref.product}.${ref.field}.`,
+          },
+        }),
+      );
     }
   }
   return results;

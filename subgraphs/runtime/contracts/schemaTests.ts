@@ -13,15 +13,31 @@ export function schemaTests(product: DataProduct, data: ProductData): { results:
     const expected = `${f.type} (${PARAM_CASTS[f.type]})`;
     const actual = data.columns.get(f.name);
     if (actual === undefined) {
-      results.push(result(product, 'field-present', {
-        field: f.name, expected, actual: 'missing',
-        failure: { file: data.location, message: `column "${f.name}" is missing from the Parquet output at ${data.location}`, fix: `Write the column "${f.name}" (${PARAM_CASTS[f.type]}) in the output, or drop it from the contract in a new major version.` },
-      }));
+      results.push(
+        result(product, 'field-present', {
+          field: f.name,
+          expected,
+          actual: 'missing',
+          failure: {
+            file: data.location,
+            message: `column "${f.name}" is missing from the Parquet output at ${data.location}`,
+            fix: `Write the column "${f.name}" (${PARAM_CASTS[f.type]}) in the output, or drop it from the contract in a new major version.`,
+          },
+        }),
+      );
     } else if (!isCompatibleType(f.type, actual)) {
-      results.push(result(product, 'field-type', {
-        field: f.name, expected, actual,
-        failure: { file: data.location, message: `column "${f.name}" is ${actual} in the Parquet output, the contract says ${expected}`, fix: `Write ${f.name} as ${PARAM_CASTS[f.type]}, or change its type in the contract in a new major version.` },
-      }));
+      results.push(
+        result(product, 'field-type', {
+          field: f.name,
+          expected,
+          actual,
+          failure: {
+            file: data.location,
+            message: `column "${f.name}" is ${actual} in the Parquet output, the contract says ${expected}`,
+            fix: `Write ${f.name} as ${PARAM_CASTS[f.type]}, or change its type in the contract in a new major version.`,
+          },
+        }),
+      );
     } else {
       usable.add(f.name);
       results.push(result(product, 'field-type', { field: f.name, expected, actual }));

@@ -76,7 +76,13 @@ export async function testContracts(products: readonly DataProduct[], options: C
         results.push(...(await qualityTests(session, product, data, schema.usable)));
       } catch (error) {
         if (!(error instanceof DataReadError)) throw error;
-        results.push(result(product, 'data-readable', { expected: 'readable Parquet', actual: 'unreadable', failure: { file: data.location, message: `the output at ${data.location} cannot be read: ${error.message}`, fix: "Rebuild the product's files with its job." } }));
+        results.push(
+          result(product, 'data-readable', {
+            expected: 'readable Parquet',
+            actual: 'unreadable',
+            failure: { file: data.location, message: `the output at ${data.location} cannot be read: ${error.message}`, fix: "Rebuild the product's files with its job." },
+          }),
+        );
       }
     }
   } finally {

@@ -16,34 +16,71 @@ const EXAMPLES = 3;
 export async function valueTests(session: DataSession, product: DataProduct, data: ProductData, usable: ReadonlySet<string>): Promise<ContractTestResult[]> {
   const results: ContractTestResult[] = [];
   const required = product.contract.fields.filter((f) => !f.nullable && usable.has(f.name));
-  const counts = (await session.rows(buildNullCounts(data.view, required.map((f) => f.name))))[0] ?? {};
+  const counts =
+    (
+      await session.rows(
+        buildNullCounts(
+          data.view,
+          required.map((f) => f.name),
+        ),
+      )
+    )[0] ?? {};
   const rows = numberOf(counts.row_count) ?? 0;
   let missing = 0;
   required.forEach((f, i) => {
     const nulls = numberOf(counts[`n${i}`]) ?? 0;
     missing += nulls;
-    results.push(result(product, 'not-null', {
-      field: f.name, expected: '0 nulls', actual: count(nulls, 'null'),
-      ...(nulls > 0 && { failure: { file: data.location, message: `${count(nulls, 'null')} in "${f.name}", which the contract declares required`, fix: `Fill ${f.name} in every row, or declare it nullable in the contract (a breaking change for consumers).` } }),
-    }));
+    results.push(
+      result(product, 'not-null', {
+        field: f.name,
+        expected: '0 nulls',
+        actual: count(nulls, 'null'),
+        ...(nulls > 0 && {
+          failure: {
+            file: data.location,
+            message: `${count(nulls, 'null')} in "${f.name}", which the contract declares required`,
+            fix: `Fill ${f.name} in every row, or declare it nullable in the contract (a breaking change for consumers).`,
+          },
+        }),
+      }),
+    );
   });
   const target = product.sla.completeness;
   if (target !== undefined) {
     const cells = rows * required.length;
     const share = cells === 0 ? 1 : (cells - missing) / cells;
-    results.push(result(product, 'completeness', {
-      expected: `≥ ${formatPercent(target)}`, actual: formatPercent(share),
-      ...(share < target && { failure: { file: data.location, message: `${formatPercent(share)} of the required values are present (${count(missing, 'null')} over ${count(required.length, 'required field')}), the SLA promises ${formatPercent(target)}`, fix: 'Fill the required fields the not-null findings name, or lower the completeness the SLA promises.' } }),
-    }));
+    results.push(
+      result(product, 'completeness', {
+        expected: `≥ ${formatPercent(target)}`,
+        actual: formatPercent(share),
+        ...(share < target && {
+          failure: {
+            file: data.location,
+            message: `${formatPercent(share)} of the required values are present (${count(missing, 'null')} over ${count(required.length, 'required field')}), the SLA promises ${formatPercent(target)}`,
+            fix: 'Fill the required fields the not-null findings name, or lower the completeness the SLA promises.',
+          },
+        }),
+      }),
+    );
   }
   const key = product.contract.keys[0];
   if (key !== undefined && usable.has(key)) {
     const duplicates = (await session.value(buildDuplicateCount(data.view, [key]))) ?? 0;
     const examples = duplicates > 0 ? (await session.rows(buildDuplicateExamples(data.view, key, EXAMPLES))).map((r) => String(r.value)) : [];
-    results.push(result(product, 'key-unique', {
-      field: key, expected: '0 duplicates', actual: count(duplicates, 'duplicate'),
-      ...(duplicates > 0 && { failure: { file: data.location, message: `${count(duplicates, 'row')} repeat a key value of "${key}" (e.g. ${examples.join(', ')})`, fix: `Publish one row per ${key}: deduplicate in the product's job.` } }),
-    }));
+    results.push(
+      result(product, 'key-unique', {
+        field: key,
+        expected: '0 duplicates',
+        actual: count(duplicates, 'duplicate'),
+        ...(duplicates > 0 && {
+          failure: {
+            file: data.location,
+            message: `${count(duplicates, 'row')} repeat a key value of "${key}" (e.g. ${examples.join(', ')})`,
+            fix: `Publish one row per ${key}: deduplicate in the product's job.`,
+          },
+        }),
+      }),
+    );
   }
   return results;
 }

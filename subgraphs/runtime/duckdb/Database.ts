@@ -70,7 +70,8 @@ export class Database {
       const reader = await c.runAndReadAll(q.text, q.values as never);
       return reader.getRowObjectsJson() as Row[];
     } catch (error) {
-      if (timedOut) throw new MeshgateError('QUERY_TOO_COMPLEX', `The query ran past its ${this.timeoutMs / 1000} s time budget; narrow the filter or ask for fewer rows.`, { cause: error });
+      if (timedOut)
+        throw new MeshgateError('QUERY_TOO_COMPLEX', `The query ran past its ${this.timeoutMs / 1000} s time budget; narrow the filter or ask for fewer rows.`, { cause: error });
       throw error;
     } finally {
       clearTimeout(timer);

@@ -15,10 +15,19 @@ export async function matchFiles(pattern: string): Promise<string[]> {
   if (!pattern.includes('*')) return [pattern];
   const recursive = path.basename(path.dirname(pattern)) === '**';
   const dir = recursive ? path.dirname(path.dirname(pattern)) : path.dirname(pattern);
-  const re = new RegExp(`^${path.basename(pattern).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${path
+      .basename(pattern)
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   try {
     const entries = await readdir(dir, { recursive, withFileTypes: true });
-    return entries.filter((e) => e.isFile() && re.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
+    return entries
+      .filter((e) => e.isFile() && re.test(e.name))
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort();
   } catch {
     return [];
   }
@@ -65,7 +74,14 @@ export class ProductTable {
 
   private async reload(): Promise<void> {
     const files = await matchFiles(this.product.dataPath);
-    const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${f}:${s.size}:${s.mtimeMs}`, () => `${f}:gone`)));
+    const stats = await Promise.all(
+      files.map((f) =>
+        stat(f).then(
+          (s) => `${f}:${s.size}:${s.mtimeMs}`,
+          () => `${f}:gone`,
+        ),
+      ),
+    );
     const signature = stats.join('|');
     if (signature === this.signature && this.current) return;
     if (files.length === 0) return this.fail('no Parquet file at its location');
@@ -105,8 +121,14 @@ export class ProductTable {
 }
 
 const FAMILIES: Record<string, RegExp> = {
-  string: /^(VARCHAR|TEXT|STRING)$/, integer: /^(TINYINT|SMALLINT|INTEGER|UTINYINT|USMALLINT)$/, bigint: /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/,
-  double: /^(FLOAT|DOUBLE|DECIMAL.*|INTEGER|BIGINT|SMALLINT)$/, decimal: /^(DECIMAL.*|DOUBLE|FLOAT)$/, boolean: /^BOOLEAN$/, date: /^DATE$/, timestamp: /^TIMESTAMP.*$/,
+  string: /^(VARCHAR|TEXT|STRING)$/,
+  integer: /^(TINYINT|SMALLINT|INTEGER|UTINYINT|USMALLINT)$/,
+  bigint: /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/,
+  double: /^(FLOAT|DOUBLE|DECIMAL.*|INTEGER|BIGINT|SMALLINT)$/,
+  decimal: /^(DECIMAL.*|DOUBLE|FLOAT)$/,
+  boolean: /^BOOLEAN$/,
+  date: /^DATE$/,
+  timestamp: /^TIMESTAMP.*$/,
 };
 
 /** Whether a Parquet column type can be served as the contract's logical type without loss (the contract tests use it too). */

@@ -23,7 +23,11 @@ function selectionOf(sets: readonly (SelectionSetNode | undefined)[], typeName: 
 
 /** The fields selected on the value of the current field (`info.fieldNodes`), an object of type `typeName`. */
 export function selectedFields(info: GraphQLResolveInfo, typeName: string): Selection {
-  return selectionOf(info.fieldNodes.map((n) => n.selectionSet), typeName, scopeOf(info));
+  return selectionOf(
+    info.fieldNodes.map((n) => n.selectionSet),
+    typeName,
+    scopeOf(info),
+  );
 }
 
 /** Follows a path of field names down the selection (`edges` → `node`), for `typeName` at the end. */

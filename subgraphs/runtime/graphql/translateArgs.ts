@@ -94,7 +94,9 @@ export function translateOrderBy(orderBy: unknown, shape: ProductShape): Sort[] 
 export function checkPageSize(name: string, value: unknown, limits: Limits): number {
   const n = value === undefined || value === null ? 100 : (value as number);
   if (!Number.isInteger(n) || n < 0 || n > limits.maxLimit) {
-    throw new BadUserInputError(`"${name}" must be between 0 and ${limits.maxLimit} (the cap on one page), got ${n}; page through larger results with offset or a connection cursor.`);
+    throw new BadUserInputError(
+      `"${name}" must be between 0 and ${limits.maxLimit} (the cap on one page), got ${n}; page through larger results with offset or a connection cursor.`,
+    );
   }
   return n;
 }

@@ -46,7 +46,14 @@ export const columnsKey = (columns: readonly Selected[]): string => columns.map(
 export function translateList(rc: ReadContext, args: ReadArgs, selected: Iterable<string>): ListRead {
   const limit = checkPageSize('limit', args.limit, rc.limits);
   const offset = checkOffset(args.offset);
-  return { kind: 'list', columns: columnsFor(rc, selected), where: translateWhere(args.where, rc.shape, rc.limits), orderBy: translateOrderBy(args.orderBy, rc.shape), limit, offset };
+  return {
+    kind: 'list',
+    columns: columnsFor(rc, selected),
+    where: translateWhere(args.where, rc.shape, rc.limits),
+    orderBy: translateOrderBy(args.orderBy, rc.shape),
+    limit,
+    offset,
+  };
 }
 
 /** `ordersConnection(where, orderBy, first, after)`: `top` is what the connection selects, `node` what its edges' nodes select. */

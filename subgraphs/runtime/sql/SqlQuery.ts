@@ -28,7 +28,14 @@ export function quoteLiteral(text: string): string {
 
 /** The DuckDB type a parameter of a logical type is cast to, so comparisons never depend on inference. */
 export const PARAM_CASTS: Record<LogicalType, string> = {
-  string: 'VARCHAR', integer: 'BIGINT', bigint: 'BIGINT', double: 'DOUBLE', decimal: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP',
+  string: 'VARCHAR',
+  integer: 'BIGINT',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  decimal: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
 };
 
 /** Collects bound values and hands out their `$n` placeholders. */

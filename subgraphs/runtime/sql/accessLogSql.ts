@@ -39,8 +39,10 @@ export function buildCompactSegment(spec: CompactSegment): string {
   const columns = Object.keys(spec.columns).map((c) => `e.${quoteIdent(c)} AS ${quoteIdent(c)}`);
   const time = `CAST(replace(replace(e."time", 'T', ' '), 'Z', '') AS TIMESTAMP)`;
   const lines = `SELECT line FROM read_csv(${quoteLiteral(spec.segment)}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', max_line_size = ${spec.maxLineBytes})`;
-  return `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, json_transform_strict(line, ${quoteLiteral(structure)}) AS e FROM (${lines})) ORDER BY e.seq) `
-    + `TO ${quoteLiteral(spec.outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ("date"), OVERWRITE_OR_IGNORE, FILENAME_PATTERN ${quoteLiteral(`${spec.fileStem}-{i}`)})`;
+  return (
+    `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, json_transform_strict(line, ${quoteLiteral(structure)}) AS e FROM (${lines})) ORDER BY e.seq) ` +
+    `TO ${quoteLiteral(spec.outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ("date"), OVERWRITE_OR_IGNORE, FILENAME_PATTERN ${quoteLiteral(`${spec.fileStem}-{i}`)})`
+  );
 }
 
 /** An empty log is an empty product, not a missing one: writes `file`, an empty Parquet file with the product's columns. */
@@ -59,6 +61,8 @@ export function buildParquetRowCounts(files: readonly string[]): string {
  * reader compares with it (as text), and where it was read (`filename`, `file_row_number` from 1).
  */
 export function buildCompactedEntries(files: readonly string[]): string {
-  return `SELECT entry_json, CAST(seq AS VARCHAR) AS seq, event_id, subject, decision, CAST(epoch_ms("time") AS VARCHAR) AS time_ms, filename, CAST(file_row_number + 1 AS VARCHAR) AS file_row_number `
-    + `FROM read_parquet(${fileList(files)}, hive_partitioning = false, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`;
+  return (
+    `SELECT entry_json, CAST(seq AS VARCHAR) AS seq, event_id, subject, decision, CAST(epoch_ms("time") AS VARCHAR) AS time_ms, filename, CAST(file_row_number + 1 AS VARCHAR) AS file_row_number ` +
+    `FROM read_parquet(${fileList(files)}, hive_partitioning = false, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`
+  );
 }

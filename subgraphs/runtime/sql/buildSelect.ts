@@ -20,7 +20,10 @@ export interface Sort {
 }
 
 const ORDER_SQL: Record<Direction, string> = {
-  ASC: 'ASC NULLS LAST', DESC: 'DESC NULLS FIRST', ASC_NULLS_FIRST: 'ASC NULLS FIRST', DESC_NULLS_LAST: 'DESC NULLS LAST',
+  ASC: 'ASC NULLS LAST',
+  DESC: 'DESC NULLS FIRST',
+  ASC_NULLS_FIRST: 'ASC NULLS FIRST',
+  DESC_NULLS_LAST: 'DESC NULLS LAST',
 };
 
 /** What every row-returning statement needs. */
@@ -126,6 +129,8 @@ export function buildAggregate(table: string, groupBy: readonly Selected[], aggr
     return `${typed} AS ${quoteIdent(a.as)}`;
   });
   const items = [...groupBy.map((g) => `${quoteIdent(g.column.name)} AS ${quoteIdent(g.as)}`), 'count(*)::BIGINT AS "__count"', ...aggs];
-  const group = groupBy.length ? ` GROUP BY ${groupBy.map((g) => quoteIdent(g.column.name)).join(', ')} ORDER BY ${groupBy.map((g) => `${quoteIdent(g.column.name)} ASC NULLS LAST`).join(', ')}` : '';
+  const group = groupBy.length
+    ? ` GROUP BY ${groupBy.map((g) => quoteIdent(g.column.name)).join(', ')} ORDER BY ${groupBy.map((g) => `${quoteIdent(g.column.name)} ASC NULLS LAST`).join(', ')}`
+    : '';
   return { text: `SELECT ${items.join(', ')} FROM ${quoteIdent(table)} WHERE ${cond}${group} LIMIT ${p.add(maxGroups + 1)}`, values: p.values };
 }

@@ -10,10 +10,30 @@ import { buildCompactedEntries, buildCompactSegment, buildEmptyProduct, buildPar
 const dir = "/data/it's; DROP TABLE t; --";
 
 const facts = (i: number): AccessFacts => ({
-  time: new Date().toISOString(), request_id: `req-${i}`, subject: `user-${i}`, roles: 'steward', purpose: null, client_name: null, client_version: null,
-  operation_name: null, operation_type: 'query', document_hash: null, products: 'access-log', fields_read: 'access-log.seq', masks_applied: '',
-  pii_unmasked: '', pii_unmasked_count: 0, fields_denied: '', row_rules: '', rows_returned: 'access-log=1', rows_total: 1, decision: 'allow', status: 'ok',
-  http_status: 200, error_code: null, duration_ms: 1,
+  time: new Date().toISOString(),
+  request_id: `req-${i}`,
+  subject: `user-${i}`,
+  roles: 'steward',
+  purpose: null,
+  client_name: null,
+  client_version: null,
+  operation_name: null,
+  operation_type: 'query',
+  document_hash: null,
+  products: 'access-log',
+  fields_read: 'access-log.seq',
+  masks_applied: '',
+  pii_unmasked: '',
+  pii_unmasked_count: 0,
+  fields_denied: '',
+  row_rules: '',
+  rows_returned: 'access-log=1',
+  rows_total: 1,
+  decision: 'allow',
+  status: 'ok',
+  http_status: 200,
+  error_code: null,
+  duration_ms: 1,
 });
 
 describe('the access-log statements', () => {

@@ -48,14 +48,23 @@ describe('the grant of a product', () => {
   it("reads an analyst's PII through its masks, and the rest as it is", () => {
     const granted = applyGrant(translateList(rc(customer), {}, ['fullName', 'email', 'phone', 'birthDate', 'country']), analyst(), customer, HASH_KEY);
     expect(masksOf(granted.columns)).toEqual({
-      customerId: null, fullName: { name: 'redact' }, email: { name: 'email' }, phone: { name: 'last4' }, birthDate: { name: 'year' }, country: null,
+      customerId: null,
+      fullName: { name: 'redact' },
+      email: { name: 'email' },
+      phone: { name: 'last4' },
+      birthDate: { name: 'year' },
+      country: null,
     });
   });
 
   it('gives the hash mask the key, and no other mask', () => {
     const log = sample.shape('access-log');
     const steward = accessOf(policy, CALLERS.steward, sample.shapes);
-    expect(masksOf(applyGrant(translateList(rc(log), {}, ['subject', 'seq']), steward, log, HASH_KEY).columns)).toEqual({ eventId: null, seq: null, subject: { name: 'hash', key: HASH_KEY } });
+    expect(masksOf(applyGrant(translateList(rc(log), {}, ['subject', 'seq']), steward, log, HASH_KEY).columns)).toEqual({
+      eventId: null,
+      seq: null,
+      subject: { name: 'hash', key: HASH_KEY },
+    });
   });
 
   it('reads an owner its own PII in the clear', () => {
@@ -94,11 +103,20 @@ describe('the row predicate', () => {
 
   it('translates each operator onto the column it names', () => {
     const c = (name: string, type: string) => ({ name, type });
-    expect(rowCondition({ column: 'shipping_country', op: 'nin', value: ['US'] }, order)).toEqual({ kind: 'in', column: c('shipping_country', 'string'), negated: true, values: ['US'] });
+    expect(rowCondition({ column: 'shipping_country', op: 'nin', value: ['US'] }, order)).toEqual({
+      kind: 'in',
+      column: c('shipping_country', 'string'),
+      negated: true,
+      values: ['US'],
+    });
     expect(rowCondition({ column: 'discount_amount', op: 'isNull', value: false }, order)).toEqual({ kind: 'isNull', column: c('discount_amount', 'double'), isNull: false });
     expect(rowCondition({ column: 'total_amount', op: 'gte', value: 10 }, order)).toEqual({ kind: 'compare', column: c('total_amount', 'double'), op: 'gte', value: 10 });
     expect(rowCondition({ and: [{ or: [] }, { column: 'channel', op: 'eq', value: 'web' }] }, order)).toEqual({
-      kind: 'and', items: [{ kind: 'or', items: [] }, { kind: 'compare', column: c('channel', 'string'), op: 'eq', value: 'web' }],
+      kind: 'and',
+      items: [
+        { kind: 'or', items: [] },
+        { kind: 'compare', column: c('channel', 'string'), op: 'eq', value: 'web' },
+      ],
     });
   });
 
@@ -111,22 +129,32 @@ describe('uses that would reveal what the caller reads masked or not at all', ()
   const refusal = (read: Parameters<typeof applyGrant>[0], access = analyst()): string => forbidden(() => applyGrant(read, access, customer, HASH_KEY));
 
   it('refuses filtering on a masked column', () => {
-    expect(refusal(translateList(rc(customer), { where: { email: { like: 'a%' } } }, []))).toBe('Filtering on Customer.email of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.');
+    expect(refusal(translateList(rc(customer), { where: { email: { like: 'a%' } } }, []))).toBe(
+      'Filtering on Customer.email of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.',
+    );
   });
 
   it('refuses sorting by a masked column, in a list and a connection', () => {
-    expect(refusal(translateList(rc(customer), { orderBy: [{ birthDate: 'ASC' }] }, []))).toBe('Sorting by Customer.birthDate of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.');
+    expect(refusal(translateList(rc(customer), { orderBy: [{ birthDate: 'ASC' }] }, []))).toBe(
+      'Sorting by Customer.birthDate of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.',
+    );
     expect(refusal(translateConnection(rc(customer), { orderBy: [{ phone: 'DESC' }] }, new Set(['totalCount']), []))).toMatch(/^Sorting by Customer\.phone /);
   });
 
   it('refuses grouping by and aggregating a masked column', () => {
-    expect(refusal(translateAggregate(rc(customer), { groupBy: ['FULL_NAME'] }, {}))).toBe('Grouping by Customer.fullName of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.');
-    expect(refusal(translateAggregate(rc(customer), {}, { min: ['birthDate'] }))).toBe('Aggregating Customer.birthDate of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.');
+    expect(refusal(translateAggregate(rc(customer), { groupBy: ['FULL_NAME'] }, {}))).toBe(
+      'Grouping by Customer.fullName of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.',
+    );
+    expect(refusal(translateAggregate(rc(customer), {}, { min: ['birthDate'] }))).toBe(
+      'Aggregating Customer.birthDate of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.',
+    );
   });
 
   it('refuses every such use of a denied column, saying it may not be read', () => {
     const access = accessTo({ 'customer-profiles': { masks: {}, denied: ['country'], rows: null } });
-    expect(refusal(translateList(rc(customer), { where: { country: { eq: 'DE' } } }, []), access)).toBe('Filtering on Customer.country of "customer-profiles" is not allowed: you may not read it.');
+    expect(refusal(translateList(rc(customer), { where: { country: { eq: 'DE' } } }, []), access)).toBe(
+      'Filtering on Customer.country of "customer-profiles" is not allowed: you may not read it.',
+    );
     expect(refusal(translateList(rc(customer), { orderBy: [{ country: 'ASC' }] }, []), access)).toMatch(/^Sorting by Customer\.country .*you may not read it\.$/);
     expect(refusal(translateAggregate(rc(customer), { groupBy: ['COUNTRY'] }, {}), access)).toMatch(/^Grouping by Customer\.country /);
   });
@@ -138,7 +166,9 @@ describe('uses that would reveal what the caller reads masked or not at all', ()
 
   it('refuses a look-up by a masked key the caller chose, but not an entity look-up by it', () => {
     const access = accessTo({ 'customer-profiles': { masks: { customer_id: 'hash' }, denied: [], rows: null } });
-    expect(refusal(translateByKey(rc(customer), ['country'], true), access)).toBe('Looking up by Customer.customerId of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.');
+    expect(refusal(translateByKey(rc(customer), ['country'], true), access)).toBe(
+      'Looking up by Customer.customerId of "customer-profiles" is not allowed: you read it masked, and this would reveal its values.',
+    );
     const entity = applyGrant(translateByKey(rc(customer), ['country'], false), access, customer, HASH_KEY);
     expect(masksOf(entity.columns)).toEqual({ customerId: { name: 'hash', key: HASH_KEY }, country: null });
   });

@@ -37,7 +37,7 @@ const sql = (where: Parameters<typeof compileCondition>[0]): { text: string; val
 };
 
 describe('a partner trying to widen its rows', () => {
-  it("cannot widen the row predicate with an or of its own: the or stays inside the AND", () => {
+  it('cannot widen the row predicate with an or of its own: the or stays inside the AND', () => {
     const read = translateList(rc(order), { where: { or: [{ shippingCountry: { eq: 'US' } }, { shippingCountry: { isNull: false } }] } }, []);
     expect(sql(applyGrant(read, partner(), order, HASH_KEY).where)).toEqual({
       text: '(("shipping_country" IN ($1::VARCHAR, $2::VARCHAR)) AND (("shipping_country" = $3::VARCHAR) OR ("shipping_country" IS NOT NULL)))',
@@ -58,7 +58,18 @@ describe('a partner trying to widen its rows', () => {
   });
 
   it('gets no rows from a row predicate on a column the product does not have, even AND-ed with one it has', () => {
-    const access = accessTo({ 'orders-enriched': { masks: {}, denied: [], rows: { and: [{ column: 'no_such_column', op: 'eq', value: 'x' }, { column: 'channel', op: 'eq', value: 'web' }] } } });
+    const access = accessTo({
+      'orders-enriched': {
+        masks: {},
+        denied: [],
+        rows: {
+          and: [
+            { column: 'no_such_column', op: 'eq', value: 'x' },
+            { column: 'channel', op: 'eq', value: 'web' },
+          ],
+        },
+      },
+    });
     expect(sql(applyGrant(translateList(rc(order), {}, []), access, order, HASH_KEY).where).text).toBe('(FALSE AND ("channel" = $1::VARCHAR))');
   });
 
@@ -132,14 +143,18 @@ describe('a caller reaching a column it may not read by another way', () => {
 
   it('is refused for every row read when the key itself is denied, since every read returns the key', () => {
     const access = accessTo({ 'customer-profiles': { masks: {}, denied: ['customer_id'], rows: null } });
-    for (const read of [translateList(rc(customer), {}, ['country']), translateByKey(rc(customer), ['country'], false), translateConnection(rc(customer), {}, new Set(['edges']), ['country'])]) {
+    for (const read of [
+      translateList(rc(customer), {}, ['country']),
+      translateByKey(rc(customer), ['country'], false),
+      translateConnection(rc(customer), {}, new Set(['edges']), ['country']),
+    ]) {
       expect([read.kind, forbidden(() => applyGrant(read, access, customer, HASH_KEY))]).toEqual([read.kind, 'You may not read Customer.customerId.']);
     }
   });
 
   it('is refused for a product granted under another name only', () => {
-    expect(forbidden(() => applyGrant(translateByKey(rc(customer), [], false), accessTo({ 'customer-profiles-v2': { masks: {}, denied: [], rows: null } }), customer, HASH_KEY))).toBe(
-      'You may not read the data product "customer-profiles".',
-    );
+    expect(
+      forbidden(() => applyGrant(translateByKey(rc(customer), [], false), accessTo({ 'customer-profiles-v2': { masks: {}, denied: [], rows: null } }), customer, HASH_KEY)),
+    ).toBe('You may not read the data product "customer-profiles".');
   });
 });

@@ -47,7 +47,12 @@ describe('the statements of a list', () => {
 
   it('binds the key of a hash mask as a value, never into the text', () => {
     const log = sample.shape('access-log');
-    const read = applyGrant(translateList({ shape: log, reverse: [], limits: DEFAULT_LIMITS }, {}, ['subject']), accessOf(sample.policy, CALLERS.steward, sample.shapes), log, HASH_KEY);
+    const read = applyGrant(
+      translateList({ shape: log, reverse: [], limits: DEFAULT_LIMITS }, {}, ['subject']),
+      accessOf(sample.policy, CALLERS.steward, sample.shapes),
+      log,
+      HASH_KEY,
+    );
     const { rows } = buildRead(read, { table: 'log_v1', key: { name: 'event_id', type: 'string' }, maxGroups: 50 });
     expect(rows!.text).not.toContain(HASH_KEY);
     expect(rows!.values).toContain(HASH_KEY);
@@ -84,7 +89,10 @@ describe('the statements of a connection', () => {
 describe('the statements of batched reads', () => {
   it('looks a batch of keys up in one statement, each row carrying its raw key', () => {
     expect(open(translateByKey(orders, ['status'], true), ['o1', 'o2'])).toEqual({
-      rows: { text: 'SELECT "order_id" AS "orderId", "status" AS "status", "order_id" AS "__match" FROM "orders_v1" WHERE "order_id" IN ($1::VARCHAR, $2::VARCHAR) AND TRUE', values: ['o1', 'o2'] },
+      rows: {
+        text: 'SELECT "order_id" AS "orderId", "status" AS "status", "order_id" AS "__match" FROM "orders_v1" WHERE "order_id" IN ($1::VARCHAR, $2::VARCHAR) AND TRUE',
+        values: ['o1', 'o2'],
+      },
     });
   });
 

@@ -17,7 +17,17 @@ describe('the masks in SQL', () => {
 
   async function masked(column: string, type: Selected['column']['type'], mask: MaskName): Promise<unknown> {
     const key = { name: 'k', type: 'string' as const };
-    const q = buildSelect({ table: 't', columns: [{ column: { name: column, type }, as: 'v', mask: { name: mask, key: 'a-secret-of-at-least-32-bytes!!!' } }], where: { kind: 'and', items: [] }, orderBy: [], key }, 1, 0);
+    const q = buildSelect(
+      {
+        table: 't',
+        columns: [{ column: { name: column, type }, as: 'v', mask: { name: mask, key: 'a-secret-of-at-least-32-bytes!!!' } }],
+        where: { kind: 'and', items: [] },
+        orderBy: [],
+        key,
+      },
+      1,
+      0,
+    );
     return (await db.query(q))[0]!.v;
   }
 

@@ -34,7 +34,11 @@ describe('the fields selected below a field', () => {
 
   it('keeps the sub-selections of a field, for following it further', async () => {
     const info = await infoOf('{ orders { customer { name } ...F } } fragment F on Order { customer { customerId } }');
-    expect(selectedFields(info, 'Order').get('customer')!.map((s) => print(s).replace(/\s+/g, ' '))).toEqual(['{ name }', '{ customerId }']);
+    expect(
+      selectedFields(info, 'Order')
+        .get('customer')!
+        .map((s) => print(s).replace(/\s+/g, ' ')),
+    ).toEqual(['{ name }', '{ customerId }']);
   });
 
   it('lists a field selected under two aliases once', async () => {

@@ -48,7 +48,12 @@ describe('the SQL builder', () => {
   });
 
   it('limits a reverse list per parent with a window', () => {
-    const q = buildReverseList({ table: 't', columns: [{ column: id, as: 'orderId' }], where: { kind: 'and', items: [] }, orderBy: [], key: id }, { name: 'customer_id', type: 'string' }, ['c1', 'c2'], 3);
+    const q = buildReverseList(
+      { table: 't', columns: [{ column: id, as: 'orderId' }], where: { kind: 'and', items: [] }, orderBy: [], key: id },
+      { name: 'customer_id', type: 'string' },
+      ['c1', 'c2'],
+      3,
+    );
     expect(q.text).toContain('row_number() OVER (PARTITION BY "customer_id"');
     expect(q.values).toEqual(['c1', 'c2', 3]);
   });

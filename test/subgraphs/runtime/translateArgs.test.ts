@@ -1,5 +1,14 @@
 import { BadUserInputError, type ProductShape } from '../../../schema/index.js';
-import { checkOffset, checkPageSize, decodeCursor, DEFAULT_LIMITS, encodeCursor, translateOrderBy, translateWhere, type Limits } from '../../../subgraphs/runtime/graphql/translateArgs.js';
+import {
+  checkOffset,
+  checkPageSize,
+  decodeCursor,
+  DEFAULT_LIMITS,
+  encodeCursor,
+  translateOrderBy,
+  translateWhere,
+  type Limits,
+} from '../../../subgraphs/runtime/graphql/translateArgs.js';
 import { loadSampleMesh } from '../../support/sampleMesh.js';
 
 let order: ProductShape;
@@ -87,7 +96,9 @@ describe('translating a where filter', () => {
   it('refuses more conditions than the cap, counting each field and each and/or/not', () => {
     const limits = { ...DEFAULT_LIMITS, maxConditions: 3 };
     expect(where({ or: [{ status: { eq: 'a' } }, { status: { eq: 'b' } }] }, limits)).toBeDefined();
-    expect(badInput(() => where({ or: [{ status: { eq: 'a' } }, { status: { eq: 'b' } }, { status: { eq: 'c' } }] }, limits))).toBe('A where filter may hold at most 3 conditions.');
+    expect(badInput(() => where({ or: [{ status: { eq: 'a' } }, { status: { eq: 'b' } }, { status: { eq: 'c' } }] }, limits))).toBe(
+      'A where filter may hold at most 3 conditions.',
+    );
   });
 
   it('counts each operator of one field filter as a condition of its own', () => {
@@ -172,7 +183,20 @@ describe('cursors', () => {
 
   it('refuses a cursor it did not make', () => {
     const b64 = (text: string): string => Buffer.from(text).toString('base64url');
-    for (const cursor of ['', 'not a cursor', '41', b64('mg1:'), b64('mg1:-1'), b64('mg1:1e3'), b64('mg1:1 '), b64('mg2:1'), b64('mg1:1234567890123'), b64(`mg1:1${' '.repeat(60)}`), 41, {}]) {
+    for (const cursor of [
+      '',
+      'not a cursor',
+      '41',
+      b64('mg1:'),
+      b64('mg1:-1'),
+      b64('mg1:1e3'),
+      b64('mg1:1 '),
+      b64('mg2:1'),
+      b64('mg1:1234567890123'),
+      b64(`mg1:1${' '.repeat(60)}`),
+      41,
+      {},
+    ]) {
       expect([cursor, badInput(() => decodeCursor(cursor))]).toEqual([cursor, 'Malformed cursor: pass the endCursor or an edge cursor from a previous page unchanged.']);
     }
   });

@@ -1,7 +1,14 @@
 import { BadUserInputError, reverseShapes, type ProductShape } from '../../../schema/index.js';
 import { DEFAULT_LIMITS, encodeCursor } from '../../../subgraphs/runtime/graphql/translateArgs.js';
 import {
-  columnsFor, columnsKey, translateAggregate, translateByKey, translateConnection, translateList, translateReverse, type ReadContext,
+  columnsFor,
+  columnsKey,
+  translateAggregate,
+  translateByKey,
+  translateConnection,
+  translateList,
+  translateReverse,
+  type ReadContext,
 } from '../../../subgraphs/runtime/read/translateRead.js';
 import { loadSampleMesh, type SampleMesh } from '../../support/sampleMesh.js';
 
@@ -31,7 +38,10 @@ describe('the columns a selection reads', () => {
 
   it('reads the column behind a reference', () => {
     expect(columnsFor(orders, ['customer'])).toEqual([ORDER_ID, col('customer_id', 'string', 'customerId')]);
-    expect(columnsFor({ shape: sample.shape('payments'), reverse: [], limits: DEFAULT_LIMITS }, ['order'])).toEqual([col('payment_id', 'string', 'paymentId'), col('order_id', 'string', 'orderId')]);
+    expect(columnsFor({ shape: sample.shape('payments'), reverse: [], limits: DEFAULT_LIMITS }, ['order'])).toEqual([
+      col('payment_id', 'string', 'paymentId'),
+      col('order_id', 'string', 'orderId'),
+    ]);
   });
 
   it('reads no column for a reverse list, __typename or a name the product does not have', () => {
@@ -46,10 +56,12 @@ describe('the columns a selection reads', () => {
 describe('translating the reads of a product', () => {
   it('translates a list with its page, filter and sort', () => {
     expect(translateList(orders, { where: { status: { eq: 'paid' } }, orderBy: [{ totalAmount: 'DESC' }], limit: 10, offset: 20 }, ['totalAmount'])).toEqual({
-      kind: 'list', columns: [ORDER_ID, AMOUNT],
+      kind: 'list',
+      columns: [ORDER_ID, AMOUNT],
       where: { kind: 'compare', column: STATUS, op: 'eq', value: 'paid' },
       orderBy: [{ column: AMOUNT.column, direction: 'DESC' }],
-      limit: 10, offset: 20,
+      limit: 10,
+      offset: 20,
     });
   });
 
@@ -64,7 +76,16 @@ describe('translating the reads of a product', () => {
 
   it('translates a connection, continuing after its cursor', () => {
     const read = translateConnection(orders, { first: 5, after: encodeCursor(9) }, new Set(['edges', 'totalCount']), ['status']);
-    expect(read).toEqual({ kind: 'connection', columns: [ORDER_ID, col('status', 'string', 'status')], where: undefined, orderBy: [], first: 5, offset: 10, page: true, total: true });
+    expect(read).toEqual({
+      kind: 'connection',
+      columns: [ORDER_ID, col('status', 'string', 'status')],
+      where: undefined,
+      orderBy: [],
+      first: 5,
+      offset: 10,
+      page: true,
+      total: true,
+    });
   });
 
   it('asks a connection for its page only when edges or pageInfo are selected, and its count only for totalCount', () => {
@@ -90,8 +111,12 @@ describe('translating the reads of a product', () => {
   it("translates a reverse list over its rows' reference column", () => {
     const reverse = reverseShapes(sample.shape('customer-profiles').product, sample.shapes)[0]!;
     expect(translateReverse(orders, reverse, { where: { status: { eq: 'paid' } }, limit: 3 }, ['totalAmount'])).toEqual({
-      kind: 'reverse', columns: [ORDER_ID, AMOUNT], where: { kind: 'compare', column: STATUS, op: 'eq', value: 'paid' }, orderBy: [],
-      reference: { name: 'customer_id', type: 'string' }, limit: 3,
+      kind: 'reverse',
+      columns: [ORDER_ID, AMOUNT],
+      where: { kind: 'compare', column: STATUS, op: 'eq', value: 'paid' },
+      orderBy: [],
+      reference: { name: 'customer_id', type: 'string' },
+      limit: 3,
     });
   });
 });
@@ -100,7 +125,9 @@ describe('translating an aggregate', () => {
   it('groups by the columns the enum values name, each once', () => {
     const read = translateAggregate(orders, { groupBy: ['SHIPPING_COUNTRY', 'CHANNEL', 'SHIPPING_COUNTRY'] }, {});
     expect(read).toEqual({
-      kind: 'aggregate', where: undefined, aggregates: [],
+      kind: 'aggregate',
+      where: undefined,
+      aggregates: [],
       groupBy: [col('shipping_country', 'string', 'key.shippingCountry'), col('channel', 'string', 'key.channel')],
     });
   });
@@ -110,7 +137,11 @@ describe('translating an aggregate', () => {
   });
 
   it('computes the aggregates selected under each function, in the order sum, avg, min, max', () => {
-    const read = translateAggregate(orders, { where: { status: { eq: 'paid' } } }, { max: ['orderDate'], sum: ['totalAmount', 'itemCount'], avg: ['nonsense'], min: ['__typename'] });
+    const read = translateAggregate(
+      orders,
+      { where: { status: { eq: 'paid' } } },
+      { max: ['orderDate'], sum: ['totalAmount', 'itemCount'], avg: ['nonsense'], min: ['__typename'] },
+    );
     expect(read.aggregates).toEqual([
       { fn: 'sum', column: AMOUNT.column, as: 'sum.totalAmount' },
       { fn: 'sum', column: { name: 'item_count', type: 'integer' }, as: 'sum.itemCount' },
