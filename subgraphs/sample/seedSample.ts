@@ -61,11 +61,7 @@ function getValidOptions(options: SeedOptions): Required<SeedOptions> {
 
 /** The one Parquet file a product's declared location names under the data root. */
 function outputFile(product: DataProduct): string {
-  const { dataPath } = product;
-  const folder = dataPath.replace(/\/(\*\*\/)?\*\.parquet$/, '');
-  if (folder !== dataPath && !folder.includes('*')) return path.join(folder, 'data.parquet');
-  if (!dataPath.includes('*')) return dataPath;
-  throw new Error(`${product.descriptorFile}: cannot seed "${dataPath}": expected a folder or one .parquet file`);
+  return path.join(product.storeDir, 'data.parquet');
 }
 
 /** Loads a sample domain's descriptor, or throws with what is wrong in it. */

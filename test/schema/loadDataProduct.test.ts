@@ -28,7 +28,7 @@ describe('loading a data product', () => {
     ]);
     expect(p.sla).toMatchObject({ freshnessMs: 3_600_000, qualityScore: 0.95 });
     expect(p.sla.availability).toBeCloseTo(0.999, 9);
-    expect(p.dataPath).toBe('/srv/mesh-data/commerce/orders-enriched/**/*.parquet');
+    expect(p.storeDir).toBe('/srv/mesh-data/commerce/orders-enriched');
     expect(p.contract).toMatchObject({ typeName: 'Order', listField: 'orders', keys: ['order_id'], compatibility: 'BACKWARD' });
     const customer = p.contract.fields.find((f) => f.name === 'customer_id');
     expect(customer?.references).toEqual({ product: 'customer-profiles', field: 'customer_id' });

@@ -5,7 +5,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import type { DataProduct } from '../../../schema/index.js';
-import { matchFiles } from '../duckdb/ProductTable.js';
+import { manifestFiles, readManifest } from '../../../schema/index.js';
 import { buildDescribeView, buildFileRowCount, buildSourceView } from '../sql/index.js';
 import { count, result, type ContractTestResult } from './ContractTestResult.js';
 import { DataReadError, numberOf, type DataSession } from './DataSession.js';
@@ -76,23 +76,49 @@ async function openFile(
   }
 }
 
-/** Opens a product's files as the view `view`. */
-export async function openProductData(session: DataSession, product: DataProduct, view: string, relative: (f: string) => string): Promise<Opened> {
-  const folder = product.dataPath.replace(/\/(\*\*\/)?\*\.parquet$/, '');
-  const location = folder === product.dataPath ? relative(folder) : `${relative(folder)}/`;
-  const files = await matchFiles(product.dataPath);
+/** Which files to test: a version about to be published (a build's gate), or else the version the manifest serves. */
+export interface DataFiles {
+  readonly files: readonly string[];
+  /** How messages name where they are. */
+  readonly location: string;
+}
+
+/** The served version's files, or the result that says why there are none to test. */
+async function servedFiles(product: DataProduct, relative: (f: string) => string): Promise<DataFiles | ContractTestResult> {
+  const location = `${relative(product.storeDir)}/`;
+  const read = await readManifest(product.storeDir);
+  if (read.kind === 'ok') return { files: manifestFiles(product.storeDir, read.manifest), location: `${location} (version ${read.manifest.version})` };
+  if (read.kind === 'bad') {
+    return result(product, 'data-present', {
+      expected: 'a published version',
+      actual: 'a bad manifest',
+      failure: { file: location, message: `${location}: ${read.reason}`, fix: 'Publish a new version (meshgate build or meshgate publish): never edit the manifest by hand.' },
+    });
+  }
+  return result(product, 'data-present', {
+    expected: 'a published version',
+    actual: 'none',
+    failure: {
+      severity: 'warning',
+      file: location,
+      message: `no version of it is published at ${location} yet, so its data was not tested`,
+      fix: `Build it (meshgate build ${product.name}) or publish its files (meshgate publish ${product.name} --from DIR).`,
+    },
+  });
+}
+
+/** Opens a product's files (`given`, or the served version's) as the view `view`. */
+export async function openProductData(session: DataSession, product: DataProduct, view: string, relative: (f: string) => string, given?: DataFiles): Promise<Opened> {
+  const source = given ?? (await servedFiles(product, relative));
+  if ('test' in source) return { results: [source] };
+  const { files, location } = source;
   if (files.length === 0) {
     return {
       results: [
         result(product, 'data-present', {
           expected: 'at least 1 Parquet file',
           actual: 'none',
-          failure: {
-            severity: 'warning',
-            file: location,
-            message: `no Parquet file at ${location} yet: the product has published no output, so its data was not tested`,
-            fix: "Run the product's job (or serve its domain once) to publish its output.",
-          },
+          failure: { file: location, message: `the version at ${location} lists no Parquet file`, fix: 'Publish a version with its data files.' },
         }),
       ],
     };

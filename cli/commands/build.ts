@@ -1,0 +1,70 @@
+/**
+ * `meshgate build [PRODUCT...]`: runs the domains' transforms in dependency order, gates each new
+ * version on its contract tests and anomaly checks, and publishes the ones that pass. Progress on
+ * stderr, one line per product's outcome on stdout (or `--json`); exit 1 when a build failed.
+ */
+import { productsByName } from '../../schema/index.js';
+import { buildProducts, type BuildOutcome } from '../../subgraphs/runtime/index.js';
+import { readConfig } from '../config.js';
+import { type Command, parseOptions, UsageError } from '../Command.js';
+import { buildEnv, openBuildLog } from '../mesh/buildEnv.js';
+import { loadServedMesh } from '../mesh/loadServedMesh.js';
+import { loadSecurity } from '../security.js';
+
+const help = `Usage: meshgate build [PRODUCT...] [--json]
+
+Builds each product (every product that declares a transform, or those named) from its input ports,
+in dependency order across domains: reads each input (an upstream data product's published version,
+as the consuming domain and under that product's access policy, every read in the access log;
+landing files; a change stream), runs the product's transform (one SELECT, DuckDB dialect, over its
+declared inputs only), writes the result as a new immutable version, runs its contract tests and
+anomaly checks on it, and publishes it by an atomic manifest swap only if they pass. A version that
+fails is kept aside under failed/ with its report and never served; the previous one keeps serving.
+
+Options:
+  --json   print each outcome as JSON instead of a line
+
+Operational inputs connect through the environment: MESHGATE_INPUT_<SOURCE>_URL (for example
+MESHGATE_INPUT_ORDERS_DB_URL=postgres://...); without one, a postgres-cdc input reads the local
+change stream in landing/<domain>/<source>/.
+
+Exit codes: 0 every build published, 1 a build failed (or an input cycle), 2 a usage error.`;
+
+/** One outcome as a line a person reads. */
+function line(o: BuildOutcome): string {
+  if (o.status === 'published') {
+    const warnings = o.warnings.length ? `; ${o.warnings.length} warning(s): ${o.warnings.map((w) => w.message).join('; ')}` : '';
+    return `published ${o.product} ${o.version} (${o.rows} rows, ${(o.durationMs / 1000).toFixed(1)} s)${warnings}`;
+  }
+  return `FAILED ${o.message}`;
+}
+
+/** The `build` command. */
+export const command: Command = {
+  help,
+  async run(args) {
+    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } });
+    const config = readConfig();
+    const log = (l: string): void => void process.stderr.write(`${l}\n`);
+    const mesh = await loadServedMesh(config, log);
+    const byName = productsByName(mesh);
+    const unknown = positionals.filter((n) => !byName.has(n));
+    if (unknown.length) throw new UsageError(`unknown product${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${[...byName.keys()].join(', ')}`);
+    const security = await loadSecurity(config, mesh, log);
+    const buildLog = await openBuildLog(config, log);
+    try {
+      const run = await buildProducts(
+        [...new Set(positionals)].map((n) => byName.get(n)!),
+        buildEnv(config, mesh, security, buildLog.record, log),
+      );
+      if ('cycle' in run) {
+        log(`meshgate build: the products' inputs form a cycle, so no order can build them: ${run.cycle.join(' → ')}`);
+        return 1;
+      }
+      for (const o of run.outcomes) process.stdout.write(values.json ? `${JSON.stringify(o)}\n` : `${line(o)}\n`);
+      return run.outcomes.every((o) => o.status === 'published') ? 0 : 1;
+    } finally {
+      await buildLog.close();
+    }
+  },
+};
