@@ -3,5 +3,6 @@ export { BuildError, type BuildEnv } from './BuildEnv.js';
 export { buildOrder } from './buildOrder.js';
 export { buildProduct, servedVersion, type BuildOutcome } from './buildProduct.js';
 export { buildProducts, type BuildRun } from './buildProducts.js';
+export { publishFiles } from './publishFiles.js';
 export { servicePrincipal } from './inputs/dataProductInput.js';
 export { connectionVariable } from './inputs/postgresInput.js';

@@ -102,7 +102,9 @@ async function servedFiles(product: DataProduct, relative: (f: string) => string
       severity: 'warning',
       file: location,
       message: `no version of it is published at ${location} yet, so its data was not tested`,
-      fix: `Build it (meshgate build ${product.name}) or publish its files (meshgate publish ${product.name} --from DIR).`,
+      fix: product.transform
+        ? `Build it (meshgate build ${product.name}), or publish its files (meshgate publish ${product.name} --from DIR).`
+        : `Publish its files (meshgate publish ${product.name} --from DIR), or let its domain's job publish it (the mesh runs it).`,
     },
   });
 }

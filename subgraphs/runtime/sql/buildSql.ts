@@ -9,7 +9,8 @@
 import { compileCondition, type Condition } from './Condition.js';
 import { maskExpression } from './masks.js';
 import type { Selected } from './buildSelect.js';
-import { PARAM_CASTS, Params, quoteIdent, quoteLiteral, type SqlQuery } from './SqlQuery.js';
+import { Params, quoteIdent, quoteLiteral, type SqlQuery } from './SqlQuery.js';
+import type { LogicalType } from '../../../schema/index.js';
 import type { Column } from './Condition.js';
 
 const fileList = (files: readonly string[]): string => `[${files.map(quoteLiteral).join(', ')}]`;
@@ -45,6 +46,11 @@ export function buildParseTree(sql: string): SqlQuery {
   return { text: 'SELECT json_serialize_sql($1::VARCHAR) AS tree', values: [sql] };
 }
 
+/** Every row of a table, as a SELECT (what a publish runs in place of a transform). */
+export function buildSelectAll(table: string): string {
+  return `SELECT * FROM ${quoteIdent(table)}`;
+}
+
 /** Runs a checked transform into `table`. */
 export function buildRunTransform(table: string, checkedSelect: string): string {
   return `CREATE TABLE ${quoteIdent(table)} AS ${checkedSelect}`;
@@ -60,9 +66,21 @@ export function buildRowCount(table: string): string {
   return `SELECT count(*)::BIGINT AS "rows" FROM ${quoteIdent(table)}`;
 }
 
-/** Writes a version's Parquet: exactly the contract's columns, cast to its types, in key order. */
+/** The Parquet type a version stores each logical type as: the narrowest the contract tests and product tables read as that type. */
+export const STORAGE_TYPES: Readonly<Record<LogicalType, string>> = {
+  string: 'VARCHAR',
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  decimal: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+};
+
+/** Writes a version's Parquet: exactly the contract's columns, cast to their storage types, in key order. */
 export function buildWriteVersion(table: string, columns: readonly Column[], key: Column, file: string): string {
-  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${PARAM_CASTS[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
+  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${STORAGE_TYPES[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
   return `COPY (SELECT ${list} FROM ${quoteIdent(table)} ORDER BY ${quoteIdent(key.name)}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 

@@ -9,17 +9,15 @@ import { isCompatibleType } from '../../duckdb/ProductTable.js';
 import { buildDescribeTable, buildDropTable, buildRowCount, buildRunTransform, buildWriteVersion, PARAM_CASTS, type Column } from '../../sql/index.js';
 import { BuildError } from '../BuildEnv.js';
 import type { BuildSession } from '../BuildSession.js';
-import type { CheckedTransform } from './checkTransform.js';
 
 const OUTPUT = '__output';
 
-/** Runs `transform` and writes `dir/part-0.parquet`; resolves to the file and its rows. */
-export async function runTransform(session: BuildSession, product: DataProduct, transform: CheckedTransform, dir: string): Promise<{ files: string[]; rows: number }> {
-  const file = product.transform!.declared;
+/** Runs the checked SELECT `select` (named `what` in messages) and writes `dir/part-0.parquet`; resolves to the file and its rows. */
+export async function runTransform(session: BuildSession, product: DataProduct, select: string, what: string, dir: string): Promise<{ files: string[]; rows: number }> {
   try {
-    await session.run(buildRunTransform(OUTPUT, transform.select));
+    await session.run(buildRunTransform(OUTPUT, select));
   } catch (error) {
-    throw new BuildError(product.name, `its transform ${file} failed: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new BuildError(product.name, `${what} failed: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   const produced = new Map((await session.rows(buildDescribeTable(OUTPUT))).map((r) => [String(r.column_name), String(r.column_type)]));
   const problems: string[] = [];
@@ -29,8 +27,9 @@ export async function runTransform(session: BuildSession, product: DataProduct, 
     else if (!isCompatibleType(f.type, type)) problems.push(`its column "${f.name}" is ${type}, which the contract's ${PARAM_CASTS[f.type]} cannot hold`);
   }
   const declared = new Set(product.contract.fields.map((f) => f.name));
-  for (const name of produced.keys()) if (!declared.has(name)) problems.push(`it produces a column "${name}" that the contract lacks (add it to the contract, or drop it from the SELECT)`);
-  if (problems.length > 0) throw new BuildError(product.name, `its transform ${file} does not produce its contract: ${problems.join('; ')}`);
+  for (const name of produced.keys())
+    if (!declared.has(name)) problems.push(`it produces a column "${name}" that the contract lacks (add it to the contract, or drop it from the SELECT)`);
+  if (problems.length > 0) throw new BuildError(product.name, `${what} does not produce its contract: ${problems.join('; ')}`);
   const columns: Column[] = product.contract.fields.map((f) => ({ name: f.name, type: f.type }));
   const key = columns.find((c) => c.name === product.contract.keys[0])!;
   const out = path.join(dir, 'part-0.parquet');
