@@ -63,7 +63,7 @@ describe('meshgate test-contracts on broken data', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/\s+key-unique\s+payment_id\s+0 duplicates\s+3 duplicates\s+FAIL\n/);
     expect(run.stdout).toMatch(
-      /\nFAIL payments\.payment_id key-unique: 3 rows repeat a key value of "payment_id" \(e\.g\. P\d+, P\d+, P\d+\)\n {2}fix: Publish one row per payment_id: deduplicate in the product's job\.\n/,
+      /\nFAIL payments\.payment_id key-unique: 3 rows repeat a key value of "payment_id" \(e\.g\. P\d+, P\d+, P\d+\)\n {2}fix: Publish one row per payment_id: deduplicate in the product's transform\.\n/,
     );
     expect(run.stderr).toMatch(/tests on 1 product: \d+ passed, 1 failed, 0 warnings/);
   });

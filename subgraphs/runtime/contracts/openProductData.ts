@@ -26,7 +26,7 @@ export interface ProductData {
 /** The opened data, or the results that say why it cannot be tested. */
 export type Opened = { readonly data: ProductData; readonly results: ContractTestResult[] } | { readonly data?: undefined; readonly results: ContractTestResult[] };
 
-const REWRITE = "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).";
+const REWRITE = 'Publish a new version (meshgate build or meshgate publish): a published version is never rewritten in place.';
 
 /** Why a file cannot be read as Parquet, from its first bytes and DuckDB's complaint. */
 async function unreadable(file: string, size: number, complaint: string): Promise<string> {
@@ -58,7 +58,7 @@ async function openFile(
       failure: {
         file: shown,
         message: `${shown} does not exist: expected the product's Parquet output there`,
-        fix: "Run the product's job to publish its output, or correct outputs[].location in the descriptor.",
+        fix: 'A file of the published version is gone: publish a new version (meshgate build or meshgate publish); never remove files under a served version.',
       },
     });
   }
@@ -87,7 +87,7 @@ export interface DataFiles {
 async function servedFiles(product: DataProduct, relative: (f: string) => string): Promise<DataFiles | ContractTestResult> {
   const location = `${relative(product.storeDir)}/`;
   const read = await readManifest(product.storeDir);
-  if (read.kind === 'ok') return { files: manifestFiles(product.storeDir, read.manifest), location: `${location} (version ${read.manifest.version})` };
+  if (read.kind === 'ok') return { files: manifestFiles(product.storeDir, read.manifest), location };
   if (read.kind === 'bad') {
     return result(product, 'data-present', {
       expected: 'a published version',
