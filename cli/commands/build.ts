@@ -3,13 +3,10 @@
  * version on its contract tests and anomaly checks, and publishes the ones that pass. Progress on
  * stderr, one line per product's outcome on stdout (or `--json`); exit 1 when a build failed.
  */
-import { productsByName } from '../../schema/index.js';
-import { buildProducts, type BuildOutcome } from '../../subgraphs/runtime/index.js';
+import type { BuildOutcome } from '../../subgraphs/runtime/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
-import { buildEnv, openBuildLog } from '../mesh/buildEnv.js';
-import { loadServedMesh } from '../mesh/loadServedMesh.js';
-import { loadSecurity } from '../security.js';
+import { runBuilds } from '../mesh/runBuilds.js';
 
 const help = `Usage: meshgate build [PRODUCT...] [--json]
 
@@ -46,25 +43,14 @@ export const command: Command = {
     const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } });
     const config = readConfig();
     const log = (l: string): void => void process.stderr.write(`${l}\n`);
-    const mesh = await loadServedMesh(config, log);
-    const byName = productsByName(mesh);
-    const unknown = positionals.filter((n) => !byName.has(n));
-    if (unknown.length) throw new UsageError(`unknown product${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${[...byName.keys()].join(', ')}`);
-    const security = await loadSecurity(config, mesh, log);
-    const buildLog = await openBuildLog(config, log);
-    try {
-      const run = await buildProducts(
-        [...new Set(positionals)].map((n) => byName.get(n)!),
-        buildEnv(config, mesh, security, buildLog.record, log),
-      );
-      if ('cycle' in run) {
-        log(`meshgate build: the products' inputs form a cycle, so no order can build them: ${run.cycle.join(' → ')}`);
-        return 1;
-      }
-      for (const o of run.outcomes) process.stdout.write(values.json ? `${JSON.stringify(o)}\n` : `${line(o)}\n`);
-      return run.outcomes.every((o) => o.status === 'published') ? 0 : 1;
-    } finally {
-      await buildLog.close();
+    const run = await runBuilds(config, positionals, log).catch((error: unknown) => {
+      throw error instanceof TypeError ? new UsageError(error.message) : error;
+    });
+    if ('cycle' in run) {
+      log(`meshgate build: the products' inputs form a cycle, so no order can build them: ${run.cycle.join(' → ')}`);
+      return 1;
     }
+    for (const o of run.outcomes) process.stdout.write(values.json ? `${JSON.stringify(o)}\n` : `${line(o)}\n`);
+    return run.outcomes.every((o) => o.status === 'published') ? 0 : 1;
   },
 };

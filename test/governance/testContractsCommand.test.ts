@@ -7,6 +7,7 @@ import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js
 import type { ContractTestResult } from '../../subgraphs/runtime/contracts/index.js';
 import { cli } from '../support/cli.js';
 import { copyOfSeededData, seededDataRoot } from '../support/startTestMesh.js';
+import { servedFiles } from '../support/referenceRows.js';
 
 const ENV = { MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs') };
 let seeded: string;
@@ -51,7 +52,8 @@ describe('meshgate test-contracts on a freshly seeded sample', () => {
 describe('meshgate test-contracts on broken data', () => {
   it('exits 1 and names the failure', async () => {
     const dir = await copy();
-    const file = path.join(dir, 'payments/payments/data.parquet');
+    // A served file damaged in place (publishing never does this; a disk or a person can).
+    const [file] = (await servedFiles(path.join(dir, 'payments/payments'))) as [string];
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();
     await db.run(`COPY (SELECT * FROM read_parquet('${file}') UNION ALL (SELECT * FROM read_parquet('${file}') ORDER BY payment_id LIMIT 3)) TO '${file}.tmp' (FORMAT parquet)`);
@@ -70,12 +72,13 @@ describe('meshgate test-contracts on broken data', () => {
 
   it('exits 1 on a file that is not Parquet, naming it', async () => {
     const dir = await copy();
-    await cp(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'customers/customer-profiles/data.parquet'));
+    const [served] = (await servedFiles(path.join(dir, 'customers/customer-profiles'))) as [string];
+    await cp(path.join(REPO_ROOT, 'package.json'), served);
     const run = await cli(['test-contracts', '--json', '--data-dir', dir], ENV);
     expect(run.code).toBe(1);
     const { findings } = JSON.parse(run.stdout) as { findings: { rule: string; product: string; severity: string; message: string }[] };
     expect(findings.filter((f) => f.severity === 'violation').map((f) => [f.rule, f.product])).toEqual([['data-readable', 'customer-profiles']]);
-    expect(findings[0]!.message).toMatch(/customers\/customer-profiles\/data\.parquet: expected a Parquet file, but it is not Parquet/);
+    expect(findings[0]!.message).toMatch(/customers\/customer-profiles\/versions\/v\d{6}-\d{8}T\d{6}Z\/part-0\.parquet: expected a Parquet file, but it is not Parquet/);
     expect(findings.filter((f) => f.severity === 'warning').map((f) => [f.rule, f.product])).toEqual([
       ['reference-integrity', 'orders-enriched'],
       ['data-present', 'access-log'],
