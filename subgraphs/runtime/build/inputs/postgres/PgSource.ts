@@ -40,8 +40,8 @@ export class PgSource {
     private readonly product: string,
   ) {}
 
-  /** Connects to the input's configured PostgreSQL (a replication connection when asked), with UTC, ISO session settings. */
-  static async open(ctx: InputContext, type: string, options: { replication?: boolean } = {}): Promise<PgSource> {
+  /** Connects to the input's configured PostgreSQL (a replication connection when asked), with UTC, ISO session settings; `doing` prefixes a failure. */
+  static async open(ctx: InputContext, type: string, options: { replication?: boolean; doing?: string } = {}): Promise<PgSource> {
     const { product, input, env } = ctx;
     const prefix = `input ${input.source} (${type})`;
     const url = env.connection(input.source);
@@ -63,7 +63,7 @@ export class PgSource {
       await client.connect();
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw source.fault(pgProblem(error, target), error);
+      throw source.fault(`${options.doing ? `${options.doing}: ` : ''}${pgProblem(error, target)}`, error);
     }
     if (!options.replication) for (const s of PG_SESSION) await source.query(s);
     return source;
