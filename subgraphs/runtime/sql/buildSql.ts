@@ -29,6 +29,46 @@ export function buildLoadFiles(table: string, files: readonly string[], format: 
   return `CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM ${READERS[format](fileList(files))}`;
 }
 
+/** The DuckDB types an operational input's columns load as (a connector maps its source's types onto these). */
+export type InputColumnType =
+  'BOOLEAN' | 'SMALLINT' | 'INTEGER' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | `DECIMAL(${number},${number})` | 'VARCHAR' | 'JSON' | 'UUID' | 'DATE' | 'TIME' | 'TIMESTAMP' | 'TIMESTAMPTZ';
+
+/** One column of an operational input's table. */
+export interface InputColumn {
+  readonly name: string;
+  readonly type: InputColumnType;
+}
+
+const DECIMAL_TYPE = /^DECIMAL\(\d{1,2},\d{1,2}\)$/;
+
+/** A column type, checked: the template type admits any number, the text must still be a DECIMAL DuckDB reads. */
+function columnType(type: InputColumnType): string {
+  if (type.startsWith('DECIMAL') && !DECIMAL_TYPE.test(type)) throw new TypeError(`not a column type: ${type}`);
+  return type;
+}
+
+/** Creates an operational input's table with its source's columns, empty (so a query with no rows still has its columns). */
+export function buildCreateInputTable(table: string, columns: readonly InputColumn[]): string {
+  return `CREATE TABLE ${quoteIdent(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${columnType(c.type)}`).join(', ')})`;
+}
+
+/** DuckDB's reading buffer for a CSV batch: its default line limit, raised for a batch with a longer row (a large text value still loads). */
+const csvBuffer = (longestLine: number): number => Math.max(8 << 20, Math.ceil(longestLine) + 2);
+
+/**
+ * Appends a batch of rows written as CSV (every value quoted, `""` for a quote, a NULL as an
+ * unquoted empty field) to an input's table; DuckDB parses each value's text as its column's type.
+ * `longestLine` is the batch's longest row in bytes.
+ */
+export function buildInsertCsv(table: string, file: string, columns: readonly InputColumn[], longestLine: number): string {
+  const types = `{${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(columnType(c.type))}`).join(', ')}}`;
+  const buffer = csvBuffer(longestLine);
+  return (
+    `INSERT INTO ${quoteIdent(table)} SELECT * FROM read_csv(${quoteLiteral(file)}, header = false, auto_detect = false, columns = ${types}, ` +
+    `delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, max_line_size = ${buffer}, buffer_size = ${buffer})`
+  );
+}
+
 /**
  * Loads an upstream product's published version into `table` as the consuming domain may read it:
  * only the granted contract columns, each through its mask, only the rows its row policy grants.

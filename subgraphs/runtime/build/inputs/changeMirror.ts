@@ -28,7 +28,7 @@ import type { InputContext, LoadedInput } from './InputConnector.js';
 const MIRROR = /^mirror-(\d+)\.parquet$/;
 
 /** The mirror's state folder of an input. */
-const stateDir = (ctx: InputContext): string => path.join(versionStore(ctx.product.storeDir).state, ctx.input.source);
+export const mirrorStateDir = (ctx: InputContext): string => path.join(versionStore(ctx.product.storeDir).state, ctx.input.source);
 
 /** The newest committed mirror state and its position, or none. */
 async function currentMirror(dir: string): Promise<{ file: string; lsn: number } | undefined> {
@@ -39,11 +39,16 @@ async function currentMirror(dir: string): Promise<{ file: string; lsn: number }
   return states.sort((a, b) => b.lsn - a.lsn)[0];
 }
 
+/** The position of the input's committed mirror, or undefined before its first published build (a connector numbers its next changes past it). */
+export async function mirrorPosition(ctx: InputContext): Promise<number | undefined> {
+  return (await currentMirror(mirrorStateDir(ctx)))?.lsn;
+}
+
 /** Brings the input's mirror up to date with the change records in `files` and loads it as the input's table. */
 export async function loadFromChanges(ctx: InputContext, files: readonly string[], type: string): Promise<LoadedInput> {
   const { session, table, input, product } = ctx;
   const key = input.key!;
-  const dir = stateDir(ctx);
+  const dir = mirrorStateDir(ctx);
   const current = await currentMirror(dir);
   const [mirror, changes, next] = [`__mirror_${table}`, `__changes_${table}`, `__next_${table}`];
   await session.run(buildLoadMirror(mirror, current?.file));
