@@ -22,7 +22,19 @@ export {
 export { collectFields, fieldArguments, fragmentsOf, isIncluded, walkOperation, type CollectedField, type WalkedField, type WalkScope } from './graphql/walkOperation.js';
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
-export { canonical, chain, eventId, factList, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
+export {
+  canonical,
+  chain,
+  eventId,
+  factList,
+  FACT_KEYS,
+  GENESIS_HASH,
+  verifyEntry,
+  type AccessEvent,
+  type AccessFacts,
+  type Decision,
+  type Status,
+} from './accessLog/AccessEvent.js';
 export { compactedHeadFile, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
 export * from './publish/index.js';
 export { inboxDir, INBOX_ENTRY, submitToInbox } from './accessLog/inbox.js';

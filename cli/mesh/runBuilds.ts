@@ -11,7 +11,8 @@ export async function runBuilds(config: Config, names: readonly string[], log: (
   const mesh = await loadServedMesh(config, log);
   const byName = productsByName(mesh);
   const unknown = names.filter((n) => !byName.has(n));
-  if (unknown.length) throw new TypeError(`unknown product${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${[...byName.keys()].join(', ')}`);
+  if (unknown.length)
+    throw new TypeError(`unknown product${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: expected one of ${[...byName.keys()].join(', ')}`);
   const security = await loadSecurity(config, mesh, log);
   const buildLog = await openBuildLog(config, log);
   try {

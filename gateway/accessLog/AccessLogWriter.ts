@@ -141,7 +141,13 @@ export class AccessLogWriter implements AccessLog {
       if (last) head = (await SegmentFile.recover(path.join(dir, last.n), log)).head ?? head;
       firstSeq = head.seq + 1;
     }
-    const settings = { dir, segmentMaxBytes: options.segmentMaxBytes ?? 16 * 2 ** 20, segmentMaxAgeMs: options.segmentMaxAgeMs ?? 10_000, inboxEveryMs: options.inboxEveryMs ?? 1_000, log };
+    const settings = {
+      dir,
+      segmentMaxBytes: options.segmentMaxBytes ?? 16 * 2 ** 20,
+      segmentMaxAgeMs: options.segmentMaxAgeMs ?? 10_000,
+      inboxEveryMs: options.inboxEveryMs ?? 1_000,
+      log,
+    };
     const segment = SegmentFile.open(dir, firstSeq, settings.segmentMaxBytes);
     if (!last?.s?.open) await SegmentFile.syncDir(dir);
     log(`access log: ${dir}, continuing after entry ${head.seq}`);

@@ -2,7 +2,6 @@
 import type { ReadRecord, RequestContext } from '../context.js';
 import { factList, type AccessFacts, type Decision, type Status } from '../../schema/index.js';
 
-
 /** What an open gateway (no enforcement plugin) or an operation never analysed read: nothing known, nothing decided. */
 const NOTHING_READ: ReadRecord = { decided: false, products: new Map() };
 

@@ -35,13 +35,20 @@ const input = z
     /** postgres: the snapshot query. */
     query: z.string().min(1).optional(),
     /** postgres-cdc: the table whose changes are read (`schema.table`), and its key. */
-    table: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'a table name such as "public.orders"').optional(),
-    key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name').optional(),
+    table: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'a table name such as "public.orders"')
+      .optional(),
+    key: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name')
+      .optional(),
   })
   .superRefine((i, ctx) => {
     if (i.type === 'files' && !i.format) ctx.addIssue({ code: 'custom', path: ['format'], message: 'a files input needs its format: csv, jsonl or parquet' });
     if (i.type === 'postgres' && !i.query) ctx.addIssue({ code: 'custom', path: ['query'], message: 'a postgres input needs the query it snapshots' });
-    if (i.type === 'postgres-cdc' && (!i.table || !i.key)) ctx.addIssue({ code: 'custom', path: [i.table ? 'key' : 'table'], message: 'a postgres-cdc input needs its table and key' });
+    if (i.type === 'postgres-cdc' && (!i.table || !i.key))
+      ctx.addIssue({ code: 'custom', path: [i.table ? 'key' : 'table'], message: 'a postgres-cdc input needs its table and key' });
   });
 
 const PERCENT_CHANGE = z.string().regex(PERCENT, 'a percentage such as "50%"');
@@ -67,9 +74,7 @@ const output = z.looseObject({
   /** The SQL file (DuckDB dialect) that computes the output from the inputs, relative to the descriptor. */
   transform: INSIDE("the domain's folder").optional(),
   /** Which old versions are kept: the newest `keep`, and any younger than `for`. */
-  retention: z
-    .strictObject({ keep: z.number().int().min(1).max(1000).optional(), for: z.string().regex(DURATION, 'a duration such as "7d"').optional() })
-    .optional(),
+  retention: z.strictObject({ keep: z.number().int().min(1).max(1000).optional(), for: z.string().regex(DURATION, 'a duration such as "7d"').optional() }).optional(),
   gate: gate.optional(),
 });
 

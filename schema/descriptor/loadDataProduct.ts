@@ -40,7 +40,7 @@ export function resolveLocation(location: string, dataRoot: string): { value: st
     return { error: `expected a path under the data root; "${scheme[1]}://" storage is not reachable from this build` };
   }
   const local = scheme ? location.slice('file://'.length) : location;
-  if (/\.parquet$/i.test(local) || local.includes('*')) return { error: 'expected a folder (the product\'s published versions live in it), not a file or a pattern' };
+  if (/\.parquet$/i.test(local) || local.includes('*')) return { error: "expected a folder (the product's published versions live in it), not a file or a pattern" };
   const root = path.resolve(dataRoot);
   const absolute = path.resolve(root, local);
   if (absolute !== root && !absolute.startsWith(`${root}${path.sep}`)) return { error: 'expected a folder under the data root' };

@@ -147,7 +147,9 @@ describe('a product serves exactly its published version', () => {
       await counts();
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(lines.find((l) => l.includes('its manifest is gone'))).toMatch(/customer-profiles: its manifest is gone: still serving version v\S+; retire data by publishing a new version/);
+    expect(lines.find((l) => l.includes('its manifest is gone'))).toMatch(
+      /customer-profiles: its manifest is gone: still serving version v\S+; retire data by publishing a new version/,
+    );
     expect((await counts())[0]).toBe(before);
     await writeFile(manifest, text);
   });

@@ -164,7 +164,7 @@ describe('contract tests on bad data', () => {
         field: 'order_ts',
         file: 'shop/orders/',
         message: 'the data is 3h 31m old (newest order_ts 2026-06-01T08:29:00Z), the SLA promises 1h',
-        fix: "Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.",
+        fix: 'Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.',
       },
     ]);
   });
@@ -178,7 +178,7 @@ describe('contract tests on bad data', () => {
         product: 'customers',
         file: 'customers/customers/',
         message: 'the data is 26h old (newest file written 2026-05-31T10:00:00Z), the SLA promises 1h',
-        fix: "Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.",
+        fix: 'Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.',
       },
     ]);
   });
@@ -274,7 +274,7 @@ describe('contract tests on bad data', () => {
     ]);
   });
 
-  it("name a file its published version lists that does not exist", async () => {
+  it('name a file its published version lists that does not exist', async () => {
     const report = await run([customers()], async (root) => {
       await parquet(path.join(root, 'customers/customers/versions/v1/part-0.parquet'), CUSTOMERS_SQL);
     });

@@ -59,9 +59,15 @@ export function seededDataRoot(scale = 0.05): Promise<string> {
     root = (async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-test-'));
       await seedSample({ scale, seed: 42, dataRoot: dir, ifMissing: false, log: () => undefined, now: SAMPLE_DAY });
-      const config = readConfig({ MESHGATE_STATE_DIR: await stateDirOnce(), MESHGATE_DATA_DIR: dir, MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'), MESHGATE_DUCKDB_MEMORY: '1GB' });
+      const config = readConfig({
+        MESHGATE_STATE_DIR: await stateDirOnce(),
+        MESHGATE_DATA_DIR: dir,
+        MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'),
+        MESHGATE_DUCKDB_MEMORY: '1GB',
+      });
       const run = await runBuilds(config, [], () => undefined);
-      const failed = 'cycle' in run ? [`a cycle: ${run.cycle.join(' → ')}`] : run.outcomes.filter((o) => o.status === 'failed').map((o) => (o.status === 'failed' ? o.message : ''));
+      const failed =
+        'cycle' in run ? [`a cycle: ${run.cycle.join(' → ')}`] : run.outcomes.filter((o) => o.status === 'failed').map((o) => (o.status === 'failed' ? o.message : ''));
       if (failed.length) throw new Error(`the test sample does not build: ${failed.join('; ')}`);
       return dir;
     })();

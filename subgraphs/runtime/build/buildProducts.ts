@@ -21,7 +21,11 @@ export async function buildProducts(wanted: readonly DataProduct[], env: BuildEn
     const outcome = await buildProduct(product, env);
     outcomes.push(outcome);
     if (outcome.status === 'failed') failed.add(product.name);
-    env.log(outcome.status === 'published' ? `${product.name}: published version ${outcome.version} (${outcome.rows} rows) in ${(outcome.durationMs / 1000).toFixed(1)} s` : outcome.message);
+    env.log(
+      outcome.status === 'published'
+        ? `${product.name}: published version ${outcome.version} (${outcome.rows} rows) in ${(outcome.durationMs / 1000).toFixed(1)} s`
+        : outcome.message,
+    );
   }
   return { outcomes };
 }

@@ -6,7 +6,17 @@
  */
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VERSION_RECORD_FILE, versionId, versionSeq, versionStore, versionTime, writeManifest, type Manifest, type VersionRecord, type VersionStore } from '../../../schema/index.js';
+import {
+  VERSION_RECORD_FILE,
+  versionId,
+  versionSeq,
+  versionStore,
+  versionTime,
+  writeManifest,
+  type Manifest,
+  type VersionRecord,
+  type VersionStore,
+} from '../../../schema/index.js';
 
 /** A build's staging folder: the version's data (renamed into `versions/` or `failed/`) and the connectors' scratch files. */
 export interface Staging {

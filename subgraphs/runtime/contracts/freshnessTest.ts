@@ -56,7 +56,7 @@ export async function freshnessTest(session: DataSession, product: DataProduct, 
         failure: {
           file: data.location,
           message: `the data is ${formatDuration(age)} old (${source} ${iso(newest)}), the SLA promises ${formatDuration(limit)}`,
-          fix: "Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.",
+          fix: 'Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.',
         },
       }),
     }),

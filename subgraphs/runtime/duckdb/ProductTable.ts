@@ -88,7 +88,11 @@ export class ProductTable {
     } catch (error) {
       await this.db.exec(buildDropTable(table)).catch(() => undefined);
       const why = error instanceof ProductUnavailableError ? error.message : `its Parquet output cannot be read (${(error as Error).message.split('\n')[0]})`;
-      return this.fail(this.current ? `version ${manifest.version} is refused (${why}): still serving version ${this.current.manifest.version}` : `version ${manifest.version} is refused (${why})`);
+      return this.fail(
+        this.current
+          ? `version ${manifest.version} is refused (${why}): still serving version ${this.current.manifest.version}`
+          : `version ${manifest.version} is refused (${why})`,
+      );
     }
     const previous = this.current;
     this.current = { table, manifest };
@@ -101,7 +105,8 @@ export class ProductTable {
   private async refuseRepeatedKeys(table: string, key: Column, version: string): Promise<void> {
     const [row] = await this.db.exec(buildRepeatedKeys(table, key));
     const repeated = Number(row?.repeated ?? 0);
-    if (repeated > 0) throw new ProductUnavailableError(`${repeated} row(s) of version ${version} repeat a key, e.g. ${this.product.contract.keys[0]} ${JSON.stringify(row?.example)}`);
+    if (repeated > 0)
+      throw new ProductUnavailableError(`${repeated} row(s) of version ${version} repeat a key, e.g. ${this.product.contract.keys[0]} ${JSON.stringify(row?.example)}`);
   }
 
   /** Checks that the files hold every contract column with a compatible type. */

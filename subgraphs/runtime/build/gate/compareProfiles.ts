@@ -16,7 +16,11 @@ export function compareProfiles(next: Profile, served: Profile | undefined, gate
   if (gate.rows && served.rows > 0) {
     const change = Math.abs(next.rows - served.rows) / served.rows;
     if (change > gate.rows.change) {
-      out.push({ check: 'anomaly-rows', severity: severity(gate.rows.action), message: `the row count changed by ${pct(change)} (${served.rows} → ${next.rows}), more than the ${pct(gate.rows.change)} its gate allows` });
+      out.push({
+        check: 'anomaly-rows',
+        severity: severity(gate.rows.action),
+        message: `the row count changed by ${pct(change)} (${served.rows} → ${next.rows}), more than the ${pct(gate.rows.change)} its gate allows`,
+      });
     }
   }
   const before = new Map(served.columns.map((c) => [c.column, c]));
@@ -43,7 +47,12 @@ export function compareProfiles(next: Profile, served: Profile | undefined, gate
       }
     }
     if (gate.range && c.min != null && c.max != null && b.min != null && b.max != null && (less(c.min, b.min) || less(b.max, c.max))) {
-      out.push({ check: 'anomaly-range', severity: severity(gate.range.action), field: c.column, message: `${c.column}: its values now span ${c.min} to ${c.max}, outside the served version's ${b.min} to ${b.max}` });
+      out.push({
+        check: 'anomaly-range',
+        severity: severity(gate.range.action),
+        field: c.column,
+        message: `${c.column}: its values now span ${c.min} to ${c.max}, outside the served version's ${b.min} to ${b.max}`,
+      });
     }
   }
   return out;

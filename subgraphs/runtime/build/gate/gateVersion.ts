@@ -28,7 +28,10 @@ async function servedProfile(product: DataProduct): Promise<Profile | undefined>
   const read = await readManifest(product.storeDir);
   if (read.kind !== 'ok') return undefined;
   const file = path.join(versionStore(product.storeDir).versions, read.manifest.version, VERSION_RECORD_FILE);
-  const record = await readFile(file, 'utf8').then((t) => JSON.parse(t) as VersionRecord, () => undefined);
+  const record = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as VersionRecord,
+    () => undefined,
+  );
   return record?.profile;
 }
 

@@ -34,7 +34,9 @@ export const filesInput: InputConnector = async ({ product, input, table, sessio
   try {
     await session.run(buildLoadFiles(table, files, format));
   } catch (error) {
-    throw new BuildError(product.name, `input ${input.source} (files): the ${format} files in ${shown}/ cannot be read: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new BuildError(product.name, `input ${input.source} (files): the ${format} files in ${shown}/ cannot be read: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
   }
   const [count] = await session.rows(buildRowCount(table));
   return { read: { source: input.source, type: 'files', rows: Number(count?.rows ?? 0), checkpoint: `${files.length} file(s)` } };

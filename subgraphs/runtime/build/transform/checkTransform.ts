@@ -42,7 +42,8 @@ export async function checkTransform(session: BuildSession, product: string, fil
     const why = parsed.error_message ?? 'it does not parse';
     throw new BuildError(product, `its transform ${file} is not one SELECT: ${/Only SELECT/.test(why) ? 'it holds a statement other than SELECT' : why.split('\n')[0]}`);
   }
-  if ((parsed.statements ?? []).length !== 1) throw new BuildError(product, `its transform ${file} holds ${parsed.statements?.length ?? 0} statements: expected exactly one SELECT`);
+  if ((parsed.statements ?? []).length !== 1)
+    throw new BuildError(product, `its transform ${file} holds ${parsed.statements?.length ?? 0} statements: expected exactly one SELECT`);
   const tree = parsed.statements![0]!;
   const ctes = new Set<string>();
   const tables: string[] = [];
@@ -51,7 +52,8 @@ export async function checkTransform(session: BuildSession, product: string, fil
     const map = (n.cte_map as { map?: { key: string }[] } | undefined)?.map;
     for (const c of map ?? []) ctes.add(c.key.toLowerCase());
     if (n.type === 'BASE_TABLE') {
-      if (n.schema_name || n.catalog_name) problems.push(`it names ${[n.catalog_name, n.schema_name, n.table_name].filter(Boolean).join('.')}: a transform reads its inputs by name, with no schema or catalog`);
+      if (n.schema_name || n.catalog_name)
+        problems.push(`it names ${[n.catalog_name, n.schema_name, n.table_name].filter(Boolean).join('.')}: a transform reads its inputs by name, with no schema or catalog`);
       tables.push(String(n.table_name).toLowerCase());
     }
     if (n.type === 'TABLE_FUNCTION') {
