@@ -15,6 +15,7 @@ import { inputTable, type LoadedInput } from './inputs/InputConnector.js';
 import { loadInputs } from './inputs/loadInputs.js';
 import { checkTransform } from './transform/checkTransform.js';
 import { columnLineage } from './transform/columnLineage.js';
+import { describeInputs } from './transform/describeInputs.js';
 import { runTransform } from './transform/runTransform.js';
 import { applyRetention, clearStaging, createStaging, dropStaging, keepAside, nextVersionId, publish, type Staging } from './versions.js';
 
@@ -74,7 +75,7 @@ export async function buildProduct(product: DataProduct, env: BuildEnv): Promise
       await session.lockDown(staging.root);
       env.log(`${product.name}: running ${product.transform.declared}...`);
       ({ files, rows } = await runTransform(session, product, checked, staging.data));
-      lineage = lineageOf(product, columnLineage(checked.tree, product));
+      lineage = lineageOf(product, columnLineage(checked.tree, product, await describeInputs(session, product)));
       env.log(`${product.name}: testing version ${version} (${rows} rows)...`);
       gate = await gateVersion(session, product, files, env, `${product.name} version ${version}`);
     } finally {
