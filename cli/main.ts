@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   bench: () => import('./commands/bench.js'),
   audit: () => import('./commands/audit.js'),
   build: () => import('./commands/build.js'),
+  lineage: () => import('./commands/lineage.js'),
 };
 
 function usage(): string {
@@ -39,6 +40,7 @@ function usage(): string {
     '  bench     run the benchmark suite and write bench/results/latest.json',
     '  audit     the access log: meshgate audit query [--since 7d --pii-only ...] | meshgate audit verify',
     '  build     build products from their inputs, gate and publish each new version: meshgate build [PRODUCT...]',
+    "  lineage   a product's lineage, upstream to its sources and downstream to its consumers: meshgate lineage PRODUCT [--format json|dot|mermaid] [--columns]",
     '',
     "Run `meshgate <command> --help` for a command's options.",
   ].join('\n');

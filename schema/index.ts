@@ -26,3 +26,4 @@ export { canonical, chain, eventId, factList, FACT_KEYS, GENESIS_HASH, verifyEnt
 export { compactedHeadFile, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
 export * from './publish/index.js';
 export { inboxDir, INBOX_ENTRY, submitToInbox } from './accessLog/inbox.js';
+export * from './lineage/index.js';
