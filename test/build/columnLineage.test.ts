@@ -139,6 +139,17 @@ describe('column lineage of a transform', () => {
     });
   });
 
+  it('follows * RENAME, over known and unknown columns', async () => {
+    const sql = 'SELECT * EXCLUDE (items) RENAME (order_id AS id, amount AS gross) FROM orders_db';
+    for (const columns of [false, true]) {
+      const out = await brief(sql, { columns });
+      expect(out).toMatchObject({ id: 'copy: orders-db.order_id', gross: 'copy: orders-db.amount', status: 'copy: orders-db.status' });
+    }
+    const checked = await checkTransform(session, 'fixture', 'fixture.sql', sql, new Map([['orders-db', 'orders_db']]));
+    const [renamedAway] = columnLineage(checked.tree, { inputs: [{ source: 'orders-db' }], contract: { fields: [{ name: 'order_id' }] } });
+    expect(renamedAway).toMatchObject({ column: 'order_id', complete: false, unresolved: ['the SELECT produces no column "order_id" that its text shows'] });
+  });
+
   it('follows t.* and a qualified EXCLUDE over a join', async () => {
     const out = await brief('SELECT c.* EXCLUDE (address), o.amount FROM orders_db o JOIN customer_profiles c USING (customer_id)');
     expect(out).toEqual({
@@ -249,7 +260,9 @@ describe('column lineage of a transform', () => {
   it('leaves COLUMNS(...), positional references and PIVOT partial, saying why', async () => {
     const [minimum] = await lineage('SELECT min(COLUMNS(* EXCLUDE (items, address))) FROM orders_db JOIN customer_profiles USING (customer_id) LIMIT 0');
     expect(minimum?.complete).toBe(false);
-    expect(minimum?.unresolved).toEqual(['COLUMNS(...) picks its columns when DuckDB binds the query, which the SQL alone does not show']);
+    expect(minimum?.unresolved).toEqual(['COLUMNS(...) and * LIKE pick their columns when DuckDB binds the query, which the SQL alone does not show']);
+    const [liked] = await lineage("SELECT * LIKE 'order%' FROM orders_db");
+    expect(liked).toMatchObject({ column: 'order_id', complete: false });
     const [first] = await lineage('SELECT #1 AS first FROM legacy_orders');
     expect(first?.unresolved).toEqual(['#1 names a column by its position, which the SQL alone does not show']);
     const pivoted = await lineage("SELECT * FROM (SELECT customer_id, status, amount FROM orders_db) PIVOT (sum(amount) FOR status IN ('paid', 'refunded'))");
@@ -258,6 +271,12 @@ describe('column lineage of a transform', () => {
       ['paid', false],
       ['refunded', false],
     ]);
+  });
+
+  it('leaves every column partial, naming the failure, when the walk trips on a tree instead of failing the build', () => {
+    const product = { inputs: [{ source: 'orders-db' }], contract: { fields: [{ name: 'order_id' }] } };
+    const [line] = columnLineage({ node: { type: 'SELECT_NODE', select_list: 5 } }, product);
+    expect(line).toMatchObject({ column: 'order_id', complete: false, unresolved: [expect.stringMatching(/^the lineage walk failed on this SQL \(.+\): a bug to report$/)] });
   });
 
   it('reports a column the SELECT does not show as partial, never as a guess', async () => {

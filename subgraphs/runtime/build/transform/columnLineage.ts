@@ -9,7 +9,7 @@
 import type { ColumnLineage, DataProduct } from '../../../../schema/index.js';
 import { inputTable } from '../inputs/InputConnector.js';
 import type { TreeNode } from './checkTransform.js';
-import { findColumn, statementColumns, unknown, type InputTable } from './lineage/index.js';
+import { findColumn, statementColumns, unknown, type Columns, type InputTable } from './lineage/index.js';
 
 /** What the lineage needs of a product: its inputs' names and its contract's columns (a DataProduct is one). */
 export interface LineageSubject {
@@ -26,7 +26,13 @@ export function columnLineage(tree: TreeNode, product: LineageSubject, columns: 
     }),
   );
   const node = tree.node as TreeNode | undefined;
-  const output = node ? statementColumns(node, inputs) : { known: [] };
+  let output: Columns;
+  try {
+    output = node ? statementColumns(node, inputs) : { known: [] };
+  } catch (error) {
+    // Lineage describes a version; a tree shape the walk trips on must not block its publish, only show in its record.
+    output = { known: [], more: () => unknown(`the lineage walk failed on this SQL (${(error as Error).message}): a bug to report`) };
+  }
   return product.contract.fields.map((f): ColumnLineage => {
     const value = findColumn(output, f.name)?.value ?? unknown(`the SELECT produces no column "${f.name}" that its text shows`);
     return { column: f.name, from: value.from, kind: value.kind, complete: value.gaps.length === 0, ...(value.gaps.length > 0 && { unresolved: value.gaps }) };

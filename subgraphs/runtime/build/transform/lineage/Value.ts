@@ -71,6 +71,9 @@ export const inputColumn = (source: string, column: string): Value => ({ from: [
 /** A value whose sources the SQL does not say, and why. */
 export const unknown = (why: string): Value => ({ from: [], kind: 'copy', gaps: [why] });
 
+/** Why a column COLUMNS(...) or `* LIKE` produces has no lineage here. */
+export const PICKED_WHEN_BOUND = 'COLUMNS(...) and * LIKE pick their columns when DuckDB binds the query, which the SQL alone does not show';
+
 /** A value that carries no lineage of its own (a lambda's parameter: its list is already an argument). */
 export const NEUTRAL: Value = { from: [], kind: 'copy', gaps: [] };
 
@@ -98,4 +101,10 @@ export function findColumn(columns: Columns, name: string): { readonly value: Va
   if (hit) return { value: hit.value, certain: true };
   const value = columns.more?.(name);
   return value && { value, certain: false };
+}
+
+/** The one value among `values` that is there, undefined if none, or a doubt if several. */
+export function oneOf(values: readonly (Value | undefined)[], doubt: string): Value | undefined {
+  const present = values.filter((x): x is Value => x !== undefined);
+  return present.length > 1 ? unknown(doubt) : present[0];
 }

@@ -8,14 +8,14 @@
 import type { TreeNode } from '../checkTransform.js';
 import { AGGREGATE_FUNCTIONS } from './aggregateFunctions.js';
 import { resolveColumn } from './resolveColumn.js';
-import { derive, NEUTRAL, unknown, type Scope, type Value, type Walk } from './Value.js';
+import { derive, NEUTRAL, PICKED_WHEN_BOUND, unknown, type Scope, type Value, type Walk } from './Value.js';
 
 /** The value of `expr` in `scope`. */
 export function expressionValue(expr: TreeNode, scope: Scope, walk: Walk): Value {
   const parts = (): Value[] => childExpressions(expr).map((e) => expressionValue(e, scope, walk));
   switch (expr.class) {
     case 'COLUMN_REF':
-      return resolveColumn(expr.column_names as string[], scope);
+      return resolveColumn((expr.column_names as string[] | undefined) ?? [], scope);
     case 'CONSTANT':
       return derive([], 'transform');
     case 'FUNCTION':
@@ -27,7 +27,7 @@ export function expressionValue(expr: TreeNode, scope: Scope, walk: Walk): Value
     case 'LAMBDA':
       return lambdaValue(expr, scope, walk);
     case 'STAR':
-      return unknown(expr.columns ? 'COLUMNS(...) picks its columns when DuckDB binds the query, which the SQL alone does not show' : 'a * inside an expression is not followed');
+      return unknown(PICKED_WHEN_BOUND);
     case 'POSITIONAL_REFERENCE':
       return unknown(`#${String(expr.index)} names a column by its position, which the SQL alone does not show`);
     default:
