@@ -38,3 +38,4 @@ export {
 export { compactedHeadFile, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
 export * from './publish/index.js';
 export { inboxDir, INBOX_ENTRY, submitToInbox } from './accessLog/inbox.js';
+export * from './lineage/index.js';

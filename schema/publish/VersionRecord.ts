@@ -36,11 +36,28 @@ export interface Profile {
   readonly columns: readonly ColumnProfile[];
 }
 
-/** Where an output column's values come from. */
+/** One input column, as `source.column`: the declared input's name (`customer-profiles`) and its column. */
+export interface ColumnSource {
+  readonly source: string;
+  readonly column: string;
+}
+
+/**
+ * How an output column's value is made from its sources: `copy` (the input value as it is, through
+ * any renames), `transform` (computed row by row: an expression, a cast, a CASE, a literal) or
+ * `aggregate` (computed over a group or a window of rows).
+ */
+export type ColumnDerivation = 'copy' | 'transform' | 'aggregate';
+
+/** Where an output column's values come from, as far as the transform's SQL says. */
 export interface ColumnLineage {
   readonly column: string;
-  /** The input columns it is computed from, as `source.column`. */
-  readonly from: readonly { readonly source: string; readonly column: string }[];
+  /** The input columns its value is computed from (all of them when `complete`, else those the SQL names for certain). */
+  readonly from: readonly ColumnSource[];
+  readonly kind: ColumnDerivation;
+  /** False when the SQL alone cannot say every source; `unresolved` then says what could not be followed. */
+  readonly complete: boolean;
+  readonly unresolved?: readonly string[];
 }
 
 /** A version's lineage: the inputs it read and, where the transform's SQL says, each column's sources. */

@@ -3,4 +3,5 @@ export * from './versionStore.js';
 export * from './Manifest.js';
 export * from './manifestFile.js';
 export * from './VersionRecord.js';
+export * from './versionRecordFile.js';
 export * from './processLock.js';

@@ -12,6 +12,7 @@ import { loadInputs } from './inputs/loadInputs.js';
 import { makeVersion, type BuildOutcome } from './makeVersion.js';
 import { checkTransform } from './transform/checkTransform.js';
 import { columnLineage } from './transform/columnLineage.js';
+import { describeInputs } from './transform/describeInputs.js';
 import { runTransform } from './transform/runTransform.js';
 
 export type { BuildOutcome } from './makeVersion.js';
@@ -46,7 +47,7 @@ export async function buildProduct(product: DataProduct, env: BuildEnv): Promise
       files,
       rows,
       inputs: loaded.map((l) => l.read),
-      lineage: lineageOf(product, columnLineage(checked.tree, product)),
+      lineage: lineageOf(product, columnLineage(checked.tree, product, await describeInputs(session, product))),
       transform: { file: transform.declared, sha256: createHash('sha256').update(sql).digest('hex') },
       commit: async () => {
         for (const l of loaded) await l.commit?.();
