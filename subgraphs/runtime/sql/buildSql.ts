@@ -60,9 +60,12 @@ export function buildRowCount(table: string): string {
   return `SELECT count(*)::BIGINT AS "rows" FROM ${quoteIdent(table)}`;
 }
 
+/** The Parquet type a version stores each logical type as: what the contract tests and the serving table expect (an `integer` is INTEGER, not the BIGINT a parameter is cast to). */
+const STORED_TYPES: Record<Column['type'], string> = { ...PARAM_CASTS, integer: 'INTEGER' };
+
 /** Writes a version's Parquet: exactly the contract's columns, cast to its types, in key order. */
 export function buildWriteVersion(table: string, columns: readonly Column[], key: Column, file: string): string {
-  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${PARAM_CASTS[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
+  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${STORED_TYPES[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
   return `COPY (SELECT ${list} FROM ${quoteIdent(table)} ORDER BY ${quoteIdent(key.name)}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
