@@ -1,17 +1,18 @@
 /**
- * Starts a real mesh for a test: seeds the sample Parquet at a small scale into a temporary data
- * root (once per scale and process), starts every subgraph and the gateway on loopback port 0, and
- * gives a `query` helper that POSTs to the gateway over HTTP. Tests that set a mesh up their own
- * way (another policy, a copy of the data to change) do it through the options and helpers here.
+ * Starts a real mesh for a test: seeds the sample's raw sources at a small scale into a temporary
+ * data root and builds its products from them (once per scale and process), starts every subgraph
+ * and the gateway on loopback port 0, and gives a `query` helper that POSTs to the gateway over
+ * HTTP. Tests that set a mesh up their own way (another policy, a copy of the data to change) do it
+ * through the options and helpers here.
  */
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT } from '../../cli/config.js';
-import { seedSample } from '../../subgraphs/sample/index.js';
 import { startMesh, type RunningMesh } from '../../cli/mesh/index.js';
 import type { Limits } from '../../subgraphs/runtime/index.js';
 import { mintDevToken } from '../../gateway/index.js';
+import { buildSample } from './builtSample.js';
 
 /** A GraphQL response as a client sees it. */
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -47,14 +48,14 @@ const stateDirOnce = (): Promise<string> => (stateDir ??= mkdtemp(path.join(tmpd
 /** The state folder of this test process's meshes (dev key in `dev-keys/`, dev secrets in `dev-secrets.json`), for tests that forge or sign tokens. */
 export const testStateDir = (): Promise<string> => stateDirOnce();
 
-/** Seeds the sample mesh once per scale into a temporary folder, and returns the data root. */
+/** Seeds the sample mesh's raw sources and builds its products once per scale into a temporary folder, and returns the data root. */
 export function seededDataRoot(scale = 0.05): Promise<string> {
   const key = String(scale);
   let root = seeded.get(key);
   if (!root) {
     root = (async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-test-'));
-      await seedSample({ scale, seed: 42, dataRoot: dir, ifMissing: false, log: () => undefined, now: new Date('2026-11-01T00:00:00Z') });
+      await buildSample(dir, { scale, now: new Date('2026-11-01T00:00:00Z') });
       return dir;
     })();
     seeded.set(key, root);

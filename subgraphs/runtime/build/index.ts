@@ -5,3 +5,4 @@ export { buildProduct, servedVersion, type BuildOutcome } from './buildProduct.j
 export { buildProducts, type BuildRun } from './buildProducts.js';
 export { servicePrincipal } from './inputs/dataProductInput.js';
 export { connectionVariable } from './inputs/postgresInput.js';
+export { landingFolder } from './inputs/filesInput.js';
