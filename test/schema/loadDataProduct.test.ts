@@ -23,9 +23,10 @@ describe('loading a data product', () => {
     const p = r.value!;
     expect(p).toMatchObject({ name: 'orders-enriched', domain: 'commerce', owner: 'commerce-data-team@company.com', status: 'active' });
     expect(p.inputs).toEqual([
-      { source: 'orders-raw', type: 'kafka' },
-      { source: 'customer-profiles', type: 'data-product', domain: 'customers' },
+      { source: 'orders-db', type: 'postgres-cdc', table: 'public.orders', key: 'order_id' },
+      { source: 'customer-profiles', type: 'data-product', domain: 'customers', purpose: 'analytics' },
     ]);
+    expect(p.transform).toEqual({ file: path.join(SUBGRAPHS, 'commerce/transforms/orders-enriched.sql'), declared: 'transforms/orders-enriched.sql' });
     expect(p.sla).toMatchObject({ freshnessMs: 3_600_000, qualityScore: 0.95 });
     expect(p.sla.availability).toBeCloseTo(0.999, 9);
     expect(p.storeDir).toBe('/srv/mesh-data/commerce/orders-enriched');

@@ -1,6 +1,7 @@
 /**
- * The sample tables' rows, read straight from the Parquet files with a DuckDB of the test's own, so
- * expected answers never pass through meshgate's runtime or SQL builder. Values take the form the
+ * The sample tables' rows, read straight from the Parquet files of the versions the products serve
+ * (their manifests name them), with a DuckDB of the test's own, so expected answers never pass
+ * through meshgate's runtime or SQL builder. Values take the form the
  * GraphQL API returns them in (README.md, "A tour for applications"): Date `YYYY-MM-DD`, DateTime `YYYY-MM-DDTHH:MM:SS.ffffffZ`,
  * BigInt as a string, Int and Float as numbers, Boolean as a boolean, null for a missing value.
  */

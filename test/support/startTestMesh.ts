@@ -1,8 +1,9 @@
 /**
- * Starts a real mesh for a test: seeds the sample Parquet at a small scale into a temporary data
- * root (once per scale and process), starts every subgraph and the gateway on loopback port 0, and
- * gives a `query` helper that POSTs to the gateway over HTTP. Tests that set a mesh up their own
- * way (another policy, a copy of the data to change) do it through the options and helpers here.
+ * Starts a real mesh for a test: seeds the sample's raw sources at a small scale into a temporary
+ * data root and builds its products from them (once per scale and process), starts every subgraph
+ * and the gateway on loopback port 0, and gives a `query` helper that POSTs to the gateway over
+ * HTTP. Tests that set a mesh up their own way (another policy, a copy of the data to change) do it
+ * through the options and helpers here.
  */
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -6,3 +6,4 @@ export { buildProducts, type BuildRun } from './buildProducts.js';
 export { publishFiles } from './publishFiles.js';
 export { servicePrincipal } from './inputs/dataProductInput.js';
 export { connectionVariable } from './inputs/postgresInput.js';
+export { landingFolder } from './inputs/filesInput.js';

@@ -164,9 +164,14 @@ export function buildApplyChanges(next: string, mirror: string, changes: string)
   );
 }
 
-/** The JSON structure every row of the mirror fits (`structure`), to turn the rows into columns. */
+/**
+ * The JSON structure every row of the mirror fits (`structure`), to turn the rows into columns. It
+ * merges one row of each distinct row structure, which gives the same structure as merging them
+ * all: over every row, a million-row mirror ran out of a 2 GB memory limit (measured at scale 10).
+ */
 export function buildMirrorStructure(mirror: string): string {
-  return `SELECT CAST(json_group_structure(json("row")) AS VARCHAR) AS structure FROM ${quoteIdent(mirror)}`;
+  const shapes = `SELECT any_value("row") AS "row" FROM ${quoteIdent(mirror)} GROUP BY json_structure("row")`;
+  return `SELECT CAST(json_group_structure(json("row")) AS VARCHAR) AS structure FROM (${shapes})`;
 }
 
 /** The mirror's rows as a table with a column per field (`structure` from {@link buildMirrorStructure}), in key order. */
