@@ -65,6 +65,8 @@ export function seededDataRoot(scale = 0.05): Promise<string> {
         MESHGATE_DATA_DIR: dir,
         MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'),
         MESHGATE_DUCKDB_MEMORY: '1GB',
+        // The sample's own builds stay out of its access log, so a test's mesh starts with a log of its own requests only.
+        MESHGATE_ACCESS_LOG: 'off',
       });
       const run = await runBuilds(config, [], () => undefined);
       const failed =
