@@ -79,7 +79,7 @@ describe('contract tests on good data', () => {
       ['completeness', null, '100%'],
       ['key-unique', 'order_id', '0 duplicates'],
       ['reference-integrity', 'customer_id', '0 orphans'],
-      ['freshness', null, '5m (newest file written 2026-06-01T11:55:00Z)'],
+      ['freshness', null, '5m (data as of 2026-06-01T11:55:00Z)'],
     ]);
   });
 
@@ -169,7 +169,7 @@ describe('contract tests on bad data', () => {
     ]);
   });
 
-  it("find stale data from the files' time when no freshness field is declared", async () => {
+  it("find stale data from the version's time when no freshness field is declared", async () => {
     const report = await run([customers()], (root) => parquet(path.join(root, 'customers/customers/data.parquet'), CUSTOMERS_SQL, 26 * HOUR));
     expect(report.findings).toEqual([
       {
@@ -177,7 +177,7 @@ describe('contract tests on bad data', () => {
         severity: 'violation',
         product: 'customers',
         file: 'customers/customers/',
-        message: 'the data is 26h old (newest file written 2026-05-31T10:00:00Z), the SLA promises 1h',
+        message: 'the data is 26h old (data as of 2026-05-31T10:00:00Z), the SLA promises 1h',
         fix: 'Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.',
       },
     ]);

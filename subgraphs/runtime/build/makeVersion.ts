@@ -126,7 +126,7 @@ export async function makeVersion(product: DataProduct, env: BuildEnv, source: V
     try {
       produced = await produce(session, staging, version);
       env.log(`${product.name}: testing version ${version} (${produced.rows} rows)...`);
-      gate = await gateVersion(session, product, produced.files, env, `${product.name} version ${version}`);
+      gate = await gateVersion(session, product, produced.files, produced.dataAsOf ?? started, env, `${product.name} version ${version}`);
     } finally {
       session.close();
     }

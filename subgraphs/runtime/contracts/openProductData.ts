@@ -19,6 +19,8 @@ export interface ProductData {
   readonly columns: ReadonlyMap<string, string>;
   /** The newest file's modification time (epoch ms). */
   readonly newestFileMs: number;
+  /** How current the version's data is (epoch ms), as its publisher recorded it; freshness is measured from it. */
+  readonly dataAsOfMs?: number;
   /** The declared location as messages show it. */
   readonly location: string;
 }
@@ -81,13 +83,15 @@ export interface DataFiles {
   readonly files: readonly string[];
   /** How messages name where they are. */
   readonly location: string;
+  /** How current the data is (epoch ms), when its publisher says. */
+  readonly dataAsOfMs?: number;
 }
 
 /** The served version's files, or the result that says why there are none to test. */
 async function servedFiles(product: DataProduct, relative: (f: string) => string): Promise<DataFiles | ContractTestResult> {
   const location = `${relative(product.storeDir)}/`;
   const read = await readManifest(product.storeDir);
-  if (read.kind === 'ok') return { files: manifestFiles(product.storeDir, read.manifest), location };
+  if (read.kind === 'ok') return { files: manifestFiles(product.storeDir, read.manifest), location, dataAsOfMs: Date.parse(read.manifest.dataAsOf) };
   if (read.kind === 'bad') {
     return result(product, 'data-present', {
       expected: 'a published version',
@@ -113,7 +117,7 @@ async function servedFiles(product: DataProduct, relative: (f: string) => string
 export async function openProductData(session: DataSession, product: DataProduct, view: string, relative: (f: string) => string, given?: DataFiles): Promise<Opened> {
   const source = given ?? (await servedFiles(product, relative));
   if ('test' in source) return { results: [source] };
-  const { files, location } = source;
+  const { files, location, dataAsOfMs } = source;
   if (files.length === 0) {
     return {
       results: [
@@ -135,7 +139,7 @@ export async function openProductData(session: DataSession, product: DataProduct
     const described = await session.rows(buildDescribeView(view));
     const columns = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
     const rows = good.reduce((sum, f) => sum + f.rows, 0);
-    return { data: { view, files, rows, columns, newestFileMs: Math.max(...good.map((f) => f.mtimeMs)), location }, results: [present] };
+    return { data: { view, files, rows, columns, newestFileMs: Math.max(...good.map((f) => f.mtimeMs)), location, ...(dataAsOfMs !== undefined && { dataAsOfMs }) }, results: [present] };
   } catch (error) {
     if (!(error instanceof DataReadError)) throw error;
     return {
