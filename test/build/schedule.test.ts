@@ -26,10 +26,22 @@ let schedule: BuildSchedule;
 
 beforeAll(async () => {
   dataRoot = await copyOfSeededData();
-  const config = readConfig({ MESHGATE_STATE_DIR: await testStateDir(), MESHGATE_DATA_DIR: dataRoot, MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'), MESHGATE_DUCKDB_MEMORY: '1GB' });
+  const config = readConfig({
+    MESHGATE_STATE_DIR: await testStateDir(),
+    MESHGATE_DATA_DIR: dataRoot,
+    MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'),
+    MESHGATE_DUCKDB_MEMORY: '1GB',
+  });
   const mesh = await loadServedMesh(config, () => undefined);
   products = productsByName(mesh);
-  env = buildEnv(config, mesh, await loadSecurity(config, mesh, () => undefined), async () => undefined, () => undefined, () => new Date(clock));
+  env = buildEnv(
+    config,
+    mesh,
+    await loadSecurity(config, mesh, () => undefined),
+    async () => undefined,
+    () => undefined,
+    () => new Date(clock),
+  );
   schedule = await startBuildSchedule(env, { timers: false });
 });
 afterAll(() => schedule?.close());
@@ -69,7 +81,11 @@ describe('builds on schedule keep the sample fresh', () => {
     await rm(path.join(dataRoot, 'landing', 'payments'), { recursive: true });
     clock += HOUR;
     const run = await schedule.buildNow([payments]);
-    expect('outcomes' in run && run.outcomes[0]).toMatchObject({ product: 'payments', status: 'failed', message: expect.stringContaining('no jsonl file in landing/payments/psp-settlements/') as unknown as string });
+    expect('outcomes' in run && run.outcomes[0]).toMatchObject({
+      product: 'payments',
+      status: 'failed',
+      message: expect.stringContaining('no jsonl file in landing/payments/psp-settlements/') as unknown as string,
+    });
     expect(await readManifest(payments.storeDir)).toEqual(before);
     expect(schedule.metrics()).toContain('meshgate_builds_total{product="payments",outcome="failed"} 1');
     expect(atRisk('payments')).toBe('1');
@@ -81,6 +97,8 @@ describe('builds on schedule keep the sample fresh', () => {
     const outcomes = [a, b].map((o) => o.status).sort();
     expect(outcomes).toEqual(['failed', 'published']);
     const refused = [a, b].find((o) => o.status === 'failed');
-    expect(refused?.status === 'failed' && refused.message).toMatch(/^customer-profiles: a build of it is already running \(process \d+ on ".*"\); one build of a product at a time$/);
+    expect(refused?.status === 'failed' && refused.message).toMatch(
+      /^customer-profiles: a build of it is already running \(process \d+ on ".*"\); one build of a product at a time$/,
+    );
   });
 });
