@@ -7,8 +7,15 @@ import type { BuildOutcome } from '../../subgraphs/runtime/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
 import { runBuilds } from '../mesh/runBuilds.js';
+import { buildEnv, openBuildLog } from '../mesh/buildEnv.js';
+import { loadServedMesh } from '../mesh/loadServedMesh.js';
+import { startBuildSchedule } from '../mesh/startBuildSchedule.js';
+import { loadSecurity } from '../security.js';
+import { untilSignal } from '../untilSignal.js';
+import type { Config } from '../config.js';
 
 const help = `Usage: meshgate build [PRODUCT...] [--json]
+       meshgate build --schedule
 
 Builds each product (every product that declares a transform, or those named) from its input ports,
 in dependency order across domains: reads each input (an upstream data product's published version,
@@ -19,7 +26,10 @@ anomaly checks on it, and publishes it by an atomic manifest swap only if they p
 fails is kept aside under failed/ with its report and never served; the previous one keeps serving.
 
 Options:
-  --json   print each outcome as JSON instead of a line
+  --json       print each outcome as JSON instead of a line
+  --schedule   keep running: build every product with no published version now, then each on its
+               schedule (declared, or a quarter of its freshness SLA), as \`meshgate up\` does; the
+               builds' reads go to the access log's inbox, for the gateway to append. Stop with Ctrl-C.
 
 Operational inputs connect through the environment: MESHGATE_INPUT_<SOURCE>_URL (for example
 MESHGATE_INPUT_ORDERS_DB_URL=postgres://...); without one, a postgres-cdc input reads the local
@@ -36,13 +46,30 @@ function line(o: BuildOutcome): string {
   return `FAILED ${o.message}`;
 }
 
+/** Runs the mesh's builds on their schedules until a signal. */
+async function runSchedule(config: Config, log: (line: string) => void): Promise<number> {
+  const mesh = await loadServedMesh(config, log);
+  const security = await loadSecurity(config, mesh, log);
+  const buildLog = await openBuildLog(config, log, undefined, { inbox: true });
+  const schedule = await startBuildSchedule(buildEnv(config, mesh, security, buildLog.record, log), { timers: true });
+  log('meshgate build --schedule: building each product on its schedule; stop with Ctrl-C');
+  await untilSignal();
+  await schedule.close();
+  await buildLog.close();
+  return 0;
+}
+
 /** The `build` command. */
 export const command: Command = {
   help,
   async run(args) {
-    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(args, { json: { type: 'boolean' }, schedule: { type: 'boolean' } });
     const config = readConfig();
     const log = (l: string): void => void process.stderr.write(`${l}\n`);
+    if (values.schedule) {
+      if (positionals.length) throw new UsageError('--schedule builds every product on its schedule: name no product');
+      return runSchedule(config, log);
+    }
     const run = await runBuilds(config, positionals, log).catch((error: unknown) => {
       throw error instanceof TypeError ? new UsageError(error.message) : error;
     });

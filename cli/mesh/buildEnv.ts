@@ -17,15 +17,18 @@ export interface BuildLog {
 
 /**
  * The access log for a process that builds: the mesh's own writer when this process runs the mesh;
- * else the log's writer, taken for the run; or, when a running mesh holds the log, its inbox, which
+ * else the log's writer, taken for the run (or always the inbox, for a long-running schedule); or,
+ * when a running mesh holds the log, its inbox, which
  * that mesh appends to the chain (an access is on the record either way, durably, before the build uses it).
  */
-export async function openBuildLog(config: Config, log: (line: string) => void, running?: AccessLog): Promise<BuildLog> {
+export async function openBuildLog(config: Config, log: (line: string) => void, running?: AccessLog, options: { readonly inbox?: boolean } = {}): Promise<BuildLog> {
   if (config.MESHGATE_ACCESS_LOG === 'off') {
     log('WARNING: the access log is OFF (MESHGATE_ACCESS_LOG=off): builds read upstream products unrecorded');
     return { record: async () => undefined, close: async () => undefined };
   }
   if (running) return { record: async (f) => void (await running.append(f)), close: async () => undefined };
+  // A process that builds for long (a schedule beside the gateway) never takes the log: the gateway must be able to.
+  if (options.inbox) return { record: (f) => submitToInbox(config.accessLogDir, f), close: async () => undefined };
   try {
     const writer = await AccessLogWriter.open({ dir: config.accessLogDir, segmentMaxAgeMs: config.MESHGATE_ACCESS_LOG_ROTATE_MS, log });
     return { record: async (f) => void (await writer.append(f)), close: () => writer.close() };
