@@ -14,7 +14,6 @@ async function duck(sql: string): Promise<void> {
   instance.closeSync();
 }
 
-
 describe('a product that cannot be served', () => {
   it('answers PRODUCT_UNAVAILABLE when no version of it could be published, and the other products still answer', async () => {
     const dataRoot = await copyOfSeededData();
