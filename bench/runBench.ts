@@ -128,7 +128,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     log('-- the access log at one connection, each shape');
     raw.push(...(await measureLogLatency(setup, SCENARIOS)));
     log('-- publishing: the swap, a publish until it is served, and queries while new versions are published');
-    const publishSetup = { dataRoot, stateDir: STATE_DIR, mesh: enforced };
+    const publishSetup = { dataRoot, stateDir: STATE_DIR, mesh: enforced, headers: access.owner };
     const swap = await measureSwap(publishSetup, log);
     raw.push(...(await measurePublishing(setup, (base) => publishingLoads(publishSetup, base))));
     await stopAll();
