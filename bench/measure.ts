@@ -24,6 +24,8 @@ export interface Load {
   headers(): Promise<Readonly<Record<string, string>>>;
   /** Headers that change from request to request, e.g. a fresh bearer token. */
   readonly headersOf?: (i: number) => Readonly<Record<string, string>>;
+  /** Work that runs while (and only while) this target is loaded, e.g. publishing new versions; resolves to a function that stops it. */
+  readonly during?: () => () => Promise<void>;
 }
 
 /** How long to load, and where progress goes. */
@@ -70,7 +72,8 @@ async function load(target: Load, seconds: number): Promise<Pool> {
   for (let k = 0; k < runs; k++) {
     const { url, body, rotating, connections, headersOf } = target;
     const cpuBefore = await processCpuMs(target.mesh.pid);
-    const run = await httpLoad({ url, body, rotating, connections, headers: await target.headers(), ...(headersOf && { headersOf }), durationS: seconds / runs });
+    const stop = target.during?.();
+    const run = await httpLoad({ url, body, rotating, connections, headers: await target.headers(), ...(headersOf && { headersOf }), durationS: seconds / runs }).finally(() => stop?.());
     const f = run.failures;
     if (failureCount(f) > 0) {
       throw new Error(

@@ -202,3 +202,15 @@ export async function measureLatency(setup: BenchSetup): Promise<RawRow[]> {
   );
   return [row(TARGET.floor, floor), row(TARGET.subgraph, subgraph), row(TARGET.open, open), row(TARGET.gateway, enforced, TARGET.open)];
 }
+
+/** The publishing group's id. */
+export const PUBLISHING_ID = 'point-lookup-publishing';
+
+/** The point look-up on the enforced gateway, idle and while new versions of customer-profiles are published (`loads` makes the pair), side by side. */
+export async function measurePublishing(setup: BenchSetup, loads: (base: Load) => Promise<[Load, Load]>): Promise<RawRow[]> {
+  const s = POINT_LOOKUP;
+  const title = 'point look-up while publishing';
+  const [idle, publishing] = await loads({ ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, setup.access.owner), label: `${title}, ${TARGET.gateway}` });
+  const [a, b] = await measurePair(idle, { ...publishing, label: `${title}, ${TARGET.publishing}` }, setup.timing);
+  return [rowOf(PUBLISHING_ID, title, TARGET.gateway, a, setup.sqlOf(s.id, TARGET.gateway)), rowOf(PUBLISHING_ID, title, TARGET.publishing, b, setup.sqlOf(s.id, TARGET.gateway), { baseline: TARGET.gateway })];
+}

@@ -15,6 +15,8 @@ export const TARGET = Object.freeze({
   analyst: 'gateway, analyst (masked)',
   oneToken: 'gateway, one token',
   freshToken: 'gateway, fresh token',
+  /** The enforced gateway while a new version of customer-profiles is published every couple of seconds. */
+  publishing: 'gateway, publishing',
 } as const);
 
 /** A row's target label. */

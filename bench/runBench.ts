@@ -22,9 +22,14 @@ import {
   measureLatency,
   measureLogLatency,
   measureMaskedPii,
+  measurePublishing,
   measureShape,
+  PUBLISHING_ID,
   type BenchSetup,
 } from './measureGroups.js';
+import { measureBuilds, measureSwap, publishingLoads, type BuildTiming } from './publishBench.js';
+import { runBuilds } from '../cli/mesh/runBuilds.js';
+import { readManifest } from '../schema/index.js';
 import { measureFsync } from './fsyncCost.js';
 import { compareRows, formatTable, TARGET, type RawRow, type Target } from './report.js';
 import { MASKED_PII, POINT_LOOKUP, requestBody, SCENARIOS } from './scenarios.js';
@@ -56,6 +61,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const dataRoot = path.join(REPO_ROOT, 'bench', 'data', `scale-${options.scale}`);
   const loadavgAtStart = os.loadavg();
   await seedSample({ scale: options.scale, seed: 42, dataRoot, ifMissing: true, log });
+  await buildIfMissing(readConfig({ ...benchEnv(process.env, STATE_DIR, 'on'), MESHGATE_DATA_DIR: dataRoot, MESHGATE_ACCESS_LOG: 'off' }));
   const configOf = (access: 'on' | 'off'): Config => readConfig({ ...benchEnv(process.env, STATE_DIR, access), MESHGATE_HOST: '127.0.0.1', MESHGATE_DATA_DIR: dataRoot });
   const floor = await openFloor(configOf('on'), () => undefined);
   const children: ChildMesh[] = [];
@@ -121,7 +127,14 @@ export async function runBench(options: BenchOptions): Promise<number> {
     raw.push(...(await measureLatency(setup)));
     log('-- the access log at one connection, each shape');
     raw.push(...(await measureLogLatency(setup, SCENARIOS)));
+    log('-- publishing: the swap, a publish until it is served, and queries while new versions are published');
+    const publishSetup = { dataRoot, stateDir: STATE_DIR, mesh: enforced, headers: access.owner };
+    const swap = await measureSwap(publishSetup, log);
+    raw.push(...(await measurePublishing(setup, (base) => publishingLoads(publishSetup, base))));
     await stopAll();
+    log('-- building the sample from its raw sources (the meshes stopped)');
+    const builds: BuildTiming[] = [];
+    for (const scale of BUILD_SCALES) builds.push(await measureBuilds(scale, STATE_DIR, log));
     const rows = compareRows(raw);
     const join = tallies.find((t) => t.scenario === 'orders-with-customers' && t.target === TARGET.gateway)!;
     const targets = [
@@ -140,6 +153,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       checkVerification(cost),
       compareVariants(rows, MASKED_PII.id, TARGET.analyst),
       compareVariants(rows, FRESH_TOKEN_ID, TARGET.freshToken),
+      compareVariants(rows, PUBLISHING_ID, TARGET.publishing),
     ];
     const report = {
       timestamp: new Date().toISOString(),
@@ -165,6 +179,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       targets,
       tokenCost: cost,
       fsyncCost: fsync,
+      publishing: { swap, builds },
       statements: tallies.map((t) => ({ scenario: t.scenario, target: t.target, statements: t.statements, byDomain: t.byDomain, sql: t.sql.map((q) => q.text) })),
     };
     await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
@@ -172,7 +187,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const machine = `access log off but in the "${TARGET.logged}" mesh (which runs over its own copy of the data); ${report.machine.cpus} CPUs, load average ${loadavgAtStart[0]!.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]!.toFixed(1)} at end (anything above the mesh's own load is other work sharing the machine)`;
     const text = options.json
       ? JSON.stringify(report, null, 2)
-      : `${formatTable(rows)}\n\n${formatChecks(targets)}\n\n${machine}\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`;
+      : `${formatTable(rows)}\n\n${formatChecks(targets)}\n\n${formatPublishing(swap, builds)}\n\n${machine}\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`;
     process.stdout.write(`${text}\n`);
     return 0;
   } finally {
@@ -183,6 +198,31 @@ export async function runBench(options: BenchOptions): Promise<number> {
     if (loggedRoot) await rm(loggedRoot, { recursive: true, force: true });
     await rm(benchLogDir(STATE_DIR, 'on'), { recursive: true, force: true });
   }
+}
+
+/** The scales the sample's build is timed at. */
+const BUILD_SCALES = [1, 10] as const;
+
+/** Builds the sample's products where no version of one is published yet (a fresh bench data root). */
+async function buildIfMissing(config: Config): Promise<void> {
+  const stores = ['customers/customer-profiles', 'commerce/orders-enriched', 'payments/payments'].map((d) => path.join(config.MESHGATE_DATA_DIR, d));
+  const missing = (await Promise.all(stores.map(readManifest))).some((m) => m.kind !== 'ok');
+  if (!missing) return;
+  log('building the sample products from their raw sources...');
+  const run = await runBuilds(config, [], log);
+  if ('cycle' in run || run.outcomes.some((o) => o.status === 'failed')) throw new Error('bench: the sample does not build (see above)');
+}
+
+/** The publishing figures as lines. */
+function formatPublishing(swap: Awaited<ReturnType<typeof measureSwap>>, builds: readonly BuildTiming[]): string {
+  const lines = [
+    `publishing: the manifest swap ${swap.swapP50Ms.toFixed(2)} ms p50 (50 swaps); a publish of customer-profiles, gate included, ${swap.publishP50Ms.toFixed(0)} ms p50; published to served ${swap.servedP50Ms.toFixed(0)} ms p50 (a product table looks at its manifest every 2 s)`,
+  ];
+  for (const b of builds) {
+    const per = (r: BuildTiming['first']) => r.products.map((p) => `${p.product} ${p.seconds.toFixed(1)} s (${p.rows.toLocaleString('en-US')} rows)`).join(', ');
+    lines.push(`building the sample at scale ${b.scale}: seed ${b.seedSeconds.toFixed(1)} s (raw sources, kept when present); first build ${b.first.seconds.toFixed(1)} s: ${per(b.first)}; again with no new changes ${b.again.seconds.toFixed(1)} s`);
+  }
+  return lines.join('\n');
 }
 
 /** A copy of the seeded products (not the governance output) for the mesh that writes an access log. */

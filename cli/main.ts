@@ -17,6 +17,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   contract: () => import('./commands/contract.js'),
   bench: () => import('./commands/bench.js'),
   audit: () => import('./commands/audit.js'),
+  build: () => import('./commands/build.js'),
+  publish: () => import('./commands/publish.js'),
+  lineage: () => import('./commands/lineage.js'),
 };
 
 function usage(): string {
@@ -37,6 +40,9 @@ function usage(): string {
     '  contract  ODCS v3 export and import: meshgate contract export --odcs PRODUCT | import FILE',
     '  bench     run the benchmark suite and write bench/results/latest.json',
     '  audit     the access log: meshgate audit query [--since 7d --pii-only ...] | meshgate audit verify',
+    '  build     build products from their inputs, gate and publish each new version: meshgate build [PRODUCT...]',
+    "  publish   publish a domain's own Parquet through the same gate: meshgate publish PRODUCT --from DIR",
+    "  lineage   a product's lineage, upstream to its sources and downstream to its consumers: meshgate lineage PRODUCT [--format json|dot|mermaid] [--columns]",
     '',
     "Run `meshgate <command> --help` for a command's options.",
   ].join('\n');

@@ -34,6 +34,8 @@ export interface GatewayOptions {
   readonly access?: GatewayAccess;
   /** The access log every GraphQL request is recorded in, durably, before its reply is sent. */
   readonly accessLog?: AccessLog;
+  /** Metrics of the gateway's owner to serve on /metrics beside its own (Prometheus text). */
+  readonly extraMetrics?: () => string;
   /** Extra headers for every subgraph call of a request. */
   readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
 }

@@ -23,6 +23,8 @@ export class GatewayMetrics {
   private accessLogHealthy = 1;
   /** The access log's counts (its fsyncs so far and the time they took), when there is an access log. */
   accessLogStats: (() => AccessLogStats) | undefined;
+  /** Metrics the gateway's owner adds (the build schedule's), already in the exposition format. */
+  extra: (() => string) | undefined;
 
   /** Counts one access-log append, written or failed (a failure refuses the request with 503). */
   observeAccessLog(written: boolean): void {
@@ -92,6 +94,6 @@ export class GatewayMetrics {
         `meshgate_access_log_fsync_seconds_total ${fsyncSeconds}`,
       );
     }
-    return `${lines.join('\n')}\n`;
+    return `${lines.join('\n')}\n${this.extra?.() ?? ''}`;
   }
 }

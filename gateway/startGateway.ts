@@ -82,6 +82,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = createApolloServer(gateway, apolloLogger(log), [auditPlugin(), ...(access ? [accessPlugin(access)] : [])]);
   const accessLog = options.accessLog;
   if (accessLog) metrics.accessLogStats = () => accessLog.stats;
+  metrics.extra = options.extraMetrics;
   const record = accessLog && recordAccess(accessLog, metrics);
   const graphiql = await createGraphiQLPage('/graphql');
 

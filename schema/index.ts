@@ -2,11 +2,11 @@
 export * from './contract/types.js';
 export * from './errors.js';
 export * from './naming.js';
-export type { DataProduct, OutputPort, ProductInput, ServiceLevels } from './descriptor/DataProduct.js';
+export type { DataProduct, GateThresholds, OutputPort, ProductInput, ServiceLevels } from './descriptor/DataProduct.js';
 export { loadDataProduct, loadContract, readStructured, resolveLocation, type LoadOptions } from './descriptor/loadDataProduct.js';
 export { zodProblems } from './descriptor/zodProblems.js';
 export { loadMesh, productsByName, type Domain, type Mesh } from './descriptor/loadMesh.js';
-export { descriptorSchema, durationMs, percent, type Descriptor } from './descriptor/descriptorSchema.js';
+export { CONNECTED_INPUT_TYPES, descriptorSchema, durationMs, percent, type Descriptor } from './descriptor/descriptorSchema.js';
 export {
   AGGREGATE_FUNCTIONS,
   generatedTypeNames,
@@ -22,5 +22,20 @@ export {
 export { collectFields, fieldArguments, fragmentsOf, isIncluded, walkOperation, type CollectedField, type WalkedField, type WalkScope } from './graphql/walkOperation.js';
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
-export { canonical, chain, eventId, FACT_KEYS, GENESIS_HASH, verifyEntry, type AccessEvent, type AccessFacts, type Decision, type Status } from './accessLog/AccessEvent.js';
+export {
+  canonical,
+  chain,
+  eventId,
+  factList,
+  FACT_KEYS,
+  GENESIS_HASH,
+  verifyEntry,
+  type AccessEvent,
+  type AccessFacts,
+  type Decision,
+  type Status,
+} from './accessLog/AccessEvent.js';
 export { compactedHeadFile, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
+export * from './publish/index.js';
+export { inboxDir, INBOX_ENTRY, submitToInbox } from './accessLog/inbox.js';
+export * from './lineage/index.js';

@@ -1,4 +1,4 @@
-/** `meshgate seed`: the sample mesh's Parquet outputs (subgraphs/sample), behind the CLI's option parsing. */
+/** `meshgate seed`: the sample mesh's raw operational sources (subgraphs/sample), behind the CLI's option parsing; `meshgate build` makes the products. */
 import path from 'node:path';
 import { seedSample } from '../../subgraphs/sample/index.js';
 import { REPO_ROOT } from '../config.js';
@@ -29,15 +29,22 @@ export const command: Command = {
   help: [
     'Usage: meshgate seed [--scale N] [--seed S] [--data-dir DIR] [--if-missing]',
     '',
-    "(Re)builds the sample mesh's Parquet outputs (customers, commerce, payments) where their",
-    'data-product.yaml declare them. The same scale and seed give the same files, byte for byte,',
-    'all through a UTC day (timestamps run up to the start of the current UTC day).',
+    "Writes the sample mesh's raw operational sources, not its products, where the domains'",
+    'data-product.yaml inputs read them (under DIR/landing/):',
+    '  customers/crm-accounts/      the CRM account exports (CSV: a full export, then the changes)',
+    "  commerce/orders-db/          the orders table's change stream (JSON lines: a snapshot, then",
+    '                               creates, updates and deletes, as a CDC tool writes them)',
+    '  commerce/orders-db.sql       a dump of the orders table, for psql -f (the PostgreSQL path)',
+    "  payments/psp-settlements/    the payment provider's settlement records (JSON lines, by month)",
+    'Then `meshgate build` makes customer-profiles, orders-enriched and payments from them with the',
+    "domains' transforms. The same scale and seed give the same files, byte for byte, all through a",
+    'UTC day (times run up to the start of the current UTC day).',
     '',
     'Options:',
     '  --scale N       size: 1 = 10,000 customers, 100,000 orders, 100,000 payments (default 1; 0.1 works)',
     '  --seed S        seed of every generated value, a non-negative integer (default 42)',
     '  --data-dir DIR  the data root (default: $MESHGATE_DATA_DIR, else <repo>/data)',
-    '  --if-missing    keep outputs that already exist (unless an input was rebuilt)',
+    '  --if-missing    keep the sources that already exist (unless one they depend on was written again)',
   ].join('\n'),
   async run(args) {
     const { values, positionals } = parseOptions(args, {
@@ -54,9 +61,13 @@ export const command: Command = {
     const started = performance.now();
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const done = await seedSample({ scale, seed, dataRoot, ifMissing: values['if-missing'] ?? false, log });
-    const rows = done.reduce((sum, d) => sum + (d.rows ?? 0), 0);
-    const built = done.filter((d) => d.rows !== undefined).length;
-    process.stdout.write(`seeded ${built} of ${done.length} products (${rows.toLocaleString('en-US')} rows) into ${dataRoot} in ${seconds(started)} s\n`);
+    const records = done.reduce((sum, d) => sum + (d.records ?? 0), 0);
+    const files = done.reduce((sum, d) => sum + d.files.length, 0);
+    const written = done.filter((d) => d.records !== undefined).length;
+    process.stdout.write(
+      `seeded the raw sources of ${written} of ${done.length} domains (${records.toLocaleString('en-US')} records in ${files} files) into ${dataRoot} in ${seconds(started)} s; ` +
+        '`meshgate build` makes the products from them\n',
+    );
     return 0;
   },
 };

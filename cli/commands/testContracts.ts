@@ -16,7 +16,7 @@ Tests each product's contract (every product, or those named) against its Parque
 data root: files present and Parquet, every field present with its declared type, no nulls in
 required fields, a unique key, references that resolve (orphans counted), freshness and
 completeness against the SLA (freshness from sla.freshness_field when the descriptor names one,
-else from the newest file's time), and the contract's ODCS quality rules.
+else from when the served version's data is as of (a build's start)), and the contract's ODCS quality rules.
 
 Options:
   --json           print { results, findings, summary } as JSON instead of a table

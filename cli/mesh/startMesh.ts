@@ -15,6 +15,8 @@ import { openDatabase } from './openDatabase.js';
 import { startDomainJobs } from './startDomainJobs.js';
 import { startDomainSubgraph } from './startDomainSubgraph.js';
 import { startMeshGateway } from './startMeshGateway.js';
+import { buildEnv, openBuildLog } from './buildEnv.js';
+import { startBuildSchedule, type BuildSchedule } from './startBuildSchedule.js';
 
 /** What {@link startMesh} needs beyond the configuration. */
 export interface MeshOptions {
@@ -23,6 +25,10 @@ export interface MeshOptions {
   readonly ephemeralPorts?: boolean;
   readonly limits?: Limits;
   readonly log?: (line: string) => void;
+  /** Build each product on its schedule (the default), or only those with no published version, at start. */
+  readonly buildTimers?: boolean;
+  /** The builds' clock (tests move it). */
+  readonly now?: () => Date;
 }
 
 /** A running mesh. */
@@ -31,6 +37,8 @@ export interface RunningMesh {
   readonly db: Database;
   readonly subgraphs: ReadonlyMap<string, RunningSubgraph>;
   readonly gateway: RunningGateway;
+  /** The builds this mesh runs. */
+  readonly builds: BuildSchedule;
   close(): Promise<void>;
 }
 
@@ -44,6 +52,17 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
   const security = await loadSecurity(config, mesh, log);
   if (security.open) log('WARNING: access control is OFF (MESHGATE_ACCESS=off): every caller reads everything unmasked');
   await mkdir(config.MESHGATE_DATA_DIR, { recursive: true });
+  // The access log opens first: the builds at start record their reads of upstream products in it.
+  const accessLog = await openAccessLog(config, log);
+  if (!accessLog) log('WARNING: the access log is OFF (MESHGATE_ACCESS_LOG=off): requests are not recorded');
+  let builds: BuildSchedule;
+  try {
+    const buildLog = await openBuildLog(config, log, accessLog);
+    builds = await startBuildSchedule(buildEnv(config, mesh, security, buildLog.record, log, options.now), { timers: options.buildTimers ?? true });
+  } catch (error) {
+    await accessLog?.close();
+    throw error;
+  }
   const db = await openDatabase(config);
   // Domain jobs run once before the subgraphs start, so what they produce is served from the first request.
   const stopJobs = await startDomainJobs(
@@ -61,20 +80,29 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       log(`subgraph ${d.name} (${d.products.map((p) => p.name).join(', ')}) listening on ${sg.url}`);
     }
     const access = await gatewayAccess(security, mesh);
-    const accessLog = await openAccessLog(config, log);
-    if (!accessLog) log('WARNING: the access log is OFF (MESHGATE_ACCESS_LOG=off): requests are not recorded');
     const urlOf = (domain: string): string => subgraphs.get(domain)!.url;
-    const gateway = await startMeshGateway(config, { mesh, urlOf, port: options.ephemeralPorts ? 0 : config.MESHGATE_GATEWAY_PORT, access, accessLog, log });
+    const gateway = await startMeshGateway(config, {
+      mesh,
+      urlOf,
+      port: options.ephemeralPorts ? 0 : config.MESHGATE_GATEWAY_PORT,
+      access,
+      accessLog,
+      log,
+      extraMetrics: () => builds.metrics(),
+    });
     const close = async (): Promise<void> => {
       await gateway.close();
+      await builds.close();
       await stopJobs();
       await accessLog?.close();
       await Promise.all([...subgraphs.values()].map((s) => s.close()));
       db.close();
     };
-    return { mesh, db, subgraphs, gateway, close };
+    return { mesh, db, subgraphs, gateway, builds, close };
   } catch (error) {
+    await builds.close();
     await stopJobs();
+    await accessLog?.close();
     await Promise.all([...subgraphs.values()].map((s) => s.close()));
     db.close();
     throw error;

@@ -1,6 +1,6 @@
 /** Starts the gateway over a mesh's domains, with the configured host, port and subgraph timeout. */
 import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
-import { startGateway, type AccessLogWriter, type GatewayAccess, type RunningGateway, type SubgraphService } from '../../gateway/index.js';
+import { startGateway, type AccessLog, type GatewayAccess, type RunningGateway, type SubgraphService } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 
 /** What the gateway is started with, besides the configuration. */
@@ -13,8 +13,10 @@ export interface MeshGatewayOptions {
   /** Access control; undefined when it is off. */
   readonly access: GatewayAccess | undefined;
   /** Undefined when the access log is off. */
-  readonly accessLog: AccessLogWriter | undefined;
+  readonly accessLog: AccessLog | undefined;
   readonly log: (line: string) => void;
+  /** Metrics to serve beside the gateway's own. */
+  readonly extraMetrics?: () => string;
 }
 
 /**
@@ -37,5 +39,6 @@ export function startMeshGateway(config: Config, options: MeshGatewayOptions): P
     log,
     ...(access && { access }),
     ...(accessLog && { accessLog }),
+    ...(options.extraMetrics && { extraMetrics: options.extraMetrics }),
   });
 }

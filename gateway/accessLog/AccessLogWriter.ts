@@ -20,6 +20,7 @@ import path from 'node:path';
 import { chain, parseSegmentName, readHead, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
 import type { AccessLog, AccessLogStats } from './AccessLog.js';
 import { SegmentFile } from './SegmentFile.js';
+import { drainInbox } from './drainInbox.js';
 import { lockLogDir } from './writerLock.js';
 
 /** Where and how the log is written. */
@@ -29,6 +30,8 @@ export interface AccessLogOptions {
   readonly segmentMaxBytes?: number;
   /** Rotate a segment this long after its first entry (default 10 s), so compaction keeps up. */
   readonly segmentMaxAgeMs?: number;
+  /** How often entries other processes left in the log's inbox are appended (default 1 s; 0: never). */
+  readonly inboxEveryMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -64,6 +67,8 @@ export class AccessLogWriter implements AccessLog {
   private fsyncs = 0;
   private fsyncSeconds = 0;
   private readonly rotateTimer: NodeJS.Timeout;
+  private readonly inboxTimer: NodeJS.Timeout | undefined;
+  private draining: Promise<unknown> | undefined;
   /** The last durable entry and the segment's size up to it: what a failed write or fsync rolls back to. */
   private durable: { seq: number; hash: string; size: number };
 
@@ -86,6 +91,18 @@ export class AccessLogWriter implements AccessLog {
       Math.max(100, options.segmentMaxAgeMs / 2),
     );
     this.rotateTimer.unref();
+    if (options.inboxEveryMs > 0) {
+      this.inboxTimer = setInterval(() => void this.drainInbox(), options.inboxEveryMs);
+      this.inboxTimer.unref();
+    }
+  }
+
+  /** Appends what other processes left in the log's inbox (one drain at a time). */
+  drainInbox(): Promise<unknown> {
+    this.draining ??= drainInbox(this.options.dir, this, this.options.log)
+      .catch((error: unknown) => this.options.log(`access log: the inbox cannot be read (${(error as Error).message})`))
+      .finally(() => (this.draining = undefined));
+    return this.draining;
   }
 
   /** Opens the log in `dir`, continuing its chain. */
@@ -124,11 +141,19 @@ export class AccessLogWriter implements AccessLog {
       if (last) head = (await SegmentFile.recover(path.join(dir, last.n), log)).head ?? head;
       firstSeq = head.seq + 1;
     }
-    const settings = { dir, segmentMaxBytes: options.segmentMaxBytes ?? 16 * 2 ** 20, segmentMaxAgeMs: options.segmentMaxAgeMs ?? 10_000, log };
+    const settings = {
+      dir,
+      segmentMaxBytes: options.segmentMaxBytes ?? 16 * 2 ** 20,
+      segmentMaxAgeMs: options.segmentMaxAgeMs ?? 10_000,
+      inboxEveryMs: options.inboxEveryMs ?? 1_000,
+      log,
+    };
     const segment = SegmentFile.open(dir, firstSeq, settings.segmentMaxBytes);
     if (!last?.s?.open) await SegmentFile.syncDir(dir);
     log(`access log: ${dir}, continuing after entry ${head.seq}`);
-    return new AccessLogWriter(settings, unlock, segment, firstSeq, size, head.seq, head.hash);
+    const writer = new AccessLogWriter(settings, unlock, segment, firstSeq, size, head.seq, head.hash);
+    if (settings.inboxEveryMs > 0) await writer.drainInbox();
+    return writer;
   }
 
   /** Whether the last write succeeded (metrics and readiness). */
@@ -271,6 +296,8 @@ export class AccessLogWriter implements AccessLog {
   /** Waits for pending appends and closes the open segment (it stays open-named: a restart continues it). */
   async close(): Promise<void> {
     clearInterval(this.rotateTimer);
+    clearInterval(this.inboxTimer);
+    await this.draining;
     while (this.rotating) await this.rotating;
     await this.settle();
     if (this.segment !== undefined) {

@@ -1,8 +1,6 @@
 /** The access-log facts of one request, from what its context gathered. */
 import type { ReadRecord, RequestContext } from '../context.js';
-import type { AccessFacts, Decision, Status } from '../../schema/index.js';
-
-const list = (items: Iterable<string>): string => [...items].sort().join(',');
+import { factList, type AccessFacts, type Decision, type Status } from '../../schema/index.js';
 
 /** What an open gateway (no enforcement plugin) or an operation never analysed read: nothing known, nothing decided. */
 const NOTHING_READ: ReadRecord = { decided: false, products: new Map() };
@@ -29,21 +27,21 @@ export function factsFor(ctx: RequestContext, httpStatus: number, errorCode?: st
     time: new Date(ctx.startedAt).toISOString(),
     request_id: ctx.requestId,
     subject: p?.sub ?? null,
-    roles: list(p?.roles ?? []),
+    roles: factList(p?.roles ?? []),
     purpose: p?.purpose ?? null,
     client_name: ctx.clientName ?? null,
     client_version: ctx.clientVersion ?? null,
     operation_name: a.operationName ?? null,
     operation_type: a.operationType ?? null,
     document_hash: a.documentHash ?? null,
-    products: list(record.products.keys()),
-    fields_read: list(read),
-    masks_applied: list(masked),
-    pii_unmasked: list(unmasked),
+    products: factList(record.products.keys()),
+    fields_read: factList(read),
+    masks_applied: factList(masked),
+    pii_unmasked: factList(unmasked),
     pii_unmasked_count: unmasked.length,
-    fields_denied: list(a.denied ?? []),
-    row_rules: list(rowRules),
-    rows_returned: list([...a.rows].map(([product, n]) => `${product}=${n}`)),
+    fields_denied: factList(a.denied ?? []),
+    row_rules: factList(rowRules),
+    rows_returned: factList([...a.rows].map(([product, n]) => `${product}=${n}`)),
     rows_total: [...a.rows.values()].reduce((x, y) => x + y, 0),
     decision,
     status,

@@ -47,6 +47,9 @@ export interface AccessFacts {
   readonly duration_ms: number;
 }
 
+/** A list-valued fact as the entry holds it: sorted, comma-separated (`orders-enriched.order_id,orders-enriched.status`). */
+export const factList = (items: Iterable<string>): string => [...items].sort().join(',');
+
 /** An entry as written: the facts, its position in the chain and the chain's hashes. */
 export interface AccessEvent extends AccessFacts {
   /** Position in the log, from 1. */

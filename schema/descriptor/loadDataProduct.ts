@@ -6,7 +6,7 @@ import { contractFromAvro } from '../contract/fromAvro.js';
 import { contractFromOdcs } from '../contract/fromOdcs.js';
 import type { Contract } from '../contract/types.js';
 import type { Result } from '../errors.js';
-import type { DataProduct } from './DataProduct.js';
+import type { DataProduct, GateThresholds } from './DataProduct.js';
 import { descriptorSchema, durationMs, percent } from './descriptorSchema.js';
 import { zodProblems } from './zodProblems.js';
 
@@ -33,16 +33,27 @@ export async function readStructured(file: string): Promise<Result<unknown>> {
   }
 }
 
-/** Resolves a declared location to the Parquet files it names, or says why it cannot be served. */
+/** Resolves a declared location to the product's output folder (its version store), or says why it cannot be served. */
 export function resolveLocation(location: string, dataRoot: string): { value: string } | { error: string } {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location);
   if (scheme && scheme[1]!.toLowerCase() !== 'file') {
     return { error: `expected a path under the data root; "${scheme[1]}://" storage is not reachable from this build` };
   }
   const local = scheme ? location.slice('file://'.length) : location;
-  const absolute = path.resolve(dataRoot, local);
-  // A folder means every Parquet file below it, partition folders (`date=2026-11-24/`) included.
-  return { value: /\.parquet$/i.test(absolute) || absolute.includes('*') ? absolute : path.join(absolute, '**', '*.parquet') };
+  if (/\.parquet$/i.test(local) || local.includes('*')) return { error: "expected a folder (the product's published versions live in it), not a file or a pattern" };
+  const root = path.resolve(dataRoot);
+  const absolute = path.resolve(root, local);
+  if (absolute !== root && !absolute.startsWith(`${root}${path.sep}`)) return { error: 'expected a folder under the data root' };
+  if (absolute === root) return { error: 'expected a folder of its own under the data root, not the data root itself' };
+  return { value: absolute };
+}
+
+/** The schedule a descriptor declares, or a quarter of its freshness SLA (between a minute and six hours), or manual without either. */
+function scheduleOf(declared: string | undefined, freshness: string | undefined): DataProduct['schedule'] {
+  if (declared === 'manual') return 'manual';
+  if (declared) return { everyMs: durationMs(declared) };
+  if (!freshness) return 'manual';
+  return { everyMs: Math.min(6 * 3_600_000, Math.max(60_000, durationMs(freshness) / 4)) };
 }
 
 /** Loads and validates one descriptor file and its contract. */
@@ -58,6 +69,12 @@ export async function loadDataProduct(file: string, options: LoadOptions): Promi
   const where = resolveLocation(output.location, options.dataRoot);
   if ('error' in where) return { errors: [{ file, path: `outputs[${index}].location`, message: where.error }] };
   const schemaFile = path.resolve(path.dirname(file), output.schema);
+  const gate: GateThresholds = {
+    ...(output.gate?.rows && { rows: { change: percent(output.gate.rows.change), action: output.gate.rows.action } }),
+    ...(output.gate?.nulls && { nulls: { increase: percent(output.gate.nulls.increase), action: output.gate.nulls.action } }),
+    ...(output.gate?.distinct && { distinct: { change: percent(output.gate.distinct.change), action: output.gate.distinct.action } }),
+    ...(output.gate?.range && { range: output.gate.range }),
+  };
   const contract = await loadContract(schemaFile);
   if (contract.errors) return contract;
   return {
@@ -70,7 +87,17 @@ export async function loadDataProduct(file: string, options: LoadOptions): Promi
       status: d.status ?? 'active',
       ...(d.successor !== undefined && { successor: d.successor }),
       ...(d.sunset !== undefined && { sunset: d.sunset }),
-      inputs: d.inputs,
+      inputs: d.inputs.map(({ source, type, domain, purpose, path: p, format, query, table, key }) => ({
+        source,
+        type,
+        ...(domain !== undefined && { domain }),
+        ...(purpose !== undefined && { purpose }),
+        ...(p !== undefined && { path: p }),
+        ...(format !== undefined && { format }),
+        ...(query !== undefined && { query }),
+        ...(table !== undefined && { table }),
+        ...(key !== undefined && { key }),
+      })),
       outputs: d.outputs,
       sla: {
         ...(d.sla.freshness !== undefined && { freshnessMs: durationMs(d.sla.freshness) }),
@@ -81,7 +108,11 @@ export async function loadDataProduct(file: string, options: LoadOptions): Promi
       },
       contract: contract.value,
       descriptorFile: file,
-      dataPath: where.value,
+      storeDir: where.value,
+      ...(output.transform !== undefined && { transform: { file: path.resolve(path.dirname(file), output.transform), declared: output.transform } }),
+      retention: { keep: output.retention?.keep ?? 5, ...(output.retention?.for !== undefined && { forMs: durationMs(output.retention.for) }) },
+      schedule: scheduleOf(d.schedule, d.sla.freshness),
+      gate,
     },
   };
 }

@@ -9,9 +9,10 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compactedHeadFile, parseSegmentName, readHead, type AccessEvent } from '../../schema/index.js';
+import { compactedHeadFile, parseSegmentName, readHead, readManifest, versionId, writeManifest, type AccessEvent, type ChainHead } from '../../schema/index.js';
 import type { DomainJob } from '../runtime/index.js';
-import { buildCompactSegment, buildEmptyProduct, type AccessLogColumns } from '../runtime/sql/index.js';
+import { buildCompactSegment, buildEmptyProduct, buildParquetRowCounts, type AccessLogColumns } from '../runtime/sql/index.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** The longest entry line compacted (an operation reading thousands of fields stays well under it). */
 const MAX_LINE_BYTES = 64 * 2 ** 20;
@@ -68,7 +69,7 @@ export async function compactAccessLog(rawDir: string, outDir: string, log: (lin
     .filter((x) => x.s && !x.s.open)
     .sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
   const hasOutput = (await readdir(outDir).catch(() => [])).length > 0;
-  if (closed.length === 0 && hasOutput) return 0;
+  if (closed.length === 0 && hasOutput && (await readManifest(outDir)).kind === 'ok') return 0;
   let head = await readHead(rawDir);
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
@@ -110,12 +111,35 @@ export async function compactAccessLog(rawDir: string, outDir: string, log: (lin
       await rm(file);
       done++;
     }
+    if (done > 0 || (await readManifest(outDir)).kind !== 'ok') await publishLog(connection, outDir, head);
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
   if (done) log(`access log: compacted ${done} segment(s), up to entry ${head.seq}`);
   return done;
+}
+
+/**
+ * Publishes the product as it now is: a manifest naming every Parquet file compaction has written
+ * (schema/publish), whose version is the last entry compacted. The product is a stream: each
+ * compaction adds files, and the manifest's swap makes them served at once, never half.
+ */
+async function publishLog(connection: DuckDBConnection, outDir: string, head: ChainHead): Promise<void> {
+  const files = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
+  const counts = (await connection.runAndReadAll(buildParquetRowCounts(files.map((f) => path.join(outDir, f))))).getRowObjectsJson();
+  const now = new Date();
+  await writeManifest(outDir, {
+    format: 'meshgate-manifest/1',
+    product: 'access-log',
+    version: versionId(head.seq, now),
+    publishedAt: now.toISOString(),
+    dataAsOf: now.toISOString(),
+    source: 'stream',
+    files,
+    rows: counts.reduce((sum, c) => sum + Number(c.num_rows ?? 0), 0),
+    contractVersion: '1.0.0',
+  });
 }
 
 /** The job: compact every few seconds, so stewards see recent entries through the graph. */

@@ -11,6 +11,8 @@ export interface SubgraphContext {
   readonly loaders: Map<string, DataLoader<string, unknown>>;
   /** Rows returned per product, reported to the gateway for the access log. */
   readonly rows: Map<string, number>;
+  /** The table (the version) each product was first read from in this request: every later read of it uses the same, so one answer never mixes two versions. */
+  readonly tables: Map<string, string>;
 }
 
 /** Counts rows a product returned in this request. */
@@ -20,5 +22,5 @@ export function countRows(ctx: SubgraphContext, product: string, n: number): voi
 
 /** A new context for one request. */
 export function createSubgraphContext(requestId: string, access: AccessContext | null): SubgraphContext {
-  return { requestId, access, loaders: new Map(), rows: new Map() };
+  return { requestId, access, loaders: new Map(), rows: new Map(), tables: new Map() };
 }

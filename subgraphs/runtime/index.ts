@@ -6,3 +6,4 @@ export { startSubgraph, type ListenOptions, type RunningSubgraph } from './start
 export { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 export { createSubgraphContext, type SubgraphContext } from './context.js';
 export type { DomainJob, DomainJobEnv } from './DomainJob.js';
+export * from './build/index.js';

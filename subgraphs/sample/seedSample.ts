@@ -1,27 +1,32 @@
 /**
- * Builds the sample mesh's Parquet outputs with each domain's own generator, in lineage order
- * (customers, then commerce from customers, then payments from orders). The output files are the
- * locations the domains' `data-product.yaml` declare, under the data root. `meshgate seed` and
+ * Seeds the sample mesh's raw operational sources, not its products: each domain's own generator
+ * plays its operational systems (the customers' CRM, the shop's order database, the payment
+ * provider) and writes the raw sources its descriptor declares as inputs, where the input ports
+ * read them (landing files under `<dataRoot>/landing/<domain>/<source>/`, the orders table's change
+ * stream, a PostgreSQL dump). `meshgate build` then makes the products from them with the domains'
+ * transforms. Generators run in lineage order (an order references a customer, a payment an order)
+ * in one DuckDB connection, where each leaves its domain's state for the next. `meshgate seed` and
  * `meshgate up`, the tests and the bench all seed through here.
  */
-import { access } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { formatProblem, loadDataProduct, type DataProduct } from '../../schema/index.js';
-import { generate as generateCustomers } from '../customers/generate.js';
-import { generate as generateOrders } from '../commerce/generate.js';
-import { generate as generatePayments } from '../payments/generate.js';
-import type { Generate } from '../runtime/sampleData.js';
+import { formatProblem, loadDataProduct, versionStore, type DataProduct } from '../../schema/index.js';
+import { generator as customers } from '../customers/generate.js';
+import { generator as commerce } from '../commerce/generate.js';
+import { generator as payments } from '../payments/generate.js';
+import { landingFolder } from '../runtime/index.js';
+import type { SampleGenerator, SampleOptions } from '../runtime/sampleData.js';
 
 /** meshgate's own `subgraphs/`: the sample is the domains whose generators ship there, whatever folder a mesh is served from. */
 const SAMPLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The sample domains, in the order their lineage requires. */
-const SAMPLE: readonly { readonly domain: string; readonly generate: Generate }[] = [
-  { domain: 'customers', generate: generateCustomers },
-  { domain: 'commerce', generate: generateOrders },
-  { domain: 'payments', generate: generatePayments },
+const SAMPLE: readonly { readonly domain: string; readonly generator: SampleGenerator }[] = [
+  { domain: 'customers', generator: customers },
+  { domain: 'commerce', generator: commerce },
+  { domain: 'payments', generator: payments },
 ];
 
 /** What {@link seedSample} needs. */
@@ -30,23 +35,27 @@ export interface SeedOptions {
   readonly scale: number;
   /** Seed of every random value (a non-negative integer). */
   readonly seed: number;
-  /** The mesh's data root; outputs go to `<dataRoot>/<declared location>/data.parquet`. */
+  /** The mesh's data root; raw sources go to the landing folders the descriptors' inputs declare under it. */
   readonly dataRoot: string;
-  /** Keep an output that exists, unless one of its inputs was rebuilt in this run. */
+  /** Keep a domain's raw sources where they exist, unless a domain they depend on was seeded again in this run. */
   readonly ifMissing: boolean;
   /** Receives one progress line per domain. */
   readonly log: (line: string) => void;
-  /** The generators' "now"; defaults to the start of the current UTC day, so a day's reruns are identical. */
+  /** The operational systems' "now"; defaults to the start of the current UTC day, so a day's reruns are identical. */
   readonly now?: Date;
 }
 
 /** What {@link seedSample} did for one domain. */
 export interface SeededDomain {
   readonly domain: string;
+  /** The product its raw sources feed (built by `meshgate build`). */
   readonly product: string;
-  readonly file: string;
-  /** Rows written; undefined when the existing file was kept. */
-  readonly rows?: number;
+  /** The landing folder of each raw source, by source name. */
+  readonly landing: Readonly<Record<string, string>>;
+  /** The files written; empty when the existing sources were kept. */
+  readonly files: readonly string[];
+  /** Records written; undefined when the existing sources were kept. */
+  readonly records?: number;
 }
 
 /** Checks the programmatic options once, naming the bad one. */
@@ -59,15 +68,6 @@ function getValidOptions(options: SeedOptions): Required<SeedOptions> {
   return { ...options, dataRoot: path.resolve(options.dataRoot), now };
 }
 
-/** The one Parquet file a product's declared location names under the data root. */
-function outputFile(product: DataProduct): string {
-  const { dataPath } = product;
-  const folder = dataPath.replace(/\/(\*\*\/)?\*\.parquet$/, '');
-  if (folder !== dataPath && !folder.includes('*')) return path.join(folder, 'data.parquet');
-  if (!dataPath.includes('*')) return dataPath;
-  throw new Error(`${product.descriptorFile}: cannot seed "${dataPath}": expected a folder or one .parquet file`);
-}
-
 /** Loads a sample domain's descriptor, or throws with what is wrong in it. */
 async function loadProduct(domain: string, dataRoot: string): Promise<DataProduct> {
   const loaded = await loadDataProduct(path.join(SAMPLE_DIR, domain, 'data-product.yaml'), { dataRoot });
@@ -75,31 +75,48 @@ async function loadProduct(domain: string, dataRoot: string): Promise<DataProduc
   return loaded.value;
 }
 
-/** Builds the sample mesh's outputs under `dataRoot`, one DuckDB instance for the three domains. */
+/** The landing folder of each source a generator writes, as its product's inputs declare them. */
+function landingOf(product: DataProduct, generator: SampleGenerator, dataRoot: string): Record<string, string> {
+  return Object.fromEntries(
+    generator.sources.map((source) => {
+      const input = product.inputs.find((i) => i.source === source);
+      if (!input) throw new Error(`cannot seed ${product.domain}: its descriptor declares no input "${source}" for the sample's ${source}`);
+      return [source, landingFolder(dataRoot, product.domain, input)];
+    }),
+  );
+}
+
+/** Seeds the sample mesh's raw sources under `dataRoot`, one DuckDB instance for the three domains. */
 export async function seedSample(options: SeedOptions): Promise<readonly SeededDomain[]> {
   const { scale, seed, dataRoot, ifMissing, log, now } = getValidOptions(options);
-  const files = new Map<string, string>();
-  const rebuilt = new Set<string>();
+  const tables = new Map<string, string>();
+  const rewritten = new Set<string>();
   const done: SeededDomain[] = [];
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const connection = await instance.connect();
   try {
-    for (const { domain, generate } of SAMPLE) {
+    for (const { domain, generator } of SAMPLE) {
       const product = await loadProduct(domain, dataRoot);
-      const file = outputFile(product);
-      const sources = product.inputs.filter((i) => i.type === 'data-product').map((i) => i.source);
-      const inputs = Object.fromEntries(sources.map((s) => [s, files.get(s) ?? missingInput(domain, s)]));
-      files.set(product.name, file);
-      if (ifMissing && !sources.some((s) => rebuilt.has(s)) && (await exists(file))) {
-        log(`seeding ${domain}: kept ${shortPath(file)} (exists)`);
-        done.push({ domain, product: product.name, file });
+      const landing = landingOf(product, generator, dataRoot);
+      const upstream = Object.fromEntries(generator.reads.map((d) => [d, tables.get(d) ?? missingUpstream(domain, d)]));
+      const sampled: SampleOptions = { scale, seed, now, table: `sample_${domain}`, upstream };
+      const started = performance.now();
+      // The state is made even when the files are kept: the domains after this one read it.
+      await generator.state(connection, sampled);
+      tables.set(domain, sampled.table);
+      const folders = Object.values(landing);
+      if (ifMissing && !generator.reads.some((d) => rewritten.has(d)) && (await Promise.all(folders.map(hasFiles))).every(Boolean)) {
+        log(`seeding ${domain}: kept ${folders.map(shortPath).join(', ')} (exists)`);
+        done.push({ domain, product: product.name, landing, files: [] });
         continue;
       }
-      const started = performance.now();
-      const { rows } = await generate(connection, { scale, seed, outFile: file, now, inputs });
-      log(`seeding ${domain}: ${rows.toLocaleString('en-US')} rows in ${seconds(started)} s`);
-      rebuilt.add(product.name);
-      done.push({ domain, product: product.name, file, rows });
+      // A new history replaces the old one: nothing of an earlier seed's stays in the folders.
+      for (const folder of folders) await rm(folder, { recursive: true, force: true });
+      const written = await generator.write(connection, { ...sampled, landing });
+      await forgetMirrors(product, Object.keys(landing), log);
+      log(`seeding ${domain}: ${written.summary} in ${seconds(started)} s`);
+      rewritten.add(domain);
+      done.push({ domain, product: product.name, landing, files: written.files, records: written.records });
     }
   } finally {
     connection.closeSync();
@@ -108,21 +125,31 @@ export async function seedSample(options: SeedOptions): Promise<readonly SeededD
   return done;
 }
 
+/**
+ * A change-stream input's mirror describes the history it was built from; a seed writes a new
+ * history (as restoring a database does), so the mirror's checkpoint would skip the new records.
+ * It is removed: the product's next build reads the new stream from its snapshot.
+ */
+async function forgetMirrors(product: DataProduct, sources: readonly string[], log: (line: string) => void): Promise<void> {
+  for (const input of product.inputs.filter((i) => i.type === 'postgres-cdc' && sources.includes(i.source))) {
+    const state = path.join(versionStore(product.storeDir).state, input.source);
+    if (await hasFiles(state)) log(`seeding ${product.domain}: ${product.name}'s mirror of ${input.source} was of the old stream: its next build starts from the new snapshot`);
+    await rm(state, { recursive: true, force: true });
+  }
+}
+
 /** A path relative to the working folder when it lies below it, else absolute. */
 function shortPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
-function missingInput(domain: string, source: string): never {
-  throw new Error(`cannot seed ${domain}: its input "${source}" is not a sample product seeded before it`);
+function missingUpstream(domain: string, upstream: string): never {
+  throw new Error(`cannot seed ${domain}: it reads the ${upstream} domain's state, which is not a sample domain seeded before it`);
 }
 
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
+async function hasFiles(dir: string): Promise<boolean> {
+  return (await readdir(dir).catch(() => [] as string[])).some((n) => !n.startsWith('.'));
 }
 
 function seconds(since: number): string {

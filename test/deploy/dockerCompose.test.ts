@@ -30,7 +30,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('mounts the Parquet outputs read-only into every subgraph', () => {
+  it('mounts the published versions read-only into every subgraph', () => {
     for (const d of domains) expect(services[d]?.volumes?.[0]).toBe('mesh-data:/data:ro');
   });
 
@@ -45,6 +45,16 @@ describe('docker-compose.yml', () => {
     expect(gw.command).toEqual(['gateway']);
     expect(gw.ports).toEqual(['4000:4000']);
     for (const d of domains) expect(gw.environment?.[`MESHGATE_${d.toUpperCase()}_URL`]).toBe(`http://${d}:${DEFAULT_SUBGRAPH_PORTS[d]}/`);
+  });
+
+  it('seeds the raw sources, builds the products before any subgraph serves, and runs the pipelines on their schedules', () => {
+    expect(services.seed?.command).toEqual(['seed', '--if-missing']);
+    expect(services.build?.command).toEqual(['build']);
+    expect(services.build?.depends_on).toEqual({ seed: { condition: 'service_completed_successfully' } });
+    expect(services.pipelines?.command).toEqual(['build', '--schedule']);
+    for (const d of domains) expect(services[d]?.depends_on).toEqual({ build: { condition: 'service_completed_successfully' } });
+    // Builds write versions and record their reads of upstream products in the access log.
+    for (const s of [services.build, services.pipelines]) expect(s?.volumes).toEqual(['mesh-data:/data', 'access-log:/data/governance']);
   });
 
   it('uses only commands the CLI has', async () => {

@@ -3,6 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../cli/config.js';
+import { servedFiles } from '../support/referenceRows.js';
 import { copyOfSeededData, startTestMesh } from '../support/startTestMesh.js';
 
 async function duck(sql: string): Promise<void> {
@@ -13,58 +14,37 @@ async function duck(sql: string): Promise<void> {
   instance.closeSync();
 }
 
-const count = '{ customersAggregate { count } }';
-
-describe('a product whose data changes', () => {
-  it('serves a new Parquet file without a restart', async () => {
-    const dataRoot = await copyOfSeededData();
-    const mesh = await startTestMesh({ dataRoot });
-    try {
-      const before = (await mesh.query<{ customersAggregate: { count: number }[] }>(count)).data!.customersAggregate[0]!.count;
-      const file = path.join(dataRoot, 'customers/customer-profiles/data.parquet');
-      await duck(`COPY (SELECT * FROM read_parquet('${file}') LIMIT 7) TO '${file}.new' (FORMAT parquet)`);
-      await cp(`${file}.new`, file);
-      await rm(`${file}.new`);
-      let after = before;
-      for (let i = 0; i < 40 && after === before; i++) {
-        await new Promise((r) => setTimeout(r, 250));
-        after = (await mesh.query<{ customersAggregate: { count: number }[] }>(count)).data!.customersAggregate[0]!.count;
-      }
-      expect(before).toBeGreaterThan(7);
-      expect(after).toBe(7);
-    } finally {
-      await mesh.close();
-    }
-  });
-});
-
 describe('a product that cannot be served', () => {
-  it('answers PRODUCT_UNAVAILABLE when its Parquet is missing, and the other products still answer', async () => {
+  it('answers PRODUCT_UNAVAILABLE when no version of it could be published, and the other products still answer', async () => {
     const dataRoot = await copyOfSeededData();
+    // No version, and no landing files to build one from at start: the build fails, and says so.
     await rm(path.join(dataRoot, 'payments'), { recursive: true });
+    await rm(path.join(dataRoot, 'landing', 'payments'), { recursive: true });
     const lines: string[] = [];
     const mesh = await startTestMesh({ dataRoot, log: (l) => lines.push(l) });
     try {
       const r = await mesh.query('{ payments(limit: 1) { paymentId } }');
       expect(r.errors?.[0]?.extensions?.code).toBe('PRODUCT_UNAVAILABLE');
-      expect(r.errors?.[0]?.message).toBe('The data product "payments" is unavailable: no Parquet file at its location.');
+      expect(r.errors?.[0]?.message).toBe(
+        'The data product "payments" is unavailable: no version of it is published yet (build it with "meshgate build payments" or publish one with "meshgate publish payments --from DIR").',
+      );
       expect(r.text).not.toContain(dataRoot);
       const ok = await mesh.query('{ orders(limit: 1) { orderId } }');
       expect(ok.errors).toBeUndefined();
-      expect(lines.some((l) => l.includes('payments: unavailable: no Parquet file'))).toBe(true);
+      expect(lines.some((l) => /^build failed: payments: input psp-settlements \(files\): no jsonl file in landing\/payments\/psp-settlements\//.test(l))).toBe(true);
+      expect(lines.some((l) => l.includes('payments: unavailable: no version of it is published yet'))).toBe(true);
     } finally {
       await mesh.close();
     }
   });
 
-  it('refuses Parquet whose column types do not match the contract, saying which column', async () => {
+  it('refuses a published version whose column types do not match the contract, saying which column', async () => {
     const dataRoot = await copyOfSeededData();
-    const file = path.join(dataRoot, 'commerce/orders-enriched/data.parquet');
+    const [file] = (await servedFiles(path.join(dataRoot, 'commerce/orders-enriched'))) as [string];
     await duck(`COPY (SELECT * REPLACE (CAST(order_date AS VARCHAR) || 'x' AS order_date) FROM read_parquet('${file}')) TO '${file}.bad' (FORMAT parquet)`);
     await cp(`${file}.bad`, file);
     await rm(`${file}.bad`);
-    const lines: string[] = [];
-    const mesh = await startTestMesh({ dataRoot, log: (l) => lines.push(l) });
+    const mesh = await startTestMesh({ dataRoot });
     try {
       const r = await mesh.query('{ orders(limit: 1) { orderId } }');
       expect(r.errors?.[0]?.extensions?.code).toBe('PRODUCT_UNAVAILABLE');

@@ -3,12 +3,13 @@
  * (duplicate keys, nulls, stale data, a missing or mistyped column, orphans, a damaged file)
  * yields the exact finding a domain team would read; good data passes every test.
  */
-import { mkdir, mkdtemp, truncate, utimes, writeFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, truncate, utimes, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { loadMesh, productsByName } from '../../schema/index.js';
 import { testContracts, type ContractTestReport } from '../../subgraphs/runtime/contracts/index.js';
+import { publishInPlace } from '../support/publishInPlace.js';
 import { customers, descriptor, orders, property, writeMesh, type FixtureProduct } from './meshFixture.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -47,6 +48,7 @@ async function run(products: readonly FixtureProduct[], write: (root: string) =>
   const mesh = await loadMesh(meshDir, { dataRoot });
   expect(mesh.problems).toEqual([]);
   const byName = productsByName(mesh);
+  for (const p of byName.values()) await publishInPlace(p, NOW);
   const chosen = only ? only.map((n) => byName.get(n)!) : [...byName.values()];
   return testContracts(chosen, { mesh: byName, now: NOW, baseDir: dataRoot });
 }
@@ -77,7 +79,7 @@ describe('contract tests on good data', () => {
       ['completeness', null, '100%'],
       ['key-unique', 'order_id', '0 duplicates'],
       ['reference-integrity', 'customer_id', '0 orphans'],
-      ['freshness', null, '5m (newest file written 2026-06-01T11:55:00Z)'],
+      ['freshness', null, '5m (data as of 2026-06-01T11:55:00Z)'],
     ]);
   });
 
@@ -111,7 +113,7 @@ describe('contract tests on bad data', () => {
         field: 'customer_id',
         file: 'customers/customers/',
         message: '2 rows repeat a key value of "customer_id" (e.g. C2, C5)',
-        fix: "Publish one row per customer_id: deduplicate in the product's job.",
+        fix: "Publish one row per customer_id: deduplicate in the product's transform.",
       },
     ]);
   });
@@ -162,12 +164,12 @@ describe('contract tests on bad data', () => {
         field: 'order_ts',
         file: 'shop/orders/',
         message: 'the data is 3h 31m old (newest order_ts 2026-06-01T08:29:00Z), the SLA promises 1h',
-        fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
+        fix: 'Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.',
       },
     ]);
   });
 
-  it("find stale data from the files' time when no freshness field is declared", async () => {
+  it("find stale data from the version's time when no freshness field is declared", async () => {
     const report = await run([customers()], (root) => parquet(path.join(root, 'customers/customers/data.parquet'), CUSTOMERS_SQL, 26 * HOUR));
     expect(report.findings).toEqual([
       {
@@ -175,8 +177,8 @@ describe('contract tests on bad data', () => {
         severity: 'violation',
         product: 'customers',
         file: 'customers/customers/',
-        message: 'the data is 26h old (newest file written 2026-05-31T10:00:00Z), the SLA promises 1h',
-        fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
+        message: 'the data is 26h old (data as of 2026-05-31T10:00:00Z), the SLA promises 1h',
+        fix: 'Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.',
       },
     ]);
   });
@@ -249,7 +251,7 @@ describe('contract tests on bad data', () => {
         product: 'customers',
         file: 'customers/customers/data.parquet',
         message: expect.stringMatching(/^customers\/customers\/data\.parquet: expected a Parquet file, but it is truncated or damaged \(.*\)$/) as unknown as string,
-        fix: "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).",
+        fix: 'Publish a new version (meshgate build or meshgate publish): a published version is never rewritten in place.',
       },
     ]);
     expect(report.results).toHaveLength(1);
@@ -267,24 +269,31 @@ describe('contract tests on bad data', () => {
         product: 'customers',
         file: 'customers/customers/data.parquet',
         message: 'customers/customers/data.parquet: expected a Parquet file, but it is not Parquet (it does not start with the PAR1 magic bytes)',
-        fix: "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).",
+        fix: 'Publish a new version (meshgate build or meshgate publish): a published version is never rewritten in place.',
       },
     ]);
   });
 
-  it('name a declared file that does not exist', async () => {
-    const single = customers({
-      descriptor: { outputs: [{ name: 'customers-v1', format: 'parquet', location: 'customers/customers.parquet', schema: 'schemas/customers.odcs.yaml' }] },
+  it('name a file its published version lists that does not exist', async () => {
+    const report = await run([customers()], async (root) => {
+      await parquet(path.join(root, 'customers/customers/versions/v1/part-0.parquet'), CUSTOMERS_SQL);
     });
-    const report = await run([single], async () => undefined);
-    expect(report.findings).toEqual([
+    expect(report.findings).toEqual([]);
+    const gone = await run([customers()], async (root) => {
+      const file = path.join(root, 'customers/customers/versions/v1/part-0.parquet');
+      await parquet(file, CUSTOMERS_SQL);
+      const mesh = await loadMesh(await writeMesh([customers()]), { dataRoot: root });
+      await publishInPlace(productsByName(mesh).get('customers')!, NOW);
+      await rm(file);
+    });
+    expect(gone.findings).toEqual([
       {
         rule: 'data-present',
         severity: 'violation',
         product: 'customers',
-        file: 'customers/customers.parquet',
-        message: "customers/customers.parquet does not exist: expected the product's Parquet output there",
-        fix: "Run the product's job to publish its output, or correct outputs[].location in the descriptor.",
+        file: 'customers/customers/versions/v1/part-0.parquet',
+        message: "customers/customers/versions/v1/part-0.parquet does not exist: expected the product's Parquet output there",
+        fix: 'A file of the published version is gone: publish a new version (meshgate build or meshgate publish); never remove files under a served version.',
       },
     ]);
   });
@@ -297,8 +306,8 @@ describe('contract tests on bad data', () => {
         severity: 'warning',
         product: 'customers',
         file: 'customers/customers/',
-        message: 'no Parquet file at customers/customers/ yet: the product has published no output, so its data was not tested',
-        fix: "Run the product's job (or serve its domain once) to publish its output.",
+        message: 'no version of it is published at customers/customers/ yet, so its data was not tested',
+        fix: "Publish its files (meshgate publish customers --from DIR), or let its domain's job publish it (the mesh runs it).",
       },
     ]);
   });
@@ -362,7 +371,7 @@ describe("the contract's ODCS quality rules", () => {
       field: 'email',
       file: 'customers/customers/',
       message: 'quality rule #1 (nullValues) "every customer has an email" fails: nullValues(email) = 0, measured 2',
-      fix: "Correct the data the rule describes in the product's job, or change the rule in the contract if it no longer holds.",
+      fix: "Correct the data the rule describes in the product's transform, or change the rule in the contract if it no longer holds.",
     });
   });
 

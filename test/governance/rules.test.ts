@@ -246,7 +246,7 @@ describe('freshness-field', () => {
         'orders',
         ORDERS,
         'sla.freshness_field names "total_amount", a double field: expected a timestamp or date',
-        "Name one of the contract's timestamp or date fields (order_ts), or remove freshness_field to measure freshness from the files' time.",
+        "Name one of the contract's timestamp or date fields (order_ts), or remove freshness_field to measure freshness from when each version's data is as of.",
         'total_amount',
       ),
     ]);

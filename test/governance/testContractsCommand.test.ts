@@ -7,6 +7,7 @@ import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js
 import type { ContractTestResult } from '../../subgraphs/runtime/contracts/index.js';
 import { cli } from '../support/cli.js';
 import { copyOfSeededData, seededDataRoot } from '../support/startTestMesh.js';
+import { servedFiles } from '../support/referenceRows.js';
 
 const ENV = { MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs') };
 let seeded: string;
@@ -33,7 +34,7 @@ describe('meshgate test-contracts on a freshly seeded sample', () => {
     expect(run.stdout.split('\n')[0]).toMatch(/^PRODUCT\s+TEST\s+FIELD\s+EXPECTED\s+ACTUAL\s+RESULT$/);
     expect(run.stdout).toMatch(/\npayments\s+data-present\s+-\s+at least 1 Parquet file\s+1 file\s+ok\n/);
     expect(run.stdout).toMatch(/\s+reference-integrity\s+order_id\s+0 orphans \(orders-enriched\.order_id\)\s+0 orphans\s+ok\n/);
-    expect(run.stdout).toMatch(/\nwarning access-log data-present: no Parquet file at .*governance\/access-log\/ yet/);
+    expect(run.stdout).toMatch(/\nwarning access-log data-present: no version of it is published at .*governance\/access-log\/ yet/);
   });
 
   it('passes on the empty access log the governance domain publishes before it serves', async () => {
@@ -51,7 +52,8 @@ describe('meshgate test-contracts on a freshly seeded sample', () => {
 describe('meshgate test-contracts on broken data', () => {
   it('exits 1 and names the failure', async () => {
     const dir = await copy();
-    const file = path.join(dir, 'payments/payments/data.parquet');
+    // A served file damaged in place (publishing never does this; a disk or a person can).
+    const [file] = (await servedFiles(path.join(dir, 'payments/payments'))) as [string];
     const instance = await DuckDBInstance.create(':memory:');
     const db = await instance.connect();
     await db.run(`COPY (SELECT * FROM read_parquet('${file}') UNION ALL (SELECT * FROM read_parquet('${file}') ORDER BY payment_id LIMIT 3)) TO '${file}.tmp' (FORMAT parquet)`);
@@ -63,19 +65,20 @@ describe('meshgate test-contracts on broken data', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/\s+key-unique\s+payment_id\s+0 duplicates\s+3 duplicates\s+FAIL\n/);
     expect(run.stdout).toMatch(
-      /\nFAIL payments\.payment_id key-unique: 3 rows repeat a key value of "payment_id" \(e\.g\. P\d+, P\d+, P\d+\)\n {2}fix: Publish one row per payment_id: deduplicate in the product's job\.\n/,
+      /\nFAIL payments\.payment_id key-unique: 3 rows repeat a key value of "payment_id" \(e\.g\. P\d+, P\d+, P\d+\)\n {2}fix: Publish one row per payment_id: deduplicate in the product's transform\.\n/,
     );
     expect(run.stderr).toMatch(/tests on 1 product: \d+ passed, 1 failed, 0 warnings/);
   });
 
   it('exits 1 on a file that is not Parquet, naming it', async () => {
     const dir = await copy();
-    await cp(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'customers/customer-profiles/data.parquet'));
+    const [served] = (await servedFiles(path.join(dir, 'customers/customer-profiles'))) as [string];
+    await cp(path.join(REPO_ROOT, 'package.json'), served);
     const run = await cli(['test-contracts', '--json', '--data-dir', dir], ENV);
     expect(run.code).toBe(1);
     const { findings } = JSON.parse(run.stdout) as { findings: { rule: string; product: string; severity: string; message: string }[] };
     expect(findings.filter((f) => f.severity === 'violation').map((f) => [f.rule, f.product])).toEqual([['data-readable', 'customer-profiles']]);
-    expect(findings[0]!.message).toMatch(/customers\/customer-profiles\/data\.parquet: expected a Parquet file, but it is not Parquet/);
+    expect(findings[0]!.message).toMatch(/customers\/customer-profiles\/versions\/v\d{6}-\d{8}T\d{6}Z\/part-0\.parquet: expected a Parquet file, but it is not Parquet/);
     expect(findings.filter((f) => f.severity === 'warning').map((f) => [f.rule, f.product])).toEqual([
       ['reference-integrity', 'orders-enriched'],
       ['data-present', 'access-log'],

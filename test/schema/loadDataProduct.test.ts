@@ -23,12 +23,13 @@ describe('loading a data product', () => {
     const p = r.value!;
     expect(p).toMatchObject({ name: 'orders-enriched', domain: 'commerce', owner: 'commerce-data-team@company.com', status: 'active' });
     expect(p.inputs).toEqual([
-      { source: 'orders-raw', type: 'kafka' },
-      { source: 'customer-profiles', type: 'data-product', domain: 'customers' },
+      { source: 'orders-db', type: 'postgres-cdc', table: 'public.orders', key: 'order_id' },
+      { source: 'customer-profiles', type: 'data-product', domain: 'customers', purpose: 'analytics' },
     ]);
+    expect(p.transform).toEqual({ file: path.join(SUBGRAPHS, 'commerce/transforms/orders-enriched.sql'), declared: 'transforms/orders-enriched.sql' });
     expect(p.sla).toMatchObject({ freshnessMs: 3_600_000, qualityScore: 0.95 });
     expect(p.sla.availability).toBeCloseTo(0.999, 9);
-    expect(p.dataPath).toBe('/srv/mesh-data/commerce/orders-enriched/**/*.parquet');
+    expect(p.storeDir).toBe('/srv/mesh-data/commerce/orders-enriched');
     expect(p.contract).toMatchObject({ typeName: 'Order', listField: 'orders', keys: ['order_id'], compatibility: 'BACKWARD' });
     const customer = p.contract.fields.find((f) => f.name === 'customer_id');
     expect(customer?.references).toEqual({ product: 'customer-profiles', field: 'customer_id' });
@@ -107,5 +108,42 @@ describe('loading the mesh', () => {
     expect(mesh.domains.map((d) => d.name)).toEqual(['commerce', 'customers', 'governance']);
     expect(mesh.excluded).toEqual(['payments']);
     expect(mesh.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['owner', 'outputs']));
+  });
+
+  it('refuses a transform, a landing folder or a location that would leave its folder', async () => {
+    const out = (extra: string, location = 'd/a/'): string =>
+      `name: a\ndomain: d\nowner: o@x.io\noutputs:\n  - { name: a-v1, format: parquet, location: ${location}, schema: a.avsc${extra} }\n`;
+    const cases: [string, string, string][] = [
+      [out(', transform: ../../etc/evil.sql'), 'outputs[0].transform', 'a relative path inside the domain\'s folder, without ".."'],
+      [out(', transform: /etc/evil.sql'), 'outputs[0].transform', 'a relative path inside the domain\'s folder, without ".."'],
+      [out('', '../outside/'), 'outputs[0].location', 'expected a folder under the data root'],
+      [out('', 'd/a/data.parquet'), 'outputs[0].location', "expected a folder (the product's published versions live in it), not a file or a pattern"],
+      [`${out('')}inputs:\n  - { source: crm, type: files, format: csv, path: ../../etc }\n`, 'inputs[0].path', 'a relative path inside the data root, without ".."'],
+    ];
+    for (const [descriptor, where, message] of cases) {
+      const dir = await tempDomain({
+        'data-product.yaml': descriptor,
+        'a.avsc': JSON.stringify({ type: 'record', name: 'A', fields: [{ name: 'id', type: 'string', key: true, classification: 'none' }] }),
+      });
+      const r = await loadDataProduct(path.join(dir, 'data-product.yaml'), { dataRoot });
+      expect(r.errors?.[0]).toMatchObject({ path: where, message });
+    }
+  });
+
+  it('derives a schedule from the freshness SLA, a quarter of it within a minute and six hours', async () => {
+    const avsc = JSON.stringify({ type: 'record', name: 'A', fields: [{ name: 'id', type: 'string', key: true, classification: 'none' }] });
+    const schedule = async (extra: string): Promise<unknown> => {
+      const dir = await tempDomain({
+        'data-product.yaml': `name: a\ndomain: d\nowner: o@x.io\noutputs:\n  - { name: a-v1, format: parquet, location: d/a/, schema: a.avsc }\n${extra}`,
+        'a.avsc': avsc,
+      });
+      return (await loadDataProduct(path.join(dir, 'data-product.yaml'), { dataRoot })).value?.schedule;
+    };
+    expect(await schedule('sla: { freshness: 1h }\n')).toEqual({ everyMs: 15 * 60_000 });
+    expect(await schedule('sla: { freshness: 2m }\n')).toEqual({ everyMs: 60_000 });
+    expect(await schedule('sla: { freshness: 7d }\n')).toEqual({ everyMs: 6 * 3_600_000 });
+    expect(await schedule('schedule: 5m\nsla: { freshness: 1h }\n')).toEqual({ everyMs: 5 * 60_000 });
+    expect(await schedule('schedule: manual\n')).toBe('manual');
+    expect(await schedule('')).toBe('manual');
   });
 });

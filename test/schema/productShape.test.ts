@@ -25,7 +25,10 @@ function product(name: string, typeName: string, listField: string, fields: Part
     sla: { declared: {} },
     contract: { typeName, listField, version: '1.0.0', fields: full, keys: full.filter((f) => f.key).map((f) => f.name), compatibility: 'BACKWARD', purposes: [], quality: [] },
     descriptorFile: `${name}/data-product.yaml`,
-    dataPath: `/data/${name}/**/*.parquet`,
+    storeDir: `/data/${name}`,
+    retention: { keep: 5 },
+    schedule: 'manual',
+    gate: {},
   };
 }
 

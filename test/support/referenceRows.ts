@@ -1,11 +1,13 @@
 /**
- * The sample tables' rows, read straight from the Parquet files with a DuckDB of the test's own, so
- * expected answers never pass through meshgate's runtime or SQL builder. Values take the form the
+ * The sample tables' rows, read straight from the Parquet files of the versions the products serve
+ * (their manifests name them), with a DuckDB of the test's own, so expected answers never pass
+ * through meshgate's runtime or SQL builder. Values take the form the
  * GraphQL API returns them in (README.md, "A tour for applications"): Date `YYYY-MM-DD`, DateTime `YYYY-MM-DDTHH:MM:SS.ffffffZ`,
  * BigInt as a string, Int and Float as numbers, Boolean as a boolean, null for a missing value.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import path from 'node:path';
+import { manifestFiles, readManifest } from '../../schema/index.js';
 
 /** A value as a GraphQL response carries it. */
 export type Value = string | number | boolean | null;
@@ -35,9 +37,9 @@ export interface Table {
 export type ReferenceRows = Readonly<Record<TableName, Table>>;
 
 const SOURCES: Readonly<Record<TableName, { readonly file: string; readonly typeName: string; readonly key: string }>> = {
-  customers: { file: 'customers/customer-profiles/data.parquet', typeName: 'Customer', key: 'customerId' },
-  orders: { file: 'commerce/orders-enriched/data.parquet', typeName: 'Order', key: 'orderId' },
-  payments: { file: 'payments/payments/data.parquet', typeName: 'Payment', key: 'paymentId' },
+  customers: { file: 'customers/customer-profiles', typeName: 'Customer', key: 'customerId' },
+  orders: { file: 'commerce/orders-enriched', typeName: 'Order', key: 'orderId' },
+  payments: { file: 'payments/payments', typeName: 'Payment', key: 'paymentId' },
 };
 
 const SCALARS: Readonly<Record<string, FieldType>> = {
@@ -79,12 +81,19 @@ function toValue(raw: unknown, type: FieldType): Value {
   }
 }
 
+/** The files of the version a product's folder serves (its manifest's). */
+export async function servedFiles(storeDir: string): Promise<string[]> {
+  const read = await readManifest(storeDir);
+  if (read.kind !== 'ok') throw new Error(`${storeDir} serves no version (${read.kind === 'bad' ? read.reason : 'no manifest'})`);
+  return manifestFiles(storeDir, read.manifest);
+}
+
 async function readTable(instance: DuckDBInstance, dataRoot: string, name: TableName): Promise<Table> {
   const source = SOURCES[name];
-  const file = path.join(dataRoot, source.file).replaceAll("'", "''");
+  const files = await servedFiles(path.join(dataRoot, source.file));
   const connection = await instance.connect();
   try {
-    const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet('${file}')`);
+    const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet([${files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}])`);
     const fields: Record<string, FieldType> = {};
     const columns = reader.columnNames();
     reader.columnTypes().forEach((t, i) => {

@@ -1,14 +1,16 @@
 /**
- * Starts a real mesh for a test: seeds the sample Parquet at a small scale into a temporary data
- * root (once per scale and process), starts every subgraph and the gateway on loopback port 0, and
- * gives a `query` helper that POSTs to the gateway over HTTP. Tests that set a mesh up their own
- * way (another policy, a copy of the data to change) do it through the options and helpers here.
+ * Starts a real mesh for a test: seeds the sample's raw sources at a small scale into a temporary
+ * data root and builds its products from them (once per scale and process), starts every subgraph
+ * and the gateway on loopback port 0, and gives a `query` helper that POSTs to the gateway over
+ * HTTP. Tests that set a mesh up their own way (another policy, a copy of the data to change) do it
+ * through the options and helpers here.
  */
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT } from '../../cli/config.js';
 import { seedSample } from '../../subgraphs/sample/index.js';
+import { runBuilds } from '../../cli/mesh/runBuilds.js';
 import { startMesh, type RunningMesh } from '../../cli/mesh/index.js';
 import type { Limits } from '../../subgraphs/runtime/index.js';
 import { mintDevToken } from '../../gateway/index.js';
@@ -47,14 +49,29 @@ const stateDirOnce = (): Promise<string> => (stateDir ??= mkdtemp(path.join(tmpd
 /** The state folder of this test process's meshes (dev key in `dev-keys/`, dev secrets in `dev-secrets.json`), for tests that forge or sign tokens. */
 export const testStateDir = (): Promise<string> => stateDirOnce();
 
-/** Seeds the sample mesh once per scale into a temporary folder, and returns the data root. */
+/** The day the test sample is seeded and built on, so its data and versions are the same in every run. */
+export const SAMPLE_DAY = new Date('2026-11-01T00:00:00Z');
+
+/** Seeds the sample mesh's sources once per scale into a temporary folder, builds its products there, and returns the data root. */
 export function seededDataRoot(scale = 0.05): Promise<string> {
   const key = String(scale);
   let root = seeded.get(key);
   if (!root) {
     root = (async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'meshgate-test-'));
-      await seedSample({ scale, seed: 42, dataRoot: dir, ifMissing: false, log: () => undefined, now: new Date('2026-11-01T00:00:00Z') });
+      await seedSample({ scale, seed: 42, dataRoot: dir, ifMissing: false, log: () => undefined, now: SAMPLE_DAY });
+      const config = readConfig({
+        MESHGATE_STATE_DIR: await stateDirOnce(),
+        MESHGATE_DATA_DIR: dir,
+        MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'),
+        MESHGATE_DUCKDB_MEMORY: '1GB',
+        // The sample's own builds stay out of its access log, so a test's mesh starts with a log of its own requests only.
+        MESHGATE_ACCESS_LOG: 'off',
+      });
+      const run = await runBuilds(config, [], () => undefined);
+      const failed =
+        'cycle' in run ? [`a cycle: ${run.cycle.join(' → ')}`] : run.outcomes.filter((o) => o.status === 'failed').map((o) => (o.status === 'failed' ? o.message : ''));
+      if (failed.length) throw new Error(`the test sample does not build: ${failed.join('; ')}`);
       return dir;
     })();
     seeded.set(key, root);

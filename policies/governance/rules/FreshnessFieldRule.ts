@@ -12,8 +12,8 @@ export const FreshnessFieldRule: GovernanceRule = {
       const base = { product: product.name, file: ctx.relative(product.descriptorFile) };
       const candidates = product.contract.fields.filter((f) => f.type === 'timestamp' || f.type === 'date').map((f) => f.name);
       const fix = candidates.length
-        ? `Name one of the contract's timestamp or date fields (${candidates.join(', ')}), or remove freshness_field to measure freshness from the files' time.`
-        : "Remove freshness_field: freshness is then measured from the files' modification time.";
+        ? `Name one of the contract's timestamp or date fields (${candidates.join(', ')}), or remove freshness_field to measure freshness from when each version's data is as of.`
+        : "Remove freshness_field: freshness is then measured from when each version's data is as of (its build's start).";
       if (typeof declared !== 'string') {
         ctx.report({ ...base, message: `sla.freshness_field must be a field name, got ${JSON.stringify(declared)}`, fix });
         continue;

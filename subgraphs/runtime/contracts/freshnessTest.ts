@@ -1,6 +1,7 @@
 /**
  * Freshness against the SLA: the age of the newest value of `sla.freshness_field` when the
- * descriptor names one, else of the newest file's modification time. An empty output has nothing
+ * descriptor names one, else of the version's data as its publisher recorded it (a build's start),
+ * else of the newest file's modification time. An empty output has nothing
  * to be late, so it passes (a product that must have rows says so with a rowCount quality rule).
  */
 import type { DataProduct } from '../../../schema/index.js';
@@ -27,14 +28,14 @@ export async function freshnessTest(session: DataSession, product: DataProduct, 
         failure: {
           file: product.descriptorFile,
           message: `sla.freshness_field ${JSON.stringify(declared)} is not a timestamp or date column of the output, so freshness cannot be measured`,
-          fix: "Name a timestamp or date field of the contract that the output has, or remove freshness_field to use the files' time.",
+          fix: "Name a timestamp or date field of the contract that the output has, or remove freshness_field to measure it from when each version's data is as of.",
         },
       }),
     ];
   }
   if (data.rows === 0) return [result(product, 'freshness', { expected, actual: 'no rows' })];
-  const newest = field ? await session.value(buildNewest(data.view, field.name)) : data.newestFileMs;
-  const source = field ? `newest ${field.name}` : 'newest file written';
+  const newest = field ? await session.value(buildNewest(data.view, field.name)) : (data.dataAsOfMs ?? data.newestFileMs);
+  const source = field ? `newest ${field.name}` : data.dataAsOfMs !== undefined ? 'data as of' : 'newest file written';
   if (newest === null) {
     return [
       result(product, 'freshness', {
@@ -56,7 +57,7 @@ export async function freshnessTest(session: DataSession, product: DataProduct, 
         failure: {
           file: data.location,
           message: `the data is ${formatDuration(age)} old (${source} ${iso(newest)}), the SLA promises ${formatDuration(limit)}`,
-          fix: "Run the product's job (it is late), or promise a looser freshness in the SLA.",
+          fix: 'Build the product again (meshgate build; `meshgate up` builds it on its schedule), or promise a looser freshness in the SLA.',
         },
       }),
     }),

@@ -5,7 +5,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import type { DataProduct } from '../../../schema/index.js';
-import { matchFiles } from '../duckdb/ProductTable.js';
+import { manifestFiles, readManifest } from '../../../schema/index.js';
 import { buildDescribeView, buildFileRowCount, buildSourceView } from '../sql/index.js';
 import { count, result, type ContractTestResult } from './ContractTestResult.js';
 import { DataReadError, numberOf, type DataSession } from './DataSession.js';
@@ -19,6 +19,8 @@ export interface ProductData {
   readonly columns: ReadonlyMap<string, string>;
   /** The newest file's modification time (epoch ms). */
   readonly newestFileMs: number;
+  /** How current the version's data is (epoch ms), as its publisher recorded it; freshness is measured from it. */
+  readonly dataAsOfMs?: number;
   /** The declared location as messages show it. */
   readonly location: string;
 }
@@ -26,7 +28,7 @@ export interface ProductData {
 /** The opened data, or the results that say why it cannot be tested. */
 export type Opened = { readonly data: ProductData; readonly results: ContractTestResult[] } | { readonly data?: undefined; readonly results: ContractTestResult[] };
 
-const REWRITE = "Rebuild the file with the product's job (or remove it from the product's location if it does not belong there).";
+const REWRITE = 'Publish a new version (meshgate build or meshgate publish): a published version is never rewritten in place.';
 
 /** Why a file cannot be read as Parquet, from its first bytes and DuckDB's complaint. */
 async function unreadable(file: string, size: number, complaint: string): Promise<string> {
@@ -58,7 +60,7 @@ async function openFile(
       failure: {
         file: shown,
         message: `${shown} does not exist: expected the product's Parquet output there`,
-        fix: "Run the product's job to publish its output, or correct outputs[].location in the descriptor.",
+        fix: 'A file of the published version is gone: publish a new version (meshgate build or meshgate publish); never remove files under a served version.',
       },
     });
   }
@@ -76,23 +78,53 @@ async function openFile(
   }
 }
 
-/** Opens a product's files as the view `view`. */
-export async function openProductData(session: DataSession, product: DataProduct, view: string, relative: (f: string) => string): Promise<Opened> {
-  const folder = product.dataPath.replace(/\/(\*\*\/)?\*\.parquet$/, '');
-  const location = folder === product.dataPath ? relative(folder) : `${relative(folder)}/`;
-  const files = await matchFiles(product.dataPath);
+/** Which files to test: a version about to be published (a build's gate), or else the version the manifest serves. */
+export interface DataFiles {
+  readonly files: readonly string[];
+  /** How messages name where they are. */
+  readonly location: string;
+  /** How current the data is (epoch ms), when its publisher says. */
+  readonly dataAsOfMs?: number;
+}
+
+/** The served version's files, or the result that says why there are none to test. */
+async function servedFiles(product: DataProduct, relative: (f: string) => string): Promise<DataFiles | ContractTestResult> {
+  const location = `${relative(product.storeDir)}/`;
+  const read = await readManifest(product.storeDir);
+  if (read.kind === 'ok') return { files: manifestFiles(product.storeDir, read.manifest), location, dataAsOfMs: Date.parse(read.manifest.dataAsOf) };
+  if (read.kind === 'bad') {
+    return result(product, 'data-present', {
+      expected: 'a published version',
+      actual: 'a bad manifest',
+      failure: { file: location, message: `${location}: ${read.reason}`, fix: 'Publish a new version (meshgate build or meshgate publish): never edit the manifest by hand.' },
+    });
+  }
+  return result(product, 'data-present', {
+    expected: 'a published version',
+    actual: 'none',
+    failure: {
+      severity: 'warning',
+      file: location,
+      message: `no version of it is published at ${location} yet, so its data was not tested`,
+      fix: product.transform
+        ? `Build it (meshgate build ${product.name}), or publish its files (meshgate publish ${product.name} --from DIR).`
+        : `Publish its files (meshgate publish ${product.name} --from DIR), or let its domain's job publish it (the mesh runs it).`,
+    },
+  });
+}
+
+/** Opens a product's files (`given`, or the served version's) as the view `view`. */
+export async function openProductData(session: DataSession, product: DataProduct, view: string, relative: (f: string) => string, given?: DataFiles): Promise<Opened> {
+  const source = given ?? (await servedFiles(product, relative));
+  if ('test' in source) return { results: [source] };
+  const { files, location, dataAsOfMs } = source;
   if (files.length === 0) {
     return {
       results: [
         result(product, 'data-present', {
           expected: 'at least 1 Parquet file',
           actual: 'none',
-          failure: {
-            severity: 'warning',
-            file: location,
-            message: `no Parquet file at ${location} yet: the product has published no output, so its data was not tested`,
-            fix: "Run the product's job (or serve its domain once) to publish its output.",
-          },
+          failure: { file: location, message: `the version at ${location} lists no Parquet file`, fix: 'Publish a version with its data files.' },
         }),
       ],
     };
@@ -107,7 +139,7 @@ export async function openProductData(session: DataSession, product: DataProduct
     const described = await session.rows(buildDescribeView(view));
     const columns = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
     const rows = good.reduce((sum, f) => sum + f.rows, 0);
-    return { data: { view, files, rows, columns, newestFileMs: Math.max(...good.map((f) => f.mtimeMs)), location }, results: [present] };
+    return { data: { view, files, rows, columns, newestFileMs: Math.max(...good.map((f) => f.mtimeMs)), location, ...(dataAsOfMs !== undefined && { dataAsOfMs }) }, results: [present] };
   } catch (error) {
     if (!(error instanceof DataReadError)) throw error;
     return {

@@ -124,7 +124,7 @@ export async function qualityTests(session: DataSession, product: DataProduct, d
           failure: {
             file: data.location,
             message: `${name} fails: ${expected}, measured ${actual}`,
-            fix: "Correct the data the rule describes in the product's job, or change the rule in the contract if it no longer holds.",
+            fix: "Correct the data the rule describes in the product's transform, or change the rule in the contract if it no longer holds.",
           },
         }),
       }),

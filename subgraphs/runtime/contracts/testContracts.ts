@@ -10,7 +10,7 @@ import type { Finding } from '../../../policies/index.js';
 import { count, result, type ContractTestResult } from './ContractTestResult.js';
 import { DataReadError, DataSession } from './DataSession.js';
 import { freshnessTest } from './freshnessTest.js';
-import { openProductData, type Opened } from './openProductData.js';
+import { openProductData, type DataFiles, type Opened } from './openProductData.js';
 import { qualityTests } from './qualityTests.js';
 import { referenceTests, type Target } from './referenceTests.js';
 import { schemaTests } from './schemaTests.js';
@@ -26,6 +26,8 @@ export interface ContractTestOptions {
   readonly baseDir?: string;
   /** Receives one progress line per product. */
   readonly log?: (line: string) => void;
+  /** Files to test instead of a product's served version (a build's new version, before its gate lets it through). */
+  readonly files?: ReadonlyMap<string, DataFiles>;
 }
 
 /** Everything one run found. */
@@ -48,7 +50,7 @@ export async function testContracts(products: readonly DataProduct[], options: C
   const session = await DataSession.open();
   const opened = new Map<string, Promise<Opened>>();
   const open = (p: DataProduct): Promise<Opened> => {
-    if (!opened.has(p.name)) opened.set(p.name, openProductData(session, p, `product_${opened.size}`, relative));
+    if (!opened.has(p.name)) opened.set(p.name, openProductData(session, p, `product_${opened.size}`, relative, options.files?.get(p.name)));
     return opened.get(p.name)!;
   };
   const target = async (name: string): Promise<Target> => {

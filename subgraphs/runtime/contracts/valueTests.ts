@@ -76,7 +76,7 @@ export async function valueTests(session: DataSession, product: DataProduct, dat
           failure: {
             file: data.location,
             message: `${count(duplicates, 'row')} repeat a key value of "${key}" (e.g. ${examples.join(', ')})`,
-            fix: `Publish one row per ${key}: deduplicate in the product's job.`,
+            fix: `Publish one row per ${key}: deduplicate in the product's transform.`,
           },
         }),
       }),

@@ -1,42 +1,27 @@
 /**
- * A product's Parquet output loaded into an indexed DuckDB table (key look-ups cost ~1 ms instead
- * of 12-16 ms straight from Parquet). The table is rebuilt when the files change (a new file is a
- * new data version) and swapped in atomically; until a first good load the product is unavailable.
+ * A product's published version loaded into an indexed DuckDB table (key look-ups cost ~1 ms instead
+ * of 12-16 ms straight from Parquet). What is served is exactly the version the product's manifest
+ * names (schema/publish), never whatever files lie in its folder: a new manifest is a new version,
+ * loaded beside the old one and swapped in atomically. A version that cannot be served (a column
+ * missing or of the wrong type, a key that repeats) is refused when it loads, and the previous
+ * version keeps serving; until a first good load the product is unavailable.
  */
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { ProductUnavailableError, type DataProduct } from '../../../schema/index.js';
-import { buildCreateIndex, buildCreateTable, buildDescribe, buildDropTable, PARAM_CASTS } from '../sql/index.js';
+import { ProductUnavailableError, readManifest, manifestFiles, type DataProduct, type Manifest } from '../../../schema/index.js';
+import { buildCreateIndex, buildCreateTable, buildDescribe, buildDropTable, buildRepeatedKeys, PARAM_CASTS } from '../sql/index.js';
 import type { Column } from '../sql/index.js';
 import type { Database } from './Database.js';
 
-/** Lists the files a location glob names: `*` in the file name, and `**` for any depth of folders before it. */
-export async function matchFiles(pattern: string): Promise<string[]> {
-  if (!pattern.includes('*')) return [pattern];
-  const recursive = path.basename(path.dirname(pattern)) === '**';
-  const dir = recursive ? path.dirname(path.dirname(pattern)) : path.dirname(pattern);
-  const re = new RegExp(
-    `^${path
-      .basename(pattern)
-      .split('*')
-      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  try {
-    const entries = await readdir(dir, { recursive, withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile() && re.test(e.name))
-      .map((e) => path.join(e.parentPath, e.name))
-      .sort();
-  } catch {
-    return [];
-  }
+/** The version being served. */
+interface Served {
+  readonly table: string;
+  readonly manifest: Manifest;
 }
 
-/** A product's current table, reloaded when its files change. */
+/** A product's current table, reloaded when its manifest names another version. */
 export class ProductTable {
-  private current: string | null = null;
-  private signature = '';
+  private current: Served | null = null;
+  /** The last version looked at (served or refused), so a refused one is not loaded again and again. */
+  private lastSeen = '';
   private generation = 0;
   private problem = 'its data has not been loaded yet';
   private lastCheck = 0;
@@ -49,23 +34,28 @@ export class ProductTable {
     private readonly checkEveryMs = 2_000,
   ) {}
 
-  /** The data version: changes whenever the served files change. */
+  /** The data version served: the manifest's version id (empty before the first load). */
   get version(): string {
-    return this.signature;
+    return this.current?.manifest.version ?? '';
+  }
+
+  /** The manifest of the version served, if any. */
+  get manifest(): Manifest | undefined {
+    return this.current?.manifest;
   }
 
   /** The table to query now; throws PRODUCT_UNAVAILABLE when there is no good data. */
   async table(): Promise<string> {
-    // Without data, every request looks again; with data, at most every checkEveryMs. A look is a directory
-    // listing and a stat per file (well under a millisecond); only a change reloads the table.
-    // A reload already under way is awaited too, so two fields of one request never see two versions.
+    // Without data, every request looks again; with data, at most every checkEveryMs. A look reads one small
+    // file (the manifest); only another version loads a table. A reload under way is awaited too, so two
+    // fields of one request never see two versions.
     if (!this.current || Date.now() - this.lastCheck > this.checkEveryMs) await this.refresh();
     else if (this.pending) await this.pending;
     if (!this.current) throw new ProductUnavailableError(`The data product "${this.product.name}" is unavailable: ${this.problem}.`);
-    return this.current;
+    return this.current.table;
   }
 
-  /** Reloads the table if the files changed since the last load. */
+  /** Loads the version the manifest names, if it is not the one served. */
   refresh(): Promise<void> {
     this.lastCheck = Date.now();
     this.pending ??= this.reload().finally(() => (this.pending = null));
@@ -73,33 +63,50 @@ export class ProductTable {
   }
 
   private async reload(): Promise<void> {
-    const files = await matchFiles(this.product.dataPath);
-    const stats = await Promise.all(
-      files.map((f) =>
-        stat(f).then(
-          (s) => `${f}:${s.size}:${s.mtimeMs}`,
-          () => `${f}:gone`,
-        ),
-      ),
-    );
-    const signature = stats.join('|');
-    if (signature === this.signature && this.current) return;
-    if (files.length === 0) return this.fail('no Parquet file at its location');
+    const read = await readManifest(this.product.storeDir);
+    if (read.kind === 'none') {
+      return this.fail(
+        this.current
+          ? `its manifest is gone: still serving version ${this.current.manifest.version}; retire data by publishing a new version or retiring the product, not by deleting files`
+          : `no version of it is published yet (build it with "meshgate build ${this.product.name}" or publish one with "meshgate publish ${this.product.name} --from DIR")`,
+      );
+    }
+    if (read.kind === 'bad') return this.fail(this.current ? `${read.reason}: still serving version ${this.current.manifest.version}` : read.reason);
+    const manifest = read.manifest;
+    if (manifest.version === this.lastSeen) return;
+    this.lastSeen = manifest.version;
+    const table = `${this.product.name}__v${++this.generation}`;
     try {
+      const files = manifestFiles(this.product.storeDir, manifest);
+      if (files.length === 0) throw new ProductUnavailableError(`version ${manifest.version} lists no file`);
       await this.check(files);
       const columns: Column[] = this.product.contract.fields.map((f) => ({ name: f.name, type: f.type }));
       const key = columns.find((c) => c.name === this.product.contract.keys[0])!;
-      const table = `${this.product.name}__v${++this.generation}`;
       await this.db.exec(buildCreateTable(table, columns, files));
+      await this.refuseRepeatedKeys(table, key, manifest.version);
       await this.db.exec(buildCreateIndex(table, key));
-      const previous = this.current;
-      this.current = table;
-      this.signature = signature;
-      if (previous) setTimeout(() => void this.db.exec(buildDropTable(previous)).catch(() => undefined), 30_000).unref();
-      this.log(`${this.product.name}: loaded ${files.length} file(s) as data version ${this.generation}`);
     } catch (error) {
-      this.fail(error instanceof ProductUnavailableError ? error.message : `its Parquet output cannot be read (${(error as Error).message.split('\n')[0]})`);
+      await this.db.exec(buildDropTable(table)).catch(() => undefined);
+      const why = error instanceof ProductUnavailableError ? error.message : `its Parquet output cannot be read (${(error as Error).message.split('\n')[0]})`;
+      return this.fail(
+        this.current
+          ? `version ${manifest.version} is refused (${why}): still serving version ${this.current.manifest.version}`
+          : `version ${manifest.version} is refused (${why})`,
+      );
     }
+    const previous = this.current;
+    this.current = { table, manifest };
+    this.problem = '';
+    if (previous) setTimeout(() => void this.db.exec(buildDropTable(previous.table)).catch(() => undefined), 30_000).unref();
+    this.log(`${this.product.name}: serving version ${manifest.version} (${manifest.rows} rows)`);
+  }
+
+  /** A key repeated inside one version would make a look-up return either row: the version is refused. */
+  private async refuseRepeatedKeys(table: string, key: Column, version: string): Promise<void> {
+    const [row] = await this.db.exec(buildRepeatedKeys(table, key));
+    const repeated = Number(row?.repeated ?? 0);
+    if (repeated > 0)
+      throw new ProductUnavailableError(`${repeated} row(s) of version ${version} repeat a key, e.g. ${this.product.contract.keys[0]} ${JSON.stringify(row?.example)}`);
   }
 
   /** Checks that the files hold every contract column with a compatible type. */
@@ -114,9 +121,8 @@ export class ProductTable {
   }
 
   private fail(problem: string): void {
-    if (this.problem !== problem) this.log(`${this.product.name}: unavailable: ${problem}`);
+    if (this.problem !== problem) this.log(`${this.product.name}: ${this.current ? '' : 'unavailable: '}${problem}`);
     this.problem = problem;
-    if (!this.current) this.signature = '';
   }
 }
 

@@ -65,7 +65,7 @@ function revealedColumns(read: ReadRequest, shape: ProductShape): [RevealingUse,
 }
 
 /** Reads the selected columns through the grant's masks; a denied column is FORBIDDEN. */
-function maskColumns(grant: ProductGrant, columns: readonly Selected[], shape: ProductShape, hashKey: string): Selected[] {
+export function maskColumns(grant: ProductGrant, columns: readonly Selected[], shape: ProductShape, hashKey: string): Selected[] {
   return columns.map((c) => {
     if (grant.denied.includes(c.column.name)) throw new ForbiddenError(`You may not read ${shape.label(c.column.name)}.`);
     const mask = grant.masks[c.column.name];

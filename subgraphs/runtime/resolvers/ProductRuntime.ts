@@ -43,9 +43,19 @@ export class ProductRuntime {
     return applyGrant(read, ctx.access, this.shape, this.hashKey);
   }
 
-  /** Builds a granted read's statements against the product's current table and runs them (rows and count at once). */
-  private async run(read: GrantedRead, batch?: readonly SqlValue[]): Promise<{ rows: Row[]; count: number }> {
-    const statements: ReadStatements = buildRead(read, { table: await this.table.table(), key: columnOf(this.shape.key), maxGroups: this.limits.maxGroups }, batch);
+  /** The table this request reads the product from: the version current at its first read, for all its reads. */
+  private async tableFor(ctx: SubgraphContext): Promise<string> {
+    const name = this.shape.product.name;
+    const pinned = ctx.tables.get(name);
+    if (pinned) return pinned;
+    const table = await this.table.table();
+    ctx.tables.set(name, ctx.tables.get(name) ?? table);
+    return ctx.tables.get(name)!;
+  }
+
+  /** Builds a granted read's statements against the request's version of the product and runs them (rows and count at once). */
+  private async run(read: GrantedRead, ctx: SubgraphContext, batch?: readonly SqlValue[]): Promise<{ rows: Row[]; count: number }> {
+    const statements: ReadStatements = buildRead(read, { table: await this.tableFor(ctx), key: columnOf(this.shape.key), maxGroups: this.limits.maxGroups }, batch);
     const [rows, count] = await Promise.all([
       statements.rows ? this.db.query(statements.rows) : Promise.resolve([]),
       statements.count ? this.db.query(statements.count).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
@@ -56,7 +66,7 @@ export class ProductRuntime {
   /** `orders(where, orderBy, limit, offset)`. */
   async list(args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row[]> {
     const read = this.grant(translateList(this.rc, args, selectedFields(info, this.shape.typeName).keys()), ctx);
-    const { rows } = await this.run(read);
+    const { rows } = await this.run(read, ctx);
     countRows(ctx, this.shape.product.name, rows.length);
     return rows;
   }
@@ -65,7 +75,7 @@ export class ProductRuntime {
   async connection(args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<unknown> {
     const top = new Set(selectedFields(info, this.shape.types.connection).keys());
     const read = this.grant(translateConnection(this.rc, args, top, selectedAt(info, ['edges', 'node'], this.shape.typeName).keys()), ctx);
-    const { rows, count } = await this.run(read);
+    const { rows, count } = await this.run(read, ctx);
     const edges = rows.slice(0, read.first).map((node, i) => ({ cursor: encodeCursor(read.offset + i), node }));
     countRows(ctx, this.shape.product.name, edges.length);
     return { totalCount: count, edges, pageInfo: { hasNextPage: rows.length > read.first, endCursor: edges.at(-1)?.cursor ?? null } };
@@ -89,7 +99,7 @@ export class ProductRuntime {
     const loader = requestLoader<Row | null>(ctx, id, this.limits.maxInList, () => {
       const granted = this.grant(read, ctx);
       return async (keys) => {
-        const { rows } = await this.run(granted, keys);
+        const { rows } = await this.run(granted, ctx, keys);
         countRows(ctx, this.shape.product.name, rows.length);
         const byKey = new Map(rows.map((r) => [String(r[MATCH_ALIAS]), r]));
         return keys.map((k) => byKey.get(k) ?? null);
@@ -107,7 +117,7 @@ export class ProductRuntime {
     const loader = requestLoader<Row[]>(ctx, id, this.limits.maxInList, () => {
       const granted = this.grant(read, ctx);
       return async (parents) => {
-        const { rows } = await this.run(granted, parents);
+        const { rows } = await this.run(granted, ctx, parents);
         countRows(ctx, this.shape.product.name, rows.length);
         const groups = new Map<string, Row[]>(parents.map((p) => [p, []]));
         for (const row of rows) groups.get(String(row[MATCH_ALIAS]))?.push(row);
@@ -123,7 +133,7 @@ export class ProductRuntime {
     const byFunction: Partial<Record<AggregateFunction, Iterable<string>>> = {};
     for (const fn of AGGREGATE_FUNCTIONS) if (top.has(fn)) byFunction[fn] = selectedAt(info, [fn], this.shape.types.aggregates[fn]).keys();
     const read = this.grant(translateAggregate(this.rc, args, byFunction), ctx);
-    const { rows } = await this.run(read);
+    const { rows } = await this.run(read, ctx);
     const max = this.limits.maxGroups;
     countRows(ctx, this.shape.product.name, Math.min(rows.length, max));
     if (rows.length > max) throw new BadUserInputError(`The grouping yields more than ${max} groups; group by fewer fields or narrow the where filter.`);

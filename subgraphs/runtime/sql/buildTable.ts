@@ -15,9 +15,15 @@ export function buildCreateTable(table: string, columns: readonly Column[], file
   return `CREATE TABLE ${quoteIdent(table)} AS SELECT ${list} FROM read_parquet(${fileList(files)})`;
 }
 
-/** An index on the key column, for fast look-ups and batched `IN` queries. */
+/** A unique index on the key column, for fast look-ups and batched `IN` queries; it fails on a key that repeats. */
 export function buildCreateIndex(table: string, key: Column): string {
-  return `CREATE INDEX ${quoteIdent(`${table}_key`)} ON ${quoteIdent(table)} (${quoteIdent(key.name)})`;
+  return `CREATE UNIQUE INDEX ${quoteIdent(`${table}_key`)} ON ${quoteIdent(table)} (${quoteIdent(key.name)})`;
+}
+
+/** How many rows repeat another row's key (`repeated`), and one such key as text (`example`). */
+export function buildRepeatedKeys(table: string, key: Column): string {
+  const k = quoteIdent(key.name);
+  return `SELECT count(*) - count(DISTINCT ${k}) AS repeated, (SELECT CAST(${k} AS VARCHAR) FROM ${quoteIdent(table)} GROUP BY ${k} HAVING count(*) > 1 ORDER BY 1 LIMIT 1) AS example FROM ${quoteIdent(table)}`;
 }
 
 /** Drops a superseded table. */

@@ -8,3 +8,4 @@ export * from './contractSql.js';
 export * from './accessLogSql.js';
 export * from './settingsSql.js';
 export * from './sampleDataSql.js';
+export * from './buildSql.js';
