@@ -73,7 +73,9 @@ async function load(target: Load, seconds: number): Promise<Pool> {
     const { url, body, rotating, connections, headersOf } = target;
     const cpuBefore = await processCpuMs(target.mesh.pid);
     const stop = target.during?.();
-    const run = await httpLoad({ url, body, rotating, connections, headers: await target.headers(), ...(headersOf && { headersOf }), durationS: seconds / runs }).finally(() => stop?.());
+    const run = await httpLoad({ url, body, rotating, connections, headers: await target.headers(), ...(headersOf && { headersOf }), durationS: seconds / runs }).finally(() =>
+      stop?.(),
+    );
     const f = run.failures;
     if (failureCount(f) > 0) {
       throw new Error(

@@ -212,5 +212,8 @@ export async function measurePublishing(setup: BenchSetup, loads: (base: Load) =
   const title = 'point look-up while publishing';
   const [idle, publishing] = await loads({ ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, setup.access.owner), label: `${title}, ${TARGET.gateway}` });
   const [a, b] = await measurePair(idle, { ...publishing, label: `${title}, ${TARGET.publishing}` }, setup.timing);
-  return [rowOf(PUBLISHING_ID, title, TARGET.gateway, a, setup.sqlOf(s.id, TARGET.gateway)), rowOf(PUBLISHING_ID, title, TARGET.publishing, b, setup.sqlOf(s.id, TARGET.gateway), { baseline: TARGET.gateway })];
+  return [
+    rowOf(PUBLISHING_ID, title, TARGET.gateway, a, setup.sqlOf(s.id, TARGET.gateway)),
+    rowOf(PUBLISHING_ID, title, TARGET.publishing, b, setup.sqlOf(s.id, TARGET.gateway), { baseline: TARGET.gateway }),
+  ];
 }

@@ -57,7 +57,10 @@ export async function measureBuilds(scale: number, stateDir: string, log: (line:
     if ('cycle' in outcome) throw new Error(`bench: the sample's inputs form a cycle: ${outcome.cycle.join(' → ')}`);
     const failed = outcome.outcomes.find((o) => o.status === 'failed');
     if (failed?.status === 'failed') throw new Error(`bench: the sample does not build at scale ${scale}: ${failed.message}`);
-    return { seconds: seconds(started), products: outcome.outcomes.map((o) => ({ product: o.product, rows: o.status === 'published' ? o.rows : 0, seconds: o.durationMs / 1000 })) };
+    return {
+      seconds: seconds(started),
+      products: outcome.outcomes.map((o) => ({ product: o.product, rows: o.status === 'published' ? o.rows : 0, seconds: o.durationMs / 1000 })),
+    };
   };
   log(`building the sample at scale ${scale} from its raw sources...`);
   const first = await run();
@@ -82,7 +85,13 @@ async function publisher(setup: PublishSetup): Promise<{ product: DataProduct; e
   const config = readConfig({ ...benchEnv(process.env, setup.stateDir, 'on'), MESHGATE_DATA_DIR: setup.dataRoot });
   const mesh = await loadServedMesh(config, () => undefined);
   const product = productsByName(mesh).get('customer-profiles')!;
-  const env = buildEnv(config, mesh, await loadSecurity(config, mesh, () => undefined), async () => undefined, () => undefined);
+  const env = buildEnv(
+    config,
+    mesh,
+    await loadSecurity(config, mesh, () => undefined),
+    async () => undefined,
+    () => undefined,
+  );
   const read = await readManifest(product.storeDir);
   if (read.kind !== 'ok') throw new Error('bench: customer-profiles serves no version');
   const source = path.join(REPO_ROOT, 'bench', 'data', 'publish-source');
@@ -117,14 +126,24 @@ export async function measureSwap(setup: PublishSetup, log: (line: string) => vo
     // A product table looks at its manifest when it is read (at most every 2 s), so the probe reads it.
     while (!setup.mesh.logTail().includes(`serving version ${outcome.version}`)) {
       if (performance.now() - t1 > 15_000) throw new Error(`bench: the mesh never served ${outcome.version}`);
-      await fetch(setup.mesh.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...setup.headers }, body: JSON.stringify({ query: '{ customersAggregate { count } }' }) });
+      await fetch(setup.mesh.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...setup.headers },
+        body: JSON.stringify({ query: '{ customersAggregate { count } }' }),
+      });
       await new Promise((r) => setTimeout(r, 20));
     }
     served.push(performance.now() - t1);
   }
-  const p50 = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
+  const p50 = (xs: number[]): number =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   const result = { swapP50Ms: p50(swaps), publishP50Ms: p50(publishes), servedP50Ms: p50(served) };
-  log(`  manifest swap ${result.swapP50Ms.toFixed(2)} ms p50; publish (gate included) ${result.publishP50Ms.toFixed(0)} ms; published to served ${result.servedP50Ms.toFixed(0)} ms`);
+  log(
+    `  manifest swap ${result.swapP50Ms.toFixed(2)} ms p50; publish (gate included) ${result.publishP50Ms.toFixed(0)} ms; published to served ${result.servedP50Ms.toFixed(0)} ms`,
+  );
   return result;
 }
 

@@ -220,7 +220,9 @@ function formatPublishing(swap: Awaited<ReturnType<typeof measureSwap>>, builds:
   ];
   for (const b of builds) {
     const per = (r: BuildTiming['first']) => r.products.map((p) => `${p.product} ${p.seconds.toFixed(1)} s (${p.rows.toLocaleString('en-US')} rows)`).join(', ');
-    lines.push(`building the sample at scale ${b.scale}: seed ${b.seedSeconds.toFixed(1)} s (raw sources, kept when present); first build ${b.first.seconds.toFixed(1)} s: ${per(b.first)}; again with no new changes ${b.again.seconds.toFixed(1)} s`);
+    lines.push(
+      `building the sample at scale ${b.scale}: seed ${b.seedSeconds.toFixed(1)} s (raw sources, kept when present); first build ${b.first.seconds.toFixed(1)} s: ${per(b.first)}; again with no new changes ${b.again.seconds.toFixed(1)} s`,
+    );
   }
   return lines.join('\n');
 }

@@ -139,7 +139,10 @@ export async function openProductData(session: DataSession, product: DataProduct
     const described = await session.rows(buildDescribeView(view));
     const columns = new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
     const rows = good.reduce((sum, f) => sum + f.rows, 0);
-    return { data: { view, files, rows, columns, newestFileMs: Math.max(...good.map((f) => f.mtimeMs)), location, ...(dataAsOfMs !== undefined && { dataAsOfMs }) }, results: [present] };
+    return {
+      data: { view, files, rows, columns, newestFileMs: Math.max(...good.map((f) => f.mtimeMs)), location, ...(dataAsOfMs !== undefined && { dataAsOfMs }) },
+      results: [present],
+    };
   } catch (error) {
     if (!(error instanceof DataReadError)) throw error;
     return {

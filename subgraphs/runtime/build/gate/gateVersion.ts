@@ -37,7 +37,12 @@ async function servedProfile(product: DataProduct): Promise<Profile | undefined>
 
 /** Runs the gate on the files of a new version of `product`. */
 export async function gateVersion(session: BuildSession, product: DataProduct, files: readonly string[], dataAsOf: Date, env: BuildEnv, label: string): Promise<GateOutcome> {
-  const report = await testContracts([product], { mesh: env.products, now: env.now(), baseDir: env.dataRoot, files: new Map([[product.name, { files, location: label, dataAsOfMs: dataAsOf.getTime() }]]) });
+  const report = await testContracts([product], {
+    mesh: env.products,
+    now: env.now(),
+    baseDir: env.dataRoot,
+    files: new Map([[product.name, { files, location: label, dataAsOfMs: dataAsOf.getTime() }]]),
+  });
   const failedTests = report.results.filter((r) => !r.pass);
   const testFindings: GateFinding[] = failedTests.map((r) => ({
     check: `contract-${r.test}`,
