@@ -9,7 +9,7 @@
 import { compileCondition, type Condition } from './Condition.js';
 import { maskExpression } from './masks.js';
 import type { Selected } from './buildSelect.js';
-import { Params, quoteIdent, quoteLiteral, type SqlQuery } from './SqlQuery.js';
+import { PARAM_CASTS, Params, quoteIdent, quoteLiteral, type SqlQuery } from './SqlQuery.js';
 import type { LogicalType } from '../../../schema/index.js';
 import type { Column } from './Condition.js';
 
@@ -106,17 +106,8 @@ export function buildRowCount(table: string): string {
   return `SELECT count(*)::BIGINT AS "rows" FROM ${quoteIdent(table)}`;
 }
 
-/** The Parquet type a version stores each logical type as: the narrowest the contract tests and product tables read as that type. */
-export const STORAGE_TYPES: Readonly<Record<LogicalType, string>> = {
-  string: 'VARCHAR',
-  integer: 'INTEGER',
-  bigint: 'BIGINT',
-  double: 'DOUBLE',
-  decimal: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  date: 'DATE',
-  timestamp: 'TIMESTAMP',
-};
+/** The Parquet type a version stores each logical type as: a parameter's cast, but an `integer` is INTEGER (what the contract tests and product tables read as one), not BIGINT. */
+export const STORAGE_TYPES: Readonly<Record<LogicalType, string>> = { ...PARAM_CASTS, integer: 'INTEGER' };
 
 /** Writes a version's Parquet: exactly the contract's columns, cast to their storage types, in key order. */
 export function buildWriteVersion(table: string, columns: readonly Column[], key: Column, file: string): string {
