@@ -5,6 +5,7 @@
  * reverse lists of its rows) carry `@deprecated` with its sunset date and successor, so clients see
  * it in introspection and tools while both major versions are served.
  */
+import { CATALOG_DOMAIN, CATALOG_QUERY_FIELDS, domainCatalogSdl, governanceCatalogSdl } from './catalogSdl.js';
 import { COMMON_SDL, FEDERATION_LINK } from './commonSdl.js';
 import { reverseShapes, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
 
@@ -85,5 +86,9 @@ export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): 
       types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
     else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.key.name}", resolvable: false) {\n  ${target.key.name}: ID!\n}`);
   }
-  return [FEDERATION_LINK, COMMON_SDL.trim(), ...types, `type Query {\n${own.map((s) => queryFields(s, all)).join('\n')}\n}`].join('\n\n') + '\n';
+  // The catalog: every domain's entity type with its live facts; the catalog domain also the interface, the static facts and the root fields.
+  const catalog = domain === CATALOG_DOMAIN;
+  types.push(catalog ? governanceCatalogSdl([...new Set(all.map((s) => s.product.domain))], domain) : domainCatalogSdl(domain));
+  const query = [...own.map((s) => queryFields(s, all)), ...(catalog ? [CATALOG_QUERY_FIELDS] : [])];
+  return [FEDERATION_LINK, COMMON_SDL.trim(), ...types, `type Query {\n${query.join('\n')}\n}`].join('\n\n') + '\n';
 }
