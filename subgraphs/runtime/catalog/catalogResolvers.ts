@@ -24,7 +24,7 @@ import {
 } from '../../../schema/index.js';
 import type { SubgraphContext } from '../context.js';
 import type { Database } from '../duckdb/Database.js';
-import { DateScalar, DateTimeScalar } from '../graphql/scalars.js';
+import { valueAsText } from '../graphql/scalars.js';
 import type { ProductRuntime } from '../resolvers/ProductRuntime.js';
 import { entryFacts, entryFields, mayRead } from './catalogEntry.js';
 import { LiveFacts } from './liveFacts.js';
@@ -42,14 +42,6 @@ function bounded(name: string, value: unknown, max: number): number {
   const n = value as number;
   if (!Number.isInteger(n) || n < 0 || n > max) throw new BadUserInputError(`${name} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}.`);
   return n;
-}
-
-/** A value of a sample row as text, as a query would serialise its GraphQL type (the values arrive as DuckDB's JSON: text, numbers, booleans). */
-function asText(v: unknown, type: string | undefined): string | null {
-  if (v === null || v === undefined) return null;
-  if (type === 'DateTime') return DateTimeScalar.serialize(v) as string;
-  if (type === 'Date') return DateScalar.serialize(v) as string;
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /** Refuses a live fact of a product the request's grant does not name (defence in depth: the catalog lists no such entry). */
@@ -85,7 +77,7 @@ function liveResolvers(runtimes: ReadonlyMap<string, ProductRuntime>, now: () =>
       const rt = runtime(p, ctx);
       const { fields, rows } = limit === 0 ? { fields: [], rows: [] } : await rt.sample(limit, ctx);
       const types = fields.map((f) => rt.shape.fieldNamed(f)?.type);
-      return { fields, rows: rows.map((r) => fields.map((f, i) => asText(r[f], types[i]))) };
+      return { fields, rows: rows.map((r) => fields.map((f, i) => valueAsText(r[f], types[i]))) };
     }) satisfies Resolver,
   };
 }
@@ -113,7 +105,14 @@ async function lineageView(graph: LineageGraph, ctx: SubgraphContext, usage: Usa
   const fed = new Set(graph.edges.filter((e) => productVisible.has(e.to)).map((e) => e.from));
   const nodes = graph.nodes
     .filter((n) => productVisible.has(n.id) || (n.kind === 'source' && fed.has(n.id)))
-    .map((n) => ({ id: n.id, kind: n.kind.toUpperCase(), name: n.name, domain: n.domain || null, type: n.kind === 'source' ? n.type : null, version: n.kind === 'product' ? (n.version ?? null) : null }));
+    .map((n) => ({
+      id: n.id,
+      kind: n.kind.toUpperCase(),
+      name: n.name,
+      domain: n.domain || null,
+      type: n.kind === 'source' ? n.type : null,
+      version: n.kind === 'product' ? (n.version ?? null) : null,
+    }));
   const shown = new Set(nodes.map((n) => n.id));
   const edges: { from: string; to: string; kind: string; fields: readonly string[] | null }[] = graph.edges
     .filter((e) => shown.has(e.from) && shown.has(e.to))

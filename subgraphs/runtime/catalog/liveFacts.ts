@@ -18,8 +18,9 @@ export interface VersionView {
   readonly dataAsOf: string;
   readonly rows: number;
   readonly contractVersion: string;
-  readonly testsPassed: number;
-  readonly testsFailed: number;
+  /** Null for a version published without a gate. */
+  readonly testsPassed: number | null;
+  readonly testsFailed: number | null;
   readonly findings: readonly GateFinding[];
 }
 
@@ -112,8 +113,8 @@ export class LiveFacts {
       dataAsOf: manifest.dataAsOf,
       rows: manifest.rows,
       contractVersion: manifest.contractVersion,
-      testsPassed: 0,
-      testsFailed: 0,
+      testsPassed: null,
+      testsFailed: null,
       findings: [],
     };
   }

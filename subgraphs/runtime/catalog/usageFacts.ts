@@ -81,7 +81,9 @@ export class UsageFacts {
       const subjectMask = grant.masks.subject;
       const subjectDenied = grant.denied.includes('subject');
       const [consumers, operations] = await Promise.all([
-        subjectDenied ? Promise.resolve(null) : this.db.query(buildTopReaders(table, product, since, 'subject', TOP, subjectMask && { name: subjectMask, ...(subjectMask === 'hash' && { key: this.hashKey }) })),
+        subjectDenied
+          ? Promise.resolve(null)
+          : this.db.query(buildTopReaders(table, product, since, 'subject', TOP, subjectMask && { name: subjectMask, ...(subjectMask === 'hash' && { key: this.hashKey }) })),
         grant.denied.includes('operation_name') ? Promise.resolve(null) : this.db.query(buildTopReaders(table, product, since, 'operation_name', TOP)),
       ]);
       const list = (rows: Row[] | null) => rows?.map((r) => ({ name: (r.name as string | null) ?? null, count: Number(r.count) })) ?? null;

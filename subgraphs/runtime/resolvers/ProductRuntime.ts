@@ -12,6 +12,7 @@ import { AGGREGATE_FUNCTIONS, BadUserInputError, type AggregateFunction, type Pr
 import { countRows, type SubgraphContext } from '../context.js';
 import type { Database, Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
+import { valueAsText } from '../graphql/scalars.js';
 import { selectedAt, selectedFields, type Selection } from '../graphql/selection.js';
 import { columnOf, encodeCursor, type Limits } from '../graphql/translateArgs.js';
 import { MATCH_ALIAS, type SqlValue } from '../sql/index.js';
@@ -175,8 +176,8 @@ export class ProductRuntime {
           field: f.name,
           nullShare: rows === 0 ? 0 : nulls / rows,
           distinctCount: Number(row[`d${i}`] ?? 0),
-          min: (row[`lo${i}`] as string | null | undefined) ?? null,
-          max: (row[`hi${i}`] as string | null | undefined) ?? null,
+          min: valueAsText(row[`lo${i}`], f.type),
+          max: valueAsText(row[`hi${i}`], f.type),
           withheld: null,
         };
       }),
