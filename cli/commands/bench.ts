@@ -19,7 +19,10 @@ one's. Then, on the enforced gateway: a page of customers' PII as an analyst (ma
 as its owner; the point look-up with a different token on every request and with one token; the
 point look-up at 1 connection (the latency pass, where the p50 target is checked); and each shape
 at 1 connection with the access log and without (where what the log adds to p50 is checked: at
-10 connections p50 is mostly queueing). In-process: the CPU cost of signing and verifying 20,000
+10 connections p50 is mostly queueing). Publishing: the manifest swap, a publish until it is
+served, and the point look-up while new versions are published. The catalog: its list and a
+product page as the /catalog page asks them, as an analyst at 1 connection, and the point look-up
+idle and while product pages are opened ten times a second, side by side. In-process: the CPU cost of signing and verifying 20,000
 distinct tokens, and one durable append (1 KB written and fdatasynced) on the log's disk.
 The meshes under test run in three child processes (meshgate up) on free ports, over sample data
 seeded (if missing) into bench/data/scale-<N> (the logged mesh over a copy of it), with their dev
