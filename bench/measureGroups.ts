@@ -8,7 +8,7 @@ import type { ChildMesh } from './childMesh.js';
 import { CONCURRENCY, type Floor } from './floor.js';
 import { measureHttp, measurePair, measureSet, summary, type Load, type Measured, type Timing } from './measure.js';
 import { TARGET, type RawRow, type Target } from './report.js';
-import { MASKED_PII, POINT_LOOKUP, requestBody, type GatewayScenario, type Scenario } from './scenarios.js';
+import { CATALOG_LIST, CATALOG_PRODUCT, MASKED_PII, POINT_LOOKUP, requestBody, type GatewayScenario, type Scenario } from './scenarios.js';
 
 /** The fresh-token group's id. */
 export const FRESH_TOKEN_ID = 'fresh-token';
@@ -215,5 +215,49 @@ export async function measurePublishing(setup: BenchSetup, loads: (base: Load) =
   return [
     rowOf(PUBLISHING_ID, title, TARGET.gateway, a, setup.sqlOf(s.id, TARGET.gateway)),
     rowOf(PUBLISHING_ID, title, TARGET.publishing, b, setup.sqlOf(s.id, TARGET.gateway), { baseline: TARGET.gateway }),
+  ];
+}
+
+/** The id of the point look-up idle and under catalog load. */
+export const CATALOG_LOAD_ID = 'point-lookup-catalog-load';
+
+/**
+ * The catalog's two queries as the /catalog page sends them, as an analyst at one connection, side
+ * by side; then the point look-up on the enforced gateway idle and while a client loads product
+ * pages one after another (the catalog must not slow data queries).
+ */
+export async function measureCatalog(setup: BenchSetup): Promise<RawRow[]> {
+  const analyst = setup.access.analyst;
+  const [list, page] = await measurePair(
+    { ...gatewayLoad(setup, setup.enforced, CATALOG_LIST, TARGET.analyst, analyst, 1), label: CATALOG_LIST.title },
+    { ...gatewayLoad(setup, setup.enforced, CATALOG_PRODUCT, TARGET.analyst, analyst, 1), label: CATALOG_PRODUCT.title },
+    setup.timing,
+  );
+  const browsing = (): (() => Promise<void>) => {
+    let stopped = false;
+    const body = requestBody(CATALOG_PRODUCT, 'gateway', 0, setup.floor.inputs);
+    const loop = (async () => {
+      while (!stopped) {
+        const res = await fetch(setup.enforced.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...analyst }, body });
+        if (res.status !== 200) throw new Error(`bench: a catalog page answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        await res.arrayBuffer();
+      }
+    })();
+    return async () => {
+      stopped = true;
+      await loop;
+    };
+  };
+  const s = POINT_LOOKUP;
+  const title = 'point look-up while the catalog is browsed';
+  const idle = { ...gatewayLoad(setup, setup.enforced, s, TARGET.gateway, setup.access.owner), label: `${title}, ${TARGET.gateway}` };
+  const [a, b] = await measurePair(idle, { ...idle, label: `${title}, ${TARGET.catalogLoad}`, during: browsing }, setup.timing);
+  return [
+    rowOf(CATALOG_LIST.id, CATALOG_LIST.title, TARGET.analyst, list, setup.sqlOf(CATALOG_LIST.id, TARGET.analyst)),
+    rowOf(CATALOG_PRODUCT.id, CATALOG_PRODUCT.title, TARGET.analyst, page, setup.sqlOf(CATALOG_PRODUCT.id, TARGET.analyst), {
+      footnote: 'its first request also profiles the version (one pass, then kept until the version changes)',
+    }),
+    rowOf(CATALOG_LOAD_ID, title, TARGET.gateway, a, setup.sqlOf(s.id, TARGET.gateway)),
+    rowOf(CATALOG_LOAD_ID, title, TARGET.catalogLoad, b, setup.sqlOf(s.id, TARGET.gateway), { baseline: TARGET.gateway }),
   ];
 }

@@ -17,6 +17,8 @@ export const TARGET = Object.freeze({
   freshToken: 'gateway, fresh token',
   /** The enforced gateway while a new version of customer-profiles is published every couple of seconds. */
   publishing: 'gateway, publishing',
+  /** The enforced gateway while a client loads catalog product pages at one connection. */
+  catalogLoad: 'gateway, catalog load',
 } as const);
 
 /** A row's target label. */

@@ -23,6 +23,8 @@ import {
   measureLogLatency,
   measureMaskedPii,
   measurePublishing,
+  measureCatalog,
+  CATALOG_LOAD_ID,
   measureShape,
   PUBLISHING_ID,
   type BenchSetup,
@@ -32,7 +34,7 @@ import { runBuilds } from '../cli/mesh/runBuilds.js';
 import { readManifest } from '../schema/index.js';
 import { measureFsync } from './fsyncCost.js';
 import { compareRows, formatTable, TARGET, type RawRow, type Target } from './report.js';
-import { MASKED_PII, POINT_LOOKUP, requestBody, SCENARIOS } from './scenarios.js';
+import { CATALOG_LIST, CATALOG_PRODUCT, MASKED_PII, POINT_LOOKUP, requestBody, SCENARIOS } from './scenarios.js';
 import { mintAndTimeTokens } from './tokenCost.js';
 import type { SqlQuery } from '../subgraphs/runtime/sql/index.js';
 
@@ -131,6 +133,8 @@ export async function runBench(options: BenchOptions): Promise<number> {
     const publishSetup = { dataRoot, stateDir: STATE_DIR, mesh: enforced, headers: access.owner };
     const swap = await measureSwap(publishSetup, log);
     raw.push(...(await measurePublishing(setup, (base) => publishingLoads(publishSetup, base))));
+    log('-- the catalog: its list and a product page at one connection, and data queries while it is browsed');
+    raw.push(...(await measureCatalog(setup)));
     await stopAll();
     log('-- building the sample from its raw sources (the meshes stopped)');
     const builds: BuildTiming[] = [];
@@ -154,6 +158,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       compareVariants(rows, MASKED_PII.id, TARGET.analyst),
       compareVariants(rows, FRESH_TOKEN_ID, TARGET.freshToken),
       compareVariants(rows, PUBLISHING_ID, TARGET.publishing),
+      compareVariants(rows, CATALOG_LOAD_ID, TARGET.catalogLoad),
     ];
     const report = {
       timestamp: new Date().toISOString(),
@@ -245,6 +250,13 @@ function enforcedProbes(floor: Floor, access: BenchAccess): StatementProbe[] {
     ]),
     { scenario: MASKED_PII.id, target: TARGET.owner, endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.owner) },
     { scenario: MASKED_PII.id, target: TARGET.analyst, endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.analyst) },
+    ...[CATALOG_LIST, CATALOG_PRODUCT].map((s): StatementProbe => ({
+      scenario: s.id,
+      target: TARGET.analyst,
+      endpoint: 'gateway',
+      body: requestBody(s, 'gateway', 0, floor.inputs),
+      headers: headers(access.analyst),
+    })),
   ];
 }
 

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./commands/build.js'),
   publish: () => import('./commands/publish.js'),
   lineage: () => import('./commands/lineage.js'),
+  catalog: () => import('./commands/catalog.js'),
 };
 
 function usage(): string {
@@ -42,6 +43,7 @@ function usage(): string {
     '  audit     the access log: meshgate audit query [--since 7d --pii-only ...] | meshgate audit verify',
     '  build     build products from their inputs, gate and publish each new version: meshgate build [PRODUCT...]',
     "  publish   publish a domain's own Parquet through the same gate: meshgate publish PRODUCT --from DIR",
+    '  catalog   the products you may read, from the running gateway: meshgate catalog [--search TEXT] [--domain D] [--json] | catalog show PRODUCT',
     "  lineage   a product's lineage, upstream to its sources and downstream to its consumers: meshgate lineage PRODUCT [--format json|dot|mermaid] [--columns]",
     '',
     "Run `meshgate <command> --help` for a command's options.",

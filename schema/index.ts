@@ -24,6 +24,7 @@ export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
 export { CATALOG_DATA_FIELDS, CATALOG_DOMAIN, CATALOG_INTERFACE, CATALOG_ROOT_FIELDS, catalogEntityType } from './graphql/catalogSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
 export {
+  ACCESS_LOG_PRODUCT,
   canonical,
   chain,
   eventId,

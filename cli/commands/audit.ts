@@ -2,6 +2,7 @@
 import { FACT_KEYS, eventId, type AccessEvent } from '../../schema/index.js';
 import { describeOrigin, readAccessLog, verifyAccessLog, type AccessLogRead } from '../../subgraphs/governance/readAccessLog.js';
 import { readConfig } from '../config.js';
+import { cut, show, textTable } from '../textTable.js';
 import { type Command, parseOptions, positiveInt, UsageError } from '../Command.js';
 
 const help = `Usage: meshgate audit query [filters] [--limit N] [--format table|json|csv]
@@ -135,10 +136,6 @@ function toCsv(entries: readonly AccessEvent[]): string {
   return [FIELDS.join(','), ...entries.map((e) => FIELDS.map((k) => csvCell(e[k])).join(','))].map((line) => `${line}\r\n`).join('');
 }
 
-const cut = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point: a logged value must not drive the terminal.
-const show = (value: string | null): string => (value === null || value === '' ? '-' : value.replace(/[\x00-\x1f\x7f]/g, ' '));
-
 function toTable(entries: readonly AccessEvent[]): string {
   const head = ['seq', 'time', 'subject', 'roles', 'purpose', 'decision', 'products', 'masks', 'pii_unmasked', 'status'];
   const rows = entries.map((e) => [
@@ -153,16 +150,7 @@ function toTable(entries: readonly AccessEvent[]): string {
     cut(show(e.pii_unmasked), 40),
     `${e.status} ${e.http_status}${e.error_code ? ` ${e.error_code}` : ''}`,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows]
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .map((l) => `${l}\n`)
-    .join('');
+  return textTable(head, rows);
 }
 
 function parseQuery(args: readonly string[]) {

@@ -4,17 +4,7 @@
  * lineage its served versions recorded at build time. The graph on stdout (JSON, DOT or Mermaid),
  * notes on stderr; exit 2 for an unknown product or a bad option.
  */
-import {
-  buildLineageGraph,
-  productsByName,
-  readManifest,
-  readVersionRecord,
-  toDot,
-  toMermaid,
-  type DataProduct,
-  type LineageGraph,
-  type ServedLineage,
-} from '../../schema/index.js';
+import { buildLineageGraph, productsByName, readServedLineage, toDot, toMermaid, type LineageGraph } from '../../schema/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
 import { loadServedMesh } from '../mesh/loadServedMesh.js';
@@ -35,19 +25,6 @@ Exit codes: 0 printed, 2 a usage error or an unknown product.`;
 
 const FORMATS = ['json', 'dot', 'mermaid'] as const;
 type Format = (typeof FORMATS)[number];
-
-/** The served version of each product, with its recorded lineage; a product whose manifest cannot be used is noted and taken as not built. */
-async function servedLineage(products: Iterable<DataProduct>, note: (line: string) => void): Promise<Map<string, ServedLineage>> {
-  const served = new Map<string, ServedLineage>();
-  for (const p of products) {
-    const read = await readManifest(p.storeDir);
-    if (read.kind === 'bad') note(`${p.name}: ${read.reason}; shown as not built`);
-    if (read.kind !== 'ok') continue;
-    const record = await readVersionRecord(p.storeDir, read.manifest.version);
-    served.set(p.name, { version: read.manifest.version, ...(record?.lineage && { lineage: record.lineage }) });
-  }
-  return served;
-}
 
 /** The graph in `format`. */
 function render(graph: LineageGraph, format: Format, columns: boolean): string {
@@ -70,7 +47,7 @@ export const command: Command = {
     const products = productsByName(mesh);
     const product = products.get(positionals[0]!);
     if (!product) throw new UsageError(`unknown product "${positionals[0]}": expected one of ${[...products.keys()].sort().join(', ') || '(none: the mesh has no product)'}`);
-    const served = await servedLineage(products.values(), note);
+    const served = await readServedLineage(products.values(), note);
     const graph = buildLineageGraph(product, products, served);
     const own = served.get(product.name);
     if (!own)

@@ -11,7 +11,8 @@ import type { RequestContext } from '../context.js';
 import { operationScope } from '../operation/operationScope.js';
 import { analyzeOperation } from './analyzeOperation.js';
 import { buildReadRecord } from './buildReadRecord.js';
-import { AccessRefusal, decideAccess } from './decideAccess.js';
+import { catalogScope } from './catalogScope.js';
+import { AccessRefusal, decideAccess, decideCatalog } from './decideAccess.js';
 import type { ProductIndex } from './ProductIndex.js';
 
 /** What enforcement needs, fixed at start. */
@@ -49,9 +50,12 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           const principal = contextValue.principal;
           if (!principal) throw new UnauthenticatedError('Authentication is required.', { httpStatus: 401 });
           if (!operation) return;
-          const usage = analyzeOperation(schema, access.index, operation, operationScope(contextValue, schema, document, operation, request.variables));
+          const scope = operationScope(contextValue, schema, document, operation, request.variables);
+          const usage = analyzeOperation(schema, access.index, operation, scope);
           try {
             const decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
+            const catalog = catalogScope(schema, operation, scope);
+            if (catalog) decideCatalog(access.policy, access.policyFile, principal, access.index, catalog, decisions, usage);
             const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));
             const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, products });
             contextValue.access.decisions = decisions;

@@ -8,6 +8,7 @@
 import { decisionVisibility, evaluateAccess, revealingRefusal, type PolicyFile, type Principal, type ProductDecision } from '../../policies/index.js';
 import { ForbiddenError } from '../../schema/index.js';
 import type { OperationUsage } from './analyzeOperation.js';
+import type { CatalogScope } from './catalogScope.js';
 import type { ProductIndex } from './ProductIndex.js';
 
 /** A refusal, and what it refused (`product` or `product.column`), for the access log. */
@@ -42,4 +43,34 @@ export function decideAccess(policy: PolicyFile, policyFile: string, principal: 
     decisions.set(name, d);
   }
   return decisions;
+}
+
+/**
+ * Adds the decisions of a catalog request: every product the caller may read (the entries it will
+ * see), never refusing (a product it may not read simply has no entry). When the operation reads
+ * data through the catalog (a sample or a profile), each product it may reach is recorded in `usage`
+ * as read, every column the decision does not deny, so the access log shows it like a query.
+ */
+export function decideCatalog(
+  policy: PolicyFile,
+  policyFile: string,
+  principal: Principal,
+  index: ProductIndex,
+  scope: CatalogScope,
+  decisions: Map<string, ProductDecision>,
+  usage: OperationUsage,
+): void {
+  for (const shape of index.shapes) {
+    const name = shape.product.name;
+    if (decisions.has(name)) continue;
+    const d = evaluateAccess(policy, principal, shape.product, policyFile);
+    if (d.allowed) decisions.set(name, d);
+  }
+  if (!scope.readsData) return;
+  for (const [name, d] of decisions) {
+    if (scope.named && !scope.named.has(name)) continue;
+    const use = usage.get(name) ?? { selected: new Set<string>(), revealed: new Map() };
+    for (const f of index.shape(name)!.product.contract.fields) if (!d.denied[f.name]) use.selected.add(f.name);
+    usage.set(name, use);
+  }
 }

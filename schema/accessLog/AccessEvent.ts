@@ -6,6 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 
+/** The product the governance domain serves the log as (its descriptor's name). */
+export const ACCESS_LOG_PRODUCT = 'access-log';
+
 /** What the gateway decided for an operation. */
 export type Decision = 'allow' | 'mask' | 'deny' | 'unauthenticated' | 'invalid';
 /** How the operation ended. */

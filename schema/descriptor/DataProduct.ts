@@ -55,6 +55,8 @@ export interface DataProduct {
   readonly domain: string;
   readonly owner: string;
   readonly description?: string;
+  /** Words the catalog finds it by. */
+  readonly tags: readonly string[];
   readonly version: string;
   readonly status: 'draft' | 'active' | 'deprecated' | 'retired';
   /** For a deprecated product: the product that replaces it, and the day it stops being served. */

@@ -91,6 +91,11 @@ export const descriptorSchema = z.looseObject({
   domain: z.string().regex(KEBAB, 'a kebab-case domain name such as "commerce"'),
   owner: z.string().min(1),
   description: z.string().optional(),
+  /** Words the catalog finds the product by (lower case, digits, dashes). */
+  tags: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a tag of lower-case letters, digits and dashes, at most 40 characters'))
+    .max(20)
+    .optional(),
   version: z.string().optional(),
   status: z.enum(['draft', 'active', 'deprecated', 'retired']).optional(),
   /** For a deprecated product: the product that replaces it. */

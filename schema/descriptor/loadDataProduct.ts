@@ -82,6 +82,7 @@ export async function loadDataProduct(file: string, options: LoadOptions): Promi
       name: d.name,
       domain: d.domain,
       owner: d.owner,
+      tags: [...new Set(d.tags ?? [])],
       ...((d.description ?? contract.value.description) !== undefined && { description: d.description ?? contract.value.description }),
       version: d.version ?? contract.value.version,
       status: d.status ?? 'active',

@@ -87,8 +87,9 @@ type ProductVersion @shareable {
   dataAsOf: DateTime!
   rows: Int!
   contractVersion: String!
-  testsPassed: Int!
-  testsFailed: Int!
+  "Contract tests its gate ran and passed; null for a version published without a gate (the access log's stream)."
+  testsPassed: Int
+  testsFailed: Int
   findings: [GateFinding!]!
 }
 

@@ -58,6 +58,31 @@ export function buildLineageGraph(product: DataProduct, products: ReadonlyMap<st
   return { product: product.name, nodes: [...nodes.values()], edges: [...edges.values()], ...columnLevel(nodes, products, served) };
 }
 
+/** The whole mesh's lineage: every product's graph, merged (each node and edge once); its `product` is empty. */
+export function buildMeshLineage(products: ReadonlyMap<string, DataProduct>, served: ReadonlyMap<string, ServedLineage> = new Map()): LineageGraph {
+  const nodes = new Map<string, LineageNode>();
+  const edges = new Map<string, LineageEdge>();
+  const columns = new Map<string, ColumnEdge>();
+  const partial = new Map<string, PartialColumn>();
+  const withoutColumns = new Set<string>();
+  for (const p of products.values()) {
+    const g = buildLineageGraph(p, products, served);
+    for (const n of g.nodes) if (!nodes.has(n.id) || (n.kind === 'product' && !n.missing)) nodes.set(n.id, n);
+    for (const e of g.edges) edges.set(`${e.kind} ${e.from} ${e.to}`, e);
+    for (const c of g.columns) columns.set(`${c.from.node}.${c.from.column} ${c.to.node}.${c.to.column}`, c);
+    for (const c of g.partial) partial.set(`${c.node}.${c.column}`, c);
+    for (const w of g.withoutColumns) withoutColumns.add(w);
+  }
+  return {
+    product: '',
+    nodes: [...nodes.values()],
+    edges: [...edges.values()],
+    columns: [...columns.values()],
+    partial: [...partial.values()],
+    withoutColumns: [...withoutColumns],
+  };
+}
+
 /** The source node of an input, added once. */
 function addSource(nodes: Map<string, LineageNode>, domain: string, source: string, type: string): string {
   const id = sourceNodeId(domain, source);

@@ -4,7 +4,8 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLResolveInfo, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
-import { buildSubgraphSdl, camelCase, meshShapes, reverseShapes, type Mesh, type ProductShape, type ReverseShape } from '../../schema/index.js';
+import { buildSubgraphSdl, camelCase, CATALOG_DOMAIN, meshShapes, reverseShapes, type Mesh, type ProductShape, type ReverseShape } from '../../schema/index.js';
+import { addCatalogDomain, addDomainCatalog } from './catalog/catalogResolvers.js';
 import type { SubgraphContext } from './context.js';
 import type { Database } from './duckdb/Database.js';
 import { ProductTable } from './duckdb/ProductTable.js';
@@ -79,6 +80,8 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   }
   for (const target of all.filter((s) => s.product.domain !== domain)) addReverse(resolvers, target, reverseShapes(target.product, own), runtimes, true);
   for (const rt of runtimes.values()) addReverse(resolvers, rt.shape, rt.reverse, runtimes, false);
+  if (domain === CATALOG_DOMAIN) addCatalogDomain(resolvers as never, query, { domain, shapes: all, runtimes, db, hashKey: options.hashKey });
+  else addDomainCatalog(resolvers as never, domain, runtimes);
   const typeDefs = buildSubgraphSdl(domain, all);
   return { domain, typeDefs, schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }), products: runtimes };
 }

@@ -18,6 +18,7 @@ function product(name: string, typeName: string, listField: string, fields: Part
     name,
     domain: 'd',
     owner: 'o@example.com',
+    tags: [],
     version: '1.0.0',
     status: 'active',
     inputs: [],

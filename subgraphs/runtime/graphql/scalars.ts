@@ -88,3 +88,11 @@ export const BigIntScalar = new GraphQLScalarType({
     throw bad('Expected a BigInt as an integer or a string.');
   },
 });
+
+/** A value read from DuckDB as text, as its GraphQL type serialises it (the catalog's samples and profiles show values as text). */
+export function valueAsText(value: unknown, type: string | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (type === 'DateTime') return DateTimeScalar.serialize(value) as string;
+  if (type === 'Date') return DateScalar.serialize(value) as string;
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

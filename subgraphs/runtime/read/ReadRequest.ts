@@ -1,6 +1,6 @@
 /**
  * A read as plain data: what a GraphQL field asks of one product, translated from its arguments and
- * selection before anything is enforced or any SQL is written. Each of the five read kinds goes
+ * selection before anything is enforced or any SQL is written. Each read kind (the five of the generated fields, and the catalog's profile) goes
  * through the same three steps: `translateRead` makes a request, `applyGrant` applies the caller's
  * grant to it (masks, row policy, refusals), `buildRead` turns the granted request into statements.
  * Keys of a batched read (entity look-ups, reverse lists) arrive at build time, one batch at a time.
@@ -59,8 +59,16 @@ export interface AggregateRead {
   readonly aggregates: readonly Aggregate[];
 }
 
+/** The catalog's column profile of the rows the caller may read (nulls, distinct values, min and max per column). */
+export interface ProfileRead {
+  readonly kind: 'profile';
+  readonly where: undefined;
+  /** The columns profiled, each with whether min and max make sense for it. */
+  readonly columns: readonly (Column & { readonly ordered: boolean })[];
+}
+
 /** Any read of one product. */
-export type ReadRequest = ListRead | ConnectionRead | ByKeyRead | ReverseRead | AggregateRead;
+export type ReadRequest = ListRead | ConnectionRead | ByKeyRead | ReverseRead | AggregateRead | ProfileRead;
 
 /** A read with the caller's grant applied: masked columns, and `where` the caller's filter AND-ed inside the row policy. */
 export type Granted<R extends ReadRequest> = R extends ReadRequest ? Omit<R, 'where'> & { readonly where: Condition } : never;

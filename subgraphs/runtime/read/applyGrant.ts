@@ -54,6 +54,9 @@ function revealedColumns(read: ReadRequest, shape: ProductShape): [RevealingUse,
   if (read.kind === 'aggregate') {
     for (const g of read.groupBy) out.push(['group', g.column]);
     for (const a of read.aggregates) out.push(['aggregate', a.column]);
+  } else if (read.kind === 'profile') {
+    // A profile aggregates each column it covers: the catalog covers only those the caller reads in the clear.
+    for (const c of read.columns) out.push(['aggregate', c]);
   } else if (read.kind === 'byKey') {
     if (read.byCaller) out.push(['lookup', columnOf(shape.key)]);
   } else {
@@ -87,6 +90,6 @@ export function applyGrant<R extends ReadRequest>(read: R, access: AccessContext
     if (refusal) throw new ForbiddenError(refusal);
   }
   const where = allOf(grant.rows ? rowCondition(grant.rows, shape) : undefined, read.where);
-  if (read.kind === 'aggregate') return granted(read, { where });
+  if (read.kind === 'aggregate' || read.kind === 'profile') return granted(read, { where });
   return granted(read, { where, columns: maskColumns(grant, read.columns, shape, hashKey) });
 }

@@ -1,5 +1,16 @@
 /** Compiles a granted read into its statements through sql/ (which writes all SQL text): one per read, plus a count for a connection's totalCount. */
-import { buildAggregate, buildCount, buildKeyLookup, buildReverseList, buildSelect, type Column, type SelectSpec, type SqlQuery, type SqlValue } from '../sql/index.js';
+import {
+  buildAggregate,
+  buildCount,
+  buildTableProfile,
+  buildKeyLookup,
+  buildReverseList,
+  buildSelect,
+  type Column,
+  type SelectSpec,
+  type SqlQuery,
+  type SqlValue,
+} from '../sql/index.js';
 import type { GrantedRead } from './ReadRequest.js';
 
 /** Where a read runs: the product's current table, its key, and the cap on groups. */
@@ -32,5 +43,7 @@ export function buildRead(read: GrantedRead, target: ReadTarget, batch: readonly
       return read.limit === 0 ? {} : { rows: buildReverseList(spec(read), read.reference, batch, read.limit) };
     case 'aggregate':
       return { rows: buildAggregate(target.table, read.groupBy, read.aggregates, read.where, target.maxGroups) };
+    case 'profile':
+      return { rows: buildTableProfile(target.table, read.columns, read.where) };
   }
 }

@@ -175,12 +175,29 @@ export function buildWriteMirror(mirror: string, file: string): string {
   return `COPY (SELECT key, lsn, "row" FROM ${quoteIdent(mirror)} ORDER BY key) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
-/** One pass over a version's files: the row count (`rows`), and per column i its nulls (`n<i>`), distinct values (`d<i>`) and, for ordered columns, min and max as text (`lo<i>`, `hi<i>`). */
-export function buildProfile(files: readonly string[], columns: readonly { readonly name: string; readonly ordered: boolean }[]): string {
+/** A profiled column: its name, and whether min and max make sense for it. */
+export interface ProfiledColumn {
+  readonly name: string;
+  readonly ordered: boolean;
+}
+
+/** The aggregates of a profile: per column i its nulls (`n<i>`), distinct values (`d<i>`) and, for ordered columns, min and max as text (`lo<i>`, `hi<i>`). */
+function profileParts(columns: readonly ProfiledColumn[]): string {
   const parts = columns.flatMap((c, i) => {
     const q = quoteIdent(c.name);
     const own = [`count(*) - count(${q}) AS n${i}`, `count(DISTINCT ${q}) AS d${i}`];
     return c.ordered ? [...own, `CAST(min(${q}) AS VARCHAR) AS lo${i}`, `CAST(max(${q}) AS VARCHAR) AS hi${i}`] : own;
   });
-  return `SELECT count(*) AS "rows"${parts.map((p) => `, ${p}`).join('')} FROM read_parquet(${fileList(files)})`;
+  return `count(*) AS "rows"${parts.map((p) => `, ${p}`).join('')}`;
+}
+
+/** One pass over a version's files: the row count (`rows`) and each column's profile (see profileParts). */
+export function buildProfile(files: readonly string[], columns: readonly ProfiledColumn[]): string {
+  return `SELECT ${profileParts(columns)} FROM read_parquet(${fileList(files)})`;
+}
+
+/** The same profile over the rows of a served table a condition lets through (the caller's row policy): the catalog's live profile. */
+export function buildTableProfile(table: string, columns: readonly ProfiledColumn[], where: Condition): SqlQuery {
+  const p = new Params();
+  return { text: `SELECT ${profileParts(columns)} FROM ${quoteIdent(table)} WHERE ${compileCondition(where, p)}`, values: p.values };
 }

@@ -9,3 +9,4 @@ export * from './accessLogSql.js';
 export * from './settingsSql.js';
 export * from './sampleDataSql.js';
 export * from './buildSql.js';
+export * from './catalogSql.js';

@@ -1,0 +1,182 @@
+/**
+ * The catalog's resolvers. Every domain's subgraph resolves the live facts of its own entity type
+ * (`CustomersDataProduct`): SLA status, versions, and a profile and a sample read through the
+ * product's runtime, so the caller's masks and row policy apply exactly as to a query. The
+ * catalog domain's subgraph also resolves the root fields, every entry's static facts, usage and
+ * lineage. Both sides refuse a product the gateway's signed grant does not name: the gateway gives
+ * a catalog request the grant of every product the caller may read, and no other.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  ACCESS_LOG_PRODUCT,
+  BadUserInputError,
+  buildLineageGraph,
+  buildMeshLineage,
+  CATALOG_INTERFACE,
+  catalogEntityType,
+  ForbiddenError,
+  ProductUnavailableError,
+  readServedLineage,
+  type DataProduct,
+  type LineageGraph,
+  type ProductShape,
+  type ServedLineage,
+} from '../../../schema/index.js';
+import type { SubgraphContext } from '../context.js';
+import type { Database } from '../duckdb/Database.js';
+import { valueAsText } from '../graphql/scalars.js';
+import type { ProductRuntime } from '../resolvers/ProductRuntime.js';
+import { entryFacts, entryFields, mayRead } from './catalogEntry.js';
+import { LiveFacts } from './liveFacts.js';
+import { CatalogSearch, type CatalogFilter } from './searchCatalog.js';
+import { UsageFacts, type UsageView } from './usageFacts.js';
+
+type Parent = { readonly name: string };
+type Resolver = (parent: Parent, args: Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
+type ResolverMap = Record<string, Record<string, unknown>>;
+
+const MAX_SAMPLE = 20;
+const MAX_VERSIONS = 100;
+
+function bounded(name: string, value: unknown, max: number): number {
+  const n = value as number;
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new BadUserInputError(`${name} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}.`);
+  return n;
+}
+
+/** Refuses a live fact of a product the request's grant does not name (defence in depth: the catalog lists no such entry). */
+function requireGrant(ctx: SubgraphContext, product: string): void {
+  if (!mayRead(ctx.access, product)) throw new ForbiddenError(`You may not read the data product "${product}".`);
+}
+
+/** The live-fact resolvers of a domain's entity type, for the products `runtimes` serves. */
+function liveResolvers(runtimes: ReadonlyMap<string, ProductRuntime>, now: () => number): Record<string, unknown> {
+  const facts = new Map([...runtimes].map(([name, rt]) => [name, new LiveFacts(rt.shape.product, rt.table, now)]));
+  const live = (p: Parent, ctx: SubgraphContext): LiveFacts => {
+    requireGrant(ctx, p.name);
+    const f = facts.get(p.name);
+    if (!f) throw new BadUserInputError(`There is no data product "${p.name}" in this domain.`);
+    return f;
+  };
+  const runtime = (p: Parent, ctx: SubgraphContext): ProductRuntime => (live(p, ctx), runtimes.get(p.name)!);
+  return {
+    __resolveReference: (ref: Parent) => (runtimes.has(ref.name) ? { name: ref.name } : null),
+    slaStatus: ((p, _a, ctx) => live(p, ctx).slaStatus()) satisfies Resolver,
+    currentVersion: ((p, _a, ctx) => live(p, ctx).current()) satisfies Resolver,
+    versions: ((p, a, ctx) => live(p, ctx).versions(bounded('versions(limit)', a.limit, MAX_VERSIONS))) satisfies Resolver,
+    profile: (async (p, _a, ctx) => {
+      try {
+        return await runtime(p, ctx).profile(ctx);
+      } catch (error) {
+        if (error instanceof ProductUnavailableError) return null;
+        throw error;
+      }
+    }) satisfies Resolver,
+    sample: (async (p, a, ctx) => {
+      const limit = bounded('sample(limit)', a.limit, MAX_SAMPLE);
+      const rt = runtime(p, ctx);
+      const { fields, rows } = limit === 0 ? { fields: [], rows: [] } : await rt.sample(limit, ctx);
+      const types = fields.map((f) => rt.shape.fieldNamed(f)?.type);
+      return { fields, rows: rows.map((r) => fields.map((f, i) => valueAsText(r[f], types[i]))) };
+    }) satisfies Resolver,
+  };
+}
+
+/** Adds the catalog's resolvers of a domain that is not the catalog domain: its entity type's live facts. */
+export function addDomainCatalog(resolvers: ResolverMap, domain: string, runtimes: ReadonlyMap<string, ProductRuntime>, now: () => number = Date.now): void {
+  resolvers[catalogEntityType(domain)] = liveResolvers(runtimes, now);
+}
+
+/** What the catalog domain needs to serve the catalog. */
+export interface CatalogDomainOptions {
+  readonly domain: string;
+  /** Every product of the mesh. */
+  readonly shapes: readonly ProductShape[];
+  /** This domain's own runtimes (the access log's among them). */
+  readonly runtimes: ReadonlyMap<string, ProductRuntime>;
+  readonly db: Database;
+  readonly hashKey: string;
+  readonly now?: () => number;
+}
+
+/** The GraphQL view of a lineage graph, keeping what the caller may see: products they may read, their sources, their consumers. */
+async function lineageView(graph: LineageGraph, ctx: SubgraphContext, usage: UsageFacts | undefined) {
+  const productVisible = new Set(graph.nodes.filter((n) => n.kind === 'product' && !n.missing && mayRead(ctx.access, n.name)).map((n) => n.id));
+  const fed = new Set(graph.edges.filter((e) => productVisible.has(e.to)).map((e) => e.from));
+  const nodes = graph.nodes
+    .filter((n) => productVisible.has(n.id) || (n.kind === 'source' && fed.has(n.id)))
+    .map((n) => ({
+      id: n.id,
+      kind: n.kind.toUpperCase(),
+      name: n.name,
+      domain: n.domain || null,
+      type: n.kind === 'source' ? n.type : null,
+      version: n.kind === 'product' ? (n.version ?? null) : null,
+    }));
+  const shown = new Set(nodes.map((n) => n.id));
+  const edges: { from: string; to: string; kind: string; fields: readonly string[] | null }[] = graph.edges
+    .filter((e) => shown.has(e.from) && shown.has(e.to))
+    .map((e) => ({ from: e.from, to: e.to, kind: e.kind.toUpperCase(), fields: e.fields ?? null }));
+  const readBy = usage ? await usage.consumers(graph.nodes.filter((n) => productVisible.has(n.id)).map((n) => n.name)) : [];
+  for (const c of readBy) {
+    const id = `consumer:${c.name}`;
+    if (!shown.has(id)) {
+      shown.add(id);
+      nodes.push({ id, kind: 'CONSUMER', name: c.name, domain: null, type: null, version: null });
+    }
+    edges.push({ from: `product:${c.product}`, to: id, kind: 'READS', fields: null });
+  }
+  const columns = graph.columns
+    .filter((c) => shown.has(c.from.node) && shown.has(c.to.node))
+    .map((c) => ({ from: c.from.node, fromColumn: c.from.column, to: c.to.node, toColumn: c.to.column, kind: c.kind }));
+  return { nodes, edges, columns };
+}
+
+const NO_USAGE: UsageView = {
+  last7Days: { days: 7, queries: 0, refused: 0, consumers: 0, topConsumers: null, topOperations: null },
+  last30Days: { days: 30, queries: 0, refused: 0, consumers: 0, topConsumers: null, topOperations: null },
+};
+
+/** Adds the catalog domain's resolvers: the root fields, every entity type's static facts (and its own types' live facts), usage and lineage. */
+export function addCatalogDomain(resolvers: ResolverMap, query: Record<string, unknown>, options: CatalogDomainOptions): void {
+  const { shapes, runtimes } = options;
+  const now = options.now ?? Date.now;
+  const byName = new Map(shapes.map((s) => [s.product.name, s]));
+  const products = new Map<string, DataProduct>(shapes.map((s) => [s.product.name, s.product]));
+  const search = new CatalogSearch(shapes);
+  const log = runtimes.get(ACCESS_LOG_PRODUCT);
+  const usage = log ? new UsageFacts(options.db, log.table, options.hashKey, now) : undefined;
+  // Manifests and records change with each publish; one look serves the requests of the next second.
+  let served: { at: number; value: Promise<Map<string, ServedLineage>> } | undefined;
+  const servedLineage = (): Promise<Map<string, ServedLineage>> => {
+    if (!served || now() - served.at > 1_000) served = { at: now(), value: readServedLineage(products.values()) };
+    return served.value;
+  };
+  const entry = (name: string, ctx: SubgraphContext) => (byName.has(name) && mayRead(ctx.access, name) ? entryFacts(byName.get(name)!) : null);
+  const visibleShape = (name: unknown, ctx: SubgraphContext): ProductShape => {
+    const shape = typeof name === 'string' ? byName.get(name) : undefined;
+    if (!shape || !mayRead(ctx.access, shape.product.name)) throw new BadUserInputError(`There is no data product ${JSON.stringify(name)} you may read.`);
+    return shape;
+  };
+
+  const staticFacts: Record<string, unknown> = {
+    __resolveReference: (ref: Parent, ctx: SubgraphContext) => entry(ref.name, ctx),
+    fields: ((p, _a, ctx) => entryFields(visibleShape(p.name, ctx), ctx.access)) satisfies Resolver,
+    usage: ((p, _a, ctx) => (visibleShape(p.name, ctx), usage ? usage.usage(p.name, ctx) : NO_USAGE)) satisfies Resolver,
+    lineage: (async (p, _a, ctx) => lineageView(buildLineageGraph(visibleShape(p.name, ctx).product, products, await servedLineage()), ctx, usage)) satisfies Resolver,
+  };
+  const own = liveResolvers(runtimes, now);
+  for (const domain of new Set([...shapes.map((s) => s.product.domain), options.domain])) {
+    resolvers[catalogEntityType(domain)] = domain === options.domain ? { ...own, ...staticFacts } : { ...staticFacts };
+  }
+  resolvers[CATALOG_INTERFACE] = { __resolveType: (p: Parent) => catalogEntityType(byName.get(p.name)!.product.domain) };
+  Object.assign(query, {
+    dataProducts: ((_p, args, ctx) => search.find(args as CatalogFilter, (n) => mayRead(ctx.access, n)).map(entryFacts)) satisfies Resolver,
+    dataProduct: ((_p, args, ctx) => entry(String(args.name), ctx)) satisfies Resolver,
+    lineage: (async (_p, args, ctx) => {
+      const product = args.product === null || args.product === undefined ? undefined : visibleShape(args.product, ctx).product;
+      const all = await servedLineage();
+      return lineageView(product ? buildLineageGraph(product, products, all) : buildMeshLineage(products, all), ctx, usage);
+    }) satisfies Resolver,
+  });
+}
