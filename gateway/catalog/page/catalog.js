@@ -68,7 +68,8 @@ function fmtInt(n) {
 }
 
 function fmtShare(x) {
-  return x === null || x === undefined ? '—' : `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
+  // Four significant digits: 99.99%, 99.9%, 12.35%, 0%; never a 99.99% rounded up to 100%.
+  return x === null || x === undefined ? '—' : `${Number((x * 100).toPrecision(4))}%`;
 }
 
 /** A duration in seconds as people say it: 42 s, 12 min, 3 h 5 min, 2 d 4 h. */
@@ -621,7 +622,7 @@ function slaSection(p) {
       h('div', {}, h('dt', {}, 'Data as of'), h('dd', {}, timeEl(st?.lastUpdated))),
       h('div', {}, h('dt', {}, 'Completeness'), h('dd', {}, complete)),
       h('div', {}, h('dt', {}, 'Contract tests'), h('dd', {}, tests)),
-      h('div', {}, h('dt', {}, 'Availability (declared)'), h('dd', {}, declared.availability === null || declared.availability === undefined ? '—' : `${declared.availability}%`)),
+      h('div', {}, h('dt', {}, 'Availability (declared)'), h('dd', {}, fmtShare(declared.availability))),
       h('div', {}, h('dt', {}, 'Quality score (declared)'), h('dd', {}, declared.qualityScore ?? '—')),
     ),
     st?.problems?.length
@@ -710,6 +711,8 @@ function findingList(findings) {
 }
 
 function testsCell(v) {
+  // A version published without a gate (the access log's stream) has no contract-test counts.
+  if (v.testsPassed === null || v.testsPassed === undefined) return badge('no gate', 'neutral', 'published without contract tests');
   return [badge(`${v.testsPassed} passed`, 'ok'), v.testsFailed ? [' ', badge(`${v.testsFailed} failed`, 'bad')] : ''];
 }
 
@@ -1154,7 +1157,7 @@ function contractCell(p) {
   const newest = p.versions?.[0];
   return [
     v ? testsCell(v) : h('span', { class: 'muted' }, '—'),
-    newest && newest.status === 'FAILED' ? h('div', { class: 'muted' }, `newest: ${newest.testsPassed} passed, ${newest.testsFailed} failed`) : null,
+    newest && newest.status === 'FAILED' ? h('div', { class: 'muted' }, `newest: ${newest.testsPassed ?? 0} passed, ${newest.testsFailed ?? 0} failed`) : null,
   ];
 }
 
