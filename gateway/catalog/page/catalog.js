@@ -493,6 +493,8 @@ async function listView(visible, seq) {
 
   let querySeq = 0;
   const run = async () => {
+    // A search typed just before leaving the list must not rewrite the next page's address.
+    if (seq !== renderSeq) return;
     const vars = variablesOf();
     const query = new URLSearchParams(Object.entries(vars).map(([k, v]) => [k, String(v)])).toString();
     history.replaceState(null, '', `/catalog${query ? `?${query}` : ''}`);
