@@ -89,6 +89,8 @@ describe('the catalog page, as analysts and stewards use it', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     context.setDefaultTimeout(15_000);
+    // The product page's "Copy the headers for GraphiQL" writes to the clipboard, which GraphiQL is pasted from.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: mesh.running.gateway.url });
     // Recorded on the context, so requests of GraphiQL's workers count too.
     context.on('request', (r) => requests.push(r));
     page = await context.newPage();
@@ -223,7 +225,10 @@ describe('the catalog page, as analysts and stewards use it', () => {
     await page.getByRole('heading', { level: 1, name: 'customer-profiles' }).waitFor();
   });
 
-  it('opens GraphiQL with a ready query for the product, which runs with the token in its Headers tab', async () => {
+  it('opens GraphiQL with a ready query for the product, which runs with the token pasted into its Headers tab', async () => {
+    await page.getByRole('button', { name: 'Copy the headers for GraphiQL' }).click();
+    await page.getByText('Copied: paste it into GraphiQL').waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(JSON.stringify({ Authorization: `Bearer ${analyst}` }));
     const link = page.getByRole('link', { name: 'Open in GraphiQL' });
     const query = new URL(String(await link.getAttribute('href')), mesh.running.gateway.url).searchParams.get('query') ?? '';
     expect(query).toContain('customers(limit: 10)');
@@ -240,7 +245,8 @@ describe('the catalog page, as analysts and stewards use it', () => {
     await headersEditor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
-    await page.keyboard.type(`{"Authorization": "Bearer ${analyst}"}`);
+    await page.keyboard.press('Control+V');
+    await expect(editorText(headersEditor)).resolves.toContain('{"Authorization":"Bearer ');
     during401 = false;
     // GraphiQL sends the operation printed compactly: {customers(limit:10){...}}.
     const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && /customers\(limit: ?10\)/.test(r.request().postData() ?? ''));
