@@ -8,6 +8,7 @@ import { CompositionError } from './CompositionError.js';
 import { createApolloServer } from './createApolloServer.js';
 import type { GatewayOptions, RunningGateway } from './GatewayOptions.js';
 import { createGraphiQLPage } from './graphiql.js';
+import { createCatalogPage } from './catalog/catalogPage.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
 import { SubgraphDataSource } from './SubgraphDataSource.js';
@@ -50,7 +51,7 @@ function describeCause(cause: unknown): string {
   return `${String(name)}: ${String(message)}${typeof innerMessage === 'string' ? `: ${innerMessage}` : ''}`;
 }
 
-/** Composes the subgraphs in-process, then serves GraphQL, the offline GraphiQL page, health and metrics over `node:http`. */
+/** Composes the subgraphs in-process, then serves GraphQL, the offline GraphiQL page, the catalog page, health and metrics over `node:http`. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings = validateGatewayOptions(options);
   const composed = composeSupergraph(settings.services);
@@ -85,12 +86,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   metrics.extra = options.extraMetrics;
   const record = accessLog && recordAccess(accessLog, metrics);
   const graphiql = await createGraphiQLPage('/graphql');
+  const catalog = await createCatalogPage();
 
   let ready = false;
   const server = createServer(
     createRequestHandler({
       apollo,
       graphiql,
+      catalog,
       metrics,
       log,
       maxBodyBytes: settings.maxBodyBytes,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { CATALOG_PATH, type CatalogPage } from '../catalog/catalogPage.js';
 import { createRequestContext } from '../context.js';
 import type { RequestContext } from '../context.js';
 import type { GraphiQLPage } from '../graphiql.js';
@@ -11,6 +12,8 @@ import { sendGraphQLError } from './sendJson.js';
 /** Everything the gateway's HTTP routes need, wired once at start. */
 export interface RequestHandlerDeps extends GraphQLRoute {
   readonly graphiql: GraphiQLPage;
+  /** The catalog web page; without it `/catalog` is not found. */
+  readonly catalog?: CatalogPage;
   readonly metrics: GatewayMetrics;
   readonly isReady: () => boolean;
   readonly log: (line: string) => void;
@@ -24,6 +27,14 @@ function sendText(req: IncomingMessage, res: ServerResponse, status: number, tex
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(req.method === 'HEAD' ? undefined : text);
   return status;
+}
+
+/** Sends a GET or HEAD for `/` on to the catalog page. */
+function redirectToCatalog(res: ServerResponse): number {
+  const body = `See ${CATALOG_PATH}`;
+  res.writeHead(302, { location: CATALOG_PATH, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+  return 302;
 }
 
 function wantsHtml(req: IncomingMessage): boolean {
@@ -63,9 +74,21 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
       out.route = 'metrics';
       out.status = sendText(req, res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
       return;
+    case '/':
+      if (deps.catalog && (req.method === 'GET' || req.method === 'HEAD')) {
+        out.route = 'catalog';
+        out.status = redirectToCatalog(res);
+        return;
+      }
+      break;
     default:
-      out.status = sendGraphQLError(res, 404, 'BAD_USER_INPUT', 'Not found: GraphQL is served at /graphql');
+      if (deps.catalog && (path === CATALOG_PATH || path.startsWith(`${CATALOG_PATH}/`))) {
+        out.route = 'catalog';
+        out.status = deps.catalog.serve(req, res, path);
+        return;
+      }
   }
+  out.status = sendGraphQLError(res, 404, 'BAD_USER_INPUT', `Not found: GraphQL is served at /graphql${deps.catalog ? `, the catalog at ${CATALOG_PATH}` : ''}`);
 }
 
 /** The gateway's `node:http` request listener: builds the request context, routes, answers failures with JSON, counts every request. */
