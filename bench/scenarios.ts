@@ -4,7 +4,7 @@
  * own SQL builder. The statement-count pass checks that the floor's statements equal the runtime's.
  * Beside them, the masked-PII read, which only the gateway is sent (as two different callers).
  */
-import { CATALOG_LIST_QUERY, CATALOG_PRODUCT_QUERY } from './catalogQueries.js';
+import { LIST_QUERY, PRODUCT_QUERY } from '../gateway/catalog/catalogQueries.js';
 import type { ProductShape } from '../schema/index.js';
 import { DEFAULT_LIMITS, type Row } from '../subgraphs/runtime/index.js';
 import { allOf, buildAggregate, buildKeyLookup, buildSelect, type Column, type Condition, type Selected, type SqlQuery } from '../subgraphs/runtime/sql/index.js';
@@ -159,19 +159,19 @@ export const MASKED_PII: GatewayScenario = Object.freeze({
   variables: (i: number, inputs: BenchInputs) => ({ offset: pick(inputs.customerOffsets, i) }),
 });
 
-/** The catalog page's product list (every product an analyst may read, with its SLA and version). */
+/** The /catalog page's product list, exactly as the page asks it (every product an analyst may read, with its SLA and version). */
 export const CATALOG_LIST: GatewayScenario = Object.freeze({
   id: 'catalog-list',
   title: 'catalog list, 1 connection',
-  query: CATALOG_LIST_QUERY,
+  query: LIST_QUERY,
   variables: () => ({ search: null }),
 });
 
-/** The catalog page's product page of customer-profiles: fields and masks, profile, versions, lineage, usage, a masked sample. */
+/** The /catalog page's product page of customer-profiles, exactly as the page asks it: fields and masks, profile, versions, lineage, usage, a masked sample. */
 export const CATALOG_PRODUCT: GatewayScenario = Object.freeze({
   id: 'catalog-product',
   title: 'catalog product page, 1 connection',
-  query: CATALOG_PRODUCT_QUERY,
+  query: PRODUCT_QUERY,
   variables: () => ({ name: 'customer-profiles' }),
 });
 
