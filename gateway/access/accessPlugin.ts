@@ -50,15 +50,21 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
           const principal = contextValue.principal;
           if (!principal) throw new UnauthenticatedError('Authentication is required.', { httpStatus: 401 });
           if (!operation) return;
-          const scope = operationScope(contextValue, schema, document, operation, request.variables);
-          const usage = analyzeOperation(schema, access.index, operation, scope);
+          const walkScope = operationScope(contextValue, schema, document, operation, request.variables);
+          const usage = analyzeOperation(schema, access.index, operation, walkScope);
           try {
             const decisions = decideAccess(access.policy, access.policyFile, principal, usage, access.index);
-            const catalog = catalogScope(schema, operation, scope);
-            if (catalog) decideCatalog(access.policy, access.policyFile, principal, access.index, catalog, decisions, usage);
-            const products = Object.fromEntries([...decisions].map(([name, d]) => [name, grantOf(d)]));
-            const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, products });
-            contextValue.access.decisions = decisions;
+            const scope = catalogScope(schema, operation, walkScope);
+            const catalog = scope && decideCatalog(access.policy, access.policyFile, principal, access.index, scope, usage);
+            const grants = (d: ReadonlyMap<string, ProductDecision>) => Object.fromEntries([...d].map(([name, x]) => [name, grantOf(x)]));
+            const token = await signAccessContext(access.contextKey, {
+              requestId: contextValue.requestId,
+              sub: principal.sub,
+              products: grants(decisions),
+              ...(catalog && { catalog: grants(catalog) }),
+            });
+            // The log and the explanation see every decision the request was served under.
+            contextValue.access.decisions = catalog ? new Map([...catalog, ...decisions]) : decisions;
             contextValue.access.token = token;
           } catch (error) {
             if (error instanceof AccessRefusal) contextValue.audit.denied = [error.denied];

@@ -6,7 +6,7 @@
  * never gets silently partial data.
  */
 import { decisionVisibility, evaluateAccess, revealingRefusal, type PolicyFile, type Principal, type ProductDecision } from '../../policies/index.js';
-import { ForbiddenError } from '../../schema/index.js';
+import { catalogEntityType, ForbiddenError } from '../../schema/index.js';
 import type { OperationUsage } from './analyzeOperation.js';
 import type { CatalogScope } from './catalogScope.js';
 import type { ProductIndex } from './ProductIndex.js';
@@ -46,10 +46,11 @@ export function decideAccess(policy: PolicyFile, policyFile: string, principal: 
 }
 
 /**
- * Adds the decisions of a catalog request: every product the caller may read (the entries it will
- * see), never refusing (a product it may not read simply has no entry). When the operation reads
- * data through the catalog (a sample or a profile), each product it may reach is recorded in `usage`
- * as read, every column the decision does not deny, so the access log shows it like a query.
+ * The decisions of a catalog request: every product the caller may read (the entries it will see),
+ * never refusing (a product it may not read simply has no entry). They travel apart from the
+ * operation's own decisions (the access context's `catalog`). Each product a sample or profile of
+ * the operation may reach is recorded in `usage` as read, every column the decision does not deny,
+ * so the access log shows it like a query.
  */
 export function decideCatalog(
   policy: PolicyFile,
@@ -57,20 +58,18 @@ export function decideCatalog(
   principal: Principal,
   index: ProductIndex,
   scope: CatalogScope,
-  decisions: Map<string, ProductDecision>,
   usage: OperationUsage,
-): void {
+): Map<string, ProductDecision> {
+  const decisions = new Map<string, ProductDecision>();
   for (const shape of index.shapes) {
-    const name = shape.product.name;
-    if (decisions.has(name)) continue;
     const d = evaluateAccess(policy, principal, shape.product, policyFile);
-    if (d.allowed) decisions.set(name, d);
+    if (!d.allowed) continue;
+    decisions.set(shape.product.name, d);
+    const p = shape.product;
+    if (!scope.reads.some((r) => (r.product === undefined || r.product === p.name) && (r.entityType === undefined || r.entityType === catalogEntityType(p.domain)))) continue;
+    const use = usage.get(p.name) ?? { selected: new Set<string>(), revealed: new Map() };
+    for (const f of p.contract.fields) if (!d.denied[f.name]) use.selected.add(f.name);
+    usage.set(p.name, use);
   }
-  if (!scope.readsData) return;
-  for (const [name, d] of decisions) {
-    if (scope.named && !scope.named.has(name)) continue;
-    const use = usage.get(name) ?? { selected: new Set<string>(), revealed: new Map() };
-    for (const f of index.shape(name)!.product.contract.fields) if (!d.denied[f.name]) use.selected.add(f.name);
-    usage.set(name, use);
-  }
+  return decisions;
 }

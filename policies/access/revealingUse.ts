@@ -5,7 +5,7 @@
  * so those uses are allowed only on columns the caller reads in the clear.
  */
 import type { ProductDecision } from './Decision.js';
-import type { ProductGrant } from '../context/accessContext.js';
+import type { AccessContext, ProductGrant } from '../context/accessContext.js';
 
 /** A use of a column that reveals its values without selecting it. */
 export type RevealingUse = 'filter' | 'sort' | 'group' | 'aggregate' | 'lookup';
@@ -26,6 +26,13 @@ export function decisionVisibility(d: ProductDecision, column: string): ColumnVi
 export function grantVisibility(g: ProductGrant, column: string): ColumnVisibility {
   if (g.denied.includes(column)) return { seen: 'denied' };
   return g.masks[column] ? { seen: 'masked' } : { seen: 'clear' };
+}
+
+/** How a request's access context (null: access control off) lets the caller read `column` of `product`: a product it does not grant is read not at all. */
+export function contextVisibility(access: AccessContext | null, product: string, column: string): ColumnVisibility {
+  if (access === null) return { seen: 'clear' };
+  const grant = access.products[product];
+  return grant ? grantVisibility(grant, column) : { seen: 'denied' };
 }
 
 /**

@@ -29,6 +29,12 @@ export interface AccessContext {
   readonly sub: string;
   /** Grants by product name; a product not listed may not be read. */
   readonly products: Readonly<Record<string, ProductGrant>>;
+  /**
+   * For a catalog request: the grant of every product the caller may read, which only the catalog's
+   * resolvers consult (the entries it lists, a sample's and a profile's reads). Kept apart from
+   * `products`, so a catalog field in an operation widens nothing for its other fields.
+   */
+  readonly catalog?: Readonly<Record<string, ProductGrant>>;
 }
 
 /** Checks the shared secret once: at least 32 bytes. */
@@ -36,6 +42,11 @@ export function contextKey(secret: string): Uint8Array {
   const key = new TextEncoder().encode(secret);
   if (key.byteLength < 32) throw new TypeError(`the access-context secret must be at least 32 bytes, got ${key.byteLength}`);
   return key;
+}
+
+/** The access context the catalog's resolvers read under: the catalog grants in place of the data grants (none outside a catalog request). */
+export function catalogView(context: AccessContext): AccessContext {
+  return { ...context, products: context.catalog ?? {} };
 }
 
 /** The grant a subgraph needs from a full decision. */
@@ -51,7 +62,17 @@ const mac = (key: Uint8Array, input: string): Buffer => createHmac('sha256', key
 /** Signs an access context. */
 export async function signAccessContext(key: Uint8Array, context: AccessContext): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const input = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64(JSON.stringify({ rid: context.requestId, sub: context.sub, products: context.products, iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + LIFETIME_S }))}`;
+  const claims = {
+    rid: context.requestId,
+    sub: context.sub,
+    products: context.products,
+    ...(context.catalog && { cat: context.catalog }),
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now,
+    exp: now + LIFETIME_S,
+  };
+  const input = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64(JSON.stringify(claims))}`;
   return `${input}.${b64(mac(key, input))}`;
 }
 
@@ -86,8 +107,9 @@ export async function verifyAccessContext(key: Uint8Array, token: string | undef
     if (p.iss !== ISSUER || p.aud !== AUDIENCE || typeof p.exp !== 'number' || now > p.exp + TOLERANCE_S) return null;
     if (typeof p.iat === 'number' && p.iat > now + TOLERANCE_S) return null;
     const products = grants(p.products);
-    if (typeof p.rid !== 'string' || typeof p.sub !== 'string' || !products) return null;
-    return { requestId: p.rid, sub: p.sub, products };
+    const catalog = p.cat === undefined ? undefined : grants(p.cat);
+    if (typeof p.rid !== 'string' || typeof p.sub !== 'string' || !products || catalog === null) return null;
+    return { requestId: p.rid, sub: p.sub, products, ...(catalog && { catalog }) };
   } catch {
     return null;
   }

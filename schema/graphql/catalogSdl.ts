@@ -24,17 +24,20 @@ export const CATALOG_INTERFACE = 'DataProduct';
 /** The entity type of `domain`'s catalog entries: `customers` → `CustomersDataProduct`. */
 export const catalogEntityType = (domain: string): string => `${pascalCase(domain)}DataProduct`;
 
-/** The live fields, as each domain's entity type declares them. */
-const LIVE_FIELDS = `  "The SLA measured now: freshness from the served version's data, completeness from its profile, and its contract tests."
-  slaStatus: SlaStatus!
-  "The version served now; null before the first publish."
-  currentVersion: ProductVersion
-  "The newest versions, published and failed, newest first."
-  versions(limit: Int = 10): [ProductVersion!]!
-  "The served version's column profile over the rows you may read; min and max only for fields you read unmasked."
-  profile: ProductProfile
-  "A few rows of the served version, read as you would read them (masked, row-filtered): what you would get from a query."
-  sample(limit: Int = 5): ProductSample!`;
+/** The live fields, each with its description: each domain's entity type declares them, the catalog domain's others `@external`. */
+const LIVE_FIELDS: readonly (readonly [doc: string, field: string])[] = [
+  ["The SLA measured now: freshness from the served version's data, completeness from its profile, and its contract tests.", 'slaStatus: SlaStatus!'],
+  ['The version served now; null before the first publish.', 'currentVersion: ProductVersion'],
+  ['The newest versions, published and failed, newest first.', 'versions(limit: Int = 10): [ProductVersion!]!'],
+  ["The served version's column profile over the rows you may read; figures only for fields you read unmasked. Null while no version is served.", 'profile: ProductProfile'],
+  [
+    'A few rows of the served version, read as you would read them (masked, row-filtered): what a query would give you. Null while no version is served.',
+    'sample(limit: Int = 5): ProductSample',
+  ],
+];
+
+/** The live fields as SDL lines, `@external` where another subgraph resolves them. */
+const liveFields = (external: boolean): string => LIVE_FIELDS.map(([d, f]) => `  ${JSON.stringify(d)}\n  ${f}${external ? ' @external' : ''}`).join('\n');
 
 /** The value types of the live fields: every subgraph declares them identically. */
 const LIVE_TYPES = `
@@ -52,9 +55,9 @@ type SlaStatus @shareable {
   completeness: Float
   "The declared completeness."
   completenessTarget: Float
-  "Whether the served version's contract tests passed."
+  "Whether the served version's contract tests passed (null for a version published without a gate)."
   testsPassed: Boolean
-  "Fresh, complete, tested and served."
+  "Served, fresh, complete, and no contract test of the served version failed."
   ok: Boolean!
   "What is not ok, in sentences."
   problems: [String!]!
@@ -71,7 +74,9 @@ type GateFinding @shareable {
   check: String!
   "violation (the version was refused) or warning."
   severity: String!
-  message: String!
+  "What the check found; null when it could reveal values or rows you may not read (a field you read masked, or rows outside your row policy)."
+  message: String
+  "The column it is about, if any."
   field: String
 }
 
@@ -85,7 +90,8 @@ type ProductVersion @shareable {
   source: String!
   createdAt: DateTime!
   dataAsOf: DateTime!
-  rows: Int!
+  "Rows in the version; null when a row policy limits what you may read of it."
+  rows: Int
   contractVersion: String!
   "Contract tests its gate ran and passed; null for a version published without a gate (the access log's stream)."
   testsPassed: Int
@@ -122,7 +128,7 @@ type ProductSample @shareable {
 
 /** What a domain's subgraph adds for the catalog: its entity type with the live fields. */
 export function domainCatalogSdl(domain: string): string {
-  return `${LIVE_TYPES.trim()}\n\n"The catalog entries of the ${domain} domain's products (see DataProduct)."\ntype ${catalogEntityType(domain)} @key(fields: "name") {\n  name: String!\n${LIVE_FIELDS}\n}`;
+  return `${LIVE_TYPES.trim()}\n\n"The catalog entries of the ${domain} domain's products (see DataProduct)."\ntype ${catalogEntityType(domain)} @key(fields: "name") {\n  name: String!\n${liveFields(false)}\n}`;
 }
 
 const STATIC_FIELDS = `  "The product's name (its descriptor's), unique in the mesh."
@@ -316,13 +322,12 @@ type LineageGraph {
 /** What the catalog domain's subgraph adds: the interface, every domain's entity type (its own fully, the others' live fields external), the root fields. */
 export function governanceCatalogSdl(domains: readonly string[], own: string): string {
   const entity = (domain: string): string => {
-    const live = domain === own ? LIVE_FIELDS : LIVE_FIELDS.replace(/^( {2}\w+(?:\([^)]*\))?: [^\n]+)$/gm, '$1 @external');
-    return `type ${catalogEntityType(domain)} implements ${CATALOG_INTERFACE} @key(fields: "name") {\n${STATIC_FIELDS}\n${live}\n}`;
+    return `type ${catalogEntityType(domain)} implements ${CATALOG_INTERFACE} @key(fields: "name") {\n${STATIC_FIELDS}\n${liveFields(domain !== own)}\n}`;
   };
   return [
     LIVE_TYPES.trim(),
     STATIC_TYPES.trim(),
-    `"A data product of the mesh: its declaration, live facts from the domain that owns it, and its usage. You see the entries of the products you may read."\ninterface ${CATALOG_INTERFACE} {\n${STATIC_FIELDS}\n${LIVE_FIELDS}\n}`,
+    `"A data product of the mesh: its declaration, live facts from the domain that owns it, and its usage. You see the entries of the products you may read."\ninterface ${CATALOG_INTERFACE} {\n${STATIC_FIELDS}\n${liveFields(false)}\n}`,
     ...[...new Set([...domains, own])].sort().map(entity),
   ].join('\n\n');
 }

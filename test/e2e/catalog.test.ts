@@ -240,6 +240,20 @@ test('usage counts the access-log entries of the reads the test made', async () 
     ] as const)
       expect((await read(t, name)).errors).toBeUndefined();
     expect((await read(pat, 'Sneak')).status).toBe(403);
+    // An application reads payments under its client name: a consumer in the lineage, for those who may read the log.
+    expect(
+      (await own.query('{ payments(limit: 1) { paymentId } }', {}, { authorization: `Bearer ${steward}`, 'apollographql-client-name': 'treasury-app' })).errors,
+    ).toBeUndefined();
+    // Only the product whose data is asked for is read: the other entry of the same operation is not.
+    const narrow = await own.query(
+      '{ a: dataProduct(name: "orders-enriched") { name } b: dataProduct(name: "customer-profiles") { profile { rows } } }',
+      {},
+      {
+        authorization: `Bearer ${ann}`,
+        'x-request-id': 'catalog-narrow-1',
+      },
+    );
+    expect(narrow.errors).toBeUndefined();
     // Browsing reads data too: a sample is an access-log entry like a query, with its masks.
     const sampled = await own.query(
       '{ dataProduct(name: "customer-profiles") { sample(limit: 3) { rows } } }',
@@ -266,17 +280,23 @@ test('usage counts the access-log entries of the reads the test made', async () 
     let usage: Usage['dataProduct']['usage'] | undefined;
     for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
       usage = (await own.query<Usage>(q, {}, { authorization: `Bearer ${steward}` })).data?.dataProduct.usage;
-      if (usage && usage.last7Days.queries + usage.last7Days.refused >= 4) break;
+      if (usage && usage.last7Days.queries + usage.last7Days.refused >= 5) break;
     }
-    expect(usage?.last7Days).toMatchObject({ queries: 3, refused: 1, consumers: 2 });
-    expect(usage?.last30Days.queries).toBe(3);
+    expect(usage?.last7Days).toMatchObject({ queries: 4, refused: 1, consumers: 3 });
+    expect(usage?.last30Days.queries).toBe(4);
     // A steward sees who read it most, the subject hashed as the access log's policy masks it for them, and the operations by name.
-    expect(usage?.last7Days.topConsumers?.map((c) => c.count)).toEqual([2, 1]);
-    expect(JSON.stringify(usage?.last7Days.topConsumers)).not.toMatch(/ann|bob/);
+    expect(usage?.last7Days.topConsumers?.map((c) => c.count)).toEqual([2, 1, 1]);
+    expect(JSON.stringify(usage?.last7Days.topConsumers)).not.toMatch(/ann|bob|sam/);
     expect(usage?.last7Days.topOperations).toEqual([
       { name: 'Reconcile', count: 2 },
       { name: 'Audit', count: 1 },
     ]);
+    type Graph = { lineage: { nodes: { id: string }[]; edges: { from: string; to: string; kind: string }[] } };
+    const lineageQ = '{ lineage { nodes { id } edges { from to kind } } }';
+    const stewardGraph = (await own.query<Graph>(lineageQ, {}, { authorization: `Bearer ${steward}` })).data!.lineage;
+    expect(stewardGraph.edges).toContainEqual({ from: 'product:payments', to: 'consumer:treasury-app', kind: 'READS' });
+    const analystGraph = (await own.query<Graph>(lineageQ, {}, { authorization: `Bearer ${ann}` })).data!.lineage;
+    expect(analystGraph.nodes.filter((n) => n.id.startsWith('consumer:'))).toEqual([]);
     let entry: Record<string, string>[] = [];
     for (const until = Date.now() + 30_000; entry.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
       const logged = await own.query<{ accessLog: Record<string, string>[] }>(
@@ -289,9 +309,19 @@ test('usage counts the access-log entries of the reads the test made', async () 
     expect(entry).toEqual([expect.objectContaining({ products: 'customer-profiles', decision: 'mask', rowsReturned: 'customer-profiles=3' })]);
     expect(entry[0]!.fieldsRead).toContain('customer-profiles.email');
     expect(entry[0]!.masksApplied).toContain('customer-profiles.email=email');
+    let narrowed: Record<string, string>[] = [];
+    for (const until = Date.now() + 30_000; narrowed.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      const logged = await own.query<{ accessLog: Record<string, string>[] }>(
+        '{ accessLog(where: { requestId: { eq: "catalog-narrow-1" } }) { products } }',
+        {},
+        { authorization: `Bearer ${steward}` },
+      );
+      narrowed = logged.data?.accessLog ?? [];
+    }
+    expect(narrowed).toEqual([{ products: 'customer-profiles' }]);
     // An analyst sees the counts, not who or what.
     const analyst = (await own.query<Usage>(q, {}, { authorization: `Bearer ${ann}` })).data!.dataProduct.usage.last7Days;
-    expect(analyst).toMatchObject({ queries: 3, refused: 1, consumers: 2, topConsumers: null, topOperations: null });
+    expect(analyst).toMatchObject({ queries: 4, refused: 1, consumers: 3, topConsumers: null, topOperations: null });
   } finally {
     await own.running.close();
   }

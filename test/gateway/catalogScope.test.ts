@@ -1,4 +1,4 @@
-/** Which operations are catalog reads, and which products a sample or profile in them reaches. */
+/** Which operations are catalog reads, and whose data a sample or profile in them may read. */
 import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
 import { catalogScope } from '../../gateway/access/catalogScope.js';
 import { fragmentsOf } from '../../schema/index.js';
@@ -6,6 +6,7 @@ import { fragmentsOf } from '../../schema/index.js';
 const schema = buildSchema(`
   interface DataProduct { name: String! sample: [String] profile: Int }
   type CustomersDataProduct implements DataProduct { name: String! sample: [String] profile: Int }
+  type PaymentsDataProduct implements DataProduct { name: String! sample: [String] profile: Int }
   type LineageGraph { nodes: [String] }
   type Order { orderId: ID! sample: String }
   type Query { dataProducts(search: String): [DataProduct!]! dataProduct(name: String!): DataProduct lineage(product: String): LineageGraph! orders: [Order!]! }
@@ -21,21 +22,27 @@ test('an operation without a catalog root field is no catalog read, whatever its
   expect(scopeOf('{ orders { orderId sample } }')).toBeUndefined();
 });
 
-test('entries alone read no data; a sample or a profile does', () => {
-  expect(scopeOf('{ dataProducts { name } }')).toEqual({ readsData: false });
-  expect(scopeOf('{ dataProducts { sample } }')).toEqual({ readsData: true });
-  expect(scopeOf('{ dataProducts { ... on CustomersDataProduct { profile } } }')).toEqual({ readsData: true });
-  expect(scopeOf('{ lineage { nodes } }')).toEqual({ readsData: false });
+test('entries and lineage alone read no data; a sample or a profile does', () => {
+  expect(scopeOf('{ dataProducts { name } }')).toEqual({ reads: [] });
+  expect(scopeOf('{ lineage { nodes } }')).toEqual({ reads: [] });
+  expect(scopeOf('{ dataProducts { sample } }')).toEqual({ reads: [{}] });
 });
 
-test('dataProduct(name:) narrows the products read to the ones named, from literals and variables alike', () => {
-  expect(scopeOf('{ a: dataProduct(name: "x") { sample } b: dataProduct(name: $n) { profile } }', { n: 'y' })).toEqual({ readsData: true, named: new Set(['x', 'y']) });
-  // Any other way to an entry may reach every product.
-  expect(scopeOf('{ dataProduct(name: "x") { sample } dataProducts { name } }')).toEqual({ readsData: true });
+test('a read is narrowed to the product dataProduct(name:) names, from a literal or a variable, and only under that field', () => {
+  expect(scopeOf('{ a: dataProduct(name: "x") { sample } b: dataProduct(name: $n) { profile } }', { n: 'y' })).toEqual({ reads: [{ product: 'x' }, { product: 'y' }] });
+  // Another entry that reads nothing adds nothing: only the product whose data is asked for is read.
+  expect(scopeOf('{ a: dataProduct(name: "payments") { name } b: dataProduct(name: "customer-profiles") { profile } }')).toEqual({ reads: [{ product: 'customer-profiles' }] });
+  expect(scopeOf('{ dataProduct(name: "x") { sample } dataProducts { name } }')).toEqual({ reads: [{ product: 'x' }] });
+});
+
+test("a read in a fragment on one domain's entity type is narrowed to that type", () => {
+  expect(scopeOf('{ dataProducts { name ... on CustomersDataProduct { sample } } }')).toEqual({ reads: [{ entityType: 'CustomersDataProduct' }] });
+  expect(scopeOf('{ dataProducts { ...P } } fragment P on PaymentsDataProduct { profile }')).toEqual({ reads: [{ entityType: 'PaymentsDataProduct' }] });
 });
 
 test('fragments are followed and skipped fields are not reads', () => {
-  expect(scopeOf('query { dataProduct(name: "x") { ...F } } fragment F on DataProduct { sample }')).toEqual({ readsData: true, named: new Set(['x']) });
-  expect(scopeOf('query($s: Boolean!) { dataProduct(name: "x") { name sample @skip(if: $s) } }', { s: true })).toEqual({ readsData: false, named: new Set(['x']) });
+  expect(scopeOf('query { dataProduct(name: "x") { ...F } } fragment F on DataProduct { sample }')).toEqual({ reads: [{ product: 'x' }] });
+  expect(scopeOf('query($s: Boolean!) { dataProduct(name: "x") { name sample @skip(if: $s) } }', { s: true })).toEqual({ reads: [] });
   expect(scopeOf('query($s: Boolean!) { dataProducts @include(if: $s) { sample } }', { s: false })).toBeUndefined();
+  expect(scopeOf('query { ... on Query { dataProduct(name: "x") { profile } } }')).toEqual({ reads: [{ product: 'x' }] });
 });

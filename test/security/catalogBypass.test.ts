@@ -3,6 +3,8 @@
  * fragment, an alias or a direct subgraph call; a denied field through a sample or a profile; a
  * masked field's values through its profile; the access log's readers through usage.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { ACCESS_CONTEXT_HEADER, signAccessContext, type ProductGrant } from '../../policies/index.js';
 import { meshSecrets } from '../support/meshSecrets.js';
 import { bearer, errorCodes, postGraphQL } from '../support/postGraphQL.js';
@@ -116,3 +118,86 @@ test('usage names readers only to callers who may read the access log', async ()
   );
   expect(r.data!.dataProduct.usage.last30Days).toEqual({ topConsumers: null, topOperations: null });
 });
+
+test('a profile computed for one caller is never served to another with other fields in the clear', async () => {
+  // The owner of every domain profiles first (every field clear), then the analyst (PII masked): the analyst's figures are their own.
+  expect((await mesh.query('{ dataProduct(name: "customer-profiles") { profile { rows } } }')).errors).toBeUndefined();
+  type Profile = { dataProduct: { profile: { columns: { field: string; min: string | null; max: string | null; distinctCount: number | null }[] } } };
+  const r = await mesh.query<Profile>('{ dataProduct(name: "customer-profiles") { profile { columns { field min max distinctCount } } } }', undefined, analyst);
+  const col = (f: string) => r.data!.dataProduct.profile.columns.find((c) => c.field === f)!;
+  const agg = await mesh.query<{ customersAggregate: { min: { signupAt: string }; max: { signupAt: string } }[] }>(
+    '{ customersAggregate { min { signupAt } max { signupAt } } }',
+    undefined,
+    analyst,
+  );
+  const groups = await mesh.query<{ customersAggregate: unknown[] }>('{ customersAggregate(groupBy: [COUNTRY]) { count } }', undefined, analyst);
+  expect(col('signupAt')).toMatchObject({ min: agg.data!.customersAggregate[0]!.min.signupAt, max: agg.data!.customersAggregate[0]!.max.signupAt });
+  expect(col('country').distinctCount).toBe(groups.data!.customersAggregate.length);
+  expect(col('segment').distinctCount).toBe(3);
+  expect(col('birthDate')).toEqual({ field: 'birthDate', min: null, max: null, distinctCount: null });
+});
+
+test('a caller with a row policy gets no figure of the whole version: rows, completeness, finding messages', async () => {
+  const partner = bearer(await mesh.token({ roles: ['partner'], countries: ['DE'] }));
+  const q = '{ dataProduct(name: "orders-enriched") { currentVersion { rows } versions { rows findings { message } } slaStatus { completeness ok } profile { rows } } }';
+  type Live = {
+    dataProduct: {
+      currentVersion: { rows: number | null };
+      versions: { rows: number | null }[];
+      slaStatus: { completeness: number | null; ok: boolean };
+      profile: { rows: number };
+    };
+  };
+  const theirs = (await mesh.query<Live>(q, undefined, partner)).data!.dataProduct;
+  expect(theirs.currentVersion.rows).toBeNull();
+  expect(theirs.versions.every((v) => v.rows === null)).toBe(true);
+  expect(theirs.slaStatus).toEqual({ completeness: null, ok: true });
+  const all = (await mesh.query<Live>(q, undefined, analyst)).data!.dataProduct;
+  expect(all.currentVersion.rows).toBe(5000);
+  expect(theirs.profile.rows).toBeLessThan(all.profile.rows);
+});
+
+test('a catalog field in an operation widens nothing for its other fields: the data grants stay apart', async () => {
+  const key = (await meshSecrets()).contextKey;
+  const open: ProductGrant = { masks: {}, denied: [], rows: null };
+  // A context as a catalog request carries it: the catalog grants every readable product, the data grants none.
+  const context = await signAccessContext(key, { requestId: 'r', sub: 'eve', products: {}, catalog: { 'customer-profiles': open } });
+  const url = mesh.running.subgraphs.get('customers')!.url;
+  const r = await postGraphQL(url, { query: '{ customers(limit: 1) { customerId email } }' }, { [ACCESS_CONTEXT_HEADER]: context });
+  expect(errorCodes(r)).toEqual(['FORBIDDEN']);
+  expect(r.text).not.toMatch(/@example\./);
+});
+
+test('a search text longer than 200 characters is BAD_USER_INPUT, as is a limit out of bounds; a null limit is the default', async () => {
+  const long = await mesh.query('query($s: String) { dataProducts(search: $s) { name } }', { s: 'x'.repeat(201) }, analyst);
+  expect(errorCodes(long)).toEqual(['BAD_USER_INPUT']);
+  const nullLimit = await mesh.query<{ dataProduct: { sample: { rows: unknown[] } } }>('{ dataProduct(name: "payments") { sample(limit: null) { rows } } }', undefined, analyst);
+  expect(nullLimit.data!.dataProduct.sample.rows).toHaveLength(5);
+});
+
+test('a product with no version to serve leaves the rest of the catalog whole, and no answer names a file', async () => {
+  const { copyOfSeededData } = await import('../support/startTestMesh.js');
+  const root = await copyOfSeededData();
+  const file = path.join(root, 'payments', 'payments', '_manifest.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as { files: string[] };
+  manifest.files = manifest.files.map((f) => f.replace(/[^/]+$/, 'gone.parquet'));
+  await writeFile(file, JSON.stringify(manifest));
+  const broken = await startTestMesh({ dataRoot: root });
+  try {
+    const h = bearer(await broken.token({ roles: ['analyst'] }));
+    const r = await broken.query<{ dataProducts: { name: string; sample: unknown; profile: unknown; slaStatus: { ok: boolean } }[] }>(
+      '{ dataProducts { name sample(limit: 1) { rows } profile { rows } slaStatus { ok } } }',
+      undefined,
+      h,
+    );
+    expect(r.errors).toBeUndefined();
+    const payments = r.data!.dataProducts.find((p) => p.name === 'payments')!;
+    expect(payments).toMatchObject({ sample: null, profile: null });
+    expect(r.data!.dataProducts.find((p) => p.name === 'customer-profiles')!.sample).not.toBeNull();
+    const data = await broken.query('{ payments(limit: 1) { paymentId } }', undefined, h);
+    expect(errorCodes(data)).toEqual(['PRODUCT_UNAVAILABLE']);
+    expect(data.text).not.toMatch(/\/tmp\/|gone\.parquet|\/work\//);
+  } finally {
+    await broken.close();
+  }
+}, 120_000);

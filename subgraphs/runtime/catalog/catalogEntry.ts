@@ -4,7 +4,7 @@
  * of each field under the grant the gateway signed. Which entries a caller sees is the same grant:
  * a product it may not read has no entry for it.
  */
-import { grantVisibility, type AccessContext } from '../../../policies/index.js';
+import { contextVisibility, type AccessContext } from '../../../policies/index.js';
 import type { ProductShape } from '../../../schema/index.js';
 
 /** One field of an entry, for the caller. */
@@ -31,7 +31,7 @@ export function entryFields(shape: ProductShape, access: AccessContext | null): 
   const grant = access?.products[shape.product.name];
   return shape.fields.map((f) => {
     const c = f.field;
-    const seen = access === null ? 'clear' : grant ? grantVisibility(grant, c.name).seen : 'denied';
+    const seen = contextVisibility(access, shape.product.name, c.name).seen;
     return {
       name: f.name,
       column: c.name,

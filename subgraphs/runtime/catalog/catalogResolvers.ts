@@ -22,6 +22,7 @@ import {
   type ProductShape,
   type ServedLineage,
 } from '../../../schema/index.js';
+import { catalogView, contextVisibility, type ColumnVisibility } from '../../../policies/index.js';
 import type { SubgraphContext } from '../context.js';
 import type { Database } from '../duckdb/Database.js';
 import { valueAsText } from '../graphql/scalars.js';
@@ -38,46 +39,99 @@ type ResolverMap = Record<string, Record<string, unknown>>;
 const MAX_SAMPLE = 20;
 const MAX_VERSIONS = 100;
 
-function bounded(name: string, value: unknown, max: number): number {
-  const n = value as number;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new BadUserInputError(`${name} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}.`);
-  return n;
+/** A page-size argument: null or absent is `fallback`, else an integer from 0 to `max` (BAD_USER_INPUT otherwise). */
+function bounded(name: string, value: unknown, max: number, fallback: number): number {
+  if (value === null || value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max)
+    throw new BadUserInputError(`${name} must be an integer from 0 to ${max}, got ${JSON.stringify(value)}.`);
+  return value as number;
 }
 
-/** Refuses a live fact of a product the request's grant does not name (defence in depth: the catalog lists no such entry). */
+/** The request as the catalog's resolvers read it: under the catalog grants the gateway signed (every product the caller may read), not the operation's own. */
+const catalogContext = (ctx: SubgraphContext): SubgraphContext => (ctx.access === null ? ctx : { ...ctx, access: catalogView(ctx.access) });
+
+/** Refuses a live fact of a product the catalog grants do not name (defence in depth: the catalog lists no such entry). */
 function requireGrant(ctx: SubgraphContext, product: string): void {
   if (!mayRead(ctx.access, product)) throw new ForbiddenError(`You may not read the data product "${product}".`);
+}
+
+/** Why a profile withholds a field's figures, or null when the caller reads it in the clear. */
+const WITHHELD: Readonly<Record<ColumnVisibility['seen'], string | null>> = { clear: null, masked: 'you read this field masked', denied: 'you may not read this field' };
+
+/** A product's profile as the catalog serves it: each field's figures over the caller's rows, or why they are withheld. */
+async function profileView(rt: ProductRuntime, ctx: SubgraphContext) {
+  const name = rt.shape.product.name;
+  const seen = new Map(rt.shape.fields.map((f) => [f.field.name, contextVisibility(ctx.access, name, f.field.name).seen]));
+  const figures = await rt.profile(
+    rt.shape.fields.filter((f) => seen.get(f.field.name) === 'clear').map((f) => f.field.name),
+    ctx,
+  );
+  return {
+    version: figures.version,
+    rows: figures.rows,
+    columns: rt.shape.fields.map((f) => {
+      const c = figures.columns.get(f.field.name);
+      if (!c) return { field: f.name, nullShare: null, distinctCount: null, min: null, max: null, withheld: WITHHELD[seen.get(f.field.name)!] };
+      return {
+        field: f.name,
+        nullShare: figures.rows === 0 ? 0 : c.nulls / figures.rows,
+        distinctCount: c.distinct,
+        min: valueAsText(c.min, f.type),
+        max: valueAsText(c.max, f.type),
+        withheld: null,
+      };
+    }),
+  };
+}
+
+/** Runs `read`, answering null while the product has no version to serve (one unavailable product leaves the rest of the catalog's answer whole). */
+async function unlessUnavailable<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ProductUnavailableError) return null;
+    throw error;
+  }
 }
 
 /** The live-fact resolvers of a domain's entity type, for the products `runtimes` serves. */
 function liveResolvers(runtimes: ReadonlyMap<string, ProductRuntime>, now: () => number): Record<string, unknown> {
   const facts = new Map([...runtimes].map(([name, rt]) => [name, new LiveFacts(rt.shape.product, rt.table, now)]));
-  const live = (p: Parent, ctx: SubgraphContext): LiveFacts => {
+  /** The product's runtime and facts, and the request under the catalog grants; refused when those do not grant it. */
+  const live = (p: Parent, request: SubgraphContext) => {
+    const ctx = catalogContext(request);
     requireGrant(ctx, p.name);
-    const f = facts.get(p.name);
-    if (!f) throw new BadUserInputError(`There is no data product "${p.name}" in this domain.`);
-    return f;
+    const rt = runtimes.get(p.name);
+    if (!rt) throw new BadUserInputError(`There is no data product "${p.name}" in this domain.`);
+    return { rt, facts: facts.get(p.name)!, ctx };
   };
-  const runtime = (p: Parent, ctx: SubgraphContext): ProductRuntime => (live(p, ctx), runtimes.get(p.name)!);
   return {
     __resolveReference: (ref: Parent) => (runtimes.has(ref.name) ? { name: ref.name } : null),
-    slaStatus: ((p, _a, ctx) => live(p, ctx).slaStatus()) satisfies Resolver,
-    currentVersion: ((p, _a, ctx) => live(p, ctx).current()) satisfies Resolver,
-    versions: ((p, a, ctx) => live(p, ctx).versions(bounded('versions(limit)', a.limit, MAX_VERSIONS))) satisfies Resolver,
-    profile: (async (p, _a, ctx) => {
-      try {
-        return await runtime(p, ctx).profile(ctx);
-      } catch (error) {
-        if (error instanceof ProductUnavailableError) return null;
-        throw error;
-      }
+    slaStatus: ((p, _a, request) => {
+      const { facts: f, ctx } = live(p, request);
+      return f.slaStatus(ctx.access);
     }) satisfies Resolver,
-    sample: (async (p, a, ctx) => {
-      const limit = bounded('sample(limit)', a.limit, MAX_SAMPLE);
-      const rt = runtime(p, ctx);
-      const { fields, rows } = limit === 0 ? { fields: [], rows: [] } : await rt.sample(limit, ctx);
-      const types = fields.map((f) => rt.shape.fieldNamed(f)?.type);
-      return { fields, rows: rows.map((r) => fields.map((f, i) => valueAsText(r[f], types[i]))) };
+    currentVersion: ((p, _a, request) => {
+      const { facts: f, ctx } = live(p, request);
+      return f.current(ctx.access);
+    }) satisfies Resolver,
+    versions: ((p, a, request) => {
+      const { facts: f, ctx } = live(p, request);
+      return f.versions(bounded('versions(limit)', a.limit, MAX_VERSIONS, 10), ctx.access);
+    }) satisfies Resolver,
+    profile: ((p, _a, request) => {
+      const { rt, ctx } = live(p, request);
+      return unlessUnavailable(() => profileView(rt, ctx));
+    }) satisfies Resolver,
+    sample: ((p, a, request) => {
+      const limit = bounded('sample(limit)', a.limit, MAX_SAMPLE, 5);
+      const { rt, ctx } = live(p, request);
+      const readable = rt.shape.fields.filter((f) => contextVisibility(ctx.access, p.name, f.field.name).seen !== 'denied');
+      const fields = readable.map((f) => f.name);
+      return unlessUnavailable(async () => {
+        const rows = limit === 0 ? [] : await rt.sample(fields, limit, ctx);
+        return { fields, rows: rows.map((r) => readable.map((f) => valueAsText(r[f.name], f.type))) };
+      });
     }) satisfies Resolver,
   };
 }
@@ -117,7 +171,8 @@ async function lineageView(graph: LineageGraph, ctx: SubgraphContext, usage: Usa
   const edges: { from: string; to: string; kind: string; fields: readonly string[] | null }[] = graph.edges
     .filter((e) => shown.has(e.from) && shown.has(e.to))
     .map((e) => ({ from: e.from, to: e.to, kind: e.kind.toUpperCase(), fields: e.fields ?? null }));
-  const readBy = usage ? await usage.consumers(graph.nodes.filter((n) => productVisible.has(n.id)).map((n) => n.name)) : [];
+  // Who read a product is the access log's to tell: consumers are shown to a caller who may read the log itself.
+  const readBy = usage?.mayNameReaders(ctx.access) ? await usage.consumers(graph.nodes.filter((n) => productVisible.has(n.id)).map((n) => n.name)) : [];
   for (const c of readBy) {
     const id = `consumer:${c.name}`;
     if (!shown.has(id)) {
@@ -158,12 +213,26 @@ export function addCatalogDomain(resolvers: ResolverMap, query: Record<string, u
     if (!shape || !mayRead(ctx.access, shape.product.name)) throw new BadUserInputError(`There is no data product ${JSON.stringify(name)} you may read.`);
     return shape;
   };
-
+  // Every resolver here reads the request under the catalog grants (catalogContext).
   const staticFacts: Record<string, unknown> = {
-    __resolveReference: (ref: Parent, ctx: SubgraphContext) => entry(ref.name, ctx),
-    fields: ((p, _a, ctx) => entryFields(visibleShape(p.name, ctx), ctx.access)) satisfies Resolver,
-    usage: ((p, _a, ctx) => (visibleShape(p.name, ctx), usage ? usage.usage(p.name, ctx) : NO_USAGE)) satisfies Resolver,
-    lineage: (async (p, _a, ctx) => lineageView(buildLineageGraph(visibleShape(p.name, ctx).product, products, await servedLineage()), ctx, usage)) satisfies Resolver,
+    // A representation is of one domain's type: a name of another domain's product is no entry of it.
+    __resolveReference: (ref: Parent & { __typename?: string }, request: SubgraphContext) => {
+      const found = entry(ref.name, catalogContext(request));
+      return found && (!ref.__typename || ref.__typename === catalogEntityType(found.domain as string)) ? found : null;
+    },
+    fields: ((p, _a, request) => {
+      const ctx = catalogContext(request);
+      return entryFields(visibleShape(p.name, ctx), ctx.access);
+    }) satisfies Resolver,
+    usage: ((p, _a, request) => {
+      const ctx = catalogContext(request);
+      visibleShape(p.name, ctx);
+      return usage ? usage.usage(p.name, ctx) : NO_USAGE;
+    }) satisfies Resolver,
+    lineage: (async (p, _a, request) => {
+      const ctx = catalogContext(request);
+      return lineageView(buildLineageGraph(visibleShape(p.name, ctx).product, products, await servedLineage()), ctx, usage);
+    }) satisfies Resolver,
   };
   const own = liveResolvers(runtimes, now);
   for (const domain of new Set([...shapes.map((s) => s.product.domain), options.domain])) {
@@ -171,9 +240,13 @@ export function addCatalogDomain(resolvers: ResolverMap, query: Record<string, u
   }
   resolvers[CATALOG_INTERFACE] = { __resolveType: (p: Parent) => catalogEntityType(byName.get(p.name)!.product.domain) };
   Object.assign(query, {
-    dataProducts: ((_p, args, ctx) => search.find(args as CatalogFilter, (n) => mayRead(ctx.access, n)).map(entryFacts)) satisfies Resolver,
-    dataProduct: ((_p, args, ctx) => entry(String(args.name), ctx)) satisfies Resolver,
-    lineage: (async (_p, args, ctx) => {
+    dataProducts: ((_p, args, request) => {
+      const ctx = catalogContext(request);
+      return search.find(args as CatalogFilter, (n) => mayRead(ctx.access, n)).map(entryFacts);
+    }) satisfies Resolver,
+    dataProduct: ((_p, args, request) => entry(String(args.name), catalogContext(request))) satisfies Resolver,
+    lineage: (async (_p, args, request) => {
+      const ctx = catalogContext(request);
       const product = args.product === null || args.product === undefined ? undefined : visibleShape(args.product, ctx).product;
       const all = await servedLineage();
       return lineageView(product ? buildLineageGraph(product, products, all) : buildMeshLineage(products, all), ctx, usage);

@@ -2,9 +2,13 @@
  * What only the domain that owns a product knows, live, for its catalog entry: the version it serves
  * now, its versions (published and failed) with their contract-test results, and its SLA measured
  * now (freshness from the served version's data, completeness from its profile, its tests). Version
- * records are immutable files (schema/publish), so each is read once.
+ * records are immutable files (schema/publish), so each is read once. A record's figures are of
+ * every row and every column, so a caller with a row policy gets no row counts or completeness, and
+ * a finding's message (which may quote values or counts of a field) only when the caller reads its
+ * field in the clear and every row.
  */
 import { readdir } from 'node:fs/promises';
+import { contextVisibility, type AccessContext } from '../../../policies/index.js';
 import { readVersionRecord, versionSeq, versionStore, type DataProduct, type GateFinding, type VersionRecord } from '../../../schema/index.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
 
@@ -16,12 +20,18 @@ export interface VersionView {
   readonly source: string;
   readonly createdAt: string;
   readonly dataAsOf: string;
-  readonly rows: number;
+  /** Null for a caller with a row policy (it counts rows they may not read). */
+  readonly rows: number | null;
   readonly contractVersion: string;
   /** Null for a version published without a gate. */
   readonly testsPassed: number | null;
   readonly testsFailed: number | null;
-  readonly findings: readonly GateFinding[];
+  readonly findings: readonly FindingView[];
+}
+
+/** A gate finding as the caller may read it: its message withheld (null) where it could reveal what they may not read. */
+export interface FindingView extends Omit<GateFinding, 'message'> {
+  readonly message: string | null;
 }
 
 /** The SLA measured now. */
@@ -46,6 +56,16 @@ export function completenessOf(product: DataProduct, record: VersionRecord | und
   const cells = profile.rows * required.length;
   const missing = required.reduce((sum, c) => sum + (nulls.get(c) ?? 0), 0);
   return cells === 0 ? 1 : (cells - missing) / cells;
+}
+
+// A message names no file: a path (an absolute one, or a Windows one) becomes "<file>".
+const PATH = /(?:[A-Za-z]:)?(?:[\\/][^\s'"(),;]+){2,}/g;
+
+/** The caller's view of a finding: its message only when they read its field (or, for the product, every row) in the clear. */
+function findingFor(f: GateFinding, access: AccessContext | null, product: string): FindingView {
+  const rowFiltered = access !== null && (access.products[product]?.rows ?? null) !== null;
+  const clear = f.field === undefined || contextVisibility(access, product, f.field).seen === 'clear';
+  return { ...f, message: !rowFiltered && clear ? f.message.replace(PATH, '<file>') : null };
 }
 
 const percent = (share: number): string => `${(share * 100).toFixed(share >= 0.9995 || share < 0.0005 ? 0 : 2)}%`;
@@ -81,7 +101,12 @@ export class LiveFacts {
     return this.table.manifest?.version;
   }
 
-  private view(r: VersionRecord, serving: string | undefined): VersionView {
+  /** Whether the caller reads the product under a row policy (record-wide figures would count rows they may not read). */
+  private rowFiltered(access: AccessContext | null): boolean {
+    return access !== null && (access.products[this.product.name]?.rows ?? null) !== null;
+  }
+
+  private view(r: VersionRecord, serving: string | undefined, access: AccessContext | null): VersionView {
     return {
       version: r.version,
       status: r.status === 'published' ? 'PUBLISHED' : 'FAILED',
@@ -89,21 +114,21 @@ export class LiveFacts {
       source: r.source,
       createdAt: r.createdAt,
       dataAsOf: r.dataAsOf,
-      rows: r.rows,
+      rows: this.rowFiltered(access) ? null : r.rows,
       contractVersion: r.contractVersion,
       testsPassed: r.tests.passed,
       testsFailed: r.tests.failed,
-      findings: r.findings,
+      findings: r.findings.map((f) => findingFor(f, access, this.product.name)),
     };
   }
 
   /** The version served now, from its record (or, for a version published without one, from its manifest); null before the first. */
-  async current(): Promise<VersionView | null> {
+  async current(access: AccessContext | null): Promise<VersionView | null> {
     const serving = await this.served();
     const manifest = this.table.manifest;
     if (!serving || !manifest) return null;
     const record = await this.record(serving, 'versions');
-    if (record) return this.view(record, serving);
+    if (record) return this.view(record, serving, access);
     return {
       version: manifest.version,
       status: 'PUBLISHED',
@@ -111,7 +136,7 @@ export class LiveFacts {
       source: manifest.source,
       createdAt: manifest.publishedAt,
       dataAsOf: manifest.dataAsOf,
-      rows: manifest.rows,
+      rows: this.rowFiltered(access) ? null : manifest.rows,
       contractVersion: manifest.contractVersion,
       testsPassed: null,
       testsFailed: null,
@@ -120,22 +145,22 @@ export class LiveFacts {
   }
 
   /** The newest `limit` versions, published and failed, newest first. */
-  async versions(limit: number): Promise<VersionView[]> {
+  async versions(limit: number, access: AccessContext | null): Promise<VersionView[]> {
     const serving = await this.served();
     const store = versionStore(this.product.storeDir);
     const ids = async (kept: 'versions' | 'failed'): Promise<[string, 'versions' | 'failed'][]> =>
       (await readdir(store[kept]).catch(() => [] as string[])).filter((id) => versionSeq(id) !== undefined).map((id) => [id, kept]);
     const all = [...(await ids('versions')), ...(await ids('failed'))].sort(([a], [b]) => versionSeq(b)! - versionSeq(a)!).slice(0, limit);
     const records = await Promise.all(all.map(([id, kept]) => this.record(id, kept)));
-    return records.filter((r): r is VersionRecord => r !== undefined).map((r) => this.view(r, serving));
+    return records.filter((r): r is VersionRecord => r !== undefined).map((r) => this.view(r, serving, access));
   }
 
   /** The SLA as measured now. */
-  async slaStatus(): Promise<SlaStatusView> {
+  async slaStatus(access: AccessContext | null): Promise<SlaStatusView> {
     const serving = await this.served();
     const manifest = this.table.manifest;
     const sla = this.product.sla;
-    const target = sla.freshnessMs === undefined ? null : sla.freshnessMs / 1000;
+    const target = sla.freshnessMs === undefined ? null : Math.round(sla.freshnessMs / 1000);
     const completenessTarget = sla.completeness ?? null;
     if (!serving || !manifest)
       return {
@@ -157,14 +182,19 @@ export class LiveFacts {
     const problems: string[] = [];
     if (fresh === false) problems.push(`its data is ${span(age)} old; the SLA promises at most ${span(target!)}`);
     if (completeness !== null && completenessTarget !== null && completeness < completenessTarget)
-      problems.push(`${percent(completeness)} of its required values are present; the SLA promises ${percent(completenessTarget)}`);
+      problems.push(
+        this.rowFiltered(access)
+          ? `fewer of its required values are present than the SLA promises (${percent(completenessTarget)})`
+          : `${percent(completeness)} of its required values are present; the SLA promises ${percent(completenessTarget)}`,
+      );
     if (testsPassed === false) problems.push(`${record!.tests.failed} contract test(s) of the served version failed`);
     return {
       lastUpdated: manifest.dataAsOf,
       ageSeconds: age,
       freshnessTargetSeconds: target,
       fresh,
-      completeness,
+      // The share is of every row: a caller with a row policy gets the verdict (ok, problems), not the figure.
+      completeness: this.rowFiltered(access) ? null : completeness,
       completenessTarget,
       testsPassed,
       ok: problems.length === 0,

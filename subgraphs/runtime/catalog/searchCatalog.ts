@@ -5,7 +5,7 @@
  * search must match somewhere. Built once at start: declarations change only with a restart.
  */
 import MiniSearch from 'minisearch';
-import type { ProductShape } from '../../../schema/index.js';
+import { BadUserInputError, type ProductShape } from '../../../schema/index.js';
 import { holdsPii } from './catalogEntry.js';
 
 /** What `dataProducts` filters by, besides the search. */
@@ -26,6 +26,9 @@ interface Doc {
   readonly tags: string;
   readonly owner: string;
 }
+
+/** The longest search text. */
+const MAX_SEARCH = 200;
 
 const BOOST = { name: 6, tags: 3, fieldNames: 2, description: 1.5, fieldDescriptions: 1, owner: 1 } as const;
 
@@ -64,9 +67,10 @@ export class CatalogSearch {
       (!filter.tag || s.product.tags.includes(filter.tag)) &&
       (filter.pii === null || filter.pii === undefined || holdsPii(s) === filter.pii);
     const text = filter.search?.trim();
+    if (text && text.length > MAX_SEARCH) throw new BadUserInputError(`search is at most ${MAX_SEARCH} characters, got ${text.length}.`);
     if (!text) return this.shapes.filter(keep).sort((a, b) => a.product.domain.localeCompare(b.product.domain) || a.product.name.localeCompare(b.product.name));
     return this.index
-      .search(text.slice(0, 200))
+      .search(text)
       .map((r) => this.byName.get(String(r.id))!)
       .filter(keep);
   }

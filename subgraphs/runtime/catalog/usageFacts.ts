@@ -60,6 +60,12 @@ export class UsageFacts {
     return access === null ? { masks: {}, denied: [], rows: null } : access.products[this.log.product.name];
   }
 
+  /** Whether the caller may be told who read a product (they may read every entry of the access log). */
+  mayNameReaders(access: AccessContext | null): boolean {
+    const grant = this.logGrant(access);
+    return grant !== undefined && grant.rows === null;
+  }
+
   /** The usage of `product`, batched with every other product's in the same request. */
   async usage(product: string, ctx: SubgraphContext): Promise<UsageView> {
     const loader = requestLoader<Row | undefined>(ctx, 'catalog:usage', 100, () => async (names) => {

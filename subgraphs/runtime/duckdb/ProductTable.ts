@@ -23,7 +23,9 @@ export class ProductTable {
   /** The last version looked at (served or refused), so a refused one is not loaded again and again. */
   private lastSeen = '';
   private generation = 0;
+  /** Why no version is served, as a client may read it. */
   private problem = 'its data has not been loaded yet';
+  private logged = '';
   private lastCheck = 0;
   private pending: Promise<void> | null = null;
 
@@ -43,6 +45,13 @@ export class ProductTable {
   get manifest(): Manifest | undefined {
     return this.current?.manifest;
   }
+
+  /** The manifest of the version `table` holds, while it is served or kept for the requests still reading it. */
+  manifestOf(table: string): Manifest | undefined {
+    return this.tables.get(table);
+  }
+
+  private readonly tables = new Map<string, Manifest>();
 
   /** The table to query now; throws PRODUCT_UNAVAILABLE when there is no good data. */
   async table(): Promise<string> {
@@ -87,17 +96,25 @@ export class ProductTable {
       await this.db.exec(buildCreateIndex(table, key));
     } catch (error) {
       await this.db.exec(buildDropTable(table)).catch(() => undefined);
-      const why = error instanceof ProductUnavailableError ? error.message : `its Parquet output cannot be read (${(error as Error).message.split('\n')[0]})`;
-      return this.fail(
+      // DuckDB's own words name files: the log gets them, a client only that the output cannot be read.
+      const known = error instanceof ProductUnavailableError;
+      const detail = known ? error.message : `its Parquet output cannot be read (${(error as Error).message.split('\n')[0]})`;
+      const refused = (why: string): string =>
         this.current
           ? `version ${manifest.version} is refused (${why}): still serving version ${this.current.manifest.version}`
-          : `version ${manifest.version} is refused (${why})`,
-      );
+          : `version ${manifest.version} is refused (${why})`;
+      return this.fail(refused(detail), refused(known ? detail : 'its Parquet output cannot be read'));
     }
     const previous = this.current;
     this.current = { table, manifest };
+    this.tables.set(table, manifest);
     this.problem = '';
-    if (previous) setTimeout(() => void this.db.exec(buildDropTable(previous.table)).catch(() => undefined), 30_000).unref();
+    this.logged = '';
+    if (previous)
+      setTimeout(() => {
+        this.tables.delete(previous.table);
+        void this.db.exec(buildDropTable(previous.table)).catch(() => undefined);
+      }, 30_000).unref();
     this.log(`${this.product.name}: serving version ${manifest.version} (${manifest.rows} rows)`);
   }
 
@@ -120,9 +137,11 @@ export class ProductTable {
     }
   }
 
-  private fail(problem: string): void {
-    if (this.problem !== problem) this.log(`${this.product.name}: ${this.current ? '' : 'unavailable: '}${problem}`);
-    this.problem = problem;
+  /** Records why the manifest's version is not served: `problem` for the log, `forClients` (no file names) for an answer. */
+  private fail(problem: string, forClients = problem): void {
+    if (this.logged !== problem) this.log(`${this.product.name}: ${this.current ? '' : 'unavailable: '}${problem}`);
+    this.logged = problem;
+    this.problem = forClients;
   }
 }
 

@@ -69,6 +69,9 @@ export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (v) => {
     const s = String(v);
+    // ISO text already (a version's times): the same microsecond form as DuckDB's.
+    const iso = /^(.+T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(s);
+    if (iso) return `${iso[1]}.${(iso[2] ?? '').padEnd(6, '0').slice(0, 6)}Z`;
     if (s.endsWith('Z')) return s;
     const [day, time = '00:00:00'] = s.split(' ');
     const [hms, fraction = ''] = time.split('.');

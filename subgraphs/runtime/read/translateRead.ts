@@ -7,7 +7,7 @@
 import { AGGREGATE_FUNCTIONS, BadUserInputError, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
 import type { Aggregate, Selected } from '../sql/index.js';
 import { checkOffset, checkPageSize, columnOf, decodeCursor, translateOrderBy, translateWhere, type Limits } from '../graphql/translateArgs.js';
-import type { AggregateRead, ByKeyRead, ConnectionRead, ListRead, ReverseRead } from './ReadRequest.js';
+import type { AggregateRead, ByKeyRead, ConnectionRead, ListRead, ProfileRead, ReverseRead } from './ReadRequest.js';
 
 /** The arguments of the generated query fields and reverse lists. */
 export interface ReadArgs {
@@ -106,4 +106,10 @@ export function translateAggregate(rc: ReadContext, args: ReadArgs, byFunction: 
     }
   }
   return { kind: 'aggregate', where: translateWhere(args.where, shape, rc.limits), groupBy, aggregates };
+}
+
+/** The catalog's profile of the columns named (contract column names, in contract order; an unknown name is left out). */
+export function translateProfile(rc: ReadContext, columns: Iterable<string>): ProfileRead {
+  const wanted = new Set(columns);
+  return { kind: 'profile', where: undefined, columns: rc.shape.fields.filter((f) => wanted.has(f.field.name)).map((f) => ({ ...columnOf(f), ordered: f.ordered })) };
 }

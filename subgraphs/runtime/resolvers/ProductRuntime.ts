@@ -7,20 +7,28 @@
  * batched reads cost one per batch.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { grantVisibility, type ColumnVisibility } from '../../../policies/index.js';
 import { AGGREGATE_FUNCTIONS, BadUserInputError, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
 import { countRows, type SubgraphContext } from '../context.js';
 import type { Database, Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
-import { valueAsText } from '../graphql/scalars.js';
 import { selectedAt, selectedFields, type Selection } from '../graphql/selection.js';
 import { columnOf, encodeCursor, type Limits } from '../graphql/translateArgs.js';
 import { MATCH_ALIAS, type SqlValue } from '../sql/index.js';
 import { applyGrant } from '../read/applyGrant.js';
 import { buildRead, type ReadStatements } from '../read/buildRead.js';
-import type { Granted, GrantedRead, ProfileRead, ReadRequest } from '../read/ReadRequest.js';
+import type { Granted, GrantedRead, ReadRequest } from '../read/ReadRequest.js';
 import { requestLoader } from '../read/requestLoader.js';
-import { columnsKey, translateAggregate, translateByKey, translateConnection, translateList, translateReverse, type ReadArgs, type ReadContext } from '../read/translateRead.js';
+import {
+  columnsKey,
+  translateAggregate,
+  translateByKey,
+  translateConnection,
+  translateList,
+  translateProfile,
+  translateReverse,
+  type ReadArgs,
+  type ReadContext,
+} from '../read/translateRead.js';
 
 /** Everything needed to serve one product. */
 export class ProductRuntime {
@@ -129,59 +137,49 @@ export class ProductRuntime {
     return loader.load(String(parentKey));
   }
 
-  /** The catalog's sample: the first `limit` rows by key, every field the caller may read, read exactly as a list query would read them. */
-  async sample(limit: number, ctx: SubgraphContext): Promise<{ fields: string[]; rows: Row[] }> {
-    const grant = ctx.access?.products[this.shape.product.name];
-    const fields = this.shape.fields.filter((f) => !grant?.denied.includes(f.field.name)).map((f) => f.name);
+  /** The catalog's sample: the first `limit` rows by key of the fields named (GraphQL names), read exactly as a list query would read them. */
+  async sample(fields: readonly string[], limit: number, ctx: SubgraphContext): Promise<Row[]> {
     const read = this.grant(translateList(this.rc, { limit }, fields), ctx);
     const { rows } = await this.run(read, ctx);
     countRows(ctx, this.shape.product.name, rows.length);
-    return { fields, rows };
+    return rows;
   }
 
   private readonly profiles = new Map<string, Promise<Row[]>>();
+  private profiledTable = '';
 
   /**
-   * The catalog's profile of the served version over the rows the caller may read (their row policy
-   * applies): rows, and per field the caller reads in the clear its null share, distinct count, and
-   * min and max; a masked or denied field's figures are withheld (they would reveal its values).
-   * One pass per version and row policy, kept until the version changes.
+   * The profile of `columns` (contract column names) over the rows the caller may read (their row
+   * policy applies): rows, and per column its nulls, distinct values, and min and max. Profiling is
+   * aggregating, so a column the caller reads masked or not at all is refused. One pass per
+   * version, row policy and column set, kept until the version changes.
    */
-  async profile(ctx: SubgraphContext): Promise<LiveProfile> {
-    const grant = ctx.access?.products[this.shape.product.name];
-    const seen = (column: string): ColumnVisibility => (ctx.access === null ? { seen: 'clear' } : grant ? grantVisibility(grant, column) : { seen: 'denied' });
-    const clear = this.shape.fields.filter((f) => seen(f.field.name).seen === 'clear');
-    const request: ProfileRead = { kind: 'profile', where: undefined, columns: clear.map((f) => ({ ...columnOf(f), ordered: f.ordered })) };
-    const read = this.grant(request, ctx);
+  async profile(columns: Iterable<string>, ctx: SubgraphContext): Promise<ProfileFigures> {
+    const read = this.grant(translateProfile(this.rc, columns), ctx);
     const table = await this.tableFor(ctx);
-    const key = `${table} ${JSON.stringify(read.where)}`;
+    // Keyed by everything the figures depend on: the version, the row policy and the columns (their aliases are positions).
+    const key = JSON.stringify([read.where, read.columns.map((c) => c.name)]);
+    if (table !== this.profiledTable || this.profiles.size >= 64) {
+      this.profiles.clear();
+      this.profiledTable = table;
+    }
     let pending = this.profiles.get(key);
     if (!pending) {
-      if (this.profiles.size >= 64 || ![...this.profiles.keys()].every((k) => k.startsWith(`${table} `))) this.profiles.clear();
       pending = this.run(read, ctx).then((r) => r.rows);
       pending.catch(() => this.profiles.delete(key));
       this.profiles.set(key, pending);
     }
     const [row = {}] = await pending;
-    const rows = Number(row.rows ?? 0);
-    const at = new Map(clear.map((f, i) => [f.name, i]));
-    return {
-      version: this.table.version,
-      rows,
-      columns: this.shape.fields.map((f) => {
-        const i = at.get(f.name);
-        if (i === undefined) return { field: f.name, nullShare: null, distinctCount: null, min: null, max: null, withheld: withheldReason(seen(f.field.name)) };
-        const nulls = Number(row[`n${i}`] ?? 0);
-        return {
-          field: f.name,
-          nullShare: rows === 0 ? 0 : nulls / rows,
-          distinctCount: Number(row[`d${i}`] ?? 0),
-          min: valueAsText(row[`lo${i}`], f.type),
-          max: valueAsText(row[`hi${i}`], f.type),
-          withheld: null,
-        };
+    const figures = new Map<string, ColumnFigures>();
+    read.columns.forEach((c, i) =>
+      figures.set(c.name, {
+        nulls: Number(row[`n${i}`] ?? 0),
+        distinct: Number(row[`d${i}`] ?? 0),
+        min: (row[`lo${i}`] as string | null | undefined) ?? null,
+        max: (row[`hi${i}`] as string | null | undefined) ?? null,
       }),
-    };
+    );
+    return { version: this.table.manifestOf(table)?.version ?? this.table.version, rows: Number(row.rows ?? 0), columns: figures };
   }
 
   /** `ordersAggregate(where, groupBy) { key {..} count sum {..} avg {..} min {..} max {..} }`: one grouped statement. */
@@ -198,24 +196,20 @@ export class ProductRuntime {
   }
 }
 
-/** A column profile as the catalog serves it, over the rows the caller may read. */
-export interface LiveProfile {
-  readonly version: string;
-  readonly rows: number;
-  readonly columns: readonly {
-    readonly field: string;
-    readonly nullShare: number | null;
-    readonly distinctCount: number | null;
-    readonly min: string | null;
-    readonly max: string | null;
-    readonly withheld: string | null;
-  }[];
+/** The profile figures of one column, over the rows the caller may read. */
+export interface ColumnFigures {
+  readonly nulls: number;
+  readonly distinct: number;
+  /** The smallest and largest value of an ordered column, as DuckDB's text; null for other columns or without rows. */
+  readonly min: string | null;
+  readonly max: string | null;
 }
 
-/** Why a profile withholds a column's figures, or null when the caller reads it in the clear. */
-function withheldReason(v: ColumnVisibility): string | null {
-  if (v.seen === 'clear') return null;
-  return v.seen === 'masked' ? 'you read this field masked' : 'you may not read this field';
+/** A profile of the served version over the rows the caller may read, per column profiled (by column name). */
+export interface ProfileFigures {
+  readonly version: string;
+  readonly rows: number;
+  readonly columns: ReadonlyMap<string, ColumnFigures>;
 }
 
 /** Shapes a grouped row (`key.country`, `__count`, `sum.totalAmount`, ...) as a `<Type>Group` object. */

@@ -2,10 +2,13 @@
  * The catalog's statements over the `access-log` product's served table: usage per product over a
  * window, and who and what read a product most. An entry names the products it read as
  * comma-separated text (schema/accessLog), split here; an answered request is one decided `allow`
- * or `mask`, a refused one `deny`.
+ * or `mask` that ended with data (`ok` or `partial`), a refused one `deny`.
  */
 import { maskExpression, type MaskSpec } from './masks.js';
 import { Params, quoteIdent, type SqlQuery } from './SqlQuery.js';
+
+/** An entry of a request that was answered with data. */
+const ANSWERED = `"decision" IN ('allow', 'mask') AND "status" IN ('ok', 'partial')`;
 
 /** The entries of the window, one row per product each names (`product`, then the entry's columns). */
 function perProduct(table: string, products: readonly string[], since: string, p: Params): string {
@@ -21,7 +24,7 @@ export function buildUsage(table: string, products: readonly string[], since7: s
   const p = new Params();
   const window = perProduct(table, products, since30, p);
   const recent = `"time" >= ${p.add(since7, 'timestamp')}`;
-  const answered = `"decision" IN ('allow', 'mask')`;
+  const answered = ANSWERED;
   const text = `SELECT product,
   count(*) FILTER (WHERE ${answered} AND ${recent})::BIGINT AS q7, count(*) FILTER (WHERE ${answered})::BIGINT AS q30,
   count(*) FILTER (WHERE "decision" = 'deny' AND ${recent})::BIGINT AS r7, count(*) FILTER (WHERE "decision" = 'deny')::BIGINT AS r30,
@@ -35,7 +38,7 @@ export function buildTopReaders(table: string, product: string, since: string, c
   const p = new Params();
   const window = perProduct(table, [product], since, p);
   const value = mask ? maskExpression({ name: column, type: 'string' }, mask, p) : quoteIdent(column);
-  const text = `SELECT ${value} AS "name", count(*)::BIGINT AS "count" FROM ${window} WHERE "decision" IN ('allow', 'mask') AND ${quoteIdent(column)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${p.add(limit)}`;
+  const text = `SELECT ${value} AS "name", count(*)::BIGINT AS "count" FROM ${window} WHERE ${ANSWERED} AND ${quoteIdent(column)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${p.add(limit)}`;
   return { text, values: p.values };
 }
 
@@ -44,7 +47,7 @@ export function buildConsumers(table: string, products: readonly string[], since
   const p = new Params();
   const window = perProduct(table, products, since, p);
   return {
-    text: `SELECT product, "client_name" AS "name", count(*)::BIGINT AS "count" FROM ${window} WHERE "decision" IN ('allow', 'mask') AND "client_name" IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 3 DESC`,
+    text: `SELECT product, "client_name" AS "name", count(*)::BIGINT AS "count" FROM ${window} WHERE ${ANSWERED} AND "client_name" IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 3 DESC`,
     values: p.values,
   };
 }
