@@ -80,8 +80,8 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   }
   for (const target of all.filter((s) => s.product.domain !== domain)) addReverse(resolvers, target, reverseShapes(target.product, own), runtimes, true);
   for (const rt of runtimes.values()) addReverse(resolvers, rt.shape, rt.reverse, runtimes, false);
-  if (domain === CATALOG_DOMAIN) addCatalogDomain(resolvers as never, query, { domain, shapes: all, runtimes, db, hashKey: options.hashKey });
-  else addDomainCatalog(resolvers as never, domain, runtimes);
+  if (domain === CATALOG_DOMAIN) addCatalogDomain(resolvers, query, { domain, shapes: all, runtimes, db, hashKey: options.hashKey });
+  else addDomainCatalog(resolvers, domain, runtimes);
   const typeDefs = buildSubgraphSdl(domain, all);
   return { domain, typeDefs, schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }), products: runtimes };
 }

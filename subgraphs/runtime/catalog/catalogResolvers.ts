@@ -34,7 +34,8 @@ import { UsageFacts, type UsageView } from './usageFacts.js';
 
 type Parent = { readonly name: string };
 type Resolver = (parent: Parent, args: Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
-type ResolverMap = Record<string, Record<string, unknown>>;
+/** Resolvers by type name, as buildSubgraph collects them. */
+type ResolverMap = Record<string, object>;
 
 const MAX_SAMPLE = 20;
 const MAX_VERSIONS = 100;
