@@ -297,27 +297,23 @@ test('usage counts the access-log entries of the reads the test made', async () 
     expect(stewardGraph.edges).toContainEqual({ from: 'product:payments', to: 'consumer:treasury-app', kind: 'READS' });
     const analystGraph = (await own.query<Graph>(lineageQ, {}, { authorization: `Bearer ${ann}` })).data!.lineage;
     expect(analystGraph.nodes.filter((n) => n.id.startsWith('consumer:'))).toEqual([]);
-    let entry: Record<string, string>[] = [];
-    for (const until = Date.now() + 30_000; entry.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
-      const logged = await own.query<{ accessLog: Record<string, string>[] }>(
-        '{ accessLog(where: { requestId: { eq: "catalog-sample-1" } }) { products fieldsRead masksApplied rowsReturned decision } }',
-        {},
-        { authorization: `Bearer ${steward}` },
-      );
-      entry = logged.data?.accessLog ?? [];
-    }
+    /** The access-log entry of one request, once compaction has made it part of the product. */
+    const entryOf = async (requestId: string, fields: string): Promise<Record<string, string>[]> => {
+      for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+        const logged = await own.query<{ accessLog: Record<string, string>[] }>(
+          `query($id: String!) { accessLog(where: { requestId: { eq: $id } }) { ${fields} } }`,
+          { id: requestId },
+          { authorization: `Bearer ${steward}` },
+        );
+        if (logged.data?.accessLog.length) return logged.data.accessLog;
+      }
+      return [];
+    };
+    const entry = await entryOf('catalog-sample-1', 'products fieldsRead masksApplied rowsReturned decision');
     expect(entry).toEqual([expect.objectContaining({ products: 'customer-profiles', decision: 'mask', rowsReturned: 'customer-profiles=3' })]);
     expect(entry[0]!.fieldsRead).toContain('customer-profiles.email');
     expect(entry[0]!.masksApplied).toContain('customer-profiles.email=email');
-    let narrowed: Record<string, string>[] = [];
-    for (const until = Date.now() + 30_000; narrowed.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
-      const logged = await own.query<{ accessLog: Record<string, string>[] }>(
-        '{ accessLog(where: { requestId: { eq: "catalog-narrow-1" } }) { products } }',
-        {},
-        { authorization: `Bearer ${steward}` },
-      );
-      narrowed = logged.data?.accessLog ?? [];
-    }
+    const narrowed = await entryOf('catalog-narrow-1', 'products');
     expect(narrowed).toEqual([{ products: 'customer-profiles' }]);
     // An analyst sees the counts, not who or what.
     const analyst = (await own.query<Usage>(q, {}, { authorization: `Bearer ${ann}` })).data!.dataProduct.usage.last7Days;
