@@ -8,6 +8,7 @@ import { CompositionError } from './CompositionError.js';
 import { createApolloServer } from './createApolloServer.js';
 import type { GatewayOptions, RunningGateway } from './GatewayOptions.js';
 import { createGraphiQLPage } from './graphiql.js';
+import { graphiqlContent } from './graphiql/graphiqlContent.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
 import { SubgraphDataSource } from './SubgraphDataSource.js';
@@ -50,7 +51,7 @@ function describeCause(cause: unknown): string {
   return `${String(name)}: ${String(message)}${typeof innerMessage === 'string' ? `: ${innerMessage}` : ''}`;
 }
 
-/** Composes the subgraphs in-process, then serves GraphQL, the offline GraphiQL page, health and metrics over `node:http`. */
+/** Composes the subgraphs in-process, then serves GraphQL, the offline GraphiQL page (and its dev tokens in dev mode), health and metrics over `node:http`. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings = validateGatewayOptions(options);
   const composed = composeSupergraph(settings.services);
@@ -84,7 +85,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (accessLog) metrics.accessLogStats = () => accessLog.stats;
   metrics.extra = options.extraMetrics;
   const record = accessLog && recordAccess(accessLog, metrics);
-  const graphiql = await createGraphiQLPage('/graphql');
+  const guide = settings.graphiql;
+  const graphiql = await createGraphiQLPage(
+    graphiqlContent({ endpoint: '/graphql', schema: composed.apiSchema, log, ...(guide && { guide }), ...(access && { policy: access.policy }) }),
+  );
 
   let ready = false;
   const server = createServer(
@@ -95,6 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       log,
       maxBodyBytes: settings.maxBodyBytes,
       isReady: () => ready,
+      ...(guide?.devTokens && { devTokens: { issuer: guide.devTokens, host: settings.host } }),
       ...(access && { authenticate: access.authenticate }),
       ...(record && { record }),
     }),

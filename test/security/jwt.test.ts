@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { AuthenticationError, createVerifier } from '../../gateway/index.js';
 import { devClaims, meshSecrets, signWithDevKey } from '../support/meshSecrets.js';
 import { postGraphQL } from '../support/postGraphQL.js';
