@@ -61,6 +61,7 @@ export function graphiqlContent(options: GraphiQLContentOptions): GraphiQLPageCo
   });
   return {
     endpoint: options.endpoint,
+    access: options.policy !== undefined,
     tabs: [{ query: tab }, ...examples.map(tabOf)],
     ...(devTokens && { devToken: { url: DEV_TOKEN_PATH, roles: devTokens.roles, purposes: devTokens.purposes } }),
   };

@@ -20,6 +20,8 @@ export interface GraphiQLPageContent {
   /** Where GraphQL is served, e.g. `/graphql`. */
   readonly endpoint: string;
   readonly tabs: readonly GraphiQLTab[];
+  /** False when access control is off (no token is needed); default true. */
+  readonly access?: boolean;
   /** The dev-token control (dev mode only): where to ask, and the roles and purposes to offer. */
   readonly devToken?: { readonly url: string; readonly roles: readonly string[]; readonly purposes: readonly string[] };
 }
@@ -60,7 +62,8 @@ function devTokenForm(devToken: NonNullable<GraphiQLPageContent['devToken']>): s
     <span id="meshgate-token-status" role="status" aria-live="polite"></span>`;
 }
 
-const TOKEN_HINT = `<span class="meshgate-hint">Put <code>{"Authorization": "Bearer &lt;token&gt;"}</code> into the Headers pane: the schema loads with it.</span>`;
+const NO_TOKEN_HINT = '<span class="meshgate-hint">Access control is off on this gateway: no token is needed.</span>';
+const TOKEN_HINT = `<span class="meshgate-hint">Put <code>{"Authorization": "Bearer &lt;token&gt;"}</code>, a token from your identity provider, into the Headers pane: the schema loads with it.</span>`;
 
 /** The whole page for `content`. */
 export function renderGraphiQLPage(content: GraphiQLPageContent, assets: GuideAssets): string {
@@ -87,7 +90,7 @@ export function renderGraphiQLPage(content: GraphiQLPageContent, assets: GuideAs
     <noscript>You need to enable JavaScript to use GraphiQL.</noscript>
     <header id="meshgate-bar">
       <strong class="meshgate-brand">meshgate</strong>
-      ${content.devToken ? devTokenForm(content.devToken) : TOKEN_HINT}
+      ${content.devToken ? devTokenForm(content.devToken) : content.access === false ? NO_TOKEN_HINT : TOKEN_HINT}
       <span class="meshgate-spacer"></span>
       <span id="meshgate-schema-status" role="status" aria-live="polite" data-state="loading">Loading the schema…</span>
       <button type="button" id="meshgate-reload-schema" title="Fetch the schema again, sending the headers of this tab">Reload schema</button>

@@ -144,7 +144,10 @@ describe('the page', () => {
     expect(withControl).toContain('<option value="&quot;&gt;&lt;b&gt;x">&quot;&gt;&lt;b&gt;x</option>');
     const without = renderGraphiQLPage({ endpoint: '/graphql', tabs: [] }, ASSETS);
     expect(without).not.toContain('meshgate-dev-token"');
-    expect(without).toContain('Put <code>{"Authorization": "Bearer &lt;token&gt;"}</code> into the Headers pane');
+    expect(without).toContain('Put <code>{"Authorization": "Bearer &lt;token&gt;"}</code>, a token from your identity provider, into the Headers pane');
     expect(without).toContain('id="meshgate-reload-schema"');
+    const open = renderGraphiQLPage({ endpoint: '/graphql', tabs: [], access: false }, ASSETS);
+    expect(open).toContain('Access control is off on this gateway: no token is needed.');
+    expect(open).not.toContain('identity provider');
   });
 });

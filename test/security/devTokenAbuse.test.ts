@@ -116,9 +116,9 @@ describe('the dev-token route outside dev mode', () => {
       expect(outcome(r)).toEqual({ status: 404, code: 'BAD_USER_INPUT', token: false });
       expect(r.json?.errors?.[0]?.message).toMatch(/dev tokens are issued only by a gateway in dev mode/);
       const html = await page(mesh);
-      expect(html).not.toContain('meshgate-dev-token"');
-      expect(html).not.toMatch(/Get dev token|OrdersWithCustomers|analyst|customers\(/);
-      expect(html).toContain('identity provider');
+      // Asserted as found words, not on the page itself: a failure would print all 9 MB of it.
+      const found = ['meshgate-dev-token"', 'Get dev token', 'OrdersWithCustomers', 'analyst', 'customers(', 'identity provider'].filter((w) => html.includes(w));
+      expect(found).toEqual(['identity provider']);
     } finally {
       await mesh.close();
     }
