@@ -16,4 +16,3 @@ export { AccessLogWriter, type AccessLogOptions } from './accessLog/AccessLogWri
 export { EXAMPLES, WELCOME_EXAMPLE, type GraphiQLExample } from './graphiql/examples.js';
 export type { DevTokenIssuer, GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
 export { describeRules, offeredPurposes, offeredRoles } from './graphiql/policyGuide.js';
-export { DEV_TOKEN_TTL_S } from './http/handleDevToken.js';

@@ -99,7 +99,11 @@ export async function handleDevToken(req: IncomingMessage, res: ServerResponse, 
   if (crossSite) return sendError(res, 403, new ForbiddenError(crossSite));
   if (!isJson(req.headers['content-type'])) return sendError(res, 415, new BadUserInputError('Send the dev-token request as JSON (content-type: application/json)'));
   const read = await readBody(req, MAX_BODY_BYTES);
-  if (read.kind === 'tooLarge') return sendError(res, 413, new BadUserInputError(`The request body is larger than ${MAX_BODY_BYTES} bytes`));
+  if (read.kind === 'tooLarge') {
+    // The rest of the body is not read: the connection cannot serve another request.
+    res.setHeader('connection', 'close');
+    return sendError(res, 413, new BadUserInputError(`The request body is larger than ${MAX_BODY_BYTES} bytes`));
+  }
   let body: unknown;
   try {
     body = JSON.parse(read.body.toString('utf8'));
