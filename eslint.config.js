@@ -58,6 +58,11 @@ export default defineConfig([
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   {
+    // The GraphiQL page's script runs in the browser, as a classic script (see gateway/graphiql/renderGraphiQLPage.ts).
+    files: ['gateway/graphiql/browser/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
+  {
     files: ['**/*.ts', '**/*.js'],
     plugins: { 'import-x': importX },
     settings: {

@@ -10,7 +10,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { contextKey, describeProblems, loadPolicies, type PolicyFile } from '../policies/index.js';
 import { formatProblem, meshShapes, type Mesh } from '../schema/index.js';
-import { createVerifier, ProductIndex, type AuthOptions, type GatewayAccess } from '../gateway/index.js';
+import {
+  createVerifier,
+  EXAMPLES,
+  mintDevToken,
+  offeredPurposes,
+  offeredRoles,
+  ProductIndex,
+  WELCOME_EXAMPLE,
+  type AuthOptions,
+  type GatewayAccess,
+  type GraphiQLGuide,
+} from '../gateway/index.js';
 import { REPO_ROOT, type Config } from './config.js';
 
 /** Access control as configured; `open` only when MESHGATE_ACCESS=off (benchmarks). */
@@ -101,4 +112,28 @@ export async function gatewayAccess(security: Security, mesh: Mesh): Promise<Gat
 /** The key subgraphs verify access contexts with; null when access is off. */
 export function subgraphContextKey(security: Security): Uint8Array | null {
   return security.open ? null : contextKey(security.contextSecret);
+}
+
+/**
+ * What the GraphiQL page offers beyond how to send a token. The page is public, while the schema
+ * (which the examples name) and the policy are for authenticated callers, so the examples and the
+ * policy are shown only in dev mode (or with access off), and dev tokens from the page only in dev
+ * mode, which loadSecurity refuses with NODE_ENV=production.
+ */
+export function graphiqlGuide(security: Security, mesh: Mesh): GraphiQLGuide | undefined {
+  if (security.open) return { examples: EXAMPLES, welcome: WELCOME_EXAMPLE };
+  if (security.auth.mode !== 'dev') return undefined;
+  const { devKeyDir } = security.auth;
+  return {
+    examples: EXAMPLES,
+    welcome: WELCOME_EXAMPLE,
+    devTokens: {
+      roles: offeredRoles(
+        security.policy,
+        mesh.domains.map((d) => d.name),
+      ),
+      purposes: offeredPurposes(security.policy),
+      mint: (claims) => mintDevToken(devKeyDir, claims),
+    },
+  };
 }

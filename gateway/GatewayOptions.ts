@@ -1,6 +1,7 @@
 import type { Principal, RequestContext } from './context.js';
 import type { AccessControl } from './access/accessPlugin.js';
 import type { AccessLog } from './accessLog/AccessLog.js';
+import type { GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
 
 /** Access control: who the caller is (a token verifier) and what they may read (the policy). */
 export interface GatewayAccess extends AccessControl {
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   readonly accessLog?: AccessLog;
   /** Metrics of the gateway's owner to serve on /metrics beside its own (Prometheus text). */
   readonly extraMetrics?: () => string;
+  /** What the GraphiQL page offers besides the editor (examples, dev tokens); without it the page only says how to send a token. */
+  readonly graphiql?: GraphiQLGuide;
   /** Extra headers for every subgraph call of a request. */
   readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
 }

@@ -1,10 +1,10 @@
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse } from 'graphql';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { SubgraphService } from './GatewayOptions.js';
 
-/** The outcome of composition: the supergraph SDL, or every reason it could not be built (one line each). */
-export type CompositionOutcome = { supergraphSdl: string; errors?: undefined } | { errors: string[]; supergraphSdl?: undefined };
+/** The outcome of composition: the supergraph SDL and the API schema clients query, or every reason it could not be built (one line each). */
+export type CompositionOutcome = { supergraphSdl: string; apiSchema: GraphQLSchema; errors?: undefined } | { errors: string[]; supergraphSdl?: undefined; apiSchema?: undefined };
 
 function describeError(error: GraphQLError): string {
   const code = error.extensions['code'];
@@ -29,5 +29,5 @@ export function composeSupergraph(services: readonly Pick<SubgraphService, 'name
   if (definitions.length === 0) return { errors: ['there are no subgraphs to compose'] };
   const result = composeServices(definitions);
   if (result.errors) return { errors: result.errors.map(describeError) };
-  return { supergraphSdl: result.supergraphSdl };
+  return { supergraphSdl: result.supergraphSdl, apiSchema: result.schema.toAPISchema().toGraphQLJSSchema() };
 }

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { loadGuideAssets, renderGraphiQLPage, type GraphiQLPageContent } from './graphiql/renderGraphiQLPage.js';
 
 const gzipAsync = promisify(gzip);
 
 /** The offline GraphiQL page, rendered and compressed once, able to answer a GET for itself. */
 export interface GraphiQLPage {
-  /** The uncompressed HTML (scripts and styles inlined: nothing is fetched from a CDN). */
+  /** The uncompressed HTML (scripts and styles inlined: nothing is fetched from a CDN; see graphiql/). */
   readonly html: Buffer;
   /** Writes the page, gzip-compressed if the client accepts it, or 304 when the client's copy is current. */
   serve(req: IncomingMessage, res: ServerResponse): number;
@@ -32,9 +32,9 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
-/** Renders the GraphiQL page for `endpoint` once (about 9 MB) and gzips it, so serving it costs no CPU. */
-export async function createGraphiQLPage(endpoint: string): Promise<GraphiQLPage> {
-  const html = Buffer.from(renderGraphiQL({ endpoint, title: 'meshgate GraphiQL' }), 'utf8');
+/** Renders the GraphiQL page with `content` once (about 9 MB) and gzips it, so serving it costs no CPU. */
+export async function createGraphiQLPage(content: GraphiQLPageContent): Promise<GraphiQLPage> {
+  const html = Buffer.from(renderGraphiQLPage(content, await loadGuideAssets()), 'utf8');
   const compressed = await gzipAsync(html);
   const hash = createHash('sha256').update(html).digest('base64url').slice(0, 32);
   const etag = `"${hash}"`;

@@ -13,3 +13,6 @@ export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';
 export { mintDevToken, type DevTokenClaims } from './auth/mintDevToken.js';
 export type { AccessLog, AccessLogStats } from './accessLog/AccessLog.js';
 export { AccessLogWriter, type AccessLogOptions } from './accessLog/AccessLogWriter.js';
+export { EXAMPLES, WELCOME_EXAMPLE, type GraphiQLExample } from './graphiql/examples.js';
+export type { DevTokenIssuer, GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
+export { describeRules, offeredPurposes, offeredRoles } from './graphiql/policyGuide.js';

@@ -9,6 +9,7 @@ import { createApolloServer } from './createApolloServer.js';
 import type { GatewayOptions, RunningGateway } from './GatewayOptions.js';
 import { createGraphiQLPage } from './graphiql.js';
 import { createCatalogPage } from './catalog/catalogPage.js';
+import { graphiqlContent } from './graphiql/graphiqlContent.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
 import { SubgraphDataSource } from './SubgraphDataSource.js';
@@ -51,7 +52,7 @@ function describeCause(cause: unknown): string {
   return `${String(name)}: ${String(message)}${typeof innerMessage === 'string' ? `: ${innerMessage}` : ''}`;
 }
 
-/** Composes the subgraphs in-process, then serves GraphQL, the offline GraphiQL page, the catalog page, health and metrics over `node:http`. */
+/** Composes the subgraphs in-process, then serves GraphQL, the offline GraphiQL page (and its dev tokens in dev mode), the catalog page, health and metrics over `node:http`. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings = validateGatewayOptions(options);
   const composed = composeSupergraph(settings.services);
@@ -85,7 +86,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (accessLog) metrics.accessLogStats = () => accessLog.stats;
   metrics.extra = options.extraMetrics;
   const record = accessLog && recordAccess(accessLog, metrics);
-  const graphiql = await createGraphiQLPage('/graphql');
+  const guide = settings.graphiql;
+  const graphiql = await createGraphiQLPage(
+    graphiqlContent({ endpoint: '/graphql', schema: composed.apiSchema, log, ...(guide && { guide }), ...(access && { policy: access.policy }) }),
+  );
   const catalog = await createCatalogPage();
 
   let ready = false;
@@ -98,6 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       log,
       maxBodyBytes: settings.maxBodyBytes,
       isReady: () => ready,
+      ...(guide?.devTokens && { devTokens: { issuer: guide.devTokens, host: settings.host } }),
       ...(access && { authenticate: access.authenticate }),
       ...(record && { record }),
     }),

@@ -1,5 +1,6 @@
 import type { RequestContext } from './context.js';
 import type { GatewayOptions, SubgraphService } from './GatewayOptions.js';
+import type { GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
 
 /** Gateway options with every default applied and every value checked. */
 export interface ValidGatewayOptions {
@@ -10,6 +11,7 @@ export interface ValidGatewayOptions {
   readonly maxBodyBytes: number;
   readonly log: (line: string) => void;
   readonly headersForSubgraph: (ctx: RequestContext) => Record<string, string>;
+  readonly graphiql?: GraphiQLGuide;
 }
 
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -64,6 +66,23 @@ function getValidFunction<F>(name: string, value: unknown, fallback: F): F {
   return value as F;
 }
 
+const isExample = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && typeof (e as Record<string, unknown>)['title'] === 'string' && typeof (e as Record<string, unknown>)['query'] === 'string';
+const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function getValidGuide(value: unknown): GraphiQLGuide | undefined {
+  if (value === undefined) return undefined;
+  const { examples, welcome, devTokens } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (!Array.isArray(examples) || !examples.every(isExample)) throw new TypeError('gateway option graphiql.examples must be a list of { title, query } examples');
+  if (welcome !== undefined && !isExample(welcome)) throw new TypeError('gateway option graphiql.welcome must be a { title, query } example');
+  if (devTokens !== undefined) {
+    const { roles, purposes, mint } = (typeof devTokens === 'object' && devTokens !== null ? devTokens : {}) as Record<string, unknown>;
+    if (!isStringList(roles) || !isStringList(purposes) || typeof mint !== 'function')
+      throw new TypeError('gateway option graphiql.devTokens must have roles and purposes (lists of strings) and a mint function');
+  }
+  return value as GraphiQLGuide;
+}
+
 /** Checks the options once at the edge, applies the defaults, and throws a TypeError naming the option and the bad value. */
 export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('gateway options must be an object');
@@ -77,5 +96,6 @@ export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOpt
     maxBodyBytes: getValidInteger('maxBodyBytes', options.maxBodyBytes, 1024 * 1024, 1, 100 * 1024 * 1024),
     log: getValidFunction('log', options.log, (line: string) => void process.stderr.write(`${line}\n`)),
     headersForSubgraph: getValidFunction('headersForSubgraph', options.headersForSubgraph, () => ({})),
+    graphiql: getValidGuide(options.graphiql),
   };
 }

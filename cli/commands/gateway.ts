@@ -2,7 +2,7 @@
 import { readConfig, type Config } from '../config.js';
 import { type Command, parseOptions } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
-import { gatewayAccess, loadSecurity } from '../security.js';
+import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
 import { loadServedMesh, openAccessLog, startMeshGateway } from '../mesh/index.js';
 
 const help = `Usage: meshgate gateway
@@ -25,9 +25,11 @@ export const command: Command = {
     const config = readConfig();
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     const mesh = await loadServedMesh(config, log);
-    const access = await gatewayAccess(await loadSecurity(config, mesh, log), mesh);
+    const security = await loadSecurity(config, mesh, log);
+    const access = await gatewayAccess(security, mesh);
     const accessLog = await openAccessLog(config, log);
-    const gateway = await startMeshGateway(config, { mesh, urlOf: subgraphUrl(config), access, accessLog, log });
+    const graphiql = graphiqlGuide(security, mesh);
+    const gateway = await startMeshGateway(config, { mesh, urlOf: subgraphUrl(config), access, accessLog, log, ...(graphiql && { graphiql }) });
     await untilSignal();
     await gateway.close();
     await accessLog?.close();

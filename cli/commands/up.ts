@@ -34,7 +34,7 @@ export const command: Command = {
     log(
       `Then query:   curl -s ${running.gateway.graphqlUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ orders(limit: 3) { orderId totalAmount customer { fullName email } } }"}'`,
     );
-    log('In GraphiQL, put {"Authorization": "Bearer <token>"} in the Headers tab.');
+    log('In GraphiQL (open the URL in a browser), press "Get dev token" in the bar, or put {"Authorization": "Bearer <token>"} in the Headers pane.');
     await untilSignal();
     log('stopping...');
     await running.close();

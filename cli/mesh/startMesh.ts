@@ -8,7 +8,7 @@ import type { Mesh } from '../../schema/index.js';
 import type { Database, Limits, RunningSubgraph } from '../../subgraphs/runtime/index.js';
 import type { RunningGateway } from '../../gateway/index.js';
 import type { Config } from '../config.js';
-import { gatewayAccess, loadSecurity } from '../security.js';
+import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
 import { loadServedMesh } from './loadServedMesh.js';
 import { openAccessLog } from './openAccessLog.js';
 import { openDatabase } from './openDatabase.js';
@@ -89,6 +89,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       accessLog,
       log,
       extraMetrics: () => builds.metrics(),
+      graphiql: graphiqlGuide(security, mesh),
     });
     const close = async (): Promise<void> => {
       await gateway.close();

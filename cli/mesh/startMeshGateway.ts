@@ -1,6 +1,6 @@
 /** Starts the gateway over a mesh's domains, with the configured host, port and subgraph timeout. */
 import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
-import { startGateway, type AccessLog, type GatewayAccess, type RunningGateway, type SubgraphService } from '../../gateway/index.js';
+import { startGateway, type AccessLog, type GatewayAccess, type GraphiQLGuide, type RunningGateway, type SubgraphService } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 
 /** What the gateway is started with, besides the configuration. */
@@ -17,6 +17,8 @@ export interface MeshGatewayOptions {
   readonly log: (line: string) => void;
   /** Metrics to serve beside the gateway's own. */
   readonly extraMetrics?: () => string;
+  /** What the GraphiQL page offers (see graphiqlGuide in cli/security.ts). */
+  readonly graphiql?: GraphiQLGuide;
 }
 
 /**
@@ -40,5 +42,6 @@ export function startMeshGateway(config: Config, options: MeshGatewayOptions): P
     ...(access && { access }),
     ...(accessLog && { accessLog }),
     ...(options.extraMetrics && { extraMetrics: options.extraMetrics }),
+    ...(options.graphiql && { graphiql: options.graphiql }),
   });
 }

@@ -24,9 +24,21 @@ export type AuthOptions =
     }
   | { readonly mode: 'hmac'; readonly secret: string; readonly issuer: string; readonly audience: string; readonly clockToleranceS?: number };
 
-/** A token that was refused, with the reason (logged; the client sees only UNAUTHENTICATED). */
+/**
+ * What a refusal may tell the client (RFC 6750 §3.1): that the token expired, said only of a token
+ * that passes every other check, or that it is invalid, without saying which check failed.
+ */
+export type TokenRefusal = { readonly kind: 'expired'; readonly expiredAt: Date } | { readonly kind: 'invalid' };
+
+/** A token that was refused: the reason in the message (logged, never sent) and what the client may be told in `refusal`. */
 export class AuthenticationError extends Error {
   override readonly name = 'AuthenticationError';
+  constructor(
+    message: string,
+    readonly refusal: TokenRefusal = { kind: 'invalid' },
+  ) {
+    super(message);
+  }
 }
 
 /** Verifies one compact JWS into a principal. */
@@ -57,23 +69,42 @@ export async function createVerifier(options: AuthOptions): Promise<Verifier> {
       : createLocalJWKSet(JSON.parse(await readFile(options.jwksFile!, 'utf8')) as JSONWebKeySet);
     check = { issuer: options.issuer, audience: options.audience, algorithms: [...options.algorithms] };
   }
+  /** Every check: the signature and the registered claims at `at` (now by default), then a future `iat` (now) and the claims' shapes. */
+  const verifyAt = async (token: string, at?: Date): Promise<{ principal: Principal; exp: number }> => {
+    const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, { ...check, requiredClaims: ['exp', 'sub'], clockTolerance: tolerance, ...(at && { currentDate: at }) });
+    if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + tolerance) throw new AuthenticationError('the token was issued in the future');
+    const r = principalFromClaims(payload);
+    if ('reason' in r) throw new AuthenticationError(r.reason);
+    return { principal: r.principal, exp: payload.exp! };
+  };
   const cache = new PrincipalCache(10_000, tolerance);
   return async (token) => {
     const cached = cache.get(token);
     if (cached) return cached;
     try {
-      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, { ...check, requiredClaims: ['exp', 'sub'], clockTolerance: tolerance });
-      if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + tolerance) throw new AuthenticationError('the token was issued in the future');
-      const r = principalFromClaims(payload);
-      if ('reason' in r) throw new AuthenticationError(r.reason);
-      cache.set(token, r.principal, payload.exp!);
-      return r.principal;
+      const { principal, exp } = await verifyAt(token);
+      cache.set(token, principal, exp);
+      return principal;
     } catch (error) {
-      if (error instanceof AuthenticationError) throw error;
-      const reason = error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : 'the token is malformed';
-      throw new AuthenticationError(reason);
+      const exp = error instanceof errors.JWTExpired && error.claim === 'exp' ? error.payload.exp : undefined;
+      if (typeof exp !== 'number') throw refused(error);
+      // jose checks `exp` after the signature, issuer, audience and `nbf`, but before our own checks:
+      // "expired" is said only of a token that passes every check at the moment it expired.
+      const expiredAt = new Date(exp * 1000);
+      try {
+        await verifyAt(token, expiredAt);
+      } catch (other) {
+        throw refused(other);
+      }
+      throw new AuthenticationError(`the token expired at ${expiredAt.toISOString()}`, { kind: 'expired', expiredAt });
     }
   };
+}
+
+/** Any verification failure as an AuthenticationError that tells the client only that the token is invalid. */
+function refused(error: unknown): AuthenticationError {
+  if (error instanceof AuthenticationError) return error;
+  return new AuthenticationError(error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : 'the token is malformed');
 }
 
 /**

@@ -4,7 +4,10 @@ import { CATALOG_PATH, type CatalogPage } from '../catalog/catalogPage.js';
 import { createRequestContext } from '../context.js';
 import type { RequestContext } from '../context.js';
 import type { GraphiQLPage } from '../graphiql.js';
+import { DEV_TOKEN_PATH } from '../graphiql/graphiqlContent.js';
+import type { DevTokenIssuer } from '../graphiql/GraphiQLGuide.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { handleDevToken } from './handleDevToken.js';
 import { handleGraphQL } from './handleGraphQL.js';
 import type { GraphQLRoute } from './handleGraphQL.js';
 import { sendGraphQLError } from './sendJson.js';
@@ -17,6 +20,8 @@ export interface RequestHandlerDeps extends GraphQLRoute {
   readonly metrics: GatewayMetrics;
   readonly isReady: () => boolean;
   readonly log: (line: string) => void;
+  /** Dev tokens on POST /dev/token (dev mode only; without them the route does not exist), and the host the gateway listens on. */
+  readonly devTokens?: { readonly issuer: DevTokenIssuer; readonly host: string };
 }
 
 function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): number {
@@ -61,6 +66,17 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
       }
       out.route = 'graphql';
       out.status = deps.isReady() ? await handleGraphQL(req, res, ctx, search, deps) : sendGraphQLError(res, 503, 'PRODUCT_UNAVAILABLE', 'The gateway is not ready');
+      return;
+    case DEV_TOKEN_PATH:
+      out.route = 'dev-token';
+      out.status = deps.devTokens
+        ? await handleDevToken(req, res, { ...deps.devTokens, log: deps.log })
+        : sendGraphQLError(
+            res,
+            404,
+            'BAD_USER_INPUT',
+            'Not found: dev tokens are issued only by a gateway in dev mode (never with NODE_ENV=production); get a token from your identity provider',
+          );
       return;
     case '/healthz':
       out.route = 'healthz';

@@ -8,6 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer } from '@apollo/server';
 import type { ErrorCode } from '../../schema/index.js';
+import { AuthenticationError } from '../auth/createVerifier.js';
+import { bearerChallenge, type AuthFailure } from '../auth/bearerChallenge.js';
 import type { Principal, RequestContext } from '../context.js';
 import { readBody } from './readBody.js';
 
@@ -34,6 +36,8 @@ interface Reply {
 // The auth scheme is case-insensitive (RFC 9110 §11.1).
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 const JSON_TYPE = ['content-type', 'application/json; charset=utf-8'] as const;
+/** An Authorization header that presents a bearer token, well-formed or not. */
+const PRESENTS_BEARER = /^Bearer\s+\S/i;
 
 function errorReply(status: number, code: ErrorCode, message: string, extra: readonly (readonly [string, string])[] = []): Reply {
   return { status, headers: [JSON_TYPE, ...extra], body: JSON.stringify({ errors: [{ message, extensions: { code } }] }), errorCode: code };
@@ -68,19 +72,32 @@ async function parseBody(req: IncomingMessage, maxBodyBytes: number): Promise<{ 
   return { body };
 }
 
-/** Sets `ctx.principal` from the bearer token, or returns the 401 reply. */
+/** Sets `ctx.principal` from the bearer token, or returns the 401 reply (missing, expired or invalid token). */
 async function authenticate(req: IncomingMessage, ctx: RequestContext, route: GraphQLRoute): Promise<Reply | undefined> {
   if (!route.authenticate) return undefined;
-  const header = req.headers.authorization;
-  const m = header ? BEARER.exec(header.trim()) : null;
-  try {
-    if (!m) throw new Error(header ? 'the Authorization header is not "Bearer <JWT>"' : 'no Authorization header');
-    ctx.principal = await route.authenticate(m[1]!);
-    return undefined;
-  } catch (error) {
-    route.log(`request ${ctx.requestId}: unauthenticated: ${(error as Error).message}`);
-    return errorReply(401, 'UNAUTHENTICATED', 'A valid bearer token is required: send "Authorization: Bearer <JWT>".', [['www-authenticate', 'Bearer realm="meshgate"']]);
+  const header = req.headers.authorization?.trim();
+  const m = header ? BEARER.exec(header) : null;
+  let failure: AuthFailure;
+  let reason: string;
+  if (m) {
+    try {
+      ctx.principal = await route.authenticate(m[1]!);
+      return undefined;
+    } catch (error) {
+      reason = (error as Error).message;
+      failure = error instanceof AuthenticationError ? error.refusal : { kind: 'invalid' };
+    }
+  } else if (header && PRESENTS_BEARER.test(header)) {
+    reason = 'the Authorization header is not "Bearer <JWT>"';
+    failure = { kind: 'invalid' };
+  } else {
+    // No header, or another scheme (Basic...): the client presented no bearer token at all.
+    reason = header ? 'the Authorization scheme is not Bearer' : 'no Authorization header';
+    failure = { kind: 'missing' };
   }
+  route.log(`request ${ctx.requestId}: unauthenticated: ${reason}`);
+  const { error, wwwAuthenticate } = bearerChallenge(failure);
+  return errorReply(401, error.code, error.message, [['www-authenticate', wwwAuthenticate]]);
 }
 
 /** Runs the operation through Apollo Server with the request's context. */

@@ -1,3 +1,6 @@
+// The callbacks given to page.evaluate run in the browser: they need the DOM types.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The catalog page as analysts and stewards use it, in a real headless Chromium against the real
  * sample mesh: the page asks for a token, lists what the token may read, searches, opens a product

@@ -157,6 +157,12 @@ describe('the gateway under misuse', () => {
     ['a negative port', { port: -1 }, /port must be an integer from 0 to 65535, got -1/],
     ['a zero timeout', { subgraphTimeoutMs: 0 }, /subgraphTimeoutMs must be an integer/],
     ['a fractional body limit', { maxBodyBytes: 1.5 }, /maxBodyBytes must be an integer/],
+    ['GraphiQL examples that are not examples', { graphiql: { examples: [{ title: 'x' }] } as unknown as GatewayOptions['graphiql'] }, /graphiql\.examples must be a list of/],
+    [
+      'a dev-token issuer without a mint function',
+      { graphiql: { examples: [], devTokens: { roles: ['analyst'], purposes: [] } } as unknown as GatewayOptions['graphiql'] },
+      /graphiql\.devTokens must have roles and purposes/,
+    ],
   ])('refuses options with %s, naming the option', async (_case, bad, message) => {
     const options = { services: [{ name: 'a', url: 'http://127.0.0.1:1/graphql', typeDefs: 'type Query { a: Int }' }], log: () => undefined, ...bad } as GatewayOptions;
     await expect(startGateway(options)).rejects.toThrow(TypeError);

@@ -1,8 +1,11 @@
 /**
  * Misuse of tokens: every forged, stale, misdirected or malformed JWT is refused by the real gateway
- * with HTTP 401 and the same UNAUTHENTICATED body as no token at all (the reason goes to the log,
- * never to the caller); and `createVerifier` refuses weak configurations when it is created and
- * refetches a rotated JWKS at most once per cool-down.
+ * with HTTP 401 UNAUTHENTICATED and `WWW-Authenticate: Bearer ... error="invalid_token"`, in one
+ * generic body that never says which check failed (the reason goes to the log, never to the
+ * caller); an expired token gets its own message, but only when every other check passes; a
+ * request with no bearer token gets a challenge without an error (RFC 6750 §3.1). And
+ * `createVerifier` refuses weak configurations when it is created and refetches a rotated JWKS at
+ * most once per cool-down.
  */
 import { jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
@@ -10,29 +13,56 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { AuthenticationError, createVerifier } from '../../gateway/index.js';
 import { devClaims, meshSecrets, signWithDevKey } from '../support/meshSecrets.js';
 import { postGraphQL } from '../support/postGraphQL.js';
+import { readAccessLog } from '../../subgraphs/governance/readAccessLog.js';
 import { startTestMesh, type TestMesh } from '../support/startTestMesh.js';
 
 const now = (): number => Math.floor(Date.now() / 1000);
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 let mesh: TestMesh;
-/** The body a caller without any token gets: every refused token must get exactly this. */
-let refusal: string;
+/** What a caller without any token gets. */
+let missing: Refusal;
+/** What a caller with a refused token gets: every token refused but for expiry must get exactly this. */
+let invalid: Refusal;
+
+/** A 401 as the caller sees it. */
+interface Refusal {
+  readonly status: number;
+  readonly challenge: string | null;
+  readonly text: string;
+}
+
+const INVALID_CHALLENGE = 'Bearer realm="meshgate", error="invalid_token", error_description="The access token is invalid"';
+const EXPIRED_CHALLENGE = 'Bearer realm="meshgate", error="invalid_token", error_description="The access token expired"';
+
+/** Asks for customers with `authorization` (none if undefined) and returns the answer. */
+async function ask(authorization?: string): Promise<Refusal> {
+  const res = await fetch(mesh.running.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization !== undefined && { authorization }) },
+    body: JSON.stringify({ query: '{ customers(limit: 1) { customerId email } }' }),
+  });
+  return { status: res.status, challenge: res.headers.get('www-authenticate'), text: await res.text() };
+}
+
 beforeAll(async () => {
   mesh = await startTestMesh();
-  refusal = (await postGraphQL(mesh.running.gateway.graphqlUrl, { query: '{ customers(limit: 1) { email } }' })).text;
+  missing = await ask();
+  invalid = await ask('Bearer a.b.c');
 });
 afterAll(() => mesh?.close());
 
-/** Asks for customers with `authorization` and expects the plain refusal. */
+/** Asks for customers with `authorization` and expects the generic refusal of an invalid token. */
 async function expectRefused(authorization: string): Promise<void> {
-  const r = await postGraphQL(mesh.running.gateway.graphqlUrl, { query: '{ customers(limit: 1) { customerId email } }' }, { authorization });
-  expect({ status: r.status, text: r.text }).toEqual({ status: 401, text: refusal });
+  expect(await ask(authorization)).toEqual(invalid);
 }
+
+/** The message of a refusal's only error. */
+const messageOf = (r: Refusal): string => (JSON.parse(r.text) as { errors: { message: string }[] }).errors[0]!.message;
 
 /** An ES256 key pair that is not the mesh's, with a kid. */
 async function strangerKey(kid: string): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
@@ -48,13 +78,41 @@ describe('the gateway', () => {
       { authorization: `Bearer ${await signWithDevKey(devClaims(['analyst']))}` },
     );
     expect({ status: r.status, errors: r.errors }).toEqual({ status: 200, errors: undefined });
-    expect(refusal).toMatch(/"UNAUTHENTICATED"/);
-    expect(refusal).not.toMatch(/expired|signature|issuer|audience|kid|alg|claim|nbf|exp\b|ERR_|JWS|JWK/i);
+  });
+
+  it('challenges a request without a token with no error attribute and says how to get one', () => {
+    expect({
+      status: missing.status,
+      challenge: missing.challenge,
+      codes: JSON.parse(missing.text).errors.map((e: { extensions: { code: string } }) => e.extensions.code),
+    }).toEqual({
+      status: 401,
+      challenge: 'Bearer realm="meshgate"',
+      codes: ['UNAUTHENTICATED'],
+    });
+    expect(messageOf(missing)).toMatch(/^A valid bearer token is required: .*npx meshgate token --sub you --roles analyst.*"Authorization: Bearer <JWT>"/);
+  });
+
+  it('answers an invalid token with invalid_token and a message that names no check', () => {
+    expect({ status: invalid.status, challenge: invalid.challenge }).toEqual({ status: 401, challenge: INVALID_CHALLENGE });
+    expect(invalid.text).toMatch(/"UNAUTHENTICATED"/);
+    expect(invalid.text).not.toEqual(missing.text);
+    expect(invalid.text).not.toMatch(/expired|signature|issuer|audience|kid|alg|claim|nbf|exp\b|ERR_|JWS|JWK/i);
   });
 
   it.each<[string, () => JWTPayload]>([
     ['expired an hour ago', () => devClaims(['analyst'], { iat: now() - 7200, exp: now() - 3600 })],
     ['expired just past the 30 s clock tolerance', () => devClaims(['analyst'], { exp: now() - 45 })],
+  ])('answers a token that %s with its own message and error_description, saying when it expired', async (_name, claims) => {
+    const c = claims();
+    const r = await ask(`Bearer ${await signWithDevKey(c)}`);
+    expect({ status: r.status, challenge: r.challenge }).toEqual({ status: 401, challenge: EXPIRED_CHALLENGE });
+    expect(messageOf(r)).toBe(
+      `The token expired at ${new Date(c.exp! * 1000).toISOString()}; get a new one (on a dev mesh: npx meshgate token --sub you --roles analyst) and send it as "Authorization: Bearer <JWT>" (in GraphiQL: {"Authorization": "Bearer <JWT>"} in the Headers pane).`,
+    );
+  });
+
+  it.each<[string, () => JWTPayload]>([
     ['not valid for another hour (nbf)', () => devClaims(['analyst'], { nbf: now() + 3600 })],
     ['issued an hour in the future (iat)', () => devClaims(['analyst'], { iat: now() + 3600, exp: now() + 7200 })],
     ['without exp', () => devClaims(['analyst'], { exp: undefined })],
@@ -67,8 +125,19 @@ describe('the gateway', () => {
     ['whose roles is a string, not an array', () => devClaims(['analyst'], { roles: 'customers-owner' })],
     ['whose roles are numbers', () => devClaims(['analyst'], { roles: [1, 2] })],
     ['whose purpose is a list', () => devClaims(['app'], { purpose: ['fulfillment'] })],
-  ])('refuses a token signed with the real dev key but %s', async (_name, claims) => {
+    // "Expired" is said only of a token that passes every other check: these fail another one too.
+    ['expired and from another issuer', () => devClaims(['analyst'], { iss: 'https://evil.example', exp: now() - 3600 })],
+    ['expired and for another audience', () => devClaims(['analyst'], { aud: 'someone-else', exp: now() - 3600 })],
+    ['expired and whose roles are numbers', () => devClaims(['analyst'], { roles: [1, 2], exp: now() - 3600 })],
+    ['expired and issued in the future', () => devClaims(['analyst'], { iat: now() + 3600, exp: now() - 3600 })],
+  ])('refuses a token signed with the real dev key but %s, as invalid', async (_name, claims) => {
     await expectRefused(`Bearer ${await signWithDevKey(claims())}`);
+  });
+
+  it('refuses an expired token signed with another key as invalid, not as expired', async () => {
+    const stranger = await strangerKey('expired-stranger');
+    const token = await new SignJWT(devClaims(['analyst'], { exp: now() - 3600 })).setProtectedHeader({ alg: 'ES256', kid: 'expired-stranger' }).sign(stranger.privateKey);
+    await expectRefused(`Bearer ${token}`);
   });
 
   it('refuses alg "none" (an unsecured JWT with perfect claims)', async () => {
@@ -129,12 +198,39 @@ describe('the gateway', () => {
     ['garbage', 'Bearer garbage'],
     ['three empty parts', 'Bearer ..'],
     ['three base64 parts that are not JSON', 'Bearer YWJj.ZGVm.Z2hp'],
+    ['two tokens', 'Bearer a.b.c Bearer d.e.f'],
+  ])('refuses %s as an invalid token', async (_name, authorization) => {
+    await expectRefused(authorization);
+  });
+
+  it('records every refusal in the access log, missing, expired and invalid alike', async () => {
+    const expired = await signWithDevKey(devClaims(['analyst'], { exp: now() - 3600 }));
+    const sent = { 'jwt-missing': undefined, 'jwt-expired': `Bearer ${expired}`, 'jwt-invalid': 'Bearer a.b.c' };
+    for (const [id, authorization] of Object.entries(sent)) {
+      const res = await fetch(mesh.running.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': id, ...(authorization && { authorization }) },
+        body: JSON.stringify({ query: '{ orders(limit: 1) { orderId } }' }),
+      });
+      expect(res.status).toBe(401);
+    }
+    const { entries } = await readAccessLog({ dataRoot: mesh.dataRoot, rawDir: path.join(mesh.dataRoot, 'governance', 'access-log-raw') });
+    const ours = entries
+      .filter((e) => e.request_id in sent)
+      .map((e) => ({ id: e.request_id, decision: e.decision, http_status: e.http_status, error_code: e.error_code, subject: e.subject }));
+    expect(ours.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      Object.keys(sent)
+        .sort()
+        .map((id) => ({ id, decision: 'unauthenticated', http_status: 401, error_code: 'UNAUTHENTICATED', subject: null })),
+    );
+  });
+
+  it.each([
     ['an empty bearer', 'Bearer '],
     ['Basic credentials', 'Basic YWRtaW46YWRtaW4='],
     ['a token without the Bearer scheme', 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln'],
-    ['two tokens', 'Bearer a.b.c Bearer d.e.f'],
-  ])('refuses %s', async (_name, authorization) => {
-    await expectRefused(authorization);
+  ])('answers %s as no bearer token at all', async (_name, authorization) => {
+    expect(await ask(authorization)).toEqual(missing);
   });
 });
 
@@ -159,6 +255,19 @@ describe('createVerifier in hmac mode', () => {
       await signHs(claims(), secret, 'HS512'),
     ])
       await expect(verify(token)).rejects.toThrow(AuthenticationError);
+  });
+  it('marks an expired token as expired, with when, only when every other check passes', async () => {
+    const verify = await createVerifier(hmac);
+    const exp = now() - 3600;
+    const refusal = (token: string) =>
+      verify(token).then(
+        () => 'accepted',
+        (e: unknown) => (e instanceof AuthenticationError ? e.refusal : e),
+      );
+    await expect(refusal(await signHs(claims({ exp })))).resolves.toEqual({ kind: 'expired', expiredAt: new Date(exp * 1000) });
+    await expect(refusal(await signHs(claims({ exp }), 'another-shared-secret-of-32-bytes!!'))).resolves.toEqual({ kind: 'invalid' });
+    await expect(refusal(await signHs(claims({ exp, aud: 'other' })))).resolves.toEqual({ kind: 'invalid' });
+    await expect(refusal(await signHs(claims({ exp, sub: 42 })))).resolves.toEqual({ kind: 'invalid' });
   });
 });
 
