@@ -11,24 +11,13 @@
  * The tests share one browser page and run in order, as one visit does. Screenshots are kept in
  * test-artifacts/ (git-ignored).
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 import { REPO_ROOT } from '../../cli/config.js';
+import { editorText, launchChromium, staysOnLoopback } from '../support/browser.js';
 import { startTestMesh, type TestMesh } from '../support/startTestMesh.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 /** An email as the CRM holds it: first.last followed by the account number (subgraphs/customers/generate.ts). */
 const RAW_EMAIL = /\b[a-z]+\.[a-z]+\d+@[a-z]+\.[a-z]+\b/i;
@@ -38,20 +27,6 @@ const XSS = '<img src=x onerror=alert(1)>';
 interface ConsoleError {
   readonly text: string;
   readonly during401: boolean;
-}
-
-/** True when fetching `url` stays on this machine: loopback, or data the page already holds. */
-function staysOnLoopback(url: string): boolean {
-  const u = new URL(url);
-  if (u.protocol === 'data:') return true;
-  // GraphiQL turns its inlined worker scripts into blob: URLs; their origin is the page's own.
-  if (u.protocol === 'blob:') return staysOnLoopback(u.pathname);
-  return ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol) && u.hostname === '127.0.0.1';
-}
-
-/** The text a Monaco editor shows (it renders spaces as no-break spaces). */
-async function editorText(editor: Locator): Promise<string> {
-  return ((await editor.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
 }
 
 async function shoot(target: Page | Locator, name: string): Promise<void> {
@@ -82,14 +57,11 @@ describe('the catalog page, as analysts and stewards use it', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: install Debian's with "apt-get update && apt-get install -y chromium" (.ci/run does), not "npx playwright install".`);
-    }
     await mkdir(ARTIFACTS, { recursive: true });
     mesh = await startTestMesh();
     analyst = await mesh.token({ sub: 'catalog-analyst', roles: ['analyst'] });
     steward = await mesh.token({ sub: 'catalog-steward', roles: ['steward'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     context.setDefaultTimeout(15_000);
     // The product page's "Copy the headers for GraphiQL" writes to the clipboard, which GraphiQL is pasted from.
@@ -245,11 +217,15 @@ describe('the catalog page, as analysts and stewards use it', () => {
     await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
     const headersEditor = page.locator('.monaco-editor[data-uri$="request-headers.json"]');
     await headersEditor.waitFor({ state: 'visible' });
-    await headersEditor.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.press('Control+V');
-    await expect(editorText(headersEditor)).resolves.toContain('{"Authorization":"Bearer ');
+    // As a user does: click into the pane, select all, paste; again if the editor was not ready for it (Monaco takes keys only once focused).
+    for (let tries = 0; !(await editorText(headersEditor)).includes('{"Authorization":"Bearer '); tries++) {
+      if (tries === 10) throw new Error(`the pasted headers never reached GraphiQL's Headers pane: ${await editorText(headersEditor)}`);
+      await headersEditor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.press('Control+V');
+      await page.waitForTimeout(200);
+    }
     during401 = false;
     // GraphiQL sends the operation printed compactly: {customers(limit:10){...}}.
     const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && /customers\(limit: ?10\)/.test(r.request().postData() ?? ''));

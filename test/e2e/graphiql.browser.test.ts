@@ -9,26 +9,15 @@
  * are written to test-artifacts/graphiql/ (git-ignored, emptied at each run), a stable path for a
  * CI job to keep as an artefact.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page, type Request } from 'playwright-core';
+import { type Browser, type Locator, type Page, type Request } from 'playwright-core';
 import { REPO_ROOT } from '../../cli/config.js';
 import { EXAMPLES, WELCOME_EXAMPLE } from '../../gateway/index.js';
 import { operationName } from '../../gateway/graphiql/welcomeTab.js';
+import { editorText, launchChromium, staysOnLoopback } from '../support/browser.js';
 import { startTestMesh, type TestMesh } from '../support/startTestMesh.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /** Where the screenshots go: a stable path, for CI to keep as an artefact. */
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'graphiql');
 const TABS = [WELCOME_EXAMPLE, ...EXAMPLES].map((e) => operationName(e.query)!);
@@ -38,20 +27,6 @@ async function describeRequest(r: Request): Promise<string> {
   const status = (await r.response().catch(() => null))?.status() ?? 'no response';
   const operation = /"operationName":"(\w+)"/.exec(r.postData() ?? '')?.[1] ?? /^\{"query":"([^"]{0,60})/.exec(r.postData() ?? '')?.[1];
   return `${r.method()} ${r.url()} -> ${status}${operation ? ` (${operation})` : ''}${r.headers()['authorization'] ? ' [Authorization sent]' : ''}`;
-}
-
-/** True when fetching `url` stays on this machine: loopback, or data the page already holds. */
-function staysOnLoopback(url: string): boolean {
-  const u = new URL(url);
-  if (u.protocol === 'data:') return true;
-  // The page turns its inlined worker scripts into blob: URLs; their origin is the page's own.
-  if (u.protocol === 'blob:') return staysOnLoopback(u.pathname);
-  return ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol) && u.hostname === '127.0.0.1';
-}
-
-/** The text a Monaco editor shows (it renders spaces as no-break spaces). */
-async function editorText(editor: Locator): Promise<string> {
-  return ((await editor.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ');
 }
 
 /** Replaces the text of a Monaco editor by clicking into it and typing, key by key, as a user does. */
@@ -120,13 +95,10 @@ describe('the offline GraphiQL page, as an analyst uses it', () => {
   const schemaStatus = (): Locator => page.locator('#meshgate-schema-status');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: install Debian's with "apt-get update && apt-get install -y chromium" (.ci/run does), not "npx playwright install".`);
-    }
     await rm(ARTIFACTS, { recursive: true, force: true });
     await mkdir(ARTIFACTS, { recursive: true });
     mesh = await startTestMesh();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     context.setDefaultTimeout(15_000);
     // Recorded on the context, so requests of the page's workers count too.
