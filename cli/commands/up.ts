@@ -35,6 +35,7 @@ export const command: Command = {
       `Then query:   curl -s ${running.gateway.graphqlUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ orders(limit: 3) { orderId totalAmount customer { fullName email } } }"}'`,
     );
     log('In GraphiQL (open the URL in a browser), press "Get dev token" in the bar, or put {"Authorization": "Bearer <token>"} in the Headers pane.');
+    log(`The catalog of every product you may read: ${new URL('/catalog', running.gateway.graphqlUrl).href} (in a terminal: npx meshgate catalog)`);
     await untilSignal();
     log('stopping...');
     await running.close();
