@@ -117,6 +117,24 @@ describe('a product serves exactly its published version', () => {
     await new Promise((r) => setTimeout(r, 2_500));
     expect((await counts())[0]).toBe(before);
     expect((await readManifest(store())).kind === 'ok' && (await readdir(path.join(store(), 'versions'))).includes(id)).toBe(false);
+    // The catalog shows the refused version with its report, newest first, and the served one still serving.
+    const analyst = { authorization: `Bearer ${await mesh.token({ roles: ['analyst'] })}` };
+    type Versions = {
+      dataProduct: {
+        currentVersion: { version: string };
+        versions: { version: string; status: string; serving: boolean; testsFailed: number; findings: { check: string; message: string | null }[] }[];
+      };
+    };
+    const catalog = await mesh.query<Versions>(
+      '{ dataProduct(name: "customer-profiles") { currentVersion { version } versions(limit: 3) { version status serving testsFailed findings { check message } } } }',
+      undefined,
+      analyst,
+    );
+    const [newest, ...older] = catalog.data!.dataProduct.versions;
+    expect(newest).toMatchObject({ version: id, status: 'FAILED', serving: false });
+    expect(newest!.testsFailed).toBeGreaterThan(0);
+    expect(newest!.findings).toContainEqual({ check: 'contract-key-unique', message: expect.stringMatching(/repeat/) });
+    expect(older.find((v) => v.serving)?.version).toBe(catalog.data!.dataProduct.currentVersion.version);
   });
 
   it('refuses, when it loads, a version whose key repeats, and keeps serving the previous one', async () => {
