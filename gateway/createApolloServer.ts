@@ -6,6 +6,7 @@ import type { ApolloLogger } from './apolloLogger.js';
 import { rowBudgetPlugin } from './limits/rowBudgetPlugin.js';
 import type { RequestContext } from './context.js';
 import { formatError } from './formatError.js';
+import { knownRootType, requireOperationPlugin } from './operation/requireOperation.js';
 
 type Gateway = ApolloServerOptionsWithGateway<RequestContext>['gateway'];
 
@@ -40,7 +41,7 @@ export function createApolloServer(
     blockFieldSuggestion: { enabled: true },
   }).protect();
   return new ApolloServer<RequestContext>({
-    validationRules: armor.validationRules,
+    validationRules: [knownRootType, ...armor.validationRules],
     parseOptions: { maxTokens: limits.maxTokens },
     gateway,
     logger,
@@ -60,6 +61,8 @@ export function createApolloServer(
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ...(armor.plugins as ApolloServerPlugin<RequestContext>[]),
+      // First of ours: an operation that cannot be chosen is refused before any analysis of it.
+      requireOperationPlugin<RequestContext>(),
       rowBudgetPlugin(limits.maxRows),
       ...extraPlugins,
     ],
