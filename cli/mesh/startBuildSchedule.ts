@@ -1,7 +1,9 @@
 /**
  * The builds `meshgate up` runs: first every product that has no published version yet (before
- * anything is served), then each product on its schedule (declared, or a quarter of its freshness
- * SLA), one build at a time in this process (two cores; the build lock also refuses a second
+ * anything is served), then, in the background, every product whose served data is older than its
+ * schedule's interval (a mesh started again after a pause catches up at once instead of serving stale
+ * data until its first tick), then each product on its schedule (declared, or a quarter of its
+ * freshness SLA), one build at a time in this process (two cores; the build lock also refuses a second
  * process). A failed build leaves the previous version serving, is logged, and marks the product's
  * freshness as at risk in the metrics until a build succeeds.
  */
@@ -25,6 +27,8 @@ export interface BuildSchedule {
   readonly builds: ReadonlyMap<string, ProductBuilds>;
   /** Builds `products` (every buildable one when empty) now, after whatever build is running. */
   buildNow(products?: readonly DataProduct[]): Promise<BuildRun>;
+  /** The catch-up build of the products due at start (undefined: none was due, or timers are off). */
+  readonly caughtUp: Promise<BuildRun> | undefined;
   /** The schedule's Prometheus metrics, for /metrics. */
   metrics(): string;
   /** Stops the timers and waits for a running build. */
@@ -74,6 +78,10 @@ export async function startBuildSchedule(env: BuildEnv, options: { readonly time
     await buildNow(missing);
   }
   const timers: NodeJS.Timeout[] = [];
+  const now = env.now().getTime();
+  const due = options.timers ? buildable.filter((p) => p.schedule !== 'manual' && !missing.includes(p) && now - (builds.get(p.name)!.servedAsOf ?? 0) >= p.schedule.everyMs) : [];
+  if (due.length > 0) env.log(`building ${due.map((p) => p.name).join(', ')} in the background: the served data is older than the schedule's interval`);
+  const caughtUp = due.length > 0 ? buildNow(due) : undefined;
   if (options.timers) {
     for (const p of buildable) {
       if (p.schedule === 'manual') continue;
@@ -85,6 +93,7 @@ export async function startBuildSchedule(env: BuildEnv, options: { readonly time
   return {
     builds,
     buildNow,
+    caughtUp,
     metrics() {
       const family = (name: string, type: string, help: string, sample: (p: DataProduct, b: ProductBuilds, l: string) => string[]): string[] => [
         `# HELP ${name} ${help}`,

@@ -101,4 +101,20 @@ describe('builds on schedule keep the sample fresh', () => {
       /^customer-profiles: a build of it is already running \(process \d+ on ".*"\); one build of a product at a time$/,
     );
   });
+
+  it('catches up at start on the products whose served data is older than their schedule, in the background', async () => {
+    // Two hours later: orders-enriched and payments (every 15 min) are due; customer-profiles (every 6 h), built within the hour, is not.
+    clock += 2 * HOUR;
+    const again = await startBuildSchedule(env, { timers: true });
+    try {
+      const run = await again.caughtUp;
+      expect(run && 'outcomes' in run && run.outcomes.map((o) => o.product).sort()).toEqual(['orders-enriched', 'payments']);
+      expect(await freshness()).toMatchObject({ 'orders-enriched': true });
+    } finally {
+      await again.close();
+    }
+    const off = await startBuildSchedule(env, { timers: false });
+    expect(off.caughtUp).toBeUndefined();
+    await off.close();
+  });
 });
