@@ -4,37 +4,16 @@
  * catalogQueries.ts, the layout library from node_modules, and no way out of the asset table.
  */
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { rawHttp } from '../support/rawHttp.js';
 import { startGateway } from '../../gateway/index.js';
 import type { RunningGateway } from '../../gateway/index.js';
 import { CATALOG_CSP } from '../../gateway/catalog/catalogPage.js';
 import { HEALTH_QUERY, LIST_QUERY, PRODUCT_QUERY } from '../../gateway/catalog/catalogQueries.js';
 import { startCommerceSubgraph, startCustomersSubgraph } from './testSubgraphs.js';
 import type { TestSubgraph } from './testSubgraphs.js';
-
-interface RawResponse {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
-}
-
-/** A request with node:http and the path exactly as given: fetch would normalise `..` away and decompress bodies. */
-function raw(base: string, rawPath: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    request({ hostname, port, path: rawPath, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
 
 describe('the catalog page, served by the gateway', () => {
   let customers: TestSubgraph;
@@ -53,17 +32,17 @@ describe('the catalog page, served by the gateway', () => {
   });
 
   it('sends / on to /catalog', async () => {
-    const res = await raw(gateway.url, '/');
+    const res = await rawHttp(gateway.url, '/');
     expect(res.status).toBe(302);
     expect(res.headers['location']).toBe('/catalog');
-    const head = await raw(gateway.url, '/', {}, 'HEAD');
+    const head = await rawHttp(gateway.url, '/', {}, 'HEAD');
     expect(head.status).toBe(302);
   });
 
   it.each(['/catalog', '/catalog/', '/catalog/health', '/catalog/product/customer-profiles', '/catalog/product/customer-profiles?x=1'])(
     'serves the page at %s with a strict Content-Security-Policy',
     async (route) => {
-      const res = await raw(gateway.url, route);
+      const res = await rawHttp(gateway.url, route);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(res.headers['content-security-policy']).toBe(CATALOG_CSP);
@@ -81,7 +60,7 @@ describe('the catalog page, served by the gateway', () => {
     expect(csp).toEqual(expect.arrayContaining(["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"]));
     expect(CATALOG_CSP).not.toMatch(/unsafe-inline|unsafe-eval|\*|https?:/);
 
-    const html = (await raw(gateway.url, '/catalog')).body.toString('utf8');
+    const html = (await rawHttp(gateway.url, '/catalog')).body.toString('utf8');
     // Every script is a file of the gateway's; there is no script or style in the page itself.
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts.length).toBeGreaterThan(0);
@@ -94,25 +73,25 @@ describe('the catalog page, served by the gateway', () => {
   });
 
   it('serves every asset the page refers to, with an ETag, and 304 when the copy is current', async () => {
-    const html = (await raw(gateway.url, '/catalog')).body.toString('utf8');
+    const html = (await rawHttp(gateway.url, '/catalog')).body.toString('utf8');
     const refs = [...html.matchAll(/(?:src|href)="(\/catalog\/assets\/[^"]+)"/g)].map((m) => m[1]!);
     expect(refs).toEqual(expect.arrayContaining(['/catalog/assets/catalog.js', '/catalog/assets/catalog.css', '/catalog/assets/dagre.min.js', '/catalog/assets/favicon.svg']));
     for (const ref of refs) {
-      const res = await raw(gateway.url, ref);
+      const res = await rawHttp(gateway.url, ref);
       expect([ref, res.status]).toEqual([ref, 200]);
       expect(res.headers['etag']).toMatch(/^"[\w-]+"$/);
       expect(res.headers['cache-control']).toBe('no-cache');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      const again = await raw(gateway.url, ref, { 'if-none-match': String(res.headers['etag']) });
+      const again = await rawHttp(gateway.url, ref, { 'if-none-match': String(res.headers['etag']) });
       expect([ref, again.status, again.body.length]).toEqual([ref, 304, 0]);
     }
-    expect((await raw(gateway.url, '/catalog/assets/catalog.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await raw(gateway.url, '/catalog/assets/catalog.css')).headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await rawHttp(gateway.url, '/catalog/assets/catalog.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await rawHttp(gateway.url, '/catalog/assets/catalog.css')).headers['content-type']).toBe('text/css; charset=utf-8');
   });
 
   it('serves the script gzip-compressed to a client that accepts it', async () => {
-    const plain = await raw(gateway.url, '/catalog/assets/catalog.js');
-    const zipped = await raw(gateway.url, '/catalog/assets/catalog.js', { 'accept-encoding': 'gzip' });
+    const plain = await rawHttp(gateway.url, '/catalog/assets/catalog.js');
+    const zipped = await rawHttp(gateway.url, '/catalog/assets/catalog.js', { 'accept-encoding': 'gzip' });
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.headers['vary']).toBe('accept-encoding');
     expect(zipped.headers['etag']).not.toBe(plain.headers['etag']);
@@ -120,7 +99,7 @@ describe('the catalog page, served by the gateway', () => {
   });
 
   it('serves the queries the page sends from catalogQueries.ts, one copy', async () => {
-    const res = await raw(gateway.url, '/catalog/assets/queries.js');
+    const res = await rawHttp(gateway.url, '/catalog/assets/queries.js');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
     const text = res.body.toString('utf8');
@@ -128,19 +107,19 @@ describe('the catalog page, served by the gateway', () => {
     expect(text).toContain(`export const PRODUCT_QUERY = ${JSON.stringify(PRODUCT_QUERY)};`);
     expect(text).toContain(`export const HEALTH_QUERY = ${JSON.stringify(HEALTH_QUERY)};`);
     // The page imports them and holds no query text of its own.
-    const page = (await raw(gateway.url, '/catalog/assets/catalog.js')).body.toString('utf8');
+    const page = (await rawHttp(gateway.url, '/catalog/assets/catalog.js')).body.toString('utf8');
     expect(page).toContain("from './queries.js'");
     expect(page).not.toMatch(/dataProducts?\s*\(/);
   });
 
   it('serves the layout library from node_modules, byte for byte', async () => {
     const dist = path.dirname(createRequire(import.meta.url).resolve('@dagrejs/dagre'));
-    const res = await raw(gateway.url, '/catalog/assets/dagre.min.js');
+    const res = await rawHttp(gateway.url, '/catalog/assets/dagre.min.js');
     expect(res.body.equals(await readFile(path.join(dist, 'dagre.min.js')))).toBe(true);
   });
 
   it('builds its DOM from text, never from markup', async () => {
-    const page = (await raw(gateway.url, '/catalog/assets/catalog.js')).body.toString('utf8');
+    const page = (await rawHttp(gateway.url, '/catalog/assets/catalog.js')).body.toString('utf8');
     expect(page).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
   });
 
@@ -160,7 +139,7 @@ describe('the catalog page, served by the gateway', () => {
     '/catalog/nope',
     '/catalogue',
   ])('answers %s with 404 and nothing of the file system', async (route) => {
-    const res = await raw(gateway.url, route);
+    const res = await rawHttp(gateway.url, route);
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toContain('application/json');
     const text = res.body.toString('utf8');
@@ -169,10 +148,10 @@ describe('the catalog page, served by the gateway', () => {
   });
 
   it('answers other methods than GET and HEAD with 405', async () => {
-    const res = await raw(gateway.url, '/catalog', {}, 'POST');
+    const res = await rawHttp(gateway.url, '/catalog', {}, 'POST');
     expect(res.status).toBe(405);
     expect(res.headers['allow']).toBe('GET, HEAD');
-    const head = await raw(gateway.url, '/catalog/assets/catalog.js', {}, 'HEAD');
+    const head = await rawHttp(gateway.url, '/catalog/assets/catalog.js', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
   });

@@ -1,23 +1,12 @@
-import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { rawHttp } from '../support/rawHttp.js';
 import { startGateway } from '../../gateway/index.js';
 import type { RunningGateway } from '../../gateway/index.js';
 import { postGraphQL, startCommerceSubgraph, startCustomersSubgraph } from './testSubgraphs.js';
 import type { TestSubgraph } from './testSubgraphs.js';
 
 /** A GET with node:http, so the test sees the bytes on the wire (fetch would decompress them). */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+const rawGet = (url: string, headers: Record<string, string>) => rawHttp(url, new URL(url).pathname, headers);
 
 describe('the gateway', () => {
   let customers: TestSubgraph;

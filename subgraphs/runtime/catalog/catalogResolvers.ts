@@ -208,7 +208,9 @@ export function addCatalogDomain(resolvers: ResolverMap, query: Record<string, u
     if (!served || now() - served.at > 1_000) served = { at: now(), value: readServedLineage(products.values()) };
     return served.value;
   };
-  const entry = (name: string, ctx: SubgraphContext) => (byName.has(name) && mayRead(ctx.access, name) ? entryFacts(byName.get(name)!) : null);
+  // The static facts follow from the declarations alone: made once, handed to every request that may see them.
+  const facts = new Map(shapes.map((s) => [s.product.name, entryFacts(s)]));
+  const entry = (name: string, ctx: SubgraphContext) => (mayRead(ctx.access, name) ? (facts.get(name) ?? null) : null);
   const visibleShape = (name: unknown, ctx: SubgraphContext): ProductShape => {
     const shape = typeof name === 'string' ? byName.get(name) : undefined;
     if (!shape || !mayRead(ctx.access, shape.product.name)) throw new BadUserInputError(`There is no data product ${JSON.stringify(name)} you may read.`);
@@ -243,7 +245,7 @@ export function addCatalogDomain(resolvers: ResolverMap, query: Record<string, u
   Object.assign(query, {
     dataProducts: ((_p, args, request) => {
       const ctx = catalogContext(request);
-      return search.find(args as CatalogFilter, (n) => mayRead(ctx.access, n)).map(entryFacts);
+      return search.find(args as CatalogFilter, (n) => mayRead(ctx.access, n)).map((shape) => facts.get(shape.product.name)!);
     }) satisfies Resolver,
     dataProduct: ((_p, args, request) => entry(String(args.name), catalogContext(request))) satisfies Resolver,
     lineage: (async (_p, args, request) => {
