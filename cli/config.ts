@@ -26,6 +26,10 @@ const schema = z.object({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "2GB"')
     .default('2GB'),
   MESHGATE_DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(2),
+  MESHGATE_RESULT_CACHE: z.enum(['on', 'off']).default('on'),
+  MESHGATE_RESULT_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
+  MESHGATE_INFLIGHT_MERGE: z.enum(['on', 'off']).default('on'),
+  MESHGATE_TRANSPORT: z.enum(['in-process', 'http']).default('in-process'),
   NODE_ENV: z.string().optional(),
   MESHGATE_STATE_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.meshgate')),
   MESHGATE_POLICY_FILE: z

@@ -3,7 +3,7 @@ import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
 import { loadSecurity } from '../security.js';
-import { loadServedMesh, openDatabase, startDomainJobs, startDomainSubgraph } from '../mesh/index.js';
+import { loadServedMesh, openDatabase, openStatementRunner, startDomainJobs, startDomainSubgraph } from '../mesh/index.js';
 
 const help = `Usage: meshgate subgraph --domain NAME
 
@@ -26,7 +26,7 @@ export const command: Command = {
     const db = await openDatabase(config);
     const security = await loadSecurity(config, mesh, log);
     const stopJobs = await startDomainJobs(config, [domain], log);
-    const sg = await startDomainSubgraph(config, { domain, mesh, db, security, port: config.subgraphPorts[domain] ?? 4005, log });
+    const sg = await startDomainSubgraph(config, { domain, mesh, db, runner: openStatementRunner(config, db), security, port: config.subgraphPorts[domain] ?? 4005, log });
     log(`subgraph ${domain} listening on ${sg.url}`);
     await untilSignal();
     await stopJobs();

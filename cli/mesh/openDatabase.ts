@@ -1,5 +1,5 @@
 /** Opens the locked-down DuckDB a process serves its products from. */
-import { Database } from '../../subgraphs/runtime/index.js';
+import { Database, ResultCache, uncached, type StatementRunner } from '../../subgraphs/runtime/index.js';
 import type { Config } from '../config.js';
 
 /** Opens the database with the configured memory, threads and query timeout, reading only under MESHGATE_DATA_DIR. */
@@ -10,4 +10,9 @@ export function openDatabase(config: Config): Promise<Database> {
     threads: config.MESHGATE_DUCKDB_THREADS,
     queryTimeoutMs: config.MESHGATE_QUERY_TIMEOUT_MS,
   });
+}
+
+/** How the process's subgraphs run product statements: through one result cache for the process (MESHGATE_RESULT_CACHE, MESHGATE_RESULT_CACHE_MB), or straight on DuckDB. */
+export function openStatementRunner(config: Config, db: Database): StatementRunner {
+  return config.MESHGATE_RESULT_CACHE === 'on' ? new ResultCache(db, { maxBytes: config.MESHGATE_RESULT_CACHE_MB * 2 ** 20 }) : uncached(db);
 }

@@ -1,6 +1,6 @@
 /** Starts one domain's subgraph with the configured host and the secrets access control shares. */
 import type { Mesh } from '../../schema/index.js';
-import { startSubgraph, type Database, type Limits, type RunningSubgraph } from '../../subgraphs/runtime/index.js';
+import { startSubgraph, type Database, type Limits, type RunningSubgraph, type StatementRunner } from '../../subgraphs/runtime/index.js';
 import type { Config } from '../config.js';
 import { subgraphContextKey, type Security } from '../security.js';
 
@@ -9,6 +9,8 @@ export interface DomainSubgraphOptions {
   readonly domain: string;
   readonly mesh: Mesh;
   readonly db: Database;
+  /** The process's statement runner (cli/mesh/openDatabase.ts), shared by its subgraphs. */
+  readonly runner: StatementRunner;
   readonly security: Security;
   readonly port: number;
   readonly log: (line: string) => void;
@@ -17,11 +19,12 @@ export interface DomainSubgraphOptions {
 
 /** Starts `domain`'s subgraph on MESHGATE_HOST, verifying access contexts and hashing masks with the mesh's keys. */
 export function startDomainSubgraph(config: Config, options: DomainSubgraphOptions): Promise<RunningSubgraph> {
-  const { domain, mesh, db, security, port, log, limits } = options;
+  const { domain, mesh, db, runner, security, port, log, limits } = options;
   return startSubgraph({
     domain,
     mesh,
     db,
+    runner,
     host: config.MESHGATE_HOST,
     port,
     log,

@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
 import { loadServedMesh } from './loadServedMesh.js';
 import { openAccessLog } from './openAccessLog.js';
-import { openDatabase } from './openDatabase.js';
+import { openDatabase, openStatementRunner } from './openDatabase.js';
 import { startDomainJobs } from './startDomainJobs.js';
 import { startDomainSubgraph } from './startDomainSubgraph.js';
 import { startMeshGateway } from './startMeshGateway.js';
@@ -64,6 +64,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
     throw error;
   }
   const db = await openDatabase(config);
+  const runner = openStatementRunner(config, db);
   // Domain jobs run once before the subgraphs start, so what they produce is served from the first request.
   const stopJobs = await startDomainJobs(
     config,
@@ -75,7 +76,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
     let nextPort = 4005;
     for (const d of mesh.domains) {
       const port = options.ephemeralPorts ? 0 : (config.subgraphPorts[d.name] ?? nextPort++);
-      const sg = await startDomainSubgraph(config, { domain: d.name, mesh, db, security, port, log, limits: options.limits });
+      const sg = await startDomainSubgraph(config, { domain: d.name, mesh, db, runner, security, port, log, limits: options.limits });
       subgraphs.set(d.name, sg);
       log(`subgraph ${d.name} (${d.products.map((p) => p.name).join(', ')}) listening on ${sg.url}`);
     }

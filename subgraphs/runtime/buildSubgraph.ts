@@ -14,6 +14,7 @@ import { selectedFields } from './graphql/selection.js';
 import { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 import type { ReadArgs } from './read/translateRead.js';
 import { ProductRuntime } from './resolvers/ProductRuntime.js';
+import { uncached, type StatementRunner } from './read/ResultCache.js';
 
 type Resolver = (parent: Record<string, unknown>, args: ReadArgs & Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
 type ResolverMap = Record<string, Record<string, Resolver | unknown> | GraphQLScalarType>;
@@ -36,6 +37,8 @@ export interface BuildSubgraphOptions {
   readonly log?: (line: string) => void;
   /** The secret of keyed-hash masks; the same in every subgraph, so hashed values still join. */
   readonly hashKey: string;
+  /** How product statements run: the process's result cache (read/ResultCache.ts), or straight on `db` when absent. */
+  readonly runner?: StatementRunner;
 }
 
 /** Federation's entity resolver: `(representation, context, info)`, no arguments. */
@@ -64,7 +67,8 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   const all = meshShapes(mesh);
   const own = all.filter((s) => s.product.domain === domain);
   const runtimes = new Map<string, ProductRuntime>();
-  for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), db, options.limits ?? DEFAULT_LIMITS, options.hashKey));
+  const runner = options.runner ?? uncached(db);
+  for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), runner, options.limits ?? DEFAULT_LIMITS, options.hashKey));
   const query: Record<string, Resolver> = {};
   const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: query };
   for (const rt of runtimes.values()) {

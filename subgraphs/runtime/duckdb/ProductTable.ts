@@ -6,7 +6,9 @@
  * missing or of the wrong type, a key that repeats) is refused when it loads, and the previous
  * version keeps serving; until a first good load the product is unavailable.
  */
-import { ProductUnavailableError, readManifest, manifestFiles, type DataProduct, type Manifest } from '../../../schema/index.js';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { MANIFEST_FILE, ProductUnavailableError, readManifest, manifestFiles, type DataProduct, type Manifest } from '../../../schema/index.js';
 import { buildCreateIndex, buildCreateTable, buildDescribe, buildDropTable, buildRepeatedKeys, PARAM_CASTS } from '../sql/index.js';
 import type { Column } from '../sql/index.js';
 import type { Database } from './Database.js';
@@ -53,13 +55,23 @@ export class ProductTable {
 
   private readonly tables = new Map<string, Manifest>();
 
+  /** The manifest file's identity when it was last read: a publish renames a new file into place, so any change shows here. */
+  private manifestStat = '';
+
+  private statManifest(): string {
+    const st = statSync(path.join(this.product.storeDir, MANIFEST_FILE), { throwIfNoEntry: false, bigint: true });
+    return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : 'none';
+  }
+
   /** The table to query now; throws PRODUCT_UNAVAILABLE when there is no good data. */
   async table(): Promise<string> {
-    // Without data, every request looks again; with data, at most every checkEveryMs. A look reads one small
-    // file (the manifest); only another version loads a table. A reload under way is awaited too, so two
-    // fields of one request never see two versions.
-    if (!this.current || Date.now() - this.lastCheck > this.checkEveryMs) await this.refresh();
-    else if (this.pending) await this.pending;
+    // Every request stats the manifest (a few microseconds): a version published a moment ago is
+    // loaded before this request reads, so results (and the result cache, keyed by table) never lag
+    // a publish. Without data, every request reads the manifest again; with data, it is read again
+    // when it changed, and at least every checkEveryMs. Only another version loads a table. A reload
+    // under way is awaited too, so two fields of one request never see two versions.
+    if (this.pending) await this.pending;
+    if (!this.current || this.statManifest() !== this.manifestStat || Date.now() - this.lastCheck > this.checkEveryMs) await this.refresh();
     if (!this.current) throw new ProductUnavailableError(`The data product "${this.product.name}" is unavailable: ${this.problem}.`);
     return this.current.table;
   }
@@ -72,6 +84,8 @@ export class ProductTable {
   }
 
   private async reload(): Promise<void> {
+    // Taken before the read, so a publish landing while this reload runs is seen by the next request.
+    this.manifestStat = this.statManifest();
     const read = await readManifest(this.product.storeDir);
     if (read.kind === 'none') {
       return this.fail(

@@ -9,7 +9,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { AGGREGATE_FUNCTIONS, BadUserInputError, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
 import { countRows, type SubgraphContext } from '../context.js';
-import type { Database, Row } from '../duckdb/Database.js';
+import type { Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
 import { selectedAt, selectedFields, type Selection } from '../graphql/selection.js';
 import { columnOf, encodeCursor, type Limits } from '../graphql/translateArgs.js';
@@ -18,6 +18,7 @@ import { applyGrant } from '../read/applyGrant.js';
 import { buildRead, type ReadStatements } from '../read/buildRead.js';
 import type { Granted, GrantedRead, ReadRequest } from '../read/ReadRequest.js';
 import { requestLoader } from '../read/requestLoader.js';
+import type { StatementRunner } from '../read/ResultCache.js';
 import {
   columnsKey,
   translateAggregate,
@@ -38,7 +39,8 @@ export class ProductRuntime {
   constructor(
     readonly shape: ProductShape,
     readonly table: ProductTable,
-    readonly db: Database,
+    /** Runs the statements: through the result cache, or straight on DuckDB when it is off. */
+    private readonly runner: StatementRunner,
     readonly limits: Limits,
     /** The secret of keyed-hash masks. */
     private readonly hashKey: string,
@@ -63,12 +65,22 @@ export class ProductRuntime {
     return ctx.tables.get(name)!;
   }
 
+  /**
+   * The caller's grant on this product as a text: results are cached and merged under it, so two
+   * callers share a result only when their grants are the same (the statement alone could be).
+   */
+  private grantKey(ctx: SubgraphContext): string {
+    if (ctx.access === null) return 'open';
+    return JSON.stringify(ctx.access.products[this.shape.product.name] ?? null);
+  }
+
   /** Builds a granted read's statements against the request's version of the product and runs them (rows and count at once). */
   private async run(read: GrantedRead, ctx: SubgraphContext, batch?: readonly SqlValue[]): Promise<{ rows: Row[]; count: number }> {
     const statements: ReadStatements = buildRead(read, { table: await this.tableFor(ctx), key: columnOf(this.shape.key), maxGroups: this.limits.maxGroups }, batch);
+    const grant = this.grantKey(ctx);
     const [rows, count] = await Promise.all([
-      statements.rows ? this.db.query(statements.rows) : Promise.resolve([]),
-      statements.count ? this.db.query(statements.count).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
+      statements.rows ? this.runner.query(statements.rows, grant) : Promise.resolve([]),
+      statements.count ? this.runner.query(statements.count, grant).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
     ]);
     return { rows, count };
   }
