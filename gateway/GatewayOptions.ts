@@ -2,6 +2,7 @@ import type { Principal, RequestContext } from './context.js';
 import type { AccessControl } from './access/accessPlugin.js';
 import type { AccessLog } from './accessLog/AccessLog.js';
 import type { GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
+import type { SubgraphTransport } from './transport/SubgraphTransport.js';
 
 /** Access control: who the caller is (a token verifier) and what they may read (the policy). */
 export interface GatewayAccess extends AccessControl {
@@ -16,6 +17,8 @@ export interface SubgraphService {
   readonly url: string;
   /** The subgraph's federation 2 SDL. */
   readonly typeDefs: string;
+  /** How the gateway reaches it: HTTP to `url` unless the composition root hands another transport (the embedded mesh's in-process one). */
+  readonly transport?: SubgraphTransport;
 }
 
 /** What `startGateway` needs: the subgraphs to compose plus optional limits and hooks. */
@@ -39,6 +42,8 @@ export interface GatewayOptions {
   readonly extraMetrics?: () => string;
   /** What the GraphiQL page offers besides the editor (examples, dev tokens); without it the page only says how to send a token. */
   readonly graphiql?: GraphiQLGuide;
+  /** Merge identical subgraph calls in flight whose requests hold the same grant; default true. */
+  readonly mergeInFlight?: boolean;
   /** Extra headers for every subgraph call of a request. */
   readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
 }

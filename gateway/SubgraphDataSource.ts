@@ -1,125 +1,144 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
 import { InternalError, MeshgateError, ProductUnavailableError, registryCode } from '../schema/index.js';
 import type { RequestContext } from './context.js';
+import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './transport/SubgraphTransport.js';
 
 /** Why a subgraph call failed, as counted in metrics and written to the log (never shown to clients). */
 export type SubgraphFailureReason = 'timeout' | 'unreachable' | 'bad_response';
 
-/** What a subgraph data source needs: the domain's name and address, the time limit and the per-request hooks. */
+/** What a subgraph data source needs: the domain's name, how to reach it, the time limit and the per-request hooks. */
 export interface SubgraphDataSourceSettings {
   readonly name: string;
-  readonly url: string;
+  readonly transport: SubgraphTransport;
   readonly timeoutMs: number;
+  /** Headers every call of a request carries besides the request id and the access context. */
   readonly headersForSubgraph: (ctx: RequestContext) => Record<string, string>;
+  /** The header and value of the request's signed access context, if it has one. */
+  readonly accessContext: (ctx: RequestContext) => readonly [name: string, value: string] | undefined;
+  /** Merge identical calls in flight under the same grant into one (MESHGATE_INFLIGHT_MERGE). */
+  readonly mergeInFlight: boolean;
   /** Told about every failed call with the underlying cause, which may name the URL: for logs only. */
   readonly onFailure: (name: string, reason: SubgraphFailureReason, cause: unknown, ctx: RequestContext | null) => void;
+  /** Told about every call answered by another request's call in flight (for metrics). */
+  readonly onMerged?: (name: string) => void;
 }
 
-type Fetcher = RemoteGraphQLDataSource<RequestContext>['fetcher'];
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 const CLIENT_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 function isRequestContext(value: unknown): value is RequestContext {
   return typeof value === 'object' && value !== null && typeof (value as { requestId?: unknown }).requestId === 'string' && 'audit' in value;
 }
 
-// Duck-typed on purpose: errors from Node's fetch may come from another realm (e.g. a test VM), where instanceof fails.
-function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : '';
-}
-
-function isTimeout(error: unknown): boolean {
-  const name = errorName(error);
-  return name === 'TimeoutError' || name === 'AbortError';
-}
-
-function isConnectionFailure(error: unknown): boolean {
-  // Node's fetch reports every transport failure (refused, reset, DNS, bad port) as `TypeError: fetch failed`.
-  return errorName(error) === 'TypeError';
-}
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** First `{ message, extensions.code }` of a GraphQL error body, if the subgraph sent one. */
 function firstClientError(body: unknown): { message: string; code: string } | null {
-  const errors = typeof body === 'object' && body !== null ? (body as { errors?: unknown }).errors : undefined;
+  const errors = isObject(body) ? body.errors : undefined;
   const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
-  if (typeof first !== 'object' || first === null) return null;
+  if (!isObject(first)) return null;
   const { message, extensions } = first as { message?: unknown; extensions?: { code?: unknown } };
   const code = extensions?.code;
   return typeof message === 'string' && typeof code === 'string' && CLIENT_CODE.test(code) ? { message, code } : null;
 }
 
+/** A call that failed, with what the log and the metrics are told. */
+class CallFailure extends Error {
+  constructor(
+    readonly reason: SubgraphFailureReason,
+    readonly client: Error,
+    override readonly cause: unknown,
+  ) {
+    super(client.message);
+  }
+}
+
 /**
- * Calls one domain subgraph: builds its headers from scratch (request id plus the hook's headers, nothing
- * the client sent), bounds the whole call by a time limit, and turns transport failures into
+ * Calls one domain subgraph through its transport (HTTP, or in process in the embedded mesh): builds
+ * its headers from scratch (request id, access context and the hook's headers, nothing the client
+ * sent), bounds the whole call by a time limit, merges identical calls in flight whose requests hold
+ * the same grant (a dashboard's sixteen viewers cost one call), and turns failures into
  * PRODUCT_UNAVAILABLE errors that name the domain only.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  private readonly settings: SubgraphDataSourceSettings;
+export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
+  private readonly inFlight = new Map<string, Promise<Record<string, unknown>>>();
 
-  constructor(settings: SubgraphDataSourceSettings) {
-    super({ url: settings.url });
-    this.settings = settings;
-    // AbortSignal.timeout covers connecting, waiting and reading the body (undici aborts the stream too).
-    this.fetcher = (url, init) =>
-      fetch(url, {
-        method: init?.method ?? 'POST',
-        headers: init?.headers ?? {},
-        body: typeof init?.body === 'string' || init?.body === undefined ? init?.body : new Uint8Array(init.body),
-        signal: AbortSignal.timeout(settings.timeoutMs),
-      });
-  }
+  constructor(private readonly settings: SubgraphDataSourceSettings) {}
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<RequestContext>): void {
-    const http = options.request.http;
-    if (!http) return;
-    const headers = http.headers;
-    const names: string[] = [];
-    for (const [name] of headers) names.push(name);
-    for (const name of names) headers.delete(name);
-    const ctx = 'incomingRequestContext' in options ? options.context : null;
-    if (isRequestContext(ctx)) {
-      for (const [name, value] of Object.entries(this.settings.headersForSubgraph(ctx))) headers.set(name, value);
-      headers.set('x-request-id', ctx.requestId);
+  async process(options: GraphQLDataSourceProcessOptions<RequestContext>): Promise<GatewayGraphQLResponse> {
+    const ctx = 'incomingRequestContext' in options && isRequestContext(options.context) ? options.context : null;
+    const { query, variables, operationName } = options.request;
+    if (!query) throw new InternalError();
+    const extra = ctx ? this.settings.headersForSubgraph(ctx) : {};
+    const signed = ctx ? this.settings.accessContext(ctx) : undefined;
+    const headers: Record<string, string> = { ...extra, ...(signed && { [signed[0]]: signed[1] }), ...(ctx && { 'x-request-id': ctx.requestId }) };
+    const request: SubgraphRequest = { query, headers, ...(variables && { variables }), ...(operationName && { operationName }) };
+    let body: Record<string, unknown>;
+    try {
+      body = await this.reply(request, ctx, extra);
+    } catch (error) {
+      if (!(error instanceof CallFailure)) throw error;
+      this.settings.onFailure(this.settings.name, error.reason, error.cause, ctx);
+      if (error.reason === 'timeout' && ctx) ctx.audit.timedOut = true;
+      throw error.client;
     }
-    headers.set('content-type', 'application/json');
-  }
-
-  /** Collects the rows each product returned, which the subgraph reports in `extensions.meshgate.rows`. */
-  override didReceiveResponse(options: Parameters<NonNullable<RemoteGraphQLDataSource<RequestContext>['didReceiveResponse']>>[0]): GatewayGraphQLResponse {
-    const { response, context } = options;
-    const rows = (response.extensions?.meshgate as { rows?: Record<string, unknown> } | undefined)?.rows;
-    if (rows && isRequestContext(context)) {
-      for (const [product, n] of Object.entries(rows)) {
-        if (typeof n === 'number') context.audit.rows.set(product, (context.audit.rows.get(product) ?? 0) + n);
-      }
+    const rows = (body.extensions as { meshgate?: { rows?: Record<string, unknown> } } | undefined)?.meshgate?.rows;
+    if (rows && ctx) {
+      for (const [product, n] of Object.entries(rows)) if (typeof n === 'number') ctx.audit.rows.set(product, (ctx.audit.rows.get(product) ?? 0) + n);
     }
-    return response;
+    return body as GatewayGraphQLResponse;
   }
 
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const body = await this.parseBody(response).catch(() => null);
-    const passed = firstClientError(body);
-    if (passed) {
+  /**
+   * The reply's body, from this request's own call or from an identical one in flight. Calls merge
+   * only when everything the subgraph's answer depends on is equal: the operation, its variables,
+   * the extra headers and the grant the access context carries (never across grants; an unsigned
+   * request never merges). A merged caller gets its own copy, since the gateway merges entity
+   * results into the objects it is given.
+   */
+  private async reply(request: SubgraphRequest, ctx: RequestContext | null, extra: Record<string, string>): Promise<Record<string, unknown>> {
+    const grant =
+      ctx === null ? null : ctx.access.token === undefined ? (ctx.principal === null && ctx.access.decisions === undefined ? 'open' : null) : (ctx.access.grant ?? null);
+    if (!this.settings.mergeInFlight || grant === null) return this.call(request);
+    const key = JSON.stringify([grant, request.operationName ?? null, request.query, request.variables ?? null, extra]);
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.settings.onMerged?.(this.settings.name);
+      return structuredClone(await pending);
+    }
+    const call = this.call(request);
+    this.inFlight.set(key, call);
+    try {
+      return await call;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** One call, its reply checked: a 2xx JSON object, or the error a client may be shown. */
+  private async call(request: SubgraphRequest): Promise<Record<string, unknown>> {
+    const { name, timeoutMs } = this.settings;
+    const signal = AbortSignal.timeout(timeoutMs);
+    let reply: SubgraphReply;
+    try {
+      reply = await this.settings.transport.send(request, signal);
+    } catch (error) {
+      if (signal.aborted) throw new CallFailure('timeout', new ProductUnavailableError(`The "${name}" domain did not answer in time`), error);
+      throw new CallFailure(error instanceof TransportError ? error.kind : 'bad_response', new ProductUnavailableError(`The "${name}" domain is unavailable`), error);
+    }
+    if (reply.status < 200 || reply.status > 299) {
+      const passed = firstClientError(reply.body);
       // A subgraph answers with registry codes (its formatter makes sure); any other code is a fault whose message may describe internals.
-      const code = registryCode(passed.code, passed.message);
-      return code ? new MeshgateError(code, passed.message) : new InternalError();
+      const code = passed && registryCode(passed.code, passed.message);
+      const client = passed
+        ? code
+          ? new MeshgateError(code, passed.message)
+          : new InternalError()
+        : new ProductUnavailableError(`The "${name}" domain answered with HTTP ${reply.status}`);
+      throw new CallFailure('bad_response', client, new Error(`HTTP ${reply.status}`));
     }
-    return new ProductUnavailableError(`The "${this.settings.name}" domain answered with HTTP ${response.status}`);
-  }
-
-  override didEncounterError(error: Error, _request: unknown, _response?: FetcherResponse, context?: RequestContext): never {
-    const ctx = isRequestContext(context) ? context : null;
-    if (error instanceof GraphQLError) {
-      this.settings.onFailure(this.settings.name, 'bad_response', error, ctx);
-      throw error;
-    }
-    const reason: SubgraphFailureReason = isTimeout(error) ? 'timeout' : isConnectionFailure(error) ? 'unreachable' : 'bad_response';
-    this.settings.onFailure(this.settings.name, reason, error, ctx);
-    if (reason === 'timeout' && ctx) ctx.audit.timedOut = true;
-    const message = reason === 'timeout' ? `The "${this.settings.name}" domain did not answer in time` : `The "${this.settings.name}" domain is unavailable`;
-    throw new ProductUnavailableError(message);
+    if (!isObject(reply.body))
+      throw new CallFailure('bad_response', new ProductUnavailableError(`The "${name}" domain is unavailable`), new Error('the reply is not a JSON object'));
+    return reply.body;
   }
 }

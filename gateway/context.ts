@@ -33,6 +33,8 @@ export interface RequestAccess {
   decisions?: ReadonlyMap<string, ProductDecision>;
   /** The signed access context sent to every subgraph call. */
   token?: string;
+  /** The grants the access context carries, as a text: subgraph calls in flight are merged only between requests whose grants are equal. */
+  grant?: string;
   /** What the access log records of the operation, set once it is analysed, whether or not it is allowed. */
   read?: ReadRecord;
 }

@@ -7,6 +7,8 @@ export { createRequestContext } from './context.js';
 export type { Principal, RequestContext } from './context.js';
 export type { GatewayOptions, RunningGateway, SubgraphService } from './GatewayOptions.js';
 export type { GatewayAccess } from './GatewayOptions.js';
+export { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './transport/SubgraphTransport.js';
+export { httpTransport } from './transport/httpTransport.js';
 export { ProductIndex } from './access/ProductIndex.js';
 export { createVerifier, AuthenticationError, type AuthOptions, type Verifier } from './auth/createVerifier.js';
 export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';

@@ -18,6 +18,7 @@ export class GatewayMetrics {
   private readonly requests = new Map<string, number>();
   private readonly durations = new Map<string, Histogram>();
   private readonly subgraphFailures = new Map<string, number>();
+  private readonly subgraphMerged = new Map<string, number>();
   private accessLogWritten = 0;
   private accessLogFailed = 0;
   private accessLogHealthy = 1;
@@ -55,6 +56,12 @@ export class GatewayMetrics {
     this.subgraphFailures.set(key, (this.subgraphFailures.get(key) ?? 0) + 1);
   }
 
+  /** Counts one subgraph call answered by an identical call in flight under the same grant. */
+  observeSubgraphMerged(subgraph: string): void {
+    const key = `subgraph="${label(subgraph)}"`;
+    this.subgraphMerged.set(key, (this.subgraphMerged.get(key) ?? 0) + 1);
+  }
+
   /** The metrics in the Prometheus text exposition format (version 0.0.4). */
   render(): string {
     const lines = [
@@ -75,6 +82,9 @@ export class GatewayMetrics {
       '# HELP meshgate_subgraph_failures_total Subgraph calls that failed, by subgraph and reason.',
       '# TYPE meshgate_subgraph_failures_total counter',
       ...[...this.subgraphFailures].map(([key, n]) => `meshgate_subgraph_failures_total{${key}} ${n}`),
+      '# HELP meshgate_subgraph_calls_merged_total Subgraph calls not sent because an identical one under the same grant was in flight.',
+      '# TYPE meshgate_subgraph_calls_merged_total counter',
+      ...[...this.subgraphMerged].map(([key, n]) => `meshgate_subgraph_calls_merged_total{${key}} ${n}`),
       '# HELP meshgate_access_log_entries_total Access-log appends, by result (a failed one refused its request with 503).',
       '# TYPE meshgate_access_log_entries_total counter',
       `meshgate_access_log_entries_total{result="written"} ${this.accessLogWritten}`,

@@ -13,6 +13,7 @@ import { graphiqlContent } from './graphiql/graphiqlContent.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
 import { SubgraphDataSource } from './SubgraphDataSource.js';
+import { httpTransport } from './transport/httpTransport.js';
 import type { SubgraphFailureReason } from './SubgraphDataSource.js';
 import { validateGatewayOptions } from './validateGatewayOptions.js';
 import { accessPlugin } from './access/accessPlugin.js';
@@ -60,7 +61,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const { log } = settings;
   const metrics = new GatewayMetrics();
-  const urls = new Map(settings.services.map((s) => [s.name, s.url]));
+  const transports = new Map(settings.services.map((s) => [s.name, s.transport ?? httpTransport(s.url)]));
   const onFailure = (name: string, reason: SubgraphFailureReason, cause: unknown, ctx: { requestId: string } | null): void => {
     metrics.observeSubgraphFailure(name, reason);
     log(`subgraph "${name}" failed (${reason}) for request ${ctx?.requestId ?? '-'}: ${describeCause(cause)}`);
@@ -71,14 +72,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const gateway = new ApolloGateway({
     supergraphSdl: composed.supergraphSdl,
     logger: apolloLogger(log),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
+    buildService: ({ name, url }) => {
+      return new SubgraphDataSource({
         name,
-        url: urls.get(name) ?? url ?? '',
+        transport: transports.get(name) ?? httpTransport(url ?? ''),
         timeoutMs: settings.subgraphTimeoutMs,
-        headersForSubgraph: (ctx) => ({ ...settings.headersForSubgraph(ctx), ...(ctx.access.token && { [ACCESS_CONTEXT_HEADER]: ctx.access.token }) }),
+        headersForSubgraph: settings.headersForSubgraph,
+        accessContext: (ctx) => (ctx.access.token === undefined ? undefined : [ACCESS_CONTEXT_HEADER, ctx.access.token]),
+        mergeInFlight: settings.mergeInFlight,
         onFailure,
-      }),
+        onMerged: (subgraph) => metrics.observeSubgraphMerged(subgraph),
+      });
+    },
   });
   const access = options.access;
   const apollo = createApolloServer(gateway, apolloLogger(log), [auditPlugin(), ...(access ? [accessPlugin(access)] : [])]);
@@ -132,6 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         ready = false;
         await closeServer(server);
         await apollo.stop();
+        for (const t of transports.values()) t.close?.();
       })()),
   };
 }

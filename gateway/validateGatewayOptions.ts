@@ -11,6 +11,7 @@ export interface ValidGatewayOptions {
   readonly maxBodyBytes: number;
   readonly log: (line: string) => void;
   readonly headersForSubgraph: (ctx: RequestContext) => Record<string, string>;
+  readonly mergeInFlight: boolean;
   readonly graphiql?: GraphiQLGuide;
 }
 
@@ -31,7 +32,7 @@ function getValidInteger(name: string, value: unknown, fallback: number, min: nu
 function getValidService(value: unknown, index: number, seen: Set<string>): SubgraphService {
   const where = `gateway option services[${index}]`;
   if (typeof value !== 'object' || value === null) throw new TypeError(`${where} must be an object, got ${describe(value)}`);
-  const { name, url, typeDefs } = value as Record<string, unknown>;
+  const { name, url, typeDefs, transport } = value as Record<string, unknown>;
   if (typeof name !== 'string' || !SERVICE_NAME.test(name)) {
     throw new TypeError(`${where}.name must be a short identifier, got ${describe(name)}`);
   }
@@ -49,7 +50,10 @@ function getValidService(value: unknown, index: number, seen: Set<string>): Subg
   if (typeof typeDefs !== 'string' || typeDefs.trim() === '') {
     throw new TypeError(`${where}.typeDefs must be the subgraph's SDL as a non-empty string`);
   }
-  return { name, url: url as string, typeDefs };
+  if (transport !== undefined && (typeof transport !== 'object' || transport === null || typeof (transport as { send?: unknown }).send !== 'function')) {
+    throw new TypeError(`${where}.transport must be a transport with a send(request, signal) method, got ${describe(transport)}`);
+  }
+  return { name, url: url as string, typeDefs, ...(transport !== undefined && { transport: transport as SubgraphService['transport'] & object }) };
 }
 
 function getValidServices(value: unknown): readonly SubgraphService[] {
@@ -58,6 +62,12 @@ function getValidServices(value: unknown): readonly SubgraphService[] {
   }
   const seen = new Set<string>();
   return Object.freeze(value.map((service: unknown, index) => getValidService(service, index, seen)));
+}
+
+function getValidBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`gateway option ${name} must be true or false, got ${describe(value)}`);
+  return value;
 }
 
 function getValidFunction<F>(name: string, value: unknown, fallback: F): F {
@@ -96,6 +106,7 @@ export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOpt
     maxBodyBytes: getValidInteger('maxBodyBytes', options.maxBodyBytes, 1024 * 1024, 1, 100 * 1024 * 1024),
     log: getValidFunction('log', options.log, (line: string) => void process.stderr.write(`${line}\n`)),
     headersForSubgraph: getValidFunction('headersForSubgraph', options.headersForSubgraph, () => ({})),
+    mergeInFlight: getValidBoolean('mergeInFlight', options.mergeInFlight, true),
     graphiql: getValidGuide(options.graphiql),
   };
 }

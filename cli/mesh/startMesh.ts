@@ -12,6 +12,7 @@ import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
 import { loadServedMesh } from './loadServedMesh.js';
 import { openAccessLog } from './openAccessLog.js';
 import { openDatabase, openStatementRunner } from './openDatabase.js';
+import { inProcessTransport } from './inProcessTransport.js';
 import { startDomainJobs } from './startDomainJobs.js';
 import { startDomainSubgraph } from './startDomainSubgraph.js';
 import { startMeshGateway } from './startMeshGateway.js';
@@ -82,9 +83,11 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
     }
     const access = await gatewayAccess(security, mesh);
     const urlOf = (domain: string): string => subgraphs.get(domain)!.url;
+    const inProcess = config.MESHGATE_TRANSPORT === 'in-process';
     const gateway = await startMeshGateway(config, {
       mesh,
       urlOf,
+      ...(inProcess && { transportOf: (domain: string) => inProcessTransport(subgraphs.get(domain)!) }),
       port: options.ephemeralPorts ? 0 : config.MESHGATE_GATEWAY_PORT,
       access,
       accessLog,

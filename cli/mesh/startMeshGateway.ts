@@ -1,6 +1,6 @@
 /** Starts the gateway over a mesh's domains, with the configured host, port and subgraph timeout. */
 import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
-import { startGateway, type AccessLog, type GatewayAccess, type GraphiQLGuide, type RunningGateway, type SubgraphService } from '../../gateway/index.js';
+import { startGateway, type AccessLog, type GatewayAccess, type GraphiQLGuide, type RunningGateway, type SubgraphService, type SubgraphTransport } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 
 /** What the gateway is started with, besides the configuration. */
@@ -8,6 +8,8 @@ export interface MeshGatewayOptions {
   readonly mesh: Mesh;
   /** Where each domain's subgraph answers. */
   readonly urlOf: (domain: string) => string;
+  /** How the gateway reaches a domain when not over HTTP to its URL (the embedded mesh's in-process transport). */
+  readonly transportOf?: (domain: string) => SubgraphTransport | undefined;
   /** Default MESHGATE_GATEWAY_PORT; 0 picks a free one. */
   readonly port?: number;
   /** Access control; undefined when it is off. */
@@ -25,16 +27,20 @@ export interface MeshGatewayOptions {
  * Each domain as the gateway composes it. The SDL comes from the declarations, the way each subgraph
  * derives its own, so the gateway never asks a subgraph for its schema.
  */
-function gatewayServices(mesh: Mesh, urlOf: (domain: string) => string): SubgraphService[] {
+function gatewayServices(mesh: Mesh, urlOf: (domain: string) => string, transportOf: MeshGatewayOptions['transportOf']): SubgraphService[] {
   const shapes = meshShapes(mesh);
-  return mesh.domains.map((d) => ({ name: d.name, url: urlOf(d.name), typeDefs: buildSubgraphSdl(d.name, shapes) }));
+  return mesh.domains.map((d) => {
+    const transport = transportOf?.(d.name);
+    return { name: d.name, url: urlOf(d.name), typeDefs: buildSubgraphSdl(d.name, shapes), ...(transport && { transport }) };
+  });
 }
 
 /** Composes every domain of `mesh` and serves the graph on MESHGATE_HOST. */
 export function startMeshGateway(config: Config, options: MeshGatewayOptions): Promise<RunningGateway> {
   const { mesh, urlOf, access, accessLog, log } = options;
   return startGateway({
-    services: gatewayServices(mesh, urlOf),
+    services: gatewayServices(mesh, urlOf, options.transportOf),
+    mergeInFlight: config.MESHGATE_INFLIGHT_MERGE === 'on',
     host: config.MESHGATE_HOST,
     port: options.port ?? config.MESHGATE_GATEWAY_PORT,
     subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS,

@@ -57,15 +57,12 @@ export function accessPlugin(access: AccessControl): ApolloServerPlugin<RequestC
             const scope = catalogScope(schema, operation, walkScope);
             const catalog = scope && decideCatalog(access.policy, access.policyFile, principal, access.index, scope, usage);
             const grants = (d: ReadonlyMap<string, ProductDecision>) => Object.fromEntries([...d].map(([name, x]) => [name, grantOf(x)]));
-            const token = await signAccessContext(access.contextKey, {
-              requestId: contextValue.requestId,
-              sub: principal.sub,
-              products: grants(decisions),
-              ...(catalog && { catalog: grants(catalog) }),
-            });
+            const granted = { products: grants(decisions), ...(catalog && { catalog: grants(catalog) }) };
+            const token = await signAccessContext(access.contextKey, { requestId: contextValue.requestId, sub: principal.sub, ...granted });
             // The log and the explanation see every decision the request was served under.
             contextValue.access.decisions = catalog ? new Map([...catalog, ...decisions]) : decisions;
             contextValue.access.token = token;
+            contextValue.access.grant = JSON.stringify(granted);
           } catch (error) {
             if (error instanceof AccessRefusal) contextValue.audit.denied = [error.denied];
             throw error;

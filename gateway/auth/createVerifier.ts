@@ -92,7 +92,8 @@ export async function createVerifier(options: AuthOptions): Promise<Verifier> {
       // "expired" is said only of a token that passes every check at the moment it expired.
       const expiredAt = new Date(exp * 1000);
       try {
-        await verifyAt(token, expiredAt);
+        // The last millisecond it was valid (jose counts a token as expired from its `exp` second on, with no tolerance).
+        await verifyAt(token, new Date(expiredAt.getTime() - 1));
       } catch (other) {
         throw refused(other);
       }

@@ -3,7 +3,7 @@ export { Database, type DatabaseOptions, type Row } from './duckdb/Database.js';
 export { ProductTable } from './duckdb/ProductTable.js';
 export { ResultCache, uncached, type ResultCacheStats, type StatementRunner } from './read/ResultCache.js';
 export { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
-export { startSubgraph, type ListenOptions, type RunningSubgraph } from './startSubgraph.js';
+export { startSubgraph, type InProcessReply, type InProcessRequest, type ListenOptions, type RunningSubgraph } from './startSubgraph.js';
 export { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 export { createSubgraphContext, type SubgraphContext } from './context.js';
 export type { DomainJob, DomainJobEnv } from './DomainJob.js';

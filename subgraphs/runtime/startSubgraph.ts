@@ -9,11 +9,32 @@ import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { formatSubgraphError } from './formatSubgraphError.js';
 
+/** One GraphQL request handed to the subgraph in process (the embedded mesh's transport): what an HTTP request would carry. */
+export interface InProcessRequest {
+  readonly query: string;
+  readonly variables?: Readonly<Record<string, unknown>>;
+  readonly operationName?: string;
+  /** Header names in lower case; the request id and the signed access context are read from them as from HTTP. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The answer to an in-process request: the status and body an HTTP client would have received, not serialised. */
+export interface InProcessReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
 /** A subgraph listening for requests. */
 export interface RunningSubgraph {
   readonly subgraph: Subgraph;
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4002/`. */
   readonly url: string;
+  /**
+   * Serves one request in process, through the same pipeline as HTTP (the access context verified,
+   * the same plugins and error formatting) without a socket or a JSON round trip. The embedded mesh
+   * wires it behind the gateway's transport.
+   */
+  handle(request: InProcessRequest): Promise<InProcessReply>;
   close(): Promise<void>;
 }
 
@@ -29,6 +50,7 @@ export interface ListenOptions {
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REFUSAL = 'This domain answers only requests that come through the meshgate gateway.';
 
 /** Reports the rows each product returned in `extensions.meshgate.rows`, for the gateway's access log. */
 const reportRowsPlugin: ApolloServerPlugin<SubgraphContext> = {
@@ -58,20 +80,34 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
     // re-raise the signal, killing the process before the gateway's access log is closed.
     stopOnTerminationSignals: false,
   });
+  /** The context of a request from its headers: the gateway's signed access context verified, or a refusal. */
+  const contextFor = async (headers: Readonly<Record<string, string | string[] | undefined>>): Promise<SubgraphContext> => {
+    const id = headers['x-request-id'];
+    const requestId = typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID();
+    if (options.contextKey === null) return createSubgraphContext(requestId, null);
+    const header = headers[ACCESS_CONTEXT_HEADER];
+    const access = await verifyAccessContext(options.contextKey, typeof header === 'string' ? header : undefined);
+    if (!access) {
+      log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`);
+      throw new UnauthenticatedError(REFUSAL, { httpStatus: 401 });
+    }
+    return createSubgraphContext(requestId, access);
+  };
   const { url } = await startStandaloneServer(server, {
     listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },
-    context: async ({ req }) => {
-      const id = req.headers['x-request-id'];
-      const requestId = typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID();
-      if (options.contextKey === null) return createSubgraphContext(requestId, null);
-      const header = req.headers[ACCESS_CONTEXT_HEADER];
-      const access = await verifyAccessContext(options.contextKey, typeof header === 'string' ? header : undefined);
-      if (!access) {
-        log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`);
-        throw new UnauthenticatedError('This domain answers only requests that come through the meshgate gateway.', { httpStatus: 401 });
-      }
-      return createSubgraphContext(requestId, access);
-    },
+    context: ({ req }) => contextFor(req.headers),
   });
-  return { subgraph, url, close: () => server.stop() };
+  const handle = async (request: InProcessRequest): Promise<InProcessReply> => {
+    let contextValue: SubgraphContext;
+    try {
+      contextValue = await contextFor(request.headers);
+    } catch {
+      return { status: 401, body: { errors: [{ message: REFUSAL, extensions: { code: 'UNAUTHENTICATED' } }] } };
+    }
+    const { query, variables, operationName } = request;
+    const response = await server.executeOperation({ query, ...(variables && { variables: { ...variables } }), ...(operationName && { operationName }) }, { contextValue });
+    if (response.body.kind !== 'single') return { status: 500, body: 'an incremental response' };
+    return { status: response.http.status ?? 200, body: response.body.singleResult };
+  };
+  return { subgraph, url, handle, close: () => server.stop() };
 }

@@ -269,6 +269,15 @@ describe('createVerifier in hmac mode', () => {
     await expect(refusal(await signHs(claims({ exp, aud: 'other' })))).resolves.toEqual({ kind: 'invalid' });
     await expect(refusal(await signHs(claims({ exp, sub: 42 })))).resolves.toEqual({ kind: 'invalid' });
   });
+  it('refuses a token once it expires, although its earlier verification was cached', async () => {
+    const verify = await createVerifier({ ...hmac, clockToleranceS: 0 });
+    const exp = now() + 2;
+    const token = await signHs(claims({ exp }));
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'forger' });
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'forger' });
+    await new Promise((r) => setTimeout(r, (exp + 1) * 1000 - Date.now()));
+    await expect(verify(token).catch((e: unknown) => (e instanceof AuthenticationError ? e.refusal : e))).resolves.toEqual({ kind: 'expired', expiredAt: new Date(exp * 1000) });
+  }, 10_000);
 });
 
 describe('createVerifier in jwks mode', () => {

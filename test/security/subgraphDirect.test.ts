@@ -99,6 +99,31 @@ describe.each(SUBGRAPHS)('the %s subgraph, called directly', (domain, product, q
   });
 });
 
+describe.each(SUBGRAPHS)('the %s subgraph, called in process (the embedded mesh transport)', (domain, product, query) => {
+  const handle = (context: string | undefined) =>
+    mesh.running.subgraphs.get(domain)!.handle({ query, headers: context === undefined ? {} : { [ACCESS_CONTEXT_HEADER]: context } }) as Promise<{
+      status: number;
+      body: { data?: Record<string, Row[]> | null; errors?: { extensions?: { code?: string } }[] };
+    }>;
+
+  it.each(BAD_CONTEXTS)('refuses %s with 401 UNAUTHENTICATED and no data, as over HTTP', async (_name, context) => {
+    const r = await handle(await context());
+    expect({ status: r.status, codes: r.body.errors?.map((e) => e.extensions?.code), data: r.body.data ?? undefined }).toEqual({
+      status: 401,
+      codes: ['UNAUTHENTICATED'],
+      data: undefined,
+    });
+  });
+
+  it('answers FORBIDDEN to a genuine context that grants only another product, and answers one that grants it', async () => {
+    const others = Object.fromEntries(PRODUCTS.filter((p) => p !== product).map((p) => [p, OPEN]));
+    const refused = await handle(await signAccessContext(key, { requestId: 'r', sub: 's', products: others }));
+    expect({ codes: refused.body.errors?.map((e) => e.extensions?.code), data: refused.body.data }).toEqual({ codes: ['FORBIDDEN'], data: null });
+    const granted = await handle(await signAccessContext(key, { requestId: 'r', sub: 's', products: ALL_OPEN }));
+    expect(Object.values(granted.body.data!)[0]).toHaveLength(3);
+  });
+});
+
 describe('a subgraph enforcing a genuine context itself', () => {
   it('masks what the context masks and refuses filters on it', async () => {
     const grant = { ...ALL_OPEN, 'customer-profiles': { masks: { email: 'email', phone: 'last4' }, denied: ['birth_date'], rows: null } } as const;

@@ -103,6 +103,8 @@ export interface TestMeshOptions {
   readonly limits?: Limits;
   readonly env?: Record<string, string>;
   readonly log?: (line: string) => void;
+  /** Build products on their schedules, catching up stale ones at start (the default), or leave the data as it is. */
+  readonly buildTimers?: boolean;
 }
 
 /** Starts the sample mesh (or another subgraphs folder) for a test. */
@@ -118,7 +120,13 @@ export async function startTestMesh(options: TestMeshOptions = {}): Promise<Test
     ...(options.policy !== undefined && { MESHGATE_POLICY_FILE: await policyFile(options.policy) }),
     ...options.env,
   });
-  const running = await startMesh({ config, ephemeralPorts: true, log: options.log ?? (() => undefined), ...(options.limits && { limits: options.limits }) });
+  const running = await startMesh({
+    config,
+    ephemeralPorts: true,
+    log: options.log ?? (() => undefined),
+    ...(options.limits && { limits: options.limits }),
+    ...(options.buildTimers !== undefined && { buildTimers: options.buildTimers }),
+  });
   const token: TestMesh['token'] = (claims) =>
     mintDevToken(path.join(stateDir, 'dev-keys'), {
       sub: claims.sub ?? 'test-user',

@@ -1,0 +1,42 @@
+/**
+ * How the gateway reaches a subgraph: a deployment sends HTTP (httpTransport.ts); the embedded mesh
+ * of `npm start` hands the request to the subgraph in the same process, with no socket and no JSON
+ * round trip (the composition root wires the subgraph's own handler behind this interface, so the
+ * gateway never imports a subgraph). Either way the subgraph gets the same headers, and with them
+ * the same signed access context to verify.
+ */
+
+/** One GraphQL request to a subgraph. */
+export interface SubgraphRequest {
+  readonly query: string;
+  readonly variables?: Readonly<Record<string, unknown>>;
+  readonly operationName?: string;
+  /** Every header the subgraph gets (the request id and the signed access context among them), names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A subgraph's answer: its HTTP status and its body, parsed (a GraphQL response when all went well; a text when it was not JSON). */
+export interface SubgraphReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Sends requests to one subgraph. */
+export interface SubgraphTransport {
+  /** Resolves to the subgraph's reply; rejects with a {@link TransportError}, or an `AbortError` once `signal` aborts. */
+  send(request: SubgraphRequest, signal: AbortSignal): Promise<SubgraphReply>;
+  /** Releases what the transport holds (idle sockets). */
+  close?(): void;
+}
+
+/** Why a request got no reply: nobody answered at the address, or the answer could not be read. */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly kind: 'unreachable' | 'bad_response',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
