@@ -1,6 +1,7 @@
 /**
- * Starts the whole mesh in one process, on the embedded default: one DuckDB instance, one subgraph
- * per domain on its own port, and the gateway composing them. `meshgate up`, the end-to-end tests
+ * Starts the whole mesh in one process, on the embedded default: one DuckDB instance and one result
+ * cache, one subgraph per domain on its own port, and the gateway composing them and calling them in
+ * process (MESHGATE_TRANSPORT). `meshgate up`, the end-to-end tests
  * and the benchmarks all start the mesh through here.
  */
 import { mkdir } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import type { Config } from '../config.js';
 import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
 import { loadServedMesh } from './loadServedMesh.js';
 import { openAccessLog } from './openAccessLog.js';
-import { openDatabase, openStatementRunner } from './openDatabase.js';
+import { openDatabase, openStatementRunner, statementRunnerMetrics } from './openDatabase.js';
 import { inProcessTransport } from './inProcessTransport.js';
 import { startDomainJobs } from './startDomainJobs.js';
 import { startDomainSubgraph } from './startDomainSubgraph.js';
@@ -92,7 +93,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       access,
       accessLog,
       log,
-      extraMetrics: () => builds.metrics(),
+      extraMetrics: () => builds.metrics() + statementRunnerMetrics(runner),
       graphiql: graphiqlGuide(security, mesh),
     });
     const close = async (): Promise<void> => {

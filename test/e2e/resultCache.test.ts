@@ -49,6 +49,9 @@ describe('the result cache', () => {
   it('answers a repeated query without running SQL, with the same data', async () => {
     const first = await data<Customers>(CUSTOMERS);
     expect(await statementsOf(async () => expect(await data<Customers>(CUSTOMERS)).toEqual(first))).toBe(0);
+    const metrics = await (await fetch(`${mesh.running.gateway.url}/metrics`)).text();
+    expect(Number(/meshgate_result_cache_requests_total\{outcome="hit"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(metrics).toMatch(/^meshgate_result_cache_bytes \d+$/m);
   });
 
   it('never hands an unmasked cached result to a masked caller, nor the other way round', async () => {
