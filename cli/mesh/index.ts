@@ -5,6 +5,7 @@
  */
 export { loadServedMesh } from './loadServedMesh.js';
 export { openDatabase } from './openDatabase.js';
+export { databaseMetrics, serveMetrics } from './databaseMetrics.js';
 export { openAccessLog } from './openAccessLog.js';
 export { startDomainJobs } from './startDomainJobs.js';
 export { startDomainSubgraph, type DomainSubgraphOptions } from './startDomainSubgraph.js';

@@ -16,6 +16,7 @@ import { startDomainJobs } from './startDomainJobs.js';
 import { startDomainSubgraph } from './startDomainSubgraph.js';
 import { startMeshGateway } from './startMeshGateway.js';
 import { buildEnv, openBuildLog } from './buildEnv.js';
+import { databaseMetrics } from './databaseMetrics.js';
 import { startBuildSchedule, type BuildSchedule } from './startBuildSchedule.js';
 
 /** What {@link startMesh} needs beyond the configuration. */
@@ -88,7 +89,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       access,
       accessLog,
       log,
-      extraMetrics: () => builds.metrics(),
+      extraMetrics: () => builds.metrics() + databaseMetrics(db),
       graphiql: graphiqlGuide(security, mesh),
     });
     const close = async (): Promise<void> => {
