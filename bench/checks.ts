@@ -54,12 +54,17 @@ export const MAX_LOG_P50_MS = 1;
 /** Issue 3: CPU one token verification may cost, in microseconds. */
 export const VERIFY_CPU_BUDGET_US = 200;
 
-const ms = (n: number | null): string => (n === null ? '-' : `${n.toFixed(2)} ms`);
-const reqs = (r: ReportRow): string => `${r.median.reqPerSec.toFixed(0)} req/s`;
-const x = (n: number): string => `${n.toFixed(2)}x`;
+const ms = (n: number | null): string => (n === null || !Number.isFinite(n) ? '-' : `${n.toFixed(2)} ms`);
+const reqs = (r: ReportRow): string => `${Number.isFinite(r.median.reqPerSec) ? r.median.reqPerSec.toFixed(0) : '-'} req/s`;
+const x = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
+/** a ÷ b, or NaN unless both are measured and b is positive. */
+const per = (a: number | null, b: number | null): number => (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || !(b > 0) ? Number.NaN : a / b);
 const find = (rows: readonly ReportRow[], setId: string, target: TargetId, pick: (r: ReportRow) => boolean = () => true): ReportRow | undefined =>
   rows.find((r) => r.setId === setId && r.target === target && pick(r));
-const notMeasured = (name: string): TargetCheck => ({ name, pass: false, detail: 'not measured' });
+/** A target whose rows did not run (their group, scale or target was left out): reported, not judged. */
+const notMeasured = (name: string, detail = 'not measured'): TargetCheck => ({ name, pass: null, detail });
+/** A target whose rows ran but answered nothing to compare (runs too short for the shape): a miss. */
+const unanswered = (name: string): TargetCheck => ({ name, pass: false, detail: 'no request answered within a run: lengthen --duration' });
 
 /** The meshgate-full row of a set compared with its Hive row: the same caller, and not the set's base when there are two (the fresh-token row, not the one-token one). */
 function fullAgainstHive(rows: readonly ReportRow[], setId: string): { full?: ReportRow; hive?: ReportRow } {
@@ -79,22 +84,26 @@ export function checkVsHive(rows: readonly ReportRow[], setIds: readonly string[
     const throughput = `meshgate full ≥ ${TARGETS_12.minVsHive}x Hive Gateway's req/s: ${title}`;
     const cpu = `meshgate full's gateway CPU per request ≤ ${TARGETS_12.maxGatewayCpuVsHive}x Hive's: ${title}`;
     if (!full || !hive) return rows.some((r) => r.setId === id) ? [notMeasured(throughput), notMeasured(cpu)] : [];
-    const ratio = full.median.reqPerSec / hive.median.reqPerSec;
     const f = full.median;
     const h = hive.median;
-    const cpuRatio = f.gatewayCpuMs !== null && h.gatewayCpuMs !== null && h.gatewayCpuMs > 0 ? f.gatewayCpuMs / h.gatewayCpuMs : null;
+    const ratio = per(f.reqPerSec, h.reqPerSec);
+    const cpuRatio = per(f.gatewayCpuMs, h.gatewayCpuMs);
     const subgraphs = `subgraphs ${ms(f.subgraphCpuMs)} vs ${ms(h.subgraphCpuMs)}`;
     return [
-      {
-        name: throughput,
-        pass: ratio >= TARGETS_12.minVsHive,
-        detail: `${x(ratio)}: ${full.label} ${reqs(full)}, ${hive.label} ${reqs(hive)}; p50 ${ms(f.p50Ms)} vs ${ms(h.p50Ms)}`,
-      },
-      {
-        name: cpu,
-        pass: cpuRatio === null ? false : cpuRatio <= TARGETS_12.maxGatewayCpuVsHive,
-        detail: cpuRatio === null ? 'CPU not read' : `${x(cpuRatio)}: ${ms(f.gatewayCpuMs)} vs ${ms(h.gatewayCpuMs)} of gateway CPU per request (${subgraphs} of CPU)`,
-      },
+      Number.isNaN(ratio)
+        ? unanswered(throughput)
+        : {
+            name: throughput,
+            pass: ratio >= TARGETS_12.minVsHive,
+            detail: `${x(ratio)}: ${full.label} ${reqs(full)}, ${hive.label} ${reqs(hive)}; p50 ${ms(f.p50Ms)} vs ${ms(h.p50Ms)}`,
+          },
+      Number.isNaN(cpuRatio)
+        ? { name: cpu, pass: false, detail: 'CPU not read, or no request started' }
+        : {
+            name: cpu,
+            pass: cpuRatio <= TARGETS_12.maxGatewayCpuVsHive,
+            detail: `${x(cpuRatio)}: ${ms(f.gatewayCpuMs)} vs ${ms(h.gatewayCpuMs)} of gateway CPU per request (${subgraphs} of CPU)`,
+          },
     ];
   });
 }
@@ -106,7 +115,8 @@ export function checkDashboards(rows: readonly ReportRow[]): TargetCheck[] {
     const name = `${s.title}: meshgate full ≥ ${TARGETS_12.minDashboardVsHive}x Hive Gateway's req/s`;
     const { full, hive } = fullAgainstHive(rows, s.id);
     if (!full || !hive) return [notMeasured(name)];
-    const ratio = full.median.reqPerSec / hive.median.reqPerSec;
+    const ratio = per(full.median.reqPerSec, hive.median.reqPerSec);
+    if (Number.isNaN(ratio)) return [unanswered(name)];
     const cached = find(rows, s.id, 'hive-cached');
     return [
       {
@@ -128,8 +138,9 @@ export function checkSubgraphVsFloor(rows: readonly ReportRow[]): TargetCheck[] 
     }
     const sub = find(rows, s.id, 'subgraph-cache-off');
     const floor = find(rows, s.id, 'floor-1');
-    if (!sub || !floor || sub.median.subgraphCpuMs === null || floor.median.totalCpuMs === null) return [notMeasured(name)];
-    const ratio = sub.median.subgraphCpuMs / floor.median.totalCpuMs;
+    if (!sub || !floor) return [notMeasured(name)];
+    const ratio = per(sub.median.subgraphCpuMs, floor.median.totalCpuMs);
+    if (Number.isNaN(ratio)) return [unanswered(name)];
     const cached = find(rows, s.id, 'subgraph');
     const configured = find(rows, s.id, 'floor');
     const also = [cached && `with its result cache ${ms(cached.median.subgraphCpuMs)}`, configured && `the floor with the configured threads ${ms(configured.median.totalCpuMs)}`]
@@ -157,6 +168,7 @@ export function checkLatency(rows: readonly ReportRow[]): TargetCheck[] {
   const name2 = `point look-up p50 through meshgate full within ${POINT_LOOKUP_BUDGET_MS} ms of the floor (1 connection)`;
   const out: TargetCheck[] = [];
   if (!full || !sub) out.push(notMeasured(name1));
+  else if (!Number.isFinite(full.median.p50Ms) || !Number.isFinite(sub.median.p50Ms)) out.push(unanswered(name1));
   else {
     const diff = full.median.p50Ms - sub.median.p50Ms;
     out.push({
@@ -166,6 +178,7 @@ export function checkLatency(rows: readonly ReportRow[]): TargetCheck[] {
     });
   }
   if (!full || !floor) out.push(notMeasured(name2));
+  else if (!Number.isFinite(full.median.p50Ms) || !Number.isFinite(floor.median.p50Ms)) out.push(unanswered(name2));
   else {
     const diff = full.median.p50Ms - floor.median.p50Ms;
     out.push({ name: name2, pass: diff <= POINT_LOOKUP_BUDGET_MS, detail: `${signed(diff, 2)} ms: full ${ms(full.median.p50Ms)}, floor ${ms(floor.median.p50Ms)}` });
@@ -191,8 +204,9 @@ export function checkEnforcement(rows: readonly ReportRow[]): TargetCheck[] {
     const gw = find(rows, s.id, 'full-no-log');
     const open = find(rows, s.id, 'open');
     const name = `enforcement costs at most ${Math.round((1 - MIN_ENFORCED_RATIO) * 100)}% of throughput: ${s.title}`;
-    if (!gw || !open) return [notMeasured(name)];
-    const ratio = gw.median.reqPerSec / open.median.reqPerSec;
+    if (!gw || !open) return [];
+    const ratio = per(gw.median.reqPerSec, open.median.reqPerSec);
+    if (Number.isNaN(ratio)) return [unanswered(name)];
     return [
       {
         name,
@@ -206,16 +220,15 @@ export function checkEnforcement(rows: readonly ReportRow[]): TargetCheck[] {
 /** The access log costs at most 10% of throughput (at 16 connections) and 1 ms of p50 (at one connection, where it is what the log adds to a reply), per shape. */
 export function checkAccessLog(rows: readonly ReportRow[], fsync?: FsyncCost): TargetCheck[] {
   return SCENARIOS.flatMap((s) => {
-    const loaded = rows.some((r) => r.setId === s.id);
-    const single = rows.some((r) => r.setId === logLatencyId(s.id));
-    if (!loaded && !single) return [];
+    const both = (id: string): boolean => find(rows, id, 'full') !== undefined && find(rows, id, 'full-no-log') !== undefined;
+    if (!both(s.id) && !both(logLatencyId(s.id))) return [];
     const name = `the access log costs at most ${Math.round((1 - MIN_ENFORCED_RATIO) * 100)}% of throughput and ${MAX_LOG_P50_MS} ms of p50: ${s.title}`;
     const parts: string[] = [];
     let pass = true;
     const logged = find(rows, s.id, 'full');
     const plain = find(rows, s.id, 'full-no-log');
     if (logged && plain) {
-      const ratio = logged.median.reqPerSec / plain.median.reqPerSec;
+      const ratio = per(logged.median.reqPerSec, plain.median.reqPerSec);
       pass &&= ratio >= MIN_ENFORCED_RATIO;
       parts.push(
         `${x(ratio)} at ${CONNECTIONS} connections (${reqs(logged)} vs ${reqs(plain)}, gateway CPU ${ms(logged.median.gatewayCpuMs)} vs ${ms(plain.median.gatewayCpuMs)})`,
@@ -254,7 +267,7 @@ export function compareWithBase(rows: readonly ReportRow[], setId: string): Targ
     .map((r) => ({
       name: `${r.title}: ${r.label} vs ${base.label}`,
       pass: null,
-      detail: `${x(r.median.reqPerSec / base.median.reqPerSec)}: ${reqs(r)} vs ${reqs(base)}; p50 ${ms(r.median.p50Ms)} vs ${ms(base.median.p50Ms)}; CPU ${ms(r.median.totalCpuMs)} vs ${ms(base.median.totalCpuMs)} per request`,
+      detail: `${x(per(r.median.reqPerSec, base.median.reqPerSec))}: ${reqs(r)} vs ${reqs(base)}; p50 ${ms(r.median.p50Ms)} vs ${ms(base.median.p50Ms)}; CPU ${ms(r.median.totalCpuMs)} vs ${ms(base.median.totalCpuMs)} per request`,
     }));
 }
 
@@ -269,7 +282,7 @@ export function compareLevers(rows: readonly ReportRow[]): TargetCheck[] {
       {
         name: `lever: ${r.label} vs ${of.label}: ${r.title}`,
         pass: null,
-        detail: `${x(r.median.reqPerSec / of.median.reqPerSec)}: ${reqs(r)} vs ${reqs(of)}; p50 ${ms(r.median.p50Ms)} vs ${ms(of.median.p50Ms)}; CPU ${ms(r.median.totalCpuMs)} vs ${ms(of.median.totalCpuMs)} per request; SQL ${r.median.sqlPerRequest?.toFixed(2) ?? '-'} vs ${of.median.sqlPerRequest?.toFixed(2) ?? '-'} per request`,
+        detail: `${x(per(r.median.reqPerSec, of.median.reqPerSec))}: ${reqs(r)} vs ${reqs(of)}; p50 ${ms(r.median.p50Ms)} vs ${ms(of.median.p50Ms)}; CPU ${ms(r.median.totalCpuMs)} vs ${ms(of.median.totalCpuMs)} per request; SQL ${r.median.sqlPerRequest?.toFixed(2) ?? '-'} vs ${of.median.sqlPerRequest?.toFixed(2) ?? '-'} per request`,
       },
     ];
   });
@@ -293,7 +306,7 @@ export function checkScaleLookups(scales: readonly ScaleRows[]): TargetCheck {
   const p1 = find(one.rows, LATENCY_ID, 'full');
   const pN = find(big.rows, LATENCY_ID, 'full');
   if (p1 && pN) {
-    const slower = pN.median.p50Ms / p1.median.p50Ms;
+    const slower = per(pN.median.p50Ms, p1.median.p50Ms);
     pass &&= slower <= TARGETS_12.maxScaleSlowdown;
     measured = true;
     parts.push(`p50 at 1 connection ${x(slower)} (${ms(pN.median.p50Ms)} vs ${ms(p1.median.p50Ms)})`);
@@ -301,7 +314,7 @@ export function checkScaleLookups(scales: readonly ScaleRows[]): TargetCheck {
   const t1 = find(one.rows, SCENARIOS[0]!.id, 'full');
   const tN = find(big.rows, SCENARIOS[0]!.id, 'full');
   if (t1 && tN) {
-    const slower = t1.median.reqPerSec / tN.median.reqPerSec;
+    const slower = per(t1.median.reqPerSec, tN.median.reqPerSec);
     pass &&= slower <= TARGETS_12.maxScaleSlowdown;
     measured = true;
     parts.push(`req/s at ${CONNECTIONS} connections ${x(slower)} slower (${reqs(tN)} vs ${reqs(t1)})`);
@@ -342,7 +355,7 @@ export function checkEmbeddedBaseline(rows: readonly ReportRow[], baseline: read
     if (!baseline) return [{ name, pass: null, detail: 'no baseline given (--baseline NAME, a run saved with --save NAME)' }];
     const then = find(baseline, s.id, 'embedded-full');
     if (!then) return [{ name, pass: null, detail: `the baseline ${baselineName} has no such row` }];
-    const ratio = now.median.reqPerSec / then.median.reqPerSec;
+    const ratio = per(now.median.reqPerSec, then.median.reqPerSec);
     return [{ name, pass: ratio >= TARGETS_12.minEmbeddedVsBaseline, detail: `${x(ratio)}: ${reqs(now)} now, ${reqs(then)} in ${baselineName}` }];
   });
 }

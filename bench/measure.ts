@@ -226,6 +226,9 @@ class RowLoad {
     const db1 = await Promise.all(procs.map(duckdbOf));
     this.next += run.started;
     const errors = failureCount(run.failures);
+    // Not a failure, but nothing to measure: a run shorter than this shape's latency under this load.
+    if (run.measurement.requests === 0 && errors === 0)
+      this.ctx.timing.log(`  no request of ${target.label} was answered within the ${seconds} s run (${run.started} started): lengthen --duration`);
     if (errors > 0) {
       // A refusal or a GraphQL error is the target's doing: show what its processes said. A timeout or no answer at all is load.
       const refused = run.failures.non200 + run.failures.graphqlErrors > 0;

@@ -52,9 +52,14 @@ describe('checkVsHive', () => {
     expect(checkVsHive(rows, [FRESH_TOKEN_ID])[0]!.detail).toMatch(/^1\.50x: fresh 150 req\/s/);
   });
 
-  it('says nothing of a set that did not run, and fails one that ran without Hive', () => {
+  it('says nothing of a set that did not run, and reports one that ran without Hive unjudged', () => {
     expect(checkVsHive(rows, ['grouped-aggregate'])).toEqual([]);
-    expect(checkVsHive(compareRows([row(LOOKUP, 'full', figures(1, 1))]), [LOOKUP])[0]).toMatchObject({ pass: false, detail: 'not measured' });
+    expect(checkVsHive(compareRows([row(LOOKUP, 'full', figures(1, 1))]), [LOOKUP])[0]).toMatchObject({ pass: null, detail: 'not measured' });
+  });
+
+  it('fails, rather than divides by zero, when a run answered nothing', () => {
+    const empty = compareRows([row(LOOKUP, 'hive', figures(0, Number.NaN, { gatewayCpuMs: 2 })), row(LOOKUP, 'full', figures(10, 500, { gatewayCpuMs: 1 }))]);
+    expect(checkVsHive(empty, [LOOKUP])[0]).toMatchObject({ pass: false, detail: 'no request answered within a run: lengthen --duration' });
   });
 });
 
