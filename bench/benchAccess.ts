@@ -3,10 +3,11 @@
  * with the dev key of a state folder the bench controls (so the meshes under test trust them), and
  * access contexts signed with that folder's dev secret, for calling a subgraph directly.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mintDevToken } from '../gateway/index.js';
-import { ACCESS_CONTEXT_HEADER, contextKey, signAccessContext, type ProductGrant } from '../policies/index.js';
+import { ACCESS_CONTEXT_HEADER, contextKey, describeProblems, evaluateAccess, grantOf, loadPolicies, signAccessContext, type ProductGrant } from '../policies/index.js';
+import type { DataProduct } from '../schema/index.js';
 
 /** Roles that read every sample domain unmasked and without a row filter, so the SQL is the floor's. */
 export const OWNER_ROLES: readonly string[] = Object.freeze(['customers-owner', 'commerce-owner', 'payments-owner']);
@@ -17,8 +18,10 @@ export const TOKEN_TTL_S = 24 * 3600;
 
 /**
  * Configuration the bench decides for itself, whatever the caller's environment says: its own
- * state folder (dev key, dev secrets), dev tokens, the repository's policy, access on or off, and
- * the access log.
+ * state folder (dev key, dev secrets), dev tokens, the repository's policy, access on or off, the
+ * access log, and the levers a variant row turns off (the subgraph result cache, the embedded
+ * mesh's transport): every other row runs with their defaults. MESHGATE_DUCKDB_THREADS and the
+ * other tuning settings pass through: they are the configuration measured.
  */
 const OWN_SETTINGS = [
   'NODE_ENV',
@@ -36,10 +39,19 @@ const OWN_SETTINGS = [
   'MESHGATE_MASK_HASH_KEY',
   'MESHGATE_ACCESS_LOG',
   'MESHGATE_ACCESS_LOG_DIR',
+  'MESHGATE_RESULT_CACHE',
+  'MESHGATE_TRANSPORT',
 ];
 
-/** Where this bench run's meshes write their access log (removed when the run ends). */
-export const benchLogDir = (stateDir: string, accessLog: 'on' | 'off'): string => path.join(stateDir, `access-log-raw-${process.pid}-${accessLog}`);
+/** Where this bench run's meshes write their access log (removed when the run ends): one folder per gateway that writes one (`label`), one shared by those that do not. */
+export const benchLogDir = (stateDir: string, accessLog: 'on' | 'off', label?: string): string =>
+  path.join(stateDir, `access-log-raw-${process.pid}-${accessLog === 'on' && label ? `on-${label}` : accessLog}`);
+
+/** Removes every access-log folder of this bench run. */
+export async function removeBenchLogDirs(stateDir: string): Promise<void> {
+  const names = await readdir(stateDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(`access-log-raw-${process.pid}-`)).map((n) => rm(path.join(stateDir, n), { recursive: true, force: true })));
+}
 
 /**
  * `env` with the bench's own settings: the given state folder, dev mode, access control on or off,
@@ -47,10 +59,10 @@ export const benchLogDir = (stateDir: string, accessLog: 'on' | 'off'): string =
  * data, since its governance job compacts into the data root); the log's segments go under the
  * state folder, so nothing is written into the served data.
  */
-export function benchEnv(env: NodeJS.ProcessEnv, stateDir: string, access: 'on' | 'off', accessLog: 'on' | 'off' = 'off'): NodeJS.ProcessEnv {
+export function benchEnv(env: NodeJS.ProcessEnv, stateDir: string, access: 'on' | 'off', accessLog: 'on' | 'off' = 'off', logLabel?: string): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const name of OWN_SETTINGS) delete out[name];
-  return { ...out, MESHGATE_STATE_DIR: stateDir, MESHGATE_ACCESS: access, MESHGATE_ACCESS_LOG: accessLog, MESHGATE_ACCESS_LOG_DIR: benchLogDir(stateDir, accessLog) };
+  return { ...out, MESHGATE_STATE_DIR: stateDir, MESHGATE_ACCESS: access, MESHGATE_ACCESS_LOG: accessLog, MESHGATE_ACCESS_LOG_DIR: benchLogDir(stateDir, accessLog, logLabel) };
 }
 
 /** The `Authorization` header of a token. */
@@ -61,6 +73,9 @@ export function ownerGrants(products: readonly string[]): Record<string, Product
   return Object.fromEntries(products.map((p) => [p, { masks: {}, denied: [], rows: null }]));
 }
 
+/** Who a request is sent as: the owner of every domain (unmasked, no row filter), or an analyst (PII masked). */
+export type Caller = 'owner' | 'analyst';
+
 /** The callers of the benchmark. */
 export interface BenchAccess {
   /** Where the dev key lives (`<state>/dev-keys`). */
@@ -70,26 +85,46 @@ export interface BenchAccess {
   /** An analyst: the same products, PII masked. */
   readonly analyst: Readonly<Record<string, string>>;
   /**
-   * A freshly signed access context granting every product unmasked, as the gateway would send it
-   * for the owner; it lives 60 s, so sign one right before each run. Reads the dev secret the
+   * A freshly signed access context with the grants the gateway would sign for `caller` (the
+   * owner: every product unmasked; the analyst: what the policy file grants the analyst role,
+   * masks included); it lives 60 s, so sign one right before each run. Reads the dev secret the
    * meshes of the state folder use, so call it once a mesh has started (it creates the secret).
    */
-  contextHeaders(): Promise<Readonly<Record<string, string>>>;
+  contextHeaders(caller?: Caller): Promise<Readonly<Record<string, string>>>;
 }
 
-/** Mints the owner's and the analyst's tokens with the state folder's dev key (generated on first use). */
-export async function openBenchAccess(stateDir: string, products: readonly string[]): Promise<BenchAccess> {
+/** The grants the policy gives a caller with `roles` on each product it allows (what the gateway signs for it, the products it may read). */
+export async function policyGrants(policyFile: string, products: readonly DataProduct[], sub: string, roles: readonly string[]): Promise<Record<string, ProductGrant>> {
+  const policy = await loadPolicies(policyFile, products);
+  if (policy.errors) throw new Error(`bench: the policy file does not load:\n${describeProblems(policy.errors)}`);
+  const principal = { sub, roles, scopes: [], claims: { sub, roles } };
+  const grants: Record<string, ProductGrant> = {};
+  for (const p of products) {
+    const d = evaluateAccess(policy.value, principal, p, policyFile);
+    if (d.allowed) grants[p.name] = grantOf(d);
+  }
+  return grants;
+}
+
+/**
+ * Mints the owner's and the analyst's tokens with the state folder's dev key (generated on first
+ * use), and works out the grants their access contexts carry (the analyst's from `policyFile`).
+ */
+export async function openBenchAccess(stateDir: string, products: readonly DataProduct[], policyFile: string): Promise<BenchAccess> {
   const devKeyDir = path.join(stateDir, 'dev-keys');
   const mint = async (sub: string, roles: readonly string[]): Promise<Readonly<Record<string, string>>> => bearer(await mintDevToken(devKeyDir, { sub, roles, ttlS: TOKEN_TTL_S }));
-  const grants = ownerGrants(products);
+  const grants: Record<Caller, { sub: string; products: Record<string, ProductGrant> }> = {
+    owner: { sub: 'bench-owner', products: ownerGrants(products.map((p) => p.name)) },
+    analyst: { sub: 'bench-analyst', products: await policyGrants(policyFile, products, 'bench-analyst', ANALYST_ROLES) },
+  };
   let requests = 0;
   return {
     devKeyDir,
     owner: await mint('bench-owner', OWNER_ROLES),
     analyst: await mint('bench-analyst', ANALYST_ROLES),
-    async contextHeaders() {
+    async contextHeaders(caller = 'owner') {
       const key = contextKey(await readContextSecret(stateDir));
-      const token = await signAccessContext(key, { requestId: `bench-${++requests}`, sub: 'bench-owner', products: grants });
+      const token = await signAccessContext(key, { requestId: `bench-${++requests}`, ...grants[caller] });
       return { [ACCESS_CONTEXT_HEADER]: token };
     },
   };

@@ -7,12 +7,12 @@
 import type { Config } from '../cli/config.js';
 import { startMesh } from '../cli/mesh/index.js';
 import type { SqlQuery } from '../subgraphs/runtime/sql/index.js';
-import type { Target } from './report.js';
 
 /** One request whose statements are counted. */
 export interface StatementProbe {
   readonly scenario: string;
-  readonly target: Target;
+  /** `gateway`, `open`, `subgraph`, `owner`, `analyst`: which request it was. */
+  readonly target: string;
   /** `gateway`, or the domain whose subgraph is called directly. */
   readonly endpoint: string;
   readonly body: string;
@@ -23,7 +23,7 @@ export interface StatementProbe {
 /** What one request cost on one target. */
 export interface StatementTally {
   readonly scenario: string;
-  readonly target: Target;
+  readonly target: string;
   /** The runtime's statement counter, after minus before. */
   readonly statements: number;
   /** Statements per domain, by the table each one reads. */
@@ -32,9 +32,9 @@ export interface StatementTally {
   readonly sql: readonly SqlQuery[];
 }
 
-/** Starts an in-process mesh with `config`, sends each probe once, and closes it. */
+/** Starts an in-process mesh with `config` (no build after start), sends each probe once, and closes it. */
 export async function countStatements(config: Config, probes: readonly StatementProbe[]): Promise<StatementTally[]> {
-  const running = await startMesh({ config, ephemeralPorts: true, log: () => undefined });
+  const running = await startMesh({ config, ephemeralPorts: true, log: () => undefined, buildTimers: false });
   const { db } = running;
   const query = db.query;
   const seen: SqlQuery[] = [];

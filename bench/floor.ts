@@ -7,14 +7,13 @@ import { ProductTable, type Row } from '../subgraphs/runtime/index.js';
 import { allOf, buildCount, buildSelect, type SqlQuery } from '../subgraphs/runtime/sql/index.js';
 import type { Config } from '../cli/config.js';
 import { loadServedMesh, openDatabase } from '../cli/mesh/index.js';
-import type { BenchInputs, FloorSql, Scenario } from './scenarios.js';
+import { benchInputs, type BenchInputs, type FloorSql, type Scenario } from './scenarios.js';
 import { summarize, type Measurement } from './stats.js';
-
-/** How many requests are in flight at once, for the floor and for autocannon alike. */
-export const CONCURRENCY = 10;
 
 /** An open floor database. */
 export interface Floor {
+  /** DuckDB threads it runs with. */
+  readonly threads: number;
   /** The mesh's domains (each gets a subgraph). */
   readonly domains: readonly string[];
   /** The names of the mesh's data products (what an access context grants). */
@@ -22,14 +21,19 @@ export interface Floor {
   readonly inputs: BenchInputs;
   /** Runs the statements of a scenario's i-th request once and returns them. */
   statements(scenario: Scenario, i: number): Promise<SqlQuery[]>;
-  /** Statements run so far (the runtime's counter). */
-  statementCount(): number;
-  /** Runs a scenario with `connections` ({@link CONCURRENCY} unless given) requests in flight for `durationS` seconds. */
-  measure(scenario: Scenario, durationS: number, connections?: number): Promise<Measurement>;
+  /** Runs the statements of a scenario's i-th request once and returns the rows of each. */
+  rows(scenario: Scenario, i: number): Promise<Row[][]>;
+  /** Statements run so far and the seconds they took (the runtime's counters). */
+  duckdb(): { readonly statements: number; readonly seconds: number };
+  /**
+   * Runs a scenario's requests `first`, `first + 1`, ... from `connections` loops for `durationS`
+   * seconds; resolves to the measurement and how many requests were started.
+   */
+  measure(scenario: Scenario, durationS: number, connections: number, first?: number): Promise<{ measurement: Measurement; started: number }>;
   close(): void;
 }
 
-/** Opens a database configured as the runtime's, loads every product, and picks the rotating inputs. */
+/** Opens a database configured as the runtime's (MESHGATE_DUCKDB_THREADS included), loads every product, and picks the rotating inputs. */
 export async function openFloor(config: Config, log: (line: string) => void): Promise<Floor> {
   const mesh = await loadServedMesh(config, log);
   if (mesh.problems.length) throw new Error(`the mesh's declarations have problems: ${mesh.problems.map((p) => p.message).join('; ')}`);
@@ -44,6 +48,7 @@ export async function openFloor(config: Config, log: (line: string) => void): Pr
     const sql: FloorSql = { shape, table, run: (q) => db.query(q) };
     const inputs = await pickInputs(sql);
     return {
+      threads: config.MESHGATE_DUCKDB_THREADS,
       domains: mesh.domains.map((d) => d.name),
       products: mesh.domains.flatMap((d) => d.products.map((p) => p.name)),
       inputs,
@@ -52,8 +57,9 @@ export async function openFloor(config: Config, log: (line: string) => void): Pr
         await scenario.floor(i, inputs, { ...sql, run: (q) => (seen.push(q), db.query(q)) });
         return seen;
       },
-      statementCount: () => db.statements,
-      measure: (scenario, durationS, connections = CONCURRENCY) => closedLoop((i) => scenario.floor(i, inputs, sql), connections, durationS * 1000),
+      rows: (scenario, i) => scenario.floor(i, inputs, sql),
+      duckdb: () => ({ statements: db.statements, seconds: db.seconds }),
+      measure: (scenario, durationS, connections, first = 0) => closedLoop((i) => scenario.floor(i, inputs, sql), connections, durationS * 1000, first),
       close: () => db.close(),
     };
   } catch (error) {
@@ -66,34 +72,35 @@ function missing(typeName: string): never {
   throw new Error(`bench: the mesh serves no ${typeName} product (the scenarios need the sample mesh)`);
 }
 
-/** 1000 customer keys spread evenly over the table, and the offsets of the first 100 pages of orders and of customers. */
+/** Every customer key, and the sizes of the orders and customers tables. */
 async function pickInputs(sql: FloorSql): Promise<BenchInputs> {
   const c = sql.shape('Customer');
   const key = { name: c.key.field.name, type: c.key.field.type };
   const customers = await sql.table('Customer');
   const all = await sql.run(buildSelect({ table: customers, columns: [{ column: key, as: 'k' }], where: allOf(), orderBy: [], key }, await count(sql, customers), 0));
-  const step = Math.max(1, Math.floor(all.length / 1000));
-  const customerIds = all
-    .filter((_, i) => i % step === 0)
-    .slice(0, 1000)
-    .map((r: Row) => String(r.k));
   const orders = await count(sql, await sql.table('Order'));
-  if (customerIds.length === 0 || orders === 0) throw new Error('bench: the sample data is empty');
-  return { customerIds, offsets: firstPages(orders), customerOffsets: firstPages(all.length) };
+  if (all.length === 0 || orders === 0) throw new Error('bench: the sample data is empty');
+  return benchInputs(
+    all.map((r: Row) => String(r.k)),
+    orders,
+    all.length,
+  );
 }
-
-/** The offsets of the first (at most 100) full pages of 100 rows of a table of `rows` rows. */
-const firstPages = (rows: number): number[] => Array.from({ length: Math.max(1, Math.min(100, Math.floor(rows / 100))) }, (_, i) => i * 100);
 
 async function count(sql: FloorSql, table: string): Promise<number> {
   const rows = await sql.run(buildCount(table, allOf()));
   return Number(rows[0]?.count ?? 0);
 }
 
-/** Calls `call(i)` from `concurrency` loops until `durationMs` has passed, timing each call. */
-export async function closedLoop(call: (i: number) => Promise<unknown>, concurrency: number, durationMs: number): Promise<Measurement> {
+/** Calls `call(first)`, `call(first + 1)`, ... from `concurrency` loops until `durationMs` has passed, timing each call. */
+export async function closedLoop(
+  call: (i: number) => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+  first = 0,
+): Promise<{ measurement: Measurement; started: number }> {
   const latencies: number[] = [];
-  let next = 0;
+  let next = first;
   const start = process.hrtime.bigint();
   const deadline = start + BigInt(Math.round(durationMs * 1e6));
   const loop = async (): Promise<void> => {
@@ -104,5 +111,5 @@ export async function closedLoop(call: (i: number) => Promise<unknown>, concurre
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
-  return summarize(latencies, Number(process.hrtime.bigint() - start) / 1e6);
+  return { measurement: summarize(latencies, Number(process.hrtime.bigint() - start) / 1e6), started: next - first };
 }

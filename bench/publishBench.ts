@@ -15,8 +15,6 @@ import { manifestFiles, productsByName, readManifest, writeManifest, type DataPr
 import { publishFiles, type BuildEnv } from '../subgraphs/runtime/index.js';
 import { seedSample } from '../subgraphs/sample/index.js';
 import { benchEnv } from './benchAccess.js';
-import type { ChildMesh } from './childMesh.js';
-import type { Load } from './measure.js';
 import { percentile } from './stats.js';
 
 /** One product's build. */
@@ -75,7 +73,8 @@ export async function measureBuilds(scale: number, stateDir: string, log: (line:
 export interface PublishSetup {
   readonly dataRoot: string;
   readonly stateDir: string;
-  readonly mesh: ChildMesh;
+  /** The gateway queried, and the output of the process serving customer-profiles (where it says which version it serves). */
+  readonly mesh: { readonly graphqlUrl: string; logTail(): string };
   /** Headers of a caller who may read customer-profiles. */
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -147,10 +146,10 @@ export async function measureSwap(setup: PublishSetup, log: (line: string) => vo
   return result;
 }
 
-/** The load `base`, and the same load while customer-profiles gets a new version every `everyMs`. */
-export async function publishingLoads(setup: PublishSetup, base: Load, everyMs = 2_000): Promise<[Load, Load]> {
+/** Work that publishes a new version of customer-profiles every `everyMs` while it runs (a row's `during`). */
+export async function publishingDuring(setup: PublishSetup, everyMs = 2_000): Promise<() => () => Promise<void>> {
   const { product, env, source } = await publisher(setup);
-  const during = (): (() => Promise<void>) => {
+  return () => {
     let stopped = false;
     const loop = (async () => {
       while (!stopped) {
@@ -164,5 +163,4 @@ export async function publishingLoads(setup: PublishSetup, base: Load, everyMs =
       await loop;
     };
   };
-  return [base, { ...base, label: `${base.label}, publishing every ${everyMs / 1000} s`, during }];
 }

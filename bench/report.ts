@@ -1,95 +1,35 @@
-/** The benchmark's rows: each compared with its floor and its group's base row, and printed as one table. */
-import type { Measurement } from './stats.js';
+/** The bench's table: each set's rows with their medians, their ratios to Hive Gateway and to the set's base row. */
+import type { RowResult } from './measure.js';
+import { targetDef } from './targets.js';
 
-/** Where a row's requests went, and as whom. */
-export const TARGET = Object.freeze({
-  floor: 'floor',
-  subgraph: 'subgraph',
-  /** The gateway of the mesh started with MESHGATE_ACCESS=off. */
-  open: 'gateway (open)',
-  /** The gateway with access control on (the default), called as the owner of every domain. */
-  gateway: 'gateway',
-  /** The enforced gateway with the access log on (every request fsynced before its reply). */
-  logged: 'gateway + access log',
-  owner: 'gateway, owner (unmasked)',
-  analyst: 'gateway, analyst (masked)',
-  oneToken: 'gateway, one token',
-  freshToken: 'gateway, fresh token',
-  /** The enforced gateway while a new version of customer-profiles is published every couple of seconds. */
-  publishing: 'gateway, publishing',
-  /** The enforced gateway while a client loads catalog product pages at one connection. */
-  catalogLoad: 'gateway, catalog load',
-} as const);
-
-/** A row's target label. */
-export type Target = (typeof TARGET)[keyof typeof TARGET];
-
-/** A measured row before it is compared with its floor and base. */
-export interface RawRow {
-  readonly scenarioId: string;
-  readonly scenario: string;
-  readonly target: Target;
-  readonly measurement: Measurement;
-  /** CPU time the serving process used per request (ms; null where it could not be read). */
-  readonly cpuMsPerRequest: number | null;
-  readonly sqlPerRequest: number;
-  /** The row of the same scenario whose req/s this one's is divided by (the `vs open` column). */
-  readonly baseline?: Target;
-  readonly footnote?: string;
-  /** On a logged row: the mean time of the access log's fsyncs while it was measured (ms). */
-  readonly fsyncMeanMs?: number;
+/** A reported row: the measured row and its ratios. */
+export interface ReportRow extends RowResult {
+  /** req/s divided by Hive Gateway's (subgraph cache off) in the same set, as the same caller, or null. */
+  readonly reqPerSecVsHive: number | null;
+  /** Gateway CPU per request divided by Hive's (production gateways only), or null. */
+  readonly gatewayCpuVsHive: number | null;
+  /** req/s divided by the set's base row's, or null. */
+  readonly reqPerSecVsBase: number | null;
 }
 
-/** A reported row. */
-export interface BenchRow {
-  readonly scenarioId: string;
-  readonly scenario: string;
-  readonly target: Target;
-  readonly requests: number;
-  readonly reqPerSec: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly meanMs: number;
-  /** CPU time the serving process used per request: this process for the floor, the mesh's for the others (ms, or null). */
-  readonly cpuMsPerRequest: number | null;
-  /** p50 minus the floor's p50 (null on the floor row, and in a scenario without a floor). */
-  readonly p50VsFloorMs: number | null;
-  /** req/s divided by the floor's req/s (null on the floor row, and in a scenario without a floor). */
-  readonly throughputVsFloor: number | null;
-  /** The row this one is compared with (e.g. the open gateway), or null. */
-  readonly baseline: Target | null;
-  /** req/s divided by the baseline row's req/s, or null. */
-  readonly throughputVsBaseline: number | null;
-  readonly sqlPerRequest: number;
-  readonly footnote?: string;
-  readonly fsyncMeanMs?: number;
+/** The Hive row a row is compared with: Hive Gateway over uncached subgraphs, same set, same caller, same operation. */
+export function hiveRowOf(rows: readonly RowResult[], r: RowResult): RowResult | undefined {
+  return rows.find((h) => h.setId === r.setId && h.target === 'hive' && h.caller === r.caller && h !== r);
 }
 
-/** Adds each row's difference and ratio to the floor of its scenario, and its ratio to its baseline row. */
-export function compareRows(raw: readonly RawRow[]): BenchRow[] {
-  const find = (scenarioId: string, target: Target): RawRow | undefined => raw.find((f) => f.scenarioId === scenarioId && f.target === target);
-  return raw.map((r) => {
-    const floor = r.target === 'floor' ? undefined : find(r.scenarioId, 'floor');
-    const base = r.baseline === undefined ? undefined : find(r.scenarioId, r.baseline);
-    if (r.baseline !== undefined && !base) throw new Error(`bench: "${r.scenario}" has no "${r.baseline}" row to compare "${r.target}" with`);
-    const m = r.measurement;
+/** Adds each row's ratios. */
+export function compareRows(rows: readonly RowResult[]): ReportRow[] {
+  return rows.map((r) => {
+    const def = targetDef(r.target);
+    const hive = def.kind === 'gateway' && r.target !== 'hive' ? hiveRowOf(rows, r) : undefined;
+    const base = r.base ? undefined : rows.find((b) => b.setId === r.setId && b.base);
+    const production = def.kind === 'gateway' && def.server !== 'embedded';
+    const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || !(b > 0) || !Number.isFinite(a) ? null : a / b);
     return {
-      scenarioId: r.scenarioId,
-      scenario: r.scenario,
-      target: r.target,
-      requests: m.requests,
-      reqPerSec: m.reqPerSec,
-      p50Ms: m.p50Ms,
-      p99Ms: m.p99Ms,
-      meanMs: m.meanMs,
-      cpuMsPerRequest: r.cpuMsPerRequest,
-      p50VsFloorMs: floor ? m.p50Ms - floor.measurement.p50Ms : null,
-      throughputVsFloor: floor ? m.reqPerSec / floor.measurement.reqPerSec : null,
-      baseline: base ? base.target : null,
-      throughputVsBaseline: base ? m.reqPerSec / base.measurement.reqPerSec : null,
-      sqlPerRequest: r.sqlPerRequest,
-      ...(r.footnote !== undefined && { footnote: r.footnote }),
-      ...(r.fsyncMeanMs !== undefined && { fsyncMeanMs: r.fsyncMeanMs }),
+      ...r,
+      reqPerSecVsHive: hive ? ratio(r.median.reqPerSec, hive.median.reqPerSec) : null,
+      gatewayCpuVsHive: hive && production ? ratio(r.median.gatewayCpuMs, hive.median.gatewayCpuMs) : null,
+      reqPerSecVsBase: base ? ratio(r.median.reqPerSec, base.median.reqPerSec) : null,
     };
   });
 }
@@ -97,42 +37,71 @@ export function compareRows(raw: readonly RawRow[]): BenchRow[] {
 /** A number with its sign, e.g. `+2.50`. */
 export const signed = (n: number, digits: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(digits)}`;
 
-/** What the `CPU ms/req` and `vs open` columns mean, printed under the table. */
+/** What the columns mean, printed under the table. */
 export const LEGEND: readonly string[] = Object.freeze([
-  'CPU ms/req: CPU time (every thread) of the process serving the request: this one for the floor, the mesh under test for the others.',
-  'vs open: req/s divided by the req/s of the row marked "base" in the same group: the open gateway (MESHGATE_ACCESS=off) for the four shapes, so 0.95x means enforcement costs 5% of throughput; the owner for masked PII; one token for fresh tokens.',
+  'Every figure is the median of the rounds (each round runs the set\'s targets in turn, A B C then C B A); "errors" adds up every run\'s failed requests.',
+  'CPU ms/req, from /proc (user + system, every thread): "gw" is the gateway process (meshgate\'s or Hive\'s); "sg" the subgraph processes it calls (or the one called directly), added up; "all" every process involved: for the one-process mesh its only process, for the floor this one.',
+  "DuckDB ms and SQL/req: time and statements on DuckDB per request, from each subgraph's meshgate_duckdb_* counters (a result-cache hit runs none); for the floor, its own.",
+  'MiB: peak resident memory during the run (sampled every 250 ms): "gw" the gateway or the one-process mesh, "sg" the largest subgraph process.',
+  "vs Hive: req/s divided by Hive Gateway's over uncached subgraphs in the same set (the same caller); gw CPU vs Hive: gateway CPU per request divided by Hive's. vs base: req/s divided by the set's row marked \"base\".",
 ]);
 
-/**
- * The rows as an aligned Markdown table, grouped by scenario (its name on the group's first row only),
- * footnotes numbered below it, then the legend of the columns.
- */
-export function formatTable(rows: readonly BenchRow[]): string {
+const fixed = (n: number | null, digits: number): string => (n === null || !Number.isFinite(n) ? '-' : n.toFixed(digits));
+const times = (n: number | null): string => (n === null ? '-' : `${n.toFixed(2)}x`);
+
+/** The rows as an aligned Markdown table, grouped by set (its title on the set's first row only), footnotes numbered below it, then the legend. */
+export function formatTable(rows: readonly ReportRow[]): string {
   const notes: string[] = [];
   const mark = (note: string | undefined): string => {
     if (note === undefined) return '';
     const at = notes.indexOf(note);
     return ` [${at >= 0 ? at + 1 : notes.push(note)}]`;
   };
-  const isBase = (r: BenchRow): boolean => rows.some((o) => o.scenarioId === r.scenarioId && o.baseline === r.target);
-  const vsBase = (r: BenchRow): string => (r.throughputVsBaseline !== null ? `${r.throughputVsBaseline.toFixed(2)}x` : isBase(r) ? 'base' : '-');
-  const header = ['scenario', 'target', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'p50 vs floor', 'req/s vs floor', 'vs open', 'SQL/req'];
-  const body = rows.map((r, i) => [
-    i > 0 && rows[i - 1]!.scenarioId === r.scenarioId ? '' : r.scenario,
-    `${r.target}${mark(r.footnote)}`,
-    r.reqPerSec.toFixed(0),
-    r.p50Ms.toFixed(2),
-    r.p99Ms.toFixed(2),
-    r.cpuMsPerRequest === null ? '-' : r.cpuMsPerRequest.toFixed(2),
-    r.p50VsFloorMs === null ? '-' : `${signed(r.p50VsFloorMs, 2)} ms`,
-    r.throughputVsFloor === null ? '-' : `${r.throughputVsFloor.toFixed(2)}x`,
-    vsBase(r),
-    String(r.sqlPerRequest),
-  ]);
+  const isBaseOf = (r: ReportRow): boolean => r.base && rows.some((o) => o.setId === r.setId && o !== r);
+  const isHiveOf = (r: ReportRow): boolean => r.target === 'hive' && rows.some((o) => o.setId === r.setId && o.reqPerSecVsHive !== null);
+  const header = [
+    'shape',
+    'target',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'gw CPU',
+    'sg CPU',
+    'all CPU',
+    'DuckDB ms',
+    'SQL/req',
+    'gw MiB',
+    'sg MiB',
+    'vs Hive',
+    'gw CPU vs Hive',
+    'vs base',
+  ];
+  const body = rows.map((r, i) => {
+    const m = r.median;
+    return [
+      i > 0 && rows[i - 1]!.setId === r.setId ? '' : r.title,
+      `${r.label}${mark(r.footnote)}`,
+      fixed(m.reqPerSec, 0),
+      fixed(m.p50Ms, 2),
+      fixed(m.p99Ms, 2),
+      String(r.errors),
+      fixed(m.gatewayCpuMs, 2),
+      fixed(m.subgraphCpuMs, 2),
+      fixed(m.totalCpuMs, 2),
+      fixed(m.duckdbMs, 2),
+      fixed(m.sqlPerRequest, 2),
+      fixed(m.gatewayRssMiB, 0),
+      fixed(m.subgraphRssMiB, 0),
+      isHiveOf(r) ? 'Hive' : times(r.reqPerSecVsHive),
+      isHiveOf(r) ? 'Hive' : times(r.gatewayCpuVsHive),
+      isBaseOf(r) ? 'base' : times(r.reqPerSecVsBase),
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const left = (i: number): boolean => i < 2;
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (left(i) ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`;
   const below = [...notes.map((n, i) => `[${i + 1}] ${n}`), ...LEGEND];
-  return [line(header), rule, ...body.map(line), ...(below.length ? ['', ...below] : [])].join('\n');
+  return [line(header), rule, ...body.map(line), '', ...below].join('\n');
 }

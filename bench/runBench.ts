@@ -1,166 +1,138 @@
 /**
- * `meshgate bench`, end to end: seed, open the floor, time token signing and verification, count
- * statements on in-process meshes (access control on, then off), time one durable append, then load
- * the floor, the subgraph and the open, enforced and logged gateways (three child processes) group
- * by group.
+ * `meshgate bench`, end to end. For each scale: seed and build the sample if missing, open the
+ * floors, time tokens (once), count the statements each shape costs on in-process meshes (and check
+ * the floor runs exactly those), start the processes the chosen groups need (production: a process
+ * per subgraph and per gateway, meshgate's and Hive's; embedded: `meshgate up`), check once that
+ * every target answers the same data, then measure each group's sets, interleaved, in rounds. Then
+ * the sample's builds, the targets across scales, the table and the JSON.
  */
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readConfig, REPO_ROOT, type Config } from '../cli/config.js';
-import { seedSample } from '../subgraphs/sample/index.js';
-import { benchEnv, benchLogDir, openBenchAccess, OWNER_ROLES, type BenchAccess } from './benchAccess.js';
-import { checkAccessLog, checkEnforcement, checkJoin, checkLookupLatency, checkVerification, compareVariants, formatChecks } from './checks.js';
-import { startChildMesh, type ChildMesh } from './childMesh.js';
-import { countStatements, type StatementProbe, type StatementTally } from './countStatements.js';
-import { CONCURRENCY, openFloor, type Floor } from './floor.js';
-import {
-  FRESH_TOKEN_ID,
-  LATENCY_ID,
-  logLatencyId,
-  measureFreshTokens,
-  measureLatency,
-  measureLogLatency,
-  measureMaskedPii,
-  measurePublishing,
-  measureCatalog,
-  CATALOG_LOAD_ID,
-  measureShape,
-  PUBLISHING_ID,
-  type BenchSetup,
-} from './measureGroups.js';
-import { measureBuilds, measureSwap, publishingLoads, type BuildTiming } from './publishBench.js';
+import { loadServedMesh } from '../cli/mesh/index.js';
 import { runBuilds } from '../cli/mesh/runBuilds.js';
-import { readManifest } from '../schema/index.js';
-import { measureFsync } from './fsyncCost.js';
-import { compareRows, formatTable, TARGET, type RawRow, type Target } from './report.js';
-import { CATALOG_LIST, CATALOG_PRODUCT, MASKED_PII, POINT_LOOKUP, requestBody, SCENARIOS } from './scenarios.js';
-import { mintAndTimeTokens } from './tokenCost.js';
+import { buildSubgraphSdl, meshShapes, readManifest } from '../schema/index.js';
 import type { SqlQuery } from '../subgraphs/runtime/sql/index.js';
+import { seedSample } from '../subgraphs/sample/index.js';
+import { benchEnv, OWNER_ROLES, openBenchAccess, removeBenchLogDirs, type BenchAccess } from './benchAccess.js';
+import {
+  checkAccessLog,
+  checkDashboards,
+  checkEmbeddedBaseline,
+  checkEnforcement,
+  checkGatewayRss,
+  checkJoin,
+  checkLatency,
+  checkScaleLookups,
+  checkSubgraphVsFloor,
+  checkVerification,
+  checkVsHive,
+  compareLevers,
+  compareWithBase,
+  formatChecks,
+  type ScaleRows,
+  type TargetCheck,
+} from './checks.js';
+import { countStatements, type StatementProbe, type StatementTally } from './countStatements.js';
+import { checkSameData, type DataCheck } from './dataCheck.js';
+import { openFloor, type Floor } from './floor.js';
+import { measureFsync, type FsyncCost } from './fsyncCost.js';
+import { CATALOG_LOAD_ID, FRESH_TOKEN_ID, GROUPS, groupsAt, PUBLISHING_ID, setsOf, targetsOfSets, type GroupId } from './groups.js';
+import { measureSet, type MeasureSet, type RowResult } from './measure.js';
+import { processMemory } from './processMemory.js';
+import { measureBuilds, measureSwap, publishingDuring, type BuildTiming } from './publishBench.js';
+import { compareRows, formatTable, type ReportRow } from './report.js';
+import { CATALOG_LIST, CATALOG_PRODUCT, MASKED_PII, requestBody, SCENARIOS } from './scenarios.js';
+import { startTargets, type Started } from './targets.js';
+import { mintAndTimeTokens, type TokenCost } from './tokenCost.js';
 
 /** What `meshgate bench` was asked for. */
 export interface BenchOptions {
-  readonly scale: number;
+  /** Sample scales, in order (1 = 10,000 customers, 100,000 orders). */
+  readonly scales: readonly number[];
+  /** Seconds of each measured run. */
   readonly durationS: number;
+  /** Seconds of each target's discarded warm-up, per set. */
+  readonly warmupS: number;
+  /** Rounds of interleaved runs per set; each row reports the medians. */
+  readonly rounds: number;
+  /** The groups to run (at every scale); undefined: every group at scale 1, the look-ups at the others. */
+  readonly only?: readonly GroupId[];
   /** Print the JSON report on stdout instead of the table. */
   readonly json: boolean;
+  /** Also write the report to bench/results/NAME.json (committed, unlike latest.json). */
+  readonly save?: string;
+  /** A saved run (NAME, or a path to its JSON) the embedded rows are compared with. */
+  readonly baseline?: string;
 }
 
-/** Discarded warm-up run before each measured one. */
-const WARMUP_S = 1;
-/** Distinct tokens whose verification is timed; the first {@link FRESH_TOKENS} also serve the fresh-token run. */
+/** Distinct tokens whose verification is timed; the first {@link FRESH_TOKENS} also serve the fresh-token rows. */
 const TIMED_TOKENS = 20_000;
 const FRESH_TOKENS = 5_000;
-/** Where the report is written. */
-export const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results', 'latest.json');
-/** The state folder (dev key, dev secrets) of every mesh the bench starts. */
+/** Where the reports are written. */
+export const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
+export const RESULTS_FILE = path.join(RESULTS_DIR, 'latest.json');
+/** The state folder (dev key, dev secrets) of every process the bench starts. */
 export const STATE_DIR = path.join(REPO_ROOT, 'bench', 'data', 'state');
+/** Scratch files of a run: Hive's supergraphs, the one-process meshes' data copies. */
+const SCRATCH_DIR = path.join(REPO_ROOT, 'bench', 'data', 'scratch');
+/** The scales the sample's build is timed at. */
+const BUILD_SCALES = [1, 10] as const;
+/** What a saved result may be called. */
+export const SAVE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** Runs the whole suite; resolves to the exit code (0, even when a performance target is missed). */
+/** One scale's results. */
+interface ScaleReport {
+  readonly scale: number;
+  readonly groups: readonly GroupId[];
+  readonly rows: readonly ReportRow[];
+  readonly checks: readonly TargetCheck[];
+  readonly dataChecks: readonly DataCheck[];
+  readonly statements: readonly StatementTally[];
+  /** Each process's peak resident memory over its whole life (VmHWM), read before it was stopped. */
+  readonly processes: readonly { readonly label: string; readonly hwmMiB: number | null }[];
+  readonly swap?: Awaited<ReturnType<typeof measureSwap>>;
+  readonly seconds: number;
+}
+
+/** Runs the suite; resolves to the exit code (0, even when a performance target is missed). */
 export async function runBench(options: BenchOptions): Promise<number> {
-  const dataRoot = path.join(REPO_ROOT, 'bench', 'data', `scale-${options.scale}`);
+  const t0 = performance.now();
   const loadavgAtStart = os.loadavg();
-  await seedSample({ scale: options.scale, seed: 42, dataRoot, ifMissing: true, log });
-  await buildIfMissing(readConfig({ ...benchEnv(process.env, STATE_DIR, 'on'), MESHGATE_DATA_DIR: dataRoot, MESHGATE_ACCESS_LOG: 'off' }));
-  const configOf = (access: 'on' | 'off'): Config => readConfig({ ...benchEnv(process.env, STATE_DIR, access), MESHGATE_HOST: '127.0.0.1', MESHGATE_DATA_DIR: dataRoot });
-  const floor = await openFloor(configOf('on'), () => undefined);
-  const children: ChildMesh[] = [];
-  let loggedRoot: string | undefined;
-  const stopAll = (): Promise<unknown> => Promise.all(children.splice(0).map((c) => c.stop()));
+  const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanUp = (): Promise<unknown> => Promise.all(cleanups.splice(0).map((c) => c().catch(() => undefined)));
   const onSignal = (signal: NodeJS.Signals): void => {
-    log(`\n${signal}: stopping the meshes under test...`);
-    void stopAll().finally(() => process.exit(130));
+    log(`\n${signal}: stopping the processes under test...`);
+    void cleanUp().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const shared: Shared = {};
   try {
-    const access = await openBenchAccess(STATE_DIR, floor.products);
-    log(`signing ${TIMED_TOKENS.toLocaleString('en-US')} distinct tokens and timing their verification (in-process)...`);
-    const { tokens, cost } = await mintAndTimeTokens(access.devKeyDir, TIMED_TOKENS, OWNER_ROLES);
-    log(`  ES256 sign ${cost.signCpuUs.toFixed(0)} µs CPU, verification ${cost.verifyCpuUs.toFixed(0)} µs CPU (${cost.verifyWallUs.toFixed(0)} µs wall)`);
-    log('counting SQL statements per request (in-process meshes, access control on, then off)...');
-    const tallies = [...(await countStatements(configOf('on'), enforcedProbes(floor, access))), ...(await countStatements(configOf('off'), openProbes(floor, access)))];
-    const floorSql = await checkFloorIsRuntime(floor, tallies);
-    log('starting the meshes under test (child processes: access control on, off, and on with the access log)...');
-    log("timing a durable append (1 KB written and fdatasynced) on the access log's disk (in-process)...");
     await mkdir(STATE_DIR, { recursive: true });
-    const fsync = await measureFsync(STATE_DIR);
-    log(`  ${(fsync.p50WallUs / 1000).toFixed(2)} ms p50, ${fsync.cpuUsPerAppend.toFixed(0)} µs of CPU per append`);
-    loggedRoot = await copyForLog(dataRoot);
-    const started = await Promise.allSettled([
-      startChildMesh({ label: 'enforced', dataRoot, domains: floor.domains, stateDir: STATE_DIR, access: 'on' }),
-      startChildMesh({ label: 'open', dataRoot, domains: floor.domains, stateDir: STATE_DIR, access: 'off' }),
-      startChildMesh({ label: 'logged', dataRoot: loggedRoot, domains: floor.domains, stateDir: STATE_DIR, access: 'on', accessLog: 'on' }),
-    ]);
-    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    const [enforced, open, logged] = children as [ChildMesh, ChildMesh, ChildMesh];
-    for (const c of children) log(`${c.label} mesh: pid ${c.pid}, gateway ${c.graphqlUrl}`);
-    const sqlOf = (scenarioId: string, asked: Target): number => {
-      // The logged gateway runs the same SQL as the enforced one (the log is a file, not a statement).
-      const target = asked === TARGET.logged ? TARGET.gateway : asked;
-      const n = target === TARGET.floor ? floorSql.get(scenarioId) : tallies.find((t) => t.scenario === scenarioId && t.target === target)?.statements;
-      if (n === undefined) throw new Error(`bench: no statement count for "${scenarioId}", ${target}`);
-      return n;
-    };
-    const setup: BenchSetup = {
-      floor,
-      enforced,
-      open,
-      logged,
-      access,
-      freshTokens: tokens.slice(0, FRESH_TOKENS),
-      sqlOf,
-      timing: { warmupS: WARMUP_S, durationS: options.durationS, log },
-    };
-    const raw: RawRow[] = [];
-    for (const [k, s] of SCENARIOS.entries()) {
-      log(`-- shape ${k + 1}/${SCENARIOS.length}: ${s.title}`);
-      raw.push(...(await measureShape(setup, s)));
+    await mkdir(SCRATCH_DIR, { recursive: true });
+    const scales: ScaleReport[] = [];
+    for (const scale of options.scales) {
+      const groups = groupsAt(scale, options.only);
+      if (groups.length === 0) continue;
+      scales.push(await runScale(scale, groups, options, shared, cleanups, baseline));
+      await cleanUp();
     }
-    log('-- masked PII');
-    raw.push(...(await measureMaskedPii(setup)));
-    log('-- fresh token on every request');
-    raw.push(...(await measureFreshTokens(setup)));
-    log('-- latency pass: one connection');
-    raw.push(...(await measureLatency(setup)));
-    log('-- the access log at one connection, each shape');
-    raw.push(...(await measureLogLatency(setup, SCENARIOS)));
-    log('-- publishing: the swap, a publish until it is served, and queries while new versions are published');
-    const publishSetup = { dataRoot, stateDir: STATE_DIR, mesh: enforced, headers: access.owner };
-    const swap = await measureSwap(publishSetup, log);
-    raw.push(...(await measurePublishing(setup, (base) => publishingLoads(publishSetup, base))));
-    log('-- the catalog: its list and a product page at one connection, and data queries while it is browsed');
-    raw.push(...(await measureCatalog(setup)));
-    await stopAll();
-    log('-- building the sample from its raw sources (the meshes stopped)');
-    const builds: BuildTiming[] = [];
-    for (const scale of BUILD_SCALES) builds.push(await measureBuilds(scale, STATE_DIR, log));
-    const rows = compareRows(raw);
-    const join = tallies.find((t) => t.scenario === 'orders-with-customers' && t.target === TARGET.gateway)!;
-    const targets = [
-      checkLookupLatency(rows, LATENCY_ID, { scenarioId: POINT_LOOKUP.id, connections: CONCURRENCY }),
-      checkJoin(join),
-      ...checkEnforcement(
-        rows,
-        SCENARIOS.map((s) => s.id),
-      ),
-      ...checkAccessLog(
-        rows,
-        SCENARIOS.map((s) => s.id),
-        logLatencyId,
-        fsync,
-      ),
-      checkVerification(cost),
-      compareVariants(rows, MASKED_PII.id, TARGET.analyst),
-      compareVariants(rows, FRESH_TOKEN_ID, TARGET.freshToken),
-      compareVariants(rows, PUBLISHING_ID, TARGET.publishing),
-      compareVariants(rows, CATALOG_LOAD_ID, TARGET.catalogLoad),
-    ];
+    let builds: BuildTiming[] | undefined;
+    if ((options.only ?? GROUPS).includes('builds')) {
+      log('-- building the sample from its raw sources (no process under test running)');
+      builds = [];
+      for (const scale of BUILD_SCALES) builds.push(await measureBuilds(scale, STATE_DIR, log));
+    }
+    const scaleRows: ScaleRows[] = scales.map((s) => ({ scale: s.scale, rows: s.rows }));
+    const across = scales.some((s) => s.groups.includes('lookup') || s.groups.includes('latency')) ? [checkScaleLookups(scaleRows), checkGatewayRss(scaleRows)] : [];
+    const seconds = (performance.now() - t0) / 1000;
     const report = {
+      format: 'meshgate-bench/2',
       timestamp: new Date().toISOString(),
       machine: {
         cpus: os.cpus().length,
@@ -170,43 +142,212 @@ export async function runBench(options: BenchOptions): Promise<number> {
         platform: `${process.platform}-${process.arch}`,
         loadavgAtStart,
         loadavgAtEnd: os.loadavg(),
+        duckdbThreads: readConfig(benchEnv(process.env, STATE_DIR, 'on')).MESHGATE_DUCKDB_THREADS,
       },
-      options: {
-        scale: options.scale,
-        durationS: options.durationS,
-        warmupS: WARMUP_S,
-        connections: CONCURRENCY,
-        freshTokens: FRESH_TOKENS,
-        timedTokens: TIMED_TOKENS,
-        accessLog: 'off, but on in the logged mesh',
-      },
-      rows,
-      targets,
-      tokenCost: cost,
-      fsyncCost: fsync,
-      publishing: { swap, builds },
-      statements: tallies.map((t) => ({ scenario: t.scenario, target: t.target, statements: t.statements, byDomain: t.byDomain, sql: t.sql.map((q) => q.text) })),
+      options: { ...options, freshTokens: FRESH_TOKENS, timedTokens: TIMED_TOKENS },
+      seconds,
+      scales,
+      acrossScales: across,
+      tokenCost: shared.tokenCost,
+      fsyncCost: shared.fsync,
+      builds,
     };
-    await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
-    await writeFile(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
-    const machine = `access log off but in the "${TARGET.logged}" mesh (which runs over its own copy of the data); ${report.machine.cpus} CPUs, load average ${loadavgAtStart[0]!.toFixed(1)} at start, ${report.machine.loadavgAtEnd[0]!.toFixed(1)} at end (anything above the mesh's own load is other work sharing the machine)`;
-    const text = options.json
-      ? JSON.stringify(report, null, 2)
-      : `${formatTable(rows)}\n\n${formatChecks(targets)}\n\n${formatPublishing(swap, builds)}\n\n${machine}\nwrote ${path.relative(process.cwd(), RESULTS_FILE)}`;
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await writeFile(RESULTS_FILE, json);
+    const written = [RESULTS_FILE];
+    if (options.save) {
+      const file = path.join(RESULTS_DIR, `${options.save}.json`);
+      await writeFile(file, json);
+      written.push(file);
+    }
+    const text = options.json ? json.trimEnd() : formatReport(scales, across, shared, builds, loadavgAtStart, seconds, written);
     process.stdout.write(`${text}\n`);
     return 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await stopAll();
-    floor.close();
-    if (loggedRoot) await rm(loggedRoot, { recursive: true, force: true });
-    await rm(benchLogDir(STATE_DIR, 'on'), { recursive: true, force: true });
+    await cleanUp();
+    await removeBenchLogDirs(STATE_DIR);
+    await rm(SCRATCH_DIR, { recursive: true, force: true });
   }
 }
 
-/** The scales the sample's build is timed at. */
-const BUILD_SCALES = [1, 10] as const;
+/** What is measured once for every scale. */
+interface Shared {
+  tokenCost?: TokenCost;
+  tokens?: string[];
+  fsync?: FsyncCost;
+}
+
+/** One scale: its data, floors, statement counts, processes and groups. */
+async function runScale(
+  scale: number,
+  groups: readonly GroupId[],
+  options: BenchOptions,
+  shared: Shared,
+  cleanups: (() => Promise<unknown>)[],
+  baseline: readonly ReportRow[] | undefined,
+): Promise<ScaleReport> {
+  const t0 = performance.now();
+  log(`== scale ${scale}: ${groups.join(', ')}`);
+  const dataRoot = path.join(REPO_ROOT, 'bench', 'data', `scale-${scale}`);
+  await seedSample({ scale, seed: 42, dataRoot, ifMissing: true, log });
+  const configOf = (access: 'on' | 'off', env: NodeJS.ProcessEnv = {}): Config =>
+    readConfig({ ...benchEnv(process.env, STATE_DIR, access), MESHGATE_HOST: '127.0.0.1', MESHGATE_DATA_DIR: dataRoot, ...env });
+  await buildIfMissing(configOf('on'));
+  const config = configOf('on');
+  const mesh = await loadServedMesh(config, () => undefined);
+  const shapes = meshShapes(mesh);
+  const floor = await openFloor(config, () => undefined);
+  cleanups.push(async () => floor.close());
+  const floorOne = config.MESHGATE_DUCKDB_THREADS === 1 ? floor : await openFloor(configOf('on', { MESHGATE_DUCKDB_THREADS: '1' }), () => undefined);
+  if (floorOne !== floor) cleanups.push(async () => floorOne.close());
+  const access = await openBenchAccess(
+    STATE_DIR,
+    mesh.domains.flatMap((d) => d.products),
+    config.MESHGATE_POLICY_FILE,
+  );
+  if (groups.includes('fresh-token') && !shared.tokenCost) {
+    log(`signing ${TIMED_TOKENS.toLocaleString('en-US')} distinct tokens and timing their verification (in-process)...`);
+    const { tokens, cost } = await mintAndTimeTokens(access.devKeyDir, TIMED_TOKENS, OWNER_ROLES);
+    log(`  ES256 sign ${cost.signCpuUs.toFixed(0)} µs CPU, verification ${cost.verifyCpuUs.toFixed(0)} µs CPU (${cost.verifyWallUs.toFixed(0)} µs wall)`);
+    shared.tokenCost = cost;
+    shared.tokens = tokens.slice(0, FRESH_TOKENS);
+  }
+  log('counting SQL statements per request (in-process meshes, result cache off; access control on, then off)...');
+  const counting = { MESHGATE_RESULT_CACHE: 'off' };
+  const tallies = [
+    ...(await countStatements(configOf('on', counting), enforcedProbes(floor, access))),
+    ...(await countStatements(configOf('off', counting), openProbes(floor, access))),
+  ];
+  await checkFloorIsRuntime(floor, tallies);
+  if (groups.includes('access-log') && !shared.fsync) {
+    log("timing a durable append (1 KB written and fdatasynced) on the access log's disk (in-process)...");
+    shared.fsync = await measureFsync(STATE_DIR);
+    log(`  ${(shared.fsync.p50WallUs / 1000).toFixed(2)} ms p50, ${shared.fsync.cpuUsPerAppend.toFixed(0)} µs of CPU per append`);
+  }
+  // The closures below run once the targets have started.
+  const live: { started?: Started } = {};
+  const publishSetup = () => ({
+    dataRoot,
+    stateDir: STATE_DIR,
+    mesh: {
+      get graphqlUrl(): string {
+        return live.started!.targets.get('full')!.url(SCENARIOS[0]!);
+      },
+      logTail: () => customersLog(live.started!),
+    },
+    headers: access.owner,
+  });
+  const sets: MeasureSet[] = [];
+  for (const g of groups) {
+    sets.push(
+      ...(await setsOf(g, {
+        scale,
+        access,
+        inputs: floor.inputs,
+        freshTokens: shared.tokens ?? [],
+        catalogUrl: () => live.started!.targets.get('full')!.url(CATALOG_PRODUCT),
+        publishing: () => publishingDuring(publishSetup()),
+      })),
+    );
+  }
+  const ctx = { dataRoot, stateDir: STATE_DIR, domains: mesh.domains.map((d) => d.name), sdlOf: (d: string) => buildSubgraphSdl(d, shapes), log };
+  const startedAt = performance.now();
+  const started = await startTargets(targetsOfSets(sets), { ctx, access, floors: { configured: floor, one: floorOne }, scratchDir: SCRATCH_DIR });
+  live.started = started;
+  cleanups.unshift(() => started.stop());
+  log(
+    `  ${started.procs.length} processes started in ${((performance.now() - startedAt) / 1000).toFixed(0)} s (${((performance.now() - t0) / 1000).toFixed(0)} s into this scale)`,
+  );
+  log('checking that every target answers the same data (one request each, before any load)...');
+  const dataChecks: DataCheck[] = [];
+  for (const set of sets) dataChecks.push(await checkSameData(set, started.targets, floor.inputs));
+  log(
+    `  the same data everywhere: ${dataChecks.reduce((s, c) => s + c.compared, 0)} answers compared, ${dataChecks.filter((c) => c.floorCompared).length} floors against their subgraph`,
+  );
+  const timing = { warmupS: options.warmupS, durationS: options.durationS, rounds: options.rounds, log };
+  const measured: RowResult[] = [];
+  for (const set of sets) measured.push(...(await measureSet(set, { targets: started.targets, inputs: floor.inputs, access, timing })));
+  let swap: ScaleReport['swap'];
+  if (groups.includes('publishing')) {
+    log('-- publishing: the manifest swap, and a publish until it is served');
+    swap = await measureSwap(publishSetup(), log);
+  }
+  const processes = await Promise.all(started.procs.map(async (p) => ({ label: p.child.label, hwmMiB: (await processMemory(p.child.pid))?.hwmMiB ?? null })));
+  const rows = compareRows(measured);
+  const join = tallies.find((t) => t.scenario === SCENARIOS[3]!.id && t.target === 'gateway');
+  const checks: TargetCheck[] = [
+    ...checkVsHive(rows),
+    ...checkDashboards(rows),
+    ...checkSubgraphVsFloor(rows),
+    ...checkLatency(rows),
+    ...(scale === 1 ? checkEmbeddedBaseline(rows, baseline, options.baseline) : []),
+    ...(join ? [checkJoin(join)] : []),
+    ...checkEnforcement(rows),
+    ...checkAccessLog(rows, shared.fsync),
+    ...(groups.includes('fresh-token') && shared.tokenCost ? [checkVerification(shared.tokenCost)] : []),
+    ...[MASKED_PII.id, FRESH_TOKEN_ID, PUBLISHING_ID, CATALOG_LOAD_ID].flatMap((id) => compareWithBase(rows, id)),
+    ...compareLevers(rows),
+  ];
+  await started.stop();
+  return { scale, groups, rows, checks, dataChecks, statements: tallies, processes, ...(swap && { swap }), seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The output of the process serving customer-profiles behind meshgate full (where a new version's "serving version" line appears). */
+function customersLog(started: Started): string {
+  const proc = started.procs.find((p) => p.role === 'subgraph' && p.name === 'customers' && p.child.label.includes('(default)'));
+  return proc?.child.logTail() ?? '';
+}
+
+/** The text report. */
+function formatReport(
+  scales: readonly ScaleReport[],
+  across: readonly TargetCheck[],
+  shared: Shared,
+  builds: readonly BuildTiming[] | undefined,
+  loadavgAtStart: readonly number[],
+  seconds: number,
+  written: readonly string[],
+): string {
+  const parts: string[] = [];
+  for (const s of scales) {
+    parts.push(`## scale ${s.scale} (${(s.seconds / 60).toFixed(1)} min)`, '', formatTable(s.rows), '', formatChecks(s.checks));
+    if (s.swap) parts.push('', formatSwap(s.swap));
+    parts.push('');
+  }
+  if (across.length) parts.push('## across scales', '', formatChecks(across), '');
+  if (builds) parts.push(formatBuilds(builds), '');
+  if (shared.fsync) parts.push(`one durable append (1 KB, fdatasync) on the access log's disk: ${(shared.fsync.p50WallUs / 1000).toFixed(2)} ms p50`);
+  const load = os.loadavg();
+  parts.push(
+    `${os.cpus().length} CPUs, load average ${loadavgAtStart[0]!.toFixed(1)} at start, ${load[0]!.toFixed(1)} at end (anything above the bench's own load is other work sharing the machine); ${(seconds / 60).toFixed(1)} min in all`,
+    `wrote ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}`,
+  );
+  return parts.join('\n');
+}
+
+const formatSwap = (swap: NonNullable<ScaleReport['swap']>): string =>
+  `publishing: the manifest swap ${swap.swapP50Ms.toFixed(2)} ms p50 (50 swaps); a publish of customer-profiles, gate included, ${swap.publishP50Ms.toFixed(0)} ms p50; published to served ${swap.servedP50Ms.toFixed(0)} ms p50 (a product table looks at its manifest every 2 s)`;
+
+/** The build figures as lines. */
+function formatBuilds(builds: readonly BuildTiming[]): string {
+  return builds
+    .map((b) => {
+      const per = (r: BuildTiming['first']) => r.products.map((p) => `${p.product} ${p.seconds.toFixed(1)} s (${p.rows.toLocaleString('en-US')} rows)`).join(', ');
+      return `building the sample at scale ${b.scale}: seed ${b.seedSeconds.toFixed(1)} s (raw sources, kept when present); first build ${b.first.seconds.toFixed(1)} s: ${per(b.first)}; again with no new changes ${b.again.seconds.toFixed(1)} s`;
+    })
+    .join('\n');
+}
+
+/** A saved run's scale-1 rows, by name (bench/results/NAME.json) or path. */
+async function readBaseline(nameOrPath: string): Promise<readonly ReportRow[]> {
+  const file = SAVE_NAME.test(nameOrPath) && !nameOrPath.endsWith('.json') ? path.join(RESULTS_DIR, `${nameOrPath}.json`) : path.resolve(nameOrPath);
+  const report = JSON.parse(await readFile(file, 'utf8')) as { format?: string; scales?: { scale: number; rows: ReportRow[] }[] };
+  if (report.format !== 'meshgate-bench/2') throw new Error(`bench: ${file} is not a saved run of this bench (format ${report.format ?? 'unknown'})`);
+  return report.scales?.find((s) => s.scale === 1)?.rows ?? [];
+}
 
 /** Builds the sample's products where no version of one is published yet (a fresh bench data root). */
 async function buildIfMissing(config: Config): Promise<void> {
@@ -218,41 +359,19 @@ async function buildIfMissing(config: Config): Promise<void> {
   if ('cycle' in run || run.outcomes.some((o) => o.status === 'failed')) throw new Error('bench: the sample does not build (see above)');
 }
 
-/** The publishing figures as lines. */
-function formatPublishing(swap: Awaited<ReturnType<typeof measureSwap>>, builds: readonly BuildTiming[]): string {
-  const lines = [
-    `publishing: the manifest swap ${swap.swapP50Ms.toFixed(2)} ms p50 (50 swaps); a publish of customer-profiles, gate included, ${swap.publishP50Ms.toFixed(0)} ms p50; published to served ${swap.servedP50Ms.toFixed(0)} ms p50 (a product table looks at its manifest every 2 s)`,
-  ];
-  for (const b of builds) {
-    const per = (r: BuildTiming['first']) => r.products.map((p) => `${p.product} ${p.seconds.toFixed(1)} s (${p.rows.toLocaleString('en-US')} rows)`).join(', ');
-    lines.push(
-      `building the sample at scale ${b.scale}: seed ${b.seedSeconds.toFixed(1)} s (raw sources, kept when present); first build ${b.first.seconds.toFixed(1)} s: ${per(b.first)}; again with no new changes ${b.again.seconds.toFixed(1)} s`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** A copy of the seeded products (not the governance output) for the mesh that writes an access log. */
-async function copyForLog(dataRoot: string): Promise<string> {
-  const copy = `${dataRoot}-logged-${process.pid}`;
-  await rm(copy, { recursive: true, force: true });
-  await cp(dataRoot, copy, { recursive: true, filter: (src) => !src.includes(`${path.sep}governance`) });
-  return copy;
-}
-
-/** Each shape through the enforced gateway as the owner and straight to its subgraph, and the masked-PII page as both callers. */
+/** Each shape through the enforced gateway as the owner and straight to its subgraph, and the masked-PII page and the catalog's queries as their callers. */
 function enforcedProbes(floor: Floor, access: BenchAccess): StatementProbe[] {
   const headers = (h: Readonly<Record<string, string>>) => async (): Promise<Readonly<Record<string, string>>> => h;
   return [
     ...SCENARIOS.flatMap((s): StatementProbe[] => [
-      { scenario: s.id, target: TARGET.gateway, endpoint: 'gateway', body: requestBody(s, 'gateway', 0, floor.inputs), headers: headers(access.owner) },
-      { scenario: s.id, target: TARGET.subgraph, endpoint: s.direct.domain, body: requestBody(s, 'subgraph', 0, floor.inputs), headers: () => access.contextHeaders() },
+      { scenario: s.id, target: 'gateway', endpoint: 'gateway', body: requestBody(s, 'gateway', 0, floor.inputs), headers: headers(access.owner) },
+      { scenario: s.id, target: 'subgraph', endpoint: s.direct.domain, body: requestBody(s, 'subgraph', 0, floor.inputs), headers: () => access.contextHeaders() },
     ]),
-    { scenario: MASKED_PII.id, target: TARGET.owner, endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.owner) },
-    { scenario: MASKED_PII.id, target: TARGET.analyst, endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.analyst) },
+    { scenario: MASKED_PII.id, target: 'owner', endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.owner) },
+    { scenario: MASKED_PII.id, target: 'analyst', endpoint: 'gateway', body: requestBody(MASKED_PII, 'gateway', 0, floor.inputs), headers: headers(access.analyst) },
     ...[CATALOG_LIST, CATALOG_PRODUCT].map((s): StatementProbe => ({
       scenario: s.id,
-      target: TARGET.analyst,
+      target: 'analyst',
       endpoint: 'gateway',
       body: requestBody(s, 'gateway', 0, floor.inputs),
       headers: headers(access.analyst),
@@ -262,32 +381,30 @@ function enforcedProbes(floor: Floor, access: BenchAccess): StatementProbe[] {
 
 /** Each shape through the open gateway, with the owner's token as under load (the open gateway ignores it). */
 function openProbes(floor: Floor, access: BenchAccess): StatementProbe[] {
-  return SCENARIOS.map((s) => ({ scenario: s.id, target: TARGET.open, endpoint: 'gateway', body: requestBody(s, 'gateway', 0, floor.inputs), headers: async () => access.owner }));
+  return SCENARIOS.map((s) => ({ scenario: s.id, target: 'open', endpoint: 'gateway', body: requestBody(s, 'gateway', 0, floor.inputs), headers: async () => access.owner }));
 }
 
 const normalise = (q: SqlQuery): string => JSON.stringify([q.text.replace(/__v\d+"/g, '__v*"'), q.values], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 /**
  * Checks that the floor runs exactly the statements (text and bound values) the runtime ran for
- * each shape's first request through the enforced gateway as the owner, and through the open
- * gateway, so every ratio compares the same SQL; resolves to the floor's statements per request.
+ * each shape's first request through the enforced and the open gateway, so every ratio to the
+ * floor compares the same SQL. The statements are compared as a set: a join's subgraph calls run
+ * in parallel, in no fixed order.
  */
-async function checkFloorIsRuntime(floor: Floor, tallies: readonly StatementTally[]): Promise<Map<string, number>> {
-  const perRequest = new Map<string, number>();
+async function checkFloorIsRuntime(floor: Floor, tallies: readonly StatementTally[]): Promise<void> {
   for (const s of SCENARIOS) {
-    const statements = await floor.statements(s, 0);
-    const ours = statements.map(normalise).join('\n  ');
-    for (const target of [TARGET.gateway, TARGET.open]) {
+    const ours = (await floor.statements(s, 0)).map(normalise).sort().join('\n  ');
+    for (const target of ['gateway', 'open']) {
       const theirs = tallies
         .find((t) => t.scenario === s.id && t.target === target)!
         .sql.map(normalise)
+        .sort()
         .join('\n  ');
       if (ours !== theirs)
         throw new Error(
-          `the floor of "${s.title}" is not what the runtime runs through the ${target}, so it would measure something else.\nruntime:\n  ${theirs}\nfloor:\n  ${ours}`,
+          `the floor of "${s.title}" is not what the runtime runs through the ${target} gateway, so it would measure something else.\nruntime:\n  ${theirs}\nfloor:\n  ${ours}`,
         );
     }
-    perRequest.set(s.id, statements.length);
   }
-  return perRequest;
 }

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../cli/config.js';
 import { mintDevToken } from '../gateway/index.js';
 import { benchEnv, bearer, OWNER_ROLES } from './benchAccess.js';
-import { freePorts } from './childMesh.js';
+import { freePorts } from './processes.js';
 import { httpLoad } from './httpLoad.js';
 import { processCpuMs } from './processCpu.js';
 

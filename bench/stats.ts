@@ -48,3 +48,21 @@ export function combine(runs: readonly RunSample[]): Measurement {
     runs.reduce((sum, r) => sum + r.elapsedMs, 0),
   );
 }
+
+/** The median of some values (the mean of the middle two for an even count); NaN when there are none. Non-finite values are left out. */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The order in which `targets` targets run, round by round: forwards, then backwards, then
+ * forwards again (A B C, C B A, A B C for three rounds), so that a drift of a shared machine's
+ * load weighs on every target alike, and no target always runs right after the same one.
+ */
+export function interleavedOrder(targets: number, rounds: number): number[][] {
+  const forwards = Array.from({ length: targets }, (_, i) => i);
+  return Array.from({ length: rounds }, (_, r) => (r % 2 === 0 ? [...forwards] : [...forwards].reverse()));
+}

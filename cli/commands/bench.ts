@@ -1,49 +1,97 @@
 /** `meshgate bench` (what `npm run bench` does): the benchmark suite of bench/, behind the CLI's option parsing. */
-import { type Command, parseOptions, positiveNumber, UsageError } from '../Command.js';
-import { runBench } from '../../bench/runBench.js';
+import { type Command, parseOptions, positiveInt, positiveNumber, UsageError } from '../Command.js';
+import { GROUP_HELP, GROUPS, type GroupId } from '../../bench/groups.js';
+import { runBench, SAVE_NAME } from '../../bench/runBench.js';
 
-const help = `Usage: meshgate bench [--scale N] [--duration S] [--json]
+const help = `Usage: meshgate bench [--scales 1,10] [--duration S] [--rounds N] [--only GROUP,...] [--save NAME] [--baseline NAME] [--json]
 
-Measures four shapes (point look-up by key, filtered page of 100, grouped aggregate, 100 orders
-with their customers), 10 requests in flight, each after a discarded 1 s warm-up:
-  floor                 the same SQL the subgraph runs, straight on DuckDB in this process
-  subgraph              the operation sent straight to the subgraph, with a signed access context
-  gateway (open)        the operation sent to a gateway started with MESHGATE_ACCESS=off
-  gateway               the operation sent to the gateway with access control on, as the owner
-                        of every domain (unmasked, no row filter: the same SQL as the floor)
-  gateway + access log  the same, on a mesh whose gateway writes the access log (every reply
-                        waits for its entry's fsync)
-The gateways are measured side by side (A B C C B A) and compared: "vs open" is the share of the
-open gateway's throughput the enforced one keeps, and the logged row's share of the enforced
-one's. Then, on the enforced gateway: a page of customers' PII as an analyst (masked in SQL) and
-as its owner; the point look-up with a different token on every request and with one token; the
-point look-up at 1 connection (the latency pass, where the p50 target is checked); and each shape
-at 1 connection with the access log and without (where what the log adds to p50 is checked: at
-10 connections p50 is mostly queueing). Publishing: the manifest swap, a publish until it is
-served, and the point look-up while new versions are published. The catalog: its list and a
-product page as the /catalog page asks them, as an analyst at 1 connection, and the point look-up
-idle and while product pages are opened ten times a second, side by side. In-process: the CPU cost of signing and verifying 20,000
-distinct tokens, and one durable append (1 KB written and fdatasynced) on the log's disk.
-The meshes under test run in three child processes (meshgate up) on free ports, over sample data
-seeded (if missing) into bench/data/scale-<N> (the logged mesh over a copy of it), with their dev
-key, secrets and access log in bench/data/state.
-Prints req/s, p50, p99, the comparisons, the SQL statements one request costs, and the targets
-(PASS/FAIL); writes bench/results/latest.json.
+Measures, side by side on the same subgraphs, data and documents (bench/README.md explains how to
+read the table):
+  meshgate full          gateway process with JWT, policies, masks and the access log, over one
+                         process per subgraph (\`meshgate gateway\`, \`meshgate subgraph --domain D\`)
+  meshgate open          the same with MESHGATE_ACCESS=off (over subgraphs with access control off)
+  Hive Gateway           @graphql-hive/gateway, one process (--fork 1), on a supergraph composed from
+                         the same subgraph SDLs, over subgraphs started with MESHGATE_RESULT_CACHE=off;
+                         and over the cached subgraphs, for reference. It passes the client's signed
+                         access context on to the subgraphs (bench/hive/gateway.config.mjs).
+  subgraph direct        each shape sent straight to its subgraph, with a signed access context
+  DuckDB floor           the very statements the runtime runs, in this process: 1 thread, and the
+                         configured MESHGATE_DUCKDB_THREADS
+  embedded               \`meshgate up\`, one process (full and open)
+  lever-off variants     meshgate full over uncached subgraphs, meshgate full without the access log,
+                         embedded with MESHGATE_TRANSPORT=http
+Each set's targets run in turn (A B C, C B A, ...) for --rounds rounds after a 1 s warm-up; each row
+reports the medians: req/s, p50, p99, errors, CPU per request of every process (from /proc), peak
+resident memory, DuckDB time and statements per request (the subgraphs' /metrics). Every target is
+first sent one request and must answer the same data (the floor: the same rows). Then the targets
+of issues 2-4 and 12 (PASS/FAIL; a miss is reported, not an error).
+
+Groups (--only; by default all at scale 1, and lookup and latency at the other scales):
+${GROUPS.map((g) => `  ${g.padEnd(12)} ${GROUP_HELP[g]}`).join('\n')}
 
 Options:
-  --scale N      sample data size: 1 = 10,000 customers, 100,000 orders (default 1)
-  --duration S   seconds of measured load per target and row (default 5)
-  --json         print the JSON report on stdout instead of the table
+  --scales LIST    sample sizes, comma-separated (1 = 10,000 customers, 100,000 orders; default 1,10)
+  --scale N        the same as --scales N
+  --duration S     seconds of each measured run (default 3)
+  --rounds N       rounds of interleaved runs (default 3)
+  --warmup S       seconds of each target's discarded warm-up (default 1)
+  --only GROUPS    only these groups (comma-separated), at every scale
+  --save NAME      also write the report to bench/results/NAME.json (committed; latest.json is not)
+  --baseline NAME  compare the embedded rows with a run saved with --save NAME (or a JSON path)
+  --json           print the JSON report on stdout instead of the table
+
+Data: the sample seeded (if missing) into bench/data/scale-<N>; dev key, secrets and access logs in
+bench/data/state. Writes bench/results/latest.json.
 
 Exit codes: 0 done (a missed performance target is reported, not failed), 1 an error during the
-run (any non-200 answer or GraphQL error fails it), 2 usage error.`;
+run (a target answering other data than the rest, a process that does not start), 2 usage error.`;
+
+/** Parses `--scales 1,10`. */
+export function parseScales(raw: string): number[] {
+  const scales = raw.split(',').map((s) => s.trim());
+  const numbers = scales.map(Number);
+  if (scales.length === 0 || numbers.some((n, i) => scales[i] === '' || !Number.isInteger(n) || n <= 0))
+    throw new UsageError(`--scales must be positive integers separated by commas, got "${raw}"`);
+  return [...new Set(numbers)];
+}
+
+/** Parses `--only lookup,page`. */
+export function parseGroups(raw: string): GroupId[] {
+  const names = raw.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !(GROUPS as readonly string[]).includes(n));
+  if (unknown.length || names.length === 0) throw new UsageError(`--only: unknown group "${unknown[0] ?? raw}" (groups: ${GROUPS.join(', ')})`);
+  return names as GroupId[];
+}
 
 /** The `bench` command. */
 export const command: Command = {
   help,
   async run(args) {
-    const { values, positionals } = parseOptions(args, { scale: { type: 'string' }, duration: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(args, {
+      scale: { type: 'string' },
+      scales: { type: 'string' },
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
+      warmup: { type: 'string' },
+      only: { type: 'string' },
+      save: { type: 'string' },
+      baseline: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    return runBench({ scale: positiveNumber('scale', values.scale, 1), durationS: positiveNumber('duration', values.duration, 5), json: values.json ?? false });
+    if (values.scale !== undefined && values.scales !== undefined) throw new UsageError('give --scale or --scales, not both');
+    if (values.save !== undefined && (!SAVE_NAME.test(values.save) || values.save === 'latest'))
+      throw new UsageError(`--save: a name of letters, digits, dots, dashes and underscores (not "latest"), got "${values.save}"`);
+    const scales = values.scale !== undefined ? [positiveInt('scale', values.scale, 1)] : parseScales(values.scales ?? '1,10');
+    return runBench({
+      scales,
+      durationS: positiveNumber('duration', values.duration, 3),
+      rounds: positiveInt('rounds', values.rounds, 3),
+      warmupS: positiveNumber('warmup', values.warmup, 1),
+      ...(values.only !== undefined && { only: parseGroups(values.only) }),
+      json: values.json ?? false,
+      ...(values.save !== undefined && { save: values.save }),
+      ...(values.baseline !== undefined && { baseline: values.baseline }),
+    });
   },
 };

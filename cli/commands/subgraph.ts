@@ -3,12 +3,21 @@ import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
 import { loadSecurity } from '../security.js';
-import { loadServedMesh, openDatabase, openStatementRunner, startDomainJobs, startDomainSubgraph } from '../mesh/index.js';
+import { databaseMetrics, loadServedMesh, openDatabase, openStatementRunner, serveMetrics, startDomainJobs, startDomainSubgraph, statementRunnerMetrics } from '../mesh/index.js';
 
 const help = `Usage: meshgate subgraph --domain NAME
 
 Serves one domain's subgraph from its declarations under MESHGATE_SUBGRAPHS_DIR and its Parquet
-outputs under MESHGATE_DATA_DIR, on MESHGATE_HOST and MESHGATE_<DOMAIN>_PORT (see meshgate up --help).`;
+outputs under MESHGATE_DATA_DIR, on MESHGATE_HOST and MESHGATE_<DOMAIN>_PORT (see meshgate up --help).
+With MESHGATE_<DOMAIN>_METRICS_PORT set, also serves its DuckDB time as Prometheus counters on
+GET /metrics at that port (meshgate_duckdb_seconds_total, meshgate_duckdb_statements_total).`;
+
+/** A port number from the environment, or a clear refusal. */
+function portNumber(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`bad configuration: the metrics port must be a port number, got ${JSON.stringify(raw)}`);
+  return n;
+}
 
 /** The `subgraph` command. */
 export const command: Command = {
@@ -26,9 +35,15 @@ export const command: Command = {
     const db = await openDatabase(config);
     const security = await loadSecurity(config, mesh, log);
     const stopJobs = await startDomainJobs(config, [domain], log);
-    const sg = await startDomainSubgraph(config, { domain, mesh, db, runner: openStatementRunner(config, db), security, port: config.subgraphPorts[domain] ?? 4005, log });
+    const runner = openStatementRunner(config, db);
+    const sg = await startDomainSubgraph(config, { domain, mesh, db, runner, security, port: config.subgraphPorts[domain] ?? 4005, log });
     log(`subgraph ${domain} listening on ${sg.url}`);
+    const metricsPort = process.env[`MESHGATE_${domain.toUpperCase().replaceAll('-', '_')}_METRICS_PORT`];
+    const stopMetrics =
+      metricsPort === undefined ? undefined : await serveMetrics(config.MESHGATE_HOST, portNumber(metricsPort), () => databaseMetrics(db) + statementRunnerMetrics(runner));
+    if (metricsPort !== undefined) log(`subgraph ${domain}: metrics on http://${config.MESHGATE_HOST}:${metricsPort}/metrics`);
     await untilSignal();
+    await stopMetrics?.();
     await stopJobs();
     await sg.close();
     db.close();

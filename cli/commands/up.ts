@@ -5,11 +5,14 @@ import { type Command, parseOptions } from '../Command.js';
 import { seedSample } from '../../subgraphs/sample/index.js';
 import { untilSignal } from '../untilSignal.js';
 
-const help = `Usage: meshgate up [--no-seed]
+const help = `Usage: meshgate up [--no-seed] [--no-builds]
 
 Starts every domain subgraph and the gateway in one process, on the embedded default (DuckDB over
 the Parquet outputs under the data root; no server to install, no network). Builds the sample
 mesh's Parquet outputs first if they are missing (meshgate seed --if-missing), unless --no-seed.
+Products are then built on their schedules (and at once when the served data is older than the
+schedule's interval); --no-builds builds only the products that have no published version yet, at
+start, and never again (benchmarks: no build runs while the mesh is measured).
 
 Environment (defaults in brackets):
   MESHGATE_HOST [127.0.0.1]   MESHGATE_GATEWAY_PORT [4000]   MESHGATE_<DOMAIN>_PORT [customers 4001,
@@ -23,11 +26,11 @@ Stop with Ctrl-C.`;
 export const command: Command = {
   help,
   async run(args) {
-    const { values } = parseOptions(args, { 'no-seed': { type: 'boolean' } });
+    const { values } = parseOptions(args, { 'no-seed': { type: 'boolean' }, 'no-builds': { type: 'boolean' } });
     const config = readConfig();
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     if (!values['no-seed']) await seedSample({ scale: 1, seed: 42, dataRoot: config.MESHGATE_DATA_DIR, ifMissing: true, log });
-    const running = await startMesh({ config, log });
+    const running = await startMesh({ config, log, buildTimers: !values['no-builds'] });
     log('');
     log(`meshgate is up. GraphQL (POST) and GraphiQL (GET in a browser): ${running.gateway.graphqlUrl}`);
     log('Get a token:  TOKEN=$(npx meshgate token --sub ana --roles analyst)');

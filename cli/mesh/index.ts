@@ -4,7 +4,8 @@
  * subgraph, the gateway), and `startMesh`, which puts them all together in one process.
  */
 export { loadServedMesh } from './loadServedMesh.js';
-export { openDatabase, openStatementRunner } from './openDatabase.js';
+export { openDatabase, openStatementRunner, statementRunnerMetrics } from './openDatabase.js';
+export { databaseMetrics, serveMetrics } from './databaseMetrics.js';
 export { openAccessLog } from './openAccessLog.js';
 export { startDomainJobs } from './startDomainJobs.js';
 export { startDomainSubgraph, type DomainSubgraphOptions } from './startDomainSubgraph.js';

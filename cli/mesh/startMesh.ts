@@ -18,6 +18,7 @@ import { startDomainJobs } from './startDomainJobs.js';
 import { startDomainSubgraph } from './startDomainSubgraph.js';
 import { startMeshGateway } from './startMeshGateway.js';
 import { buildEnv, openBuildLog } from './buildEnv.js';
+import { databaseMetrics } from './databaseMetrics.js';
 import { startBuildSchedule, type BuildSchedule } from './startBuildSchedule.js';
 
 /** What {@link startMesh} needs beyond the configuration. */
@@ -93,7 +94,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       access,
       accessLog,
       log,
-      extraMetrics: () => builds.metrics() + statementRunnerMetrics(runner),
+      extraMetrics: () => builds.metrics() + databaseMetrics(db) + statementRunnerMetrics(runner),
       graphiql: graphiqlGuide(security, mesh),
     });
     const close = async (): Promise<void> => {

@@ -3,7 +3,7 @@
  * chain still verifies after the restart), a compaction cut short, and a log that cannot be
  * written (data requests refused with 503, the metric says so).
  */
-import { freePorts } from '../../bench/childMesh.js';
+import { freePorts } from '../../bench/processes.js';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

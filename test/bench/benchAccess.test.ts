@@ -1,6 +1,7 @@
-import { benchEnv, bearer, ownerGrants } from '../../bench/benchAccess.js';
+import { benchEnv, benchLogDir, bearer, ownerGrants } from '../../bench/benchAccess.js';
 import { cpuMsFromStat } from '../../bench/processCpu.js';
-import { MASKED_PII, POINT_LOOKUP, requestBody, type BenchInputs } from '../../bench/scenarios.js';
+import { memoryFromStatus } from '../../bench/processMemory.js';
+import { benchInputs, DASHBOARD_PAGE, MASKED_PII, POINT_LOOKUP, requestBody, shuffled, type BenchInputs } from '../../bench/scenarios.js';
 
 describe('benchEnv', () => {
   const callers: NodeJS.ProcessEnv = {
@@ -13,6 +14,8 @@ describe('benchEnv', () => {
     MESHGATE_JWKS_URL: 'https://idp.example/jwks',
     MESHGATE_POLICY_FILE: '/etc/meshgate/policy.yaml',
     MESHGATE_ACCESS_LOG: 'on',
+    MESHGATE_RESULT_CACHE: 'off',
+    MESHGATE_TRANSPORT: 'http',
   };
 
   it('points the mesh at the bench state folder in dev mode, with access control as asked and the access log off', () => {
@@ -24,6 +27,11 @@ describe('benchEnv', () => {
       MESHGATE_ACCESS_LOG: 'off',
       MESHGATE_ACCESS_LOG_DIR: `/repo/bench/data/state/access-log-raw-${process.pid}-off`,
     });
+  });
+
+  it('gives each gateway that writes an access log its own folder', () => {
+    expect(benchEnv(callers, '/s', 'on', 'on', 'full').MESHGATE_ACCESS_LOG_DIR).toBe(`/s/access-log-raw-${process.pid}-on-full`);
+    expect(benchLogDir('/s', 'off', 'full')).toBe(`/s/access-log-raw-${process.pid}-off`);
   });
 
   it('leaves the caller environment untouched', () => {
@@ -58,11 +66,50 @@ describe('cpuMsFromStat', () => {
   });
 });
 
+describe('memoryFromStatus', () => {
+  it('reads VmRSS and VmHWM in MiB', () => {
+    const status = 'Name:\tnode\nVmHWM:\t  307200 kB\nVmRSS:\t  204800 kB\nThreads:\t11\n';
+    expect(memoryFromStatus(status)).toEqual({ rssMiB: 200, hwmMiB: 300 });
+  });
+
+  it('is null when either is missing', () => {
+    expect(memoryFromStatus('Name:\tnode\nVmRSS:\t1 kB\n')).toBeNull();
+  });
+});
+
+describe('benchInputs', () => {
+  const keys = Array.from({ length: 1000 }, (_, i) => `C${i}`);
+  const inputs = benchInputs(keys, 100_000, 10_000);
+
+  it('rotates through every key, shuffled the same way on every run', () => {
+    expect([...inputs.customerIds].sort()).toEqual([...keys].sort());
+    expect(inputs.customerIds).not.toEqual(keys);
+    expect(benchInputs(keys, 100_000, 10_000)).toEqual(inputs);
+  });
+
+  it('gives thousands of different pages and aggregates, and pages of 50 within the tables', () => {
+    expect(new Set(inputs.pages.map((p) => `${p.offset}/${p.min}`)).size).toBe(4_000);
+    expect(new Set(inputs.aggregateMins).size).toBe(5_000);
+    expect(Math.max(...inputs.orderOffsets)).toBe(999 * 50);
+    expect(Math.max(...benchInputs(keys, 1_000, 10_000).orderOffsets)).toBe(950);
+    expect(inputs.customerOffsets).toHaveLength(200);
+  });
+});
+
+describe('shuffled', () => {
+  it('is a permutation, the same for the same seed', () => {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    expect([...shuffled(items, 7)].sort((a, b) => a - b)).toEqual(items);
+    expect(shuffled(items, 7)).toEqual(shuffled(items, 7));
+    expect(shuffled(items, 7)).not.toEqual(shuffled(items, 8));
+  });
+});
+
 describe('requestBody', () => {
-  const inputs: BenchInputs = { customerIds: ['C1', 'C2'], offsets: [0, 100], customerOffsets: [0, 100, 200] };
+  const inputs: BenchInputs = { customerIds: ['C1', 'C2'], pages: [{ offset: 0, min: 10 }], aggregateMins: [0], orderOffsets: [0, 50], customerOffsets: [0, 50, 100] };
 
   it('rotates the masked-PII page through the pages of customers', () => {
-    expect(JSON.parse(requestBody(MASKED_PII, 'gateway', 4, inputs))).toEqual({ query: MASKED_PII.query, variables: { offset: 100 } });
+    expect(JSON.parse(requestBody(MASKED_PII, 'gateway', 4, inputs))).toEqual({ query: MASKED_PII.query, variables: { offset: 50 } });
   });
 
   it('refuses to send a gateway-only operation to a subgraph', () => {
@@ -71,5 +118,10 @@ describe('requestBody', () => {
 
   it('sends a shape its direct operation when it goes to the subgraph', () => {
     expect(JSON.parse(requestBody(POINT_LOOKUP, 'subgraph', 1, inputs))).toEqual({ query: POINT_LOOKUP.direct.query, variables: { id: 'C2' } });
+  });
+
+  it('sends a dashboard as one fixed document, without variables', () => {
+    expect(JSON.parse(requestBody(DASHBOARD_PAGE, 'gateway', 7, inputs))).toEqual({ query: DASHBOARD_PAGE.query });
+    expect(DASHBOARD_PAGE.space(inputs)).toBe(1);
   });
 });

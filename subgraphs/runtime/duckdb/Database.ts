@@ -25,6 +25,8 @@ export type Row = Record<string, unknown>;
 export class Database {
   /** Statements run since start: tests and metrics read it to prove batching. */
   statements = 0;
+  /** Seconds statements took since start (run and rows decoded, not the wait for a connection), summed over concurrent ones: the DuckDB time metrics report. */
+  seconds = 0;
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
 
@@ -61,6 +63,7 @@ export class Database {
   async query(q: SqlQuery): Promise<Row[]> {
     const c = await this.acquire();
     this.statements++;
+    const started = performance.now();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -74,6 +77,7 @@ export class Database {
         throw new MeshgateError('QUERY_TOO_COMPLEX', `The query ran past its ${this.timeoutMs / 1000} s time budget; narrow the filter or ask for fewer rows.`, { cause: error });
       throw error;
     } finally {
+      this.seconds += (performance.now() - started) / 1000;
       clearTimeout(timer);
       this.release(c);
     }

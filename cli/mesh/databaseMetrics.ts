@@ -1,0 +1,32 @@
+/**
+ * The DuckDB time of a process, as Prometheus counters: on the gateway's /metrics in the one-process
+ * mesh (`meshgate up`, one database for every subgraph), and on its own small listener for a
+ * subgraph served alone (`meshgate subgraph`, whose port serves GraphQL only), so a benchmark can
+ * tell the database's share of a request from the rest of the process's.
+ */
+import { createServer } from 'node:http';
+import type { Database } from '../../subgraphs/runtime/index.js';
+
+/** The process's DuckDB counters in the Prometheus text exposition format. */
+export function databaseMetrics(db: Pick<Database, 'statements' | 'seconds'>): string {
+  return [
+    '# HELP meshgate_duckdb_statements_total SQL statements run on DuckDB since start.',
+    '# TYPE meshgate_duckdb_statements_total counter',
+    `meshgate_duckdb_statements_total ${db.statements}`,
+    '# HELP meshgate_duckdb_seconds_total Time DuckDB statements took since start (run and rows decoded), summed over concurrent statements.',
+    '# TYPE meshgate_duckdb_seconds_total counter',
+    `meshgate_duckdb_seconds_total ${db.seconds}`,
+    '',
+  ].join('\n');
+}
+
+/** Serves `render()` on GET /metrics at `host:port` (404 elsewhere); resolves to a function that closes it. */
+export async function serveMetrics(host: string, port: number, render: () => string): Promise<() => Promise<void>> {
+  const server = createServer((req, res) => {
+    const ok = req.method === 'GET' && req.url === '/metrics';
+    res.writeHead(ok ? 200 : 404, { 'content-type': ok ? 'text/plain; version=0.0.4' : 'text/plain' });
+    res.end(ok ? render() : 'not found\n');
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve()));
+  return () => new Promise((resolve) => server.close(() => resolve()));
+}
