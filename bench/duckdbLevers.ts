@@ -22,7 +22,7 @@ import { readConfig, REPO_ROOT } from '../cli/config.js';
 import { startMesh } from '../cli/mesh/index.js';
 import { runBuilds } from '../cli/mesh/runBuilds.js';
 import { manifestFiles, readManifest, type DataProduct } from '../schema/index.js';
-import { Database, type Row } from '../subgraphs/runtime/index.js';
+import { Database, PREPARED_PER_CONNECTION, type Row } from '../subgraphs/runtime/index.js';
 import {
   buildCreateEnum,
   buildCreateIndex,
@@ -64,8 +64,8 @@ interface Variant {
 const DBS: readonly DbVariant[] = [
   { name: 't1', threads: 1, prepared: 0 },
   { name: 't2', threads: 2, prepared: 0 },
-  { name: 't1-prepared', threads: 1, prepared: 64 },
-  { name: 't2-prepared', threads: 2, prepared: 64 },
+  { name: 't1-prepared', threads: 1, prepared: PREPARED_PER_CONNECTION },
+  { name: 't2-prepared', threads: 2, prepared: PREPARED_PER_CONNECTION },
 ];
 
 const VARIANTS: readonly Variant[] = [

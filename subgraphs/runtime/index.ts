@@ -1,5 +1,5 @@
 /** subgraphs/runtime: the shared runtime every domain subgraph runs on (DuckDB, SQL builder, generated resolvers, batched loaders). */
-export { Database, type DatabaseOptions, type Row } from './duckdb/Database.js';
+export { Database, PREPARED_PER_CONNECTION, type DatabaseOptions, type Row } from './duckdb/Database.js';
 export { ProductTable } from './duckdb/ProductTable.js';
 export { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 export { startSubgraph, type ListenOptions, type RunningSubgraph } from './startSubgraph.js';

@@ -9,6 +9,13 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, ty
 import { MeshgateError } from '../../../schema/index.js';
 import { buildLockDown, type SqlQuery } from '../sql/index.js';
 
+/**
+ * Statements each connection keeps prepared unless told otherwise: a shape's text repeats from
+ * request to request, and running a kept statement skips parsing, binding and planning (a key
+ * look-up costs 0.6x the CPU, a batch of 50 keys 0.65x; BENCHMARKS.md, "DuckDB levers").
+ */
+export const PREPARED_PER_CONNECTION = 64;
+
 /** How the database is bounded. */
 export interface DatabaseOptions {
   /** Directories DuckDB may read; nothing else is reachable. */
@@ -18,7 +25,7 @@ export interface DatabaseOptions {
   readonly threads?: number;
   readonly connections?: number;
   readonly queryTimeoutMs?: number;
-  /** Statements kept prepared per connection, the least recently used dropped first; 0 (the default) prepares every statement anew. */
+  /** Statements kept prepared per connection ({@link PREPARED_PER_CONNECTION} unless given), the least recently used dropped first; 0 prepares every statement anew. */
   readonly preparedStatements?: number;
 }
 
@@ -52,7 +59,7 @@ export class Database {
       await setup.run(statement);
     }
     setup.closeSync();
-    const db = new Database(instance, options.queryTimeoutMs ?? 5_000, Math.max(0, Math.trunc(options.preparedStatements ?? 0)));
+    const db = new Database(instance, options.queryTimeoutMs ?? 5_000, Math.max(0, Math.trunc(options.preparedStatements ?? PREPARED_PER_CONNECTION)));
     for (let i = 0; i < Math.max(1, options.connections ?? 4); i++) db.idle.push({ connection: await instance.connect(), prepared: new Map() });
     return db;
   }
