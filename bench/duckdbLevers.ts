@@ -22,7 +22,7 @@ import { readConfig, REPO_ROOT } from '../cli/config.js';
 import { startMesh } from '../cli/mesh/index.js';
 import { runBuilds } from '../cli/mesh/runBuilds.js';
 import { manifestFiles, readManifest, type DataProduct } from '../schema/index.js';
-import { Database, PREPARED_PER_CONNECTION, type Row } from '../subgraphs/runtime/index.js';
+import { Database, ENUM_MAX_DISTINCT, PREPARED_PER_CONNECTION, type Row } from '../subgraphs/runtime/index.js';
 import {
   buildCreateEnum,
   buildCreateIndex,
@@ -38,9 +38,6 @@ import { benchEnv } from './benchAccess.js';
 import { percentile } from './stats.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-/** A string column with 1 to this many distinct values is stored as an ENUM in the `enum` layout. */
-const ENUM_MAX_DISTINCT = 256;
 
 /** The layouts a product table is loaded in. */
 type LayoutName = 'base' | 'enum' | 'sorted-key' | 'sorted-common' | 'no-index' | 'combined';
@@ -252,7 +249,7 @@ async function servedFiles(p: DataProduct): Promise<readonly string[] | undefine
   return read.kind === 'ok' ? manifestFiles(p.storeDir, read.manifest) : undefined;
 }
 
-/** The ENUM columns of each product: every non-key string column with 1 to {@link ENUM_MAX_DISTINCT} distinct values. */
+/** The ENUM columns of each product, as ProductTable decides them: every non-key string column with 1 to {@link ENUM_MAX_DISTINCT} distinct values. */
 async function decideLayouts(products: readonly ProductData[]): Promise<{ enumColumns: Map<string, string[]> }> {
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
