@@ -25,7 +25,10 @@ const schema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "2GB"')
     .default('2GB'),
-  MESHGATE_DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(2),
+  // The serving database: one thread per query costs the least CPU on every bench shape, and the pool's connections run queries side by side (BENCHMARKS.md, "DuckDB levers").
+  MESHGATE_DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  // A build's own DuckDB (one batch job at a time): two threads, as before the serving database went to one.
+  MESHGATE_BUILD_THREADS: z.coerce.number().int().min(1).max(256).default(2),
   MESHGATE_RESULT_CACHE: z.enum(['on', 'off']).default('on'),
   MESHGATE_RESULT_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
   MESHGATE_INFLIGHT_MERGE: z.enum(['on', 'off']).default('on'),

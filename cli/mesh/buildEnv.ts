@@ -52,6 +52,6 @@ export function buildEnv(config: Config, mesh: Mesh, security: Security, record:
     log,
     now,
     memoryLimit: config.MESHGATE_DUCKDB_MEMORY,
-    threads: config.MESHGATE_DUCKDB_THREADS,
+    threads: config.MESHGATE_BUILD_THREADS,
   };
 }

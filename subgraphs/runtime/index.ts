@@ -1,6 +1,6 @@
 /** subgraphs/runtime: the shared runtime every domain subgraph runs on (DuckDB, SQL builder, generated resolvers, batched loaders). */
-export { Database, type DatabaseOptions, type Row } from './duckdb/Database.js';
-export { ProductTable } from './duckdb/ProductTable.js';
+export { Database, PREPARED_PER_CONNECTION, type DatabaseOptions, type Row } from './duckdb/Database.js';
+export { ENUM_MAX_DISTINCT, ProductTable } from './duckdb/ProductTable.js';
 export { ResultCache, uncached, type ResultCacheStats, type StatementRunner } from './read/ResultCache.js';
 export { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 export { startSubgraph, type InProcessReply, type InProcessRequest, type ListenOptions, type RunningSubgraph } from './startSubgraph.js';

@@ -9,10 +9,44 @@ export function buildDescribe(files: readonly string[]): string {
   return `DESCRIBE SELECT * FROM read_parquet(${fileList(files)})`;
 }
 
-/** Copies exactly the contract's columns, cast to the contract's types, into a new table. */
-export function buildCreateTable(table: string, columns: readonly Column[], files: readonly string[]): string {
-  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${PARAM_CASTS[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
-  return `CREATE TABLE ${quoteIdent(table)} AS SELECT ${list} FROM read_parquet(${fileList(files)})`;
+/** How a product table stores its rows: string columns held as ENUM types, and the order rows are stored in. */
+export interface TableLayout {
+  /** String columns stored as an ENUM type made by {@link buildCreateEnum}: column name to type name. */
+  readonly enums?: ReadonlyMap<string, string>;
+  /** Columns the rows are stored in order of (ascending, nulls last); as read when absent. */
+  readonly orderBy?: readonly { readonly column: Column; readonly descending?: boolean }[];
+}
+
+/** Copies exactly the contract's columns, cast to the contract's types (or the layout's ENUM types), into a new table. */
+export function buildCreateTable(table: string, columns: readonly Column[], files: readonly string[], layout: TableLayout = {}): string {
+  const type = (c: Column): string => {
+    const e = layout.enums?.get(c.name);
+    return e ? quoteIdent(e) : PARAM_CASTS[c.type];
+  };
+  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${type(c)}) AS ${quoteIdent(c.name)}`).join(', ');
+  const order = layout.orderBy?.length
+    ? ` ORDER BY ${layout.orderBy.map((s) => `${quoteIdent(s.column.name)} ${s.descending ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`).join(', ')}`
+    : '';
+  return `CREATE TABLE ${quoteIdent(table)} AS SELECT ${list} FROM read_parquet(${fileList(files)})${order}`;
+}
+
+/** How many distinct values each column has (`d0`, `d1`, ... in the order given). */
+export function buildDistinctCounts(columns: readonly Column[], files: readonly string[]): string {
+  return `SELECT ${columns.map((c, i) => `count(DISTINCT ${quoteIdent(c.name)})::BIGINT AS d${i}`).join(', ')} FROM read_parquet(${fileList(files)})`;
+}
+
+/**
+ * An ENUM type holding a string column's distinct values, in VARCHAR order, so that sorting and
+ * grouping by the ENUM gives the order the VARCHAR would (values come from the data, never as text).
+ */
+export function buildCreateEnum(type: string, column: Column, files: readonly string[]): string {
+  const c = quoteIdent(column.name);
+  return `CREATE TYPE ${quoteIdent(type)} AS ENUM (SELECT DISTINCT CAST(${c} AS VARCHAR) FROM read_parquet(${fileList(files)}) WHERE ${c} IS NOT NULL ORDER BY 1)`;
+}
+
+/** Drops an ENUM type (after the table that uses it: DuckDB drops a type still in use). */
+export function buildDropType(type: string): string {
+  return `DROP TYPE IF EXISTS ${quoteIdent(type)}`;
 }
 
 /** A unique index on the key column, for fast look-ups and batched `IN` queries; it fails on a key that repeats. */
