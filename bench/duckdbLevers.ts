@@ -67,7 +67,7 @@ const DBS: readonly DbVariant[] = [
 
 const VARIANTS: readonly Variant[] = [
   { name: 'floor (1 thread)', db: 't1', layout: 'base', lever: 'the one-thread floor: the statement as the runtime runs it, 1 thread' },
-  { name: '2 threads (today)', db: 't2', layout: 'base', lever: 'threads' },
+  { name: '2 threads (old default)', db: 't2', layout: 'base', lever: 'threads' },
   { name: '1 thread, prepared', db: 't1-prepared', layout: 'base', lever: 'prepared statements' },
   { name: '2 threads, prepared', db: 't2-prepared', layout: 'base', lever: 'prepared statements' },
   { name: '1 thread, ENUM', db: 't1', layout: 'enum', lever: 'ENUM columns' },
