@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../cli/config.js';
-import { freePorts } from './childMesh.js';
+import { freePorts } from './processes.js';
 import { processCpuMs } from './processCpu.js';
 import { percentile } from './stats.js';
 
