@@ -42,15 +42,25 @@ function firstClientError(body: unknown): { message: string; code: string } | nu
   return typeof message === 'string' && typeof code === 'string' && CLIENT_CODE.test(code) ? { message, code } : null;
 }
 
-/** A call that failed, with what the log and the metrics are told. */
+/**
+ * A call that failed: why (for the log and the metrics, told once however many requests waited for
+ * the call) and the error each of those requests is answered with (made anew for each).
+ */
 class CallFailure extends Error {
+  reported = false;
   constructor(
     readonly reason: SubgraphFailureReason,
-    readonly client: Error,
+    readonly clientError: () => Error,
     override readonly cause: unknown,
   ) {
-    super(client.message);
+    super(reason);
   }
+}
+
+/** A call in flight that identical calls wait for; `merged` once one does, so the caller that made it gets a copy too and the body itself is never handed out. */
+interface SharedCall {
+  readonly body: Promise<Record<string, unknown>>;
+  merged: boolean;
 }
 
 /**
@@ -61,7 +71,7 @@ class CallFailure extends Error {
  * PRODUCT_UNAVAILABLE errors that name the domain only.
  */
 export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
-  private readonly inFlight = new Map<string, Promise<Record<string, unknown>>>();
+  private readonly inFlight = new Map<string, SharedCall>();
 
   constructor(private readonly settings: SubgraphDataSourceSettings) {}
 
@@ -78,9 +88,10 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
       body = await this.reply(request, ctx, extra);
     } catch (error) {
       if (!(error instanceof CallFailure)) throw error;
-      this.settings.onFailure(this.settings.name, error.reason, error.cause, ctx);
+      if (!error.reported) this.settings.onFailure(this.settings.name, error.reason, error.cause, ctx);
+      error.reported = true;
       if (error.reason === 'timeout' && ctx) ctx.audit.timedOut = true;
-      throw error.client;
+      throw error.clientError();
     }
     const rows = (body.extensions as { meshgate?: { rows?: Record<string, unknown> } } | undefined)?.meshgate?.rows;
     if (rows && ctx) {
@@ -103,16 +114,20 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     const key = JSON.stringify([grant, request.operationName ?? null, request.query, request.variables ?? null, extra]);
     const pending = this.inFlight.get(key);
     if (pending) {
+      pending.merged = true;
       this.settings.onMerged?.(this.settings.name);
-      return structuredClone(await pending);
+      return structuredClone(await pending.body);
     }
-    const call = this.call(request);
-    this.inFlight.set(key, call);
+    const shared: SharedCall = { body: this.call(request), merged: false };
+    this.inFlight.set(key, shared);
+    let body: Record<string, unknown>;
     try {
-      return await call;
+      body = await shared.body;
     } finally {
-      this.inFlight.delete(key);
+      // In the same step as the body is taken: nobody can join after the caller that made the call got it.
+      if (this.inFlight.get(key) === shared) this.inFlight.delete(key);
     }
+    return shared.merged ? structuredClone(body) : body;
   }
 
   /** One call, its reply checked: a 2xx JSON object, or the error a client may be shown. */
@@ -123,22 +138,20 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     try {
       reply = await this.settings.transport.send(request, signal);
     } catch (error) {
-      if (signal.aborted) throw new CallFailure('timeout', new ProductUnavailableError(`The "${name}" domain did not answer in time`), error);
-      throw new CallFailure(error instanceof TransportError ? error.kind : 'bad_response', new ProductUnavailableError(`The "${name}" domain is unavailable`), error);
+      if (signal.aborted) throw new CallFailure('timeout', () => new ProductUnavailableError(`The "${name}" domain did not answer in time`), error);
+      throw new CallFailure(error instanceof TransportError ? error.kind : 'bad_response', () => new ProductUnavailableError(`The "${name}" domain is unavailable`), error);
     }
     if (reply.status < 200 || reply.status > 299) {
       const passed = firstClientError(reply.body);
       // A subgraph answers with registry codes (its formatter makes sure); any other code is a fault whose message may describe internals.
       const code = passed && registryCode(passed.code, passed.message);
-      const client = passed
-        ? code
-          ? new MeshgateError(code, passed.message)
-          : new InternalError()
-        : new ProductUnavailableError(`The "${name}" domain answered with HTTP ${reply.status}`);
-      throw new CallFailure('bad_response', client, new Error(`HTTP ${reply.status}`));
+      const status = reply.status;
+      const clientError = (): Error =>
+        passed ? (code ? new MeshgateError(code, passed.message) : new InternalError()) : new ProductUnavailableError(`The "${name}" domain answered with HTTP ${status}`);
+      throw new CallFailure('bad_response', clientError, new Error(`HTTP ${status}`));
     }
     if (!isObject(reply.body))
-      throw new CallFailure('bad_response', new ProductUnavailableError(`The "${name}" domain is unavailable`), new Error('the reply is not a JSON object'));
+      throw new CallFailure('bad_response', () => new ProductUnavailableError(`The "${name}" domain is unavailable`), new Error('the reply is not a JSON object'));
     return reply.body;
   }
 }

@@ -5,17 +5,19 @@
  * pooled socket, its body read as one buffer and parsed once.
  */
 import http from 'node:http';
+import https from 'node:https';
 import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './SubgraphTransport.js';
 
-/** A transport to the subgraph at `url` (http only: subgraphs sit beside the gateway on a private network). */
+/** A transport to the subgraph at `url` (http:// or https://). */
 export function httpTransport(url: string): SubgraphTransport {
   const target = new URL(url);
-  if (target.protocol !== 'http:') throw new TypeError(`httpTransport: a subgraph URL must be http://, got ${JSON.stringify(url)}`);
-  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 256, scheduling: 'lifo' });
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError(`httpTransport: a subgraph URL must be http(s)://, got ${JSON.stringify(url)}`);
+  const client = target.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 256, scheduling: 'lifo' });
   const send = (request: SubgraphRequest, signal: AbortSignal, retried = false): Promise<SubgraphReply> =>
     new Promise((resolve, reject) => {
       const body = Buffer.from(JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }));
-      const req = http.request(
+      const req = client.request(
         target,
         { method: 'POST', agent, signal, headers: { ...request.headers, 'content-type': 'application/json', 'content-length': body.byteLength } },
         (res) => {

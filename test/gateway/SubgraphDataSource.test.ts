@@ -8,7 +8,7 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { createRequestContext, type RequestContext } from '../../gateway/index.js';
 import { SubgraphDataSource } from '../../gateway/SubgraphDataSource.js';
-import type { SubgraphReply, SubgraphRequest, SubgraphTransport } from '../../gateway/index.js';
+import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from '../../gateway/index.js';
 
 /** A transport answering after `ms` with a body naming the grant it was sent, recording every request. */
 function recordingTransport(ms = 30): SubgraphTransport & { sent: SubgraphRequest[] } {
@@ -24,6 +24,8 @@ function recordingTransport(ms = 30): SubgraphTransport & { sent: SubgraphReques
   };
 }
 
+const failures: string[] = [];
+
 function source(transport: SubgraphTransport, mergeInFlight = true): SubgraphDataSource {
   return new SubgraphDataSource({
     name: 'commerce',
@@ -32,7 +34,7 @@ function source(transport: SubgraphTransport, mergeInFlight = true): SubgraphDat
     headersForSubgraph: () => ({}),
     accessContext: (ctx) => (ctx.access.token === undefined ? undefined : ['x-meshgate-context', ctx.access.token]),
     mergeInFlight,
-    onFailure: () => undefined,
+    onFailure: (_name, reason, _cause, ctx) => void failures.push(`${reason} ${ctx?.requestId}`),
   });
 }
 
@@ -95,5 +97,28 @@ describe('SubgraphDataSource', () => {
     const t = recordingTransport(0);
     await ask(source(t), signedContext('A', 'req-1'));
     expect(t.sent[0]!.headers).toEqual({ 'x-meshgate-context': 'token-of-req-1-A', 'x-request-id': 'req-1' });
+  });
+
+  it('reports a failed call once however many requests waited for it, and answers each with an error of its own', async () => {
+    failures.length = 0;
+    const down: SubgraphTransport = {
+      send: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        throw new TransportError('unreachable', 'ECONNREFUSED 10.0.0.7:4002');
+      },
+    };
+    const ds = source(down);
+    const contexts = [1, 2, 3].map((i) => signedContext('A', `r${i}`));
+    const errors = await Promise.all(
+      contexts.map((c) =>
+        ask(ds, c).then(
+          () => null,
+          (e: unknown) => e as Error,
+        ),
+      ),
+    );
+    expect(errors.map((e) => e?.message)).toEqual(Array(3).fill('The "commerce" domain is unavailable'));
+    expect(new Set(errors).size).toBe(3);
+    expect(failures).toEqual(['unreachable r1']);
   });
 });

@@ -76,8 +76,13 @@ export class ProductTable {
   private manifestStat = '';
 
   private statManifest(): string {
-    const st = statSync(path.join(this.product.storeDir, MANIFEST_FILE), { throwIfNoEntry: false, bigint: true });
-    return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : 'none';
+    try {
+      const st = statSync(path.join(this.product.storeDir, MANIFEST_FILE), { throwIfNoEntry: false, bigint: true });
+      return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : 'none';
+    } catch (error) {
+      // Unreadable (e.g. EACCES): reading the manifest says why, and the version served keeps serving.
+      return `error:${(error as NodeJS.ErrnoException).code ?? 'unknown'}`;
+    }
   }
 
   /** The table to query now; throws PRODUCT_UNAVAILABLE when there is no good data. */

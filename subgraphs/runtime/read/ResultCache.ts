@@ -72,7 +72,8 @@ export class ResultCache implements StatementRunner {
       maxSize: maxBytes,
       // One result may take at most an eighth of the cache, so a large page cannot flush every dashboard's.
       maxEntrySize: Math.max(1, Math.floor(maxBytes / 8)),
-      sizeCalculation: (rows) => Math.max(1, sizeOf(rows)),
+      // The key (grant, statement, values) is held too: counted, so the bound holds for small results.
+      sizeCalculation: (rows, key) => sizeOf(rows) + 2 * key.length,
       // A result evicted while its statement runs is still handed to everyone waiting for it.
       ignoreFetchAbort: true,
       fetchMethod: (_key, _stale, { context }) => this.db.query(context),
