@@ -4,7 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { randomUUID } from 'node:crypto';
 import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
-import { UnauthenticatedError } from '../../schema/index.js';
+import { MeshgateError, UnauthenticatedError } from '../../schema/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { formatSubgraphError } from './formatSubgraphError.js';
@@ -101,8 +101,10 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
     let contextValue: SubgraphContext;
     try {
       contextValue = await contextFor(request.headers);
-    } catch {
-      return { status: 401, body: { errors: [{ message: REFUSAL, extensions: { code: 'UNAUTHENTICATED' } }] } };
+    } catch (error) {
+      // The refusal HTTP callers get, as the body Apollo would send with its status.
+      if (!(error instanceof MeshgateError)) throw error;
+      return { status: 401, body: { errors: [{ message: error.message, extensions: { code: error.code } }] } };
     }
     const { query, variables, operationName } = request;
     const response = await server.executeOperation({ query, ...(variables && { variables: { ...variables } }), ...(operationName && { operationName }) }, { contextValue });
