@@ -21,6 +21,7 @@ export {
 } from './graphql/productShape.js';
 export { collectFields, fieldArguments, fragmentsOf, isIncluded, walkOperation, type CollectedField, type WalkedField, type WalkScope } from './graphql/walkOperation.js';
 export { buildSubgraphSdl } from './graphql/buildSubgraphSdl.js';
+export { SCHEMA_HASH_HEADER, schemaHash } from './graphql/schemaHash.js';
 export { CATALOG_DATA_FIELDS, CATALOG_DOMAIN, CATALOG_INTERFACE, CATALOG_ROOT_FIELDS, catalogEntityType } from './graphql/catalogSdl.js';
 export { meshShapes } from './graphql/meshShapes.js';
 export {
