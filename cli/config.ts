@@ -56,6 +56,31 @@ const schema = z.object({
   MESHGATE_ACCESS_LOG: z.enum(['on', 'off']).default('on'),
   MESHGATE_ACCESS_LOG_DIR: z.string().min(1).optional(),
   MESHGATE_ACCESS_LOG_ROTATE_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
+  // HTTP serving (gateway and subgraphs alike; issue 13).
+  MESHGATE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  MESHGATE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  MESHGATE_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  MESHGATE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_024),
+  MESHGATE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  // Origins a browser app may call the gateway from (comma-separated, e.g. "https://app.example.com"); none by default.
+  MESHGATE_CORS_ORIGINS: z.string().optional(),
+  // The circuit breaker per subgraph: opens after this many consecutive failed calls, probes again (half-open) after the reset time.
+  MESHGATE_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  MESHGATE_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // Metrics on a port of their own (then /metrics leaves the data port), or behind a bearer token.
+  MESHGATE_METRICS_PORT: port.optional(),
+  MESHGATE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  MESHGATE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  MESHGATE_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  // OpenTelemetry tracing, off unless an OTLP/HTTP endpoint is given (e.g. http://collector:4318).
+  MESHGATE_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  // Watch the declarations and swap in changed ones (validated first; a broken one is refused and the previous keeps serving).
+  MESHGATE_RELOAD: z.enum(['on', 'off']).default('on'),
+  // This gateway's name among its replicas: each replica writes its own access-log chain under it.
+  MESHGATE_INSTANCE: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-"')
+    .optional(),
 });
 
 /** The validated configuration. */
@@ -70,7 +95,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const subgraphPorts: Record<string, number> = { ...DEFAULT_SUBGRAPH_PORTS };
   for (const [name, value] of Object.entries(env)) {
     const m = /^MESHGATE_([A-Z0-9_]+)_PORT$/.exec(name);
-    if (!m || name === 'MESHGATE_GATEWAY_PORT') continue;
+    if (!m || name === 'MESHGATE_GATEWAY_PORT' || name === 'MESHGATE_METRICS_PORT' || name.endsWith('_METRICS_PORT')) continue;
     const p = port.safeParse(value);
     if (!p.success) throw new Error(`bad configuration: ${name}: expected a port number, got ${JSON.stringify(value)}`);
     subgraphPorts[m[1]!.toLowerCase().replaceAll('_', '-')] = p.data;
