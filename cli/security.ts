@@ -59,6 +59,9 @@ function authOptions(config: Config, production: boolean): AuthOptions {
     return { mode, secret: config.MESHGATE_JWT_SECRET, issuer, audience, clockToleranceS: tolerance };
   }
   if (config.MESHGATE_JWT_SECRET) throw new Error('bad configuration: an HMAC secret and a JWKS are never used together; unset MESHGATE_JWT_SECRET');
+  // Keys fetched over plain HTTP can be swapped by anyone on the path, who then mints any token.
+  if (production && config.MESHGATE_JWKS_URL?.toLowerCase().startsWith('http:'))
+    throw new Error(`bad configuration: MESHGATE_JWKS_URL must be an https:// URL when NODE_ENV=production, got ${JSON.stringify(config.MESHGATE_JWKS_URL)}`);
   return {
     mode,
     ...(config.MESHGATE_JWKS_URL && { jwksUrl: config.MESHGATE_JWKS_URL }),

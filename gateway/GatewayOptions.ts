@@ -46,6 +46,18 @@ export interface GatewayOptions {
   readonly mergeInFlight?: boolean;
   /** Extra headers for every subgraph call of a request. */
   readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
+  /** Origins a browser app may call the gateway from (`https://app.example.com`, or `*` for any); none by default: no CORS. */
+  readonly corsOrigins?: readonly string[];
+  /** How long a client may take to send its headers; default 10 000 ms. */
+  readonly headersTimeoutMs?: number;
+  /** How long a client may take to send its whole request; default 30 000 ms. */
+  readonly requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open; default 5 000 ms. */
+  readonly keepAliveTimeoutMs?: number;
+  /** The most connections open at once; those beyond are closed as they arrive. Default 1 024. */
+  readonly maxConnections?: number;
+  /** How long `close()` lets in-flight requests finish before it cuts their connections; default 5 000 ms. */
+  readonly shutdownGraceMs?: number;
 }
 
 /** A gateway that is listening: its addresses and the way to stop it. */
@@ -54,6 +66,6 @@ export interface RunningGateway {
   readonly url: string;
   /** `http://host:port/graphql`. */
   readonly graphqlUrl: string;
-  /** Stops accepting requests, lets in-flight ones finish (briefly) and releases the port. */
+  /** Stops accepting connections, answers every later request with `Connection: close`, lets in-flight ones finish (within the shutdown grace) and releases the port. */
   close(): Promise<void>;
 }

@@ -65,7 +65,10 @@ export interface RequestAudit {
 
 /** The per-request state every layer of the gateway reads: built once per HTTP request, never shared. */
 export interface RequestContext {
+  /** The server's own id of the request (a UUID): in every log line, the access log and every subgraph call. */
   readonly requestId: string;
+  /** The id the client sent in `x-request-id`, when it is short and inert; recorded beside the server's, never used in its place. */
+  readonly clientRequestId?: string;
   /** Epoch milliseconds at which the request arrived. */
   readonly startedAt: number;
   /** The verified caller; null when access control is off. */
@@ -82,7 +85,7 @@ export interface RequestContext {
   readonly clientVersion?: string;
 }
 
-// A caller-chosen id goes into logs and response headers, so only short, inert tokens are kept.
+// A caller-chosen id goes into the access log and a response header, so only short, inert tokens are kept.
 const SAFE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SAFE_CLIENT_LABEL = /^[\x20-\x7E]{1,128}$/;
 
@@ -95,13 +98,19 @@ function safeLabel(value: string | undefined): string | undefined {
   return value !== undefined && SAFE_CLIENT_LABEL.test(value) ? value : undefined;
 }
 
-/** Builds the context of one request from its headers: the request id (caller's if safe, else a UUID) and client identity. */
+/**
+ * Builds the context of one request from its headers: a fresh server-assigned request id, the
+ * client's own id beside it (if safe) and the client identity. The server never adopts the
+ * client's id: two clients (or one replaying) could send the same one, and the access log, the
+ * logs and the subgraph calls must each name one request only.
+ */
 export function createRequestContext(headers: IncomingHttpHeaders, now: number = Date.now()): RequestContext {
   const offeredId = singleHeader(headers, 'x-request-id');
   const clientName = safeLabel(singleHeader(headers, 'apollographql-client-name'));
   const clientVersion = safeLabel(singleHeader(headers, 'apollographql-client-version'));
   return {
-    requestId: offeredId !== undefined && SAFE_REQUEST_ID.test(offeredId) ? offeredId : randomUUID(),
+    requestId: randomUUID(),
+    ...(offeredId !== undefined && SAFE_REQUEST_ID.test(offeredId) ? { clientRequestId: offeredId } : {}),
     startedAt: now,
     principal: null,
     explain: singleHeader(headers, 'x-meshgate-explain') === '1',

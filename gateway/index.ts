@@ -10,7 +10,7 @@ export type { GatewayAccess } from './GatewayOptions.js';
 export { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './transport/SubgraphTransport.js';
 export { httpTransport } from './transport/httpTransport.js';
 export { ProductIndex } from './access/ProductIndex.js';
-export { createVerifier, AuthenticationError, type AuthOptions, type Verifier } from './auth/createVerifier.js';
+export { createVerifier, AuthenticationError, KeySetUnavailableError, type AuthOptions, type Verifier } from './auth/createVerifier.js';
 export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';
 export { mintDevToken, type DevTokenClaims } from './auth/mintDevToken.js';
 export type { AccessLog, AccessLogStats } from './accessLog/AccessLog.js';

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { apolloLogger } from './apolloLogger.js';
 import { composeSupergraph } from './composeSupergraph.js';
@@ -10,6 +10,7 @@ import type { GatewayOptions, RunningGateway } from './GatewayOptions.js';
 import { createGraphiQLPage } from './graphiql.js';
 import { createCatalogPage } from './catalog/catalogPage.js';
 import { graphiqlContent } from './graphiql/graphiqlContent.js';
+import { Cors } from './http/cors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
 import { SubgraphDataSource } from './SubgraphDataSource.js';
@@ -21,9 +22,6 @@ import { auditPlugin } from './accessLog/auditPlugin.js';
 import { recordAccess } from './accessLog/recordAccess.js';
 import { ACCESS_CONTEXT_HEADER } from '../policies/index.js';
 
-/** How long `close()` lets in-flight requests finish before cutting their connections. */
-const CLOSE_GRACE_MS = 5_000;
-
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -34,17 +32,28 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/**
+ * Stops listening and resolves once every connection has ended, cutting those still open after
+ * `graceMs`. It calls net.Server's close, not http.Server's: since Node 19 the latter also closes
+ * idle keep-alive connections at once, racing a client that is just sending its next request on one
+ * (the client sees a reset, the server never saw the request). Left open, each connection ends with
+ * the `Connection: close` of its next reply, or at the keep-alive timeout. http.Server's close then
+ * runs on the closed server only to stop its timeout checks.
+ */
+function drainServer(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
-    server.close(() => {
+    NetServer.prototype.close.call(server, () => {
       clearTimeout(force);
+      server.close(() => undefined);
       resolve();
     });
-    server.closeIdleConnections();
   });
 }
+
+/** Node checks the header and request timeouts on an interval (30 s by default, so a 10 s timeout fired at ~30 s): a tenth of the shorter one, between 50 ms and 1 s. */
+const checkingInterval = (headersMs: number, requestMs: number): number => Math.max(50, Math.min(1_000, Math.floor(Math.min(headersMs, requestMs) / 10)));
 
 function describeCause(cause: unknown): string {
   if (typeof cause !== 'object' || cause === null) return String(cause);
@@ -97,8 +106,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
   const catalog = await createCatalogPage();
 
-  let ready = false;
+  let started = false;
+  let draining = false;
+  /** Replies not yet sent: when shutdown begins they are told to close their connection too. */
+  const pending = new Set<ServerResponse>();
+  const headersTimeout = Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs);
   const server = createServer(
+    { headersTimeout, requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: checkingInterval(headersTimeout, settings.requestTimeoutMs) },
     createRequestHandler({
       apollo,
       graphiql,
@@ -106,23 +120,30 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       metrics,
       log,
       maxBodyBytes: settings.maxBodyBytes,
-      isReady: () => ready,
+      isReady: () => started && !draining,
+      isServing: () => started,
+      isDraining: () => draining,
+      ...(settings.corsOrigins.length > 0 && { cors: new Cors(settings.corsOrigins) }),
       ...(guide?.devTokens && { devTokens: { issuer: guide.devTokens, host: settings.host } }),
       ...(access && { authenticate: access.authenticate }),
       ...(record && { record }),
     }),
   );
-  // A slow client may not hold a socket open forever while sending its headers or body.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  // A slow client may not hold a socket open forever while sending its headers or body, nor open sockets without bound.
+  server.keepAliveTimeout = settings.keepAliveTimeoutMs;
+  server.maxConnections = settings.maxConnections;
+  server.on('request', (_req, res: ServerResponse) => {
+    pending.add(res);
+    res.once('close', () => pending.delete(res));
+  });
   await listen(server, settings.port, settings.host);
   try {
     await apollo.start();
   } catch (error) {
-    await closeServer(server);
+    await drainServer(server, 0);
     throw error;
   }
-  ready = true;
+  started = true;
 
   const { port } = server.address() as AddressInfo;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
@@ -134,8 +155,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     graphqlUrl: `${url}/graphql`,
     close: () =>
       (closing ??= (async () => {
-        ready = false;
-        await closeServer(server);
+        draining = true;
+        for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
+        await drainServer(server, settings.shutdownGraceMs);
         await apollo.stop();
         for (const t of transports.values()) t.close?.();
       })()),

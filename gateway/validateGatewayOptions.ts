@@ -13,6 +13,12 @@ export interface ValidGatewayOptions {
   readonly headersForSubgraph: (ctx: RequestContext) => Record<string, string>;
   readonly mergeInFlight: boolean;
   readonly graphiql?: GraphiQLGuide;
+  readonly corsOrigins: readonly string[];
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly shutdownGraceMs: number;
 }
 
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -93,6 +99,26 @@ function getValidGuide(value: unknown): GraphiQLGuide | undefined {
   return value as GraphiQLGuide;
 }
 
+/** Each origin must be exactly an origin (scheme, host, optional port: what a browser sends in `Origin`), or `*`. */
+function getValidOrigins(value: unknown): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new TypeError(`gateway option corsOrigins must be a list of origins, got ${describe(value)}`);
+  return Object.freeze(
+    value.map((o: unknown, i) => {
+      if (o === '*') return o;
+      let origin: string | undefined;
+      try {
+        origin = typeof o === 'string' ? new URL(o).origin : undefined;
+      } catch {
+        origin = undefined;
+      }
+      if (origin === undefined || origin !== o || !/^https?:/.test(origin))
+        throw new TypeError(`gateway option corsOrigins[${i}] must be an origin such as "https://app.example.com" (no path, no trailing slash) or "*", got ${describe(o)}`);
+      return origin;
+    }),
+  );
+}
+
 /** Checks the options once at the edge, applies the defaults, and throws a TypeError naming the option and the bad value. */
 export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('gateway options must be an object');
@@ -108,5 +134,11 @@ export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOpt
     headersForSubgraph: getValidFunction('headersForSubgraph', options.headersForSubgraph, () => ({})),
     mergeInFlight: getValidBoolean('mergeInFlight', options.mergeInFlight, true),
     graphiql: getValidGuide(options.graphiql),
+    corsOrigins: getValidOrigins(options.corsOrigins),
+    headersTimeoutMs: getValidInteger('headersTimeoutMs', options.headersTimeoutMs, 10_000, 1, 3_600_000),
+    requestTimeoutMs: getValidInteger('requestTimeoutMs', options.requestTimeoutMs, 30_000, 1, 3_600_000),
+    keepAliveTimeoutMs: getValidInteger('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 5_000, 1, 3_600_000),
+    maxConnections: getValidInteger('maxConnections', options.maxConnections, 1_024, 1, 1_000_000),
+    shutdownGraceMs: getValidInteger('shutdownGraceMs', options.shutdownGraceMs, 5_000, 0, 3_600_000),
   };
 }

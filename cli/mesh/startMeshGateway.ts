@@ -1,4 +1,4 @@
-/** Starts the gateway over a mesh's domains, with the configured host, port and subgraph timeout. */
+/** Starts the gateway over a mesh's domains, with the configured host, port, timeouts, connection cap, shutdown grace and CORS origins. */
 import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
 import { startGateway, type AccessLog, type GatewayAccess, type GraphiQLGuide, type RunningGateway, type SubgraphService, type SubgraphTransport } from '../../gateway/index.js';
 import type { Config } from '../config.js';
@@ -35,6 +35,13 @@ function gatewayServices(mesh: Mesh, urlOf: (domain: string) => string, transpor
   });
 }
 
+/** MESHGATE_CORS_ORIGINS as a list: comma-separated, blanks around each ignored (startGateway checks each is an origin). */
+const corsOrigins = (value: string): string[] =>
+  value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+
 /** Composes every domain of `mesh` and serves the graph on MESHGATE_HOST. */
 export function startMeshGateway(config: Config, options: MeshGatewayOptions): Promise<RunningGateway> {
   const { mesh, urlOf, access, accessLog, log } = options;
@@ -44,6 +51,12 @@ export function startMeshGateway(config: Config, options: MeshGatewayOptions): P
     host: config.MESHGATE_HOST,
     port: options.port ?? config.MESHGATE_GATEWAY_PORT,
     subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS,
+    headersTimeoutMs: config.MESHGATE_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.MESHGATE_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.MESHGATE_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: config.MESHGATE_MAX_CONNECTIONS,
+    shutdownGraceMs: config.MESHGATE_SHUTDOWN_GRACE_MS,
+    ...(config.MESHGATE_CORS_ORIGINS && { corsOrigins: corsOrigins(config.MESHGATE_CORS_ORIGINS) }),
     log,
     ...(access && { access }),
     ...(accessLog && { accessLog }),

@@ -26,6 +26,7 @@ export function factsFor(ctx: RequestContext, httpStatus: number, errorCode?: st
   return {
     time: new Date(ctx.startedAt).toISOString(),
     request_id: ctx.requestId,
+    ...(ctx.clientRequestId !== undefined && { client_request_id: ctx.clientRequestId }),
     subject: p?.sub ?? null,
     roles: factList(p?.roles ?? []),
     purpose: p?.purpose ?? null,

@@ -21,6 +21,8 @@ export type AuthOptions =
       readonly audience: string;
       readonly algorithms: readonly string[];
       readonly clockToleranceS?: number;
+      /** How the remote key set is cached (jose's createRemoteJWKSet); tests shorten them. */
+      readonly jwksCache?: { readonly maxAgeMs?: number; readonly cooldownMs?: number; readonly timeoutMs?: number };
     }
   | { readonly mode: 'hmac'; readonly secret: string; readonly issuer: string; readonly audience: string; readonly clockToleranceS?: number };
 
@@ -39,6 +41,55 @@ export class AuthenticationError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The key set cannot be fetched (connection refused, timeout, a status other than 200, a body
+ * that is not a key set): the token was not judged at all, so the caller is told to retry (503),
+ * never that the token is bad. The message names the key set's URL and why (logged, never sent).
+ */
+export class KeySetUnavailableError extends Error {
+  override readonly name = 'KeySetUnavailableError';
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    super(`the JWKS at ${url} cannot be fetched: ${describeFetchFailure(cause)}`, { cause });
+  }
+}
+
+function describeFetchFailure(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = cause.cause instanceof Error ? `: ${(cause.cause as Error & { code?: string }).code ?? cause.cause.message}` : '';
+  return `${cause.message}${inner}`;
+}
+
+/**
+ * Whether an error of jose's remote key set comes from fetching it rather than from the token:
+ * a timeout, a failed fetch (not a JOSEError: connection refused, DNS), a non-200 status or a body
+ * that is not JSON (the generic JOSEError), or a body that is not a key set (JWKSInvalid). A key
+ * set that was fetched but holds no key for the token's `kid` (JWKSNoMatchingKey) is the token's.
+ */
+function isFetchFailure(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error.code === errors.JOSEError.code;
+}
+
+/** The remote key set, its fetch failures turned into KeySetUnavailableError. */
+function remoteKeySet(url: string, cache: { readonly maxAgeMs?: number; readonly cooldownMs?: number; readonly timeoutMs?: number } = {}): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(url), {
+    cacheMaxAge: cache.maxAgeMs ?? 600_000,
+    cooldownDuration: cache.cooldownMs ?? 30_000,
+    timeoutDuration: cache.timeoutMs ?? 5_000,
+  });
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      throw isFetchFailure(error) ? new KeySetUnavailableError(url, error) : error;
+    }
+  };
 }
 
 /** Verifies one compact JWS into a principal. */
@@ -65,7 +116,7 @@ export async function createVerifier(options: AuthOptions): Promise<Verifier> {
     if (bad.length || options.algorithms.length === 0) throw new TypeError(`JWKS algorithms must be asymmetric (e.g. RS256, ES256), got ${options.algorithms.join(',') || 'none'}`);
     if (!!options.jwksUrl === !!options.jwksFile) throw new TypeError('give exactly one of a JWKS URL or a JWKS file');
     key = options.jwksUrl
-      ? createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5_000 })
+      ? remoteKeySet(options.jwksUrl, options.jwksCache)
       : createLocalJWKSet(JSON.parse(await readFile(options.jwksFile!, 'utf8')) as JSONWebKeySet);
     check = { issuer: options.issuer, audience: options.audience, algorithms: [...options.algorithms] };
   }
@@ -102,9 +153,9 @@ export async function createVerifier(options: AuthOptions): Promise<Verifier> {
   };
 }
 
-/** Any verification failure as an AuthenticationError that tells the client only that the token is invalid. */
-function refused(error: unknown): AuthenticationError {
-  if (error instanceof AuthenticationError) return error;
+/** Any verification failure as an AuthenticationError that tells the client only that the token is invalid; a key set that cannot be fetched stays what it is. */
+function refused(error: unknown): AuthenticationError | KeySetUnavailableError {
+  if (error instanceof AuthenticationError || error instanceof KeySetUnavailableError) return error;
   return new AuthenticationError(error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : 'the token is malformed');
 }
 

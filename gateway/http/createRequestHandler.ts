@@ -8,7 +8,8 @@ import { DEV_TOKEN_PATH } from '../graphiql/graphiqlContent.js';
 import type { DevTokenIssuer } from '../graphiql/GraphiQLGuide.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { handleDevToken } from './handleDevToken.js';
-import { handleGraphQL } from './handleGraphQL.js';
+import type { Cors } from './cors.js';
+import { errorReply, finish, handleGraphQL } from './handleGraphQL.js';
 import type { GraphQLRoute } from './handleGraphQL.js';
 import { sendGraphQLError } from './sendJson.js';
 
@@ -18,7 +19,14 @@ export interface RequestHandlerDeps extends GraphQLRoute {
   /** The catalog web page; without it `/catalog` is not found. */
   readonly catalog?: CatalogPage;
   readonly metrics: GatewayMetrics;
+  /** Whether the gateway takes new work (for /readyz): started and not shutting down. */
   readonly isReady: () => boolean;
+  /** Whether GraphQL can be served: started (and, while shutting down, still serving the requests that reach it). */
+  readonly isServing: () => boolean;
+  /** Whether the gateway is shutting down: every reply then says `Connection: close`, so keep-alive clients go elsewhere. */
+  readonly isDraining: () => boolean;
+  /** CORS for the configured origins; without it no CORS header is sent and OPTIONS is not special. */
+  readonly cors?: Cors;
   readonly log: (line: string) => void;
   /** Dev tokens on POST /dev/token (dev mode only; without them the route does not exist), and the host the gateway listens on. */
   readonly devTokens?: { readonly issuer: DevTokenIssuer; readonly host: string };
@@ -65,7 +73,9 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
         return;
       }
       out.route = 'graphql';
-      out.status = deps.isReady() ? await handleGraphQL(req, res, ctx, search, deps) : sendGraphQLError(res, 503, 'PRODUCT_UNAVAILABLE', 'The gateway is not ready');
+      out.status = deps.isServing()
+        ? await handleGraphQL(req, res, ctx, search, deps)
+        : await finish(res, ctx, deps, errorReply(503, 'PRODUCT_UNAVAILABLE', 'The gateway is not ready; try again shortly.', [['retry-after', '1']]));
       return;
     case DEV_TOKEN_PATH:
       out.route = 'dev-token';
@@ -98,6 +108,12 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
       }
       break;
     default:
+      if (path.startsWith('/graphql/')) {
+        // A GraphQL request sent to a wrong path under /graphql is still a GraphQL request: recorded like every other.
+        out.route = 'graphql';
+        out.status = await finish(res, ctx, deps, errorReply(404, 'BAD_USER_INPUT', 'Not found: GraphQL is served at /graphql'));
+        return;
+      }
       if (deps.catalog && (path === CATALOG_PATH || path.startsWith(`${CATALOG_PATH}/`))) {
         out.route = 'catalog';
         out.status = deps.catalog.serve(req, res, path);
@@ -107,12 +123,25 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
   out.status = sendGraphQLError(res, 404, 'BAD_USER_INPUT', `Not found: GraphQL is served at /graphql${deps.catalog ? `, the catalog at ${CATALOG_PATH}` : ''}`);
 }
 
-/** The gateway's `node:http` request listener: builds the request context, routes, answers failures with JSON, counts every request. */
+/**
+ * The gateway's `node:http` request listener: answers a CORS preflight before anything else (it
+ * carries no token), builds the request context, routes, answers failures with JSON, counts every
+ * request. The reply names the server's request id (`x-request-id`) and echoes the client's own
+ * (`x-client-request-id`) when it sent a safe one.
+ */
 export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = performance.now();
+    if (deps.isDraining()) res.setHeader('connection', 'close');
+    if (deps.cors?.isPreflight(req)) {
+      const status = deps.cors.preflight(req, res);
+      deps.metrics.observeRequest('preflight', status, (performance.now() - started) / 1000);
+      return;
+    }
+    deps.cors?.decorate(req, res);
     const ctx = createRequestContext(req.headers);
     res.setHeader('x-request-id', ctx.requestId);
+    if (ctx.clientRequestId !== undefined) res.setHeader('x-client-request-id', ctx.clientRequestId);
     const outcome: Outcome = { route: 'other', status: 500 };
     route(req, res, ctx, deps, outcome)
       .catch((error: unknown) => {

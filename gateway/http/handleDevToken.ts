@@ -104,6 +104,7 @@ export async function handleDevToken(req: IncomingMessage, res: ServerResponse, 
     res.setHeader('connection', 'close');
     return sendError(res, 413, new BadUserInputError(`The request body is larger than ${MAX_BODY_BYTES} bytes`));
   }
+  if (read.kind === 'incomplete') return sendError(res, 400, new BadUserInputError('The request body was not received in full'));
   let body: unknown;
   try {
     body = JSON.parse(read.body.toString('utf8'));

@@ -8,9 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer } from '@apollo/server';
 import type { ErrorCode } from '../../schema/index.js';
-import { AuthenticationError } from '../auth/createVerifier.js';
+import { AuthenticationError, KeySetUnavailableError } from '../auth/createVerifier.js';
 import { bearerChallenge, type AuthFailure } from '../auth/bearerChallenge.js';
 import type { Principal, RequestContext } from '../context.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonDepth.js';
 import { readBody } from './readBody.js';
 
 /** What the GraphQL route needs besides the request itself. */
@@ -39,7 +40,8 @@ const JSON_TYPE = ['content-type', 'application/json; charset=utf-8'] as const;
 /** An Authorization header that presents a bearer token, well-formed or not. */
 const PRESENTS_BEARER = /^Bearer\s+\S/i;
 
-function errorReply(status: number, code: ErrorCode, message: string, extra: readonly (readonly [string, string])[] = []): Reply {
+/** A reply made before Apollo runs (a refusal, the gateway not ready), as the route records and sends it. */
+export function errorReply(status: number, code: ErrorCode, message: string, extra: readonly (readonly [string, string])[] = []): Reply {
   return { status, headers: [JSON_TYPE, ...extra], body: JSON.stringify({ errors: [{ message, extensions: { code } }] }), errorCode: code };
 }
 
@@ -59,6 +61,7 @@ async function parseBody(req: IncomingMessage, maxBodyBytes: number): Promise<{ 
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return { refused: errorReply(415, 'BAD_USER_INPUT', 'Compressed request bodies are not accepted') };
   const read = await readBody(req, maxBodyBytes);
   if (read.kind === 'tooLarge') return { refused: errorReply(413, 'BAD_USER_INPUT', `The request body is larger than ${maxBodyBytes} bytes`, [['connection', 'close']]) };
+  if (read.kind === 'incomplete') return { refused: errorReply(400, 'BAD_USER_INPUT', 'The request body was not received in full', [['connection', 'close']]) };
   const text = read.body.toString('utf8');
   // Other content types go to Apollo as text: it refuses them (and CSRF-prone simple requests) itself.
   if (!isJson(req.headers['content-type'])) return { body: text };
@@ -69,10 +72,33 @@ async function parseBody(req: IncomingMessage, maxBodyBytes: number): Promise<{ 
     return { refused: errorReply(400, 'BAD_USER_INPUT', 'The request body is not valid JSON') };
   }
   if (Array.isArray(body)) return { refused: errorReply(400, 'BAD_USER_INPUT', 'Batched operations are not supported: send one operation per request') };
-  return { body };
+  const { variables, extensions } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const tooDeep = tooDeepRefusal(variables, extensions);
+  return tooDeep ? { refused: tooDeep } : { body };
 }
 
-/** Sets `ctx.principal` from the bearer token, or returns the 401 reply (missing, expired or invalid token). */
+/** The refusal of variables (or extensions) nested deeper than anything is walked: before Apollo, graphql-js or the planner recurse into them. */
+function tooDeepRefusal(...values: unknown[]): Reply | undefined {
+  if (!values.some((v) => nestsDeeperThan(v, MAX_JSON_DEPTH))) return undefined;
+  return errorReply(400, 'QUERY_TOO_COMPLEX', `The variables nest more than ${MAX_JSON_DEPTH} levels of lists and objects deep; flatten the filter or split the operation.`);
+}
+
+/** The same check for a GET's `variables` and `extensions` parameters (Apollo parses them; one that is not JSON is its refusal to make). */
+function refuseDeepQueryParams(search: string): Reply | undefined {
+  const params = new URLSearchParams(search);
+  const parsed = ['variables', 'extensions'].map((name) => {
+    const text = params.get(name);
+    if (text === null) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  });
+  return tooDeepRefusal(...parsed);
+}
+
+/** Sets `ctx.principal` from the bearer token, or returns the 401 reply (missing, expired or invalid token) or the 503 one (the key set cannot be fetched, so no token can be judged). */
 async function authenticate(req: IncomingMessage, ctx: RequestContext, route: GraphQLRoute): Promise<Reply | undefined> {
   if (!route.authenticate) return undefined;
   const header = req.headers.authorization?.trim();
@@ -84,6 +110,10 @@ async function authenticate(req: IncomingMessage, ctx: RequestContext, route: Gr
       ctx.principal = await route.authenticate(m[1]!);
       return undefined;
     } catch (error) {
+      if (error instanceof KeySetUnavailableError) {
+        route.log(`request ${ctx.requestId}: cannot authenticate: ${error.message}`);
+        return errorReply(503, 'PRODUCT_UNAVAILABLE', 'The gateway cannot check tokens right now (its identity provider\'s keys cannot be fetched); try again later.', [['retry-after', '5']]);
+      }
       reason = (error as Error).message;
       failure = error instanceof AuthenticationError ? error.refusal : { kind: 'invalid' };
     }
@@ -109,8 +139,11 @@ async function execute(req: IncomingMessage, ctx: RequestContext, search: string
   return { status: response.status ?? 200, headers: [...response.headers], body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator };
 }
 
-/** Records the reply (fail closed) and writes it; returns the status sent. */
-async function finish(res: ServerResponse, ctx: RequestContext, route: GraphQLRoute, reply: Reply): Promise<number> {
+/**
+ * Records the reply (fail closed) and writes it; returns the status sent. Every reply of the
+ * GraphQL route passes here exactly once, so every one has its access-log entry.
+ */
+export async function finish(res: ServerResponse, ctx: RequestContext, route: Pick<GraphQLRoute, 'record'>, reply: Reply): Promise<number> {
   let sent = reply;
   if (route.record) {
     try {
@@ -119,7 +152,11 @@ async function finish(res: ServerResponse, ctx: RequestContext, route: GraphQLRo
       sent = errorReply(503, 'PRODUCT_UNAVAILABLE', 'The access log cannot be written, so no data is served until it can; try again later.', [['retry-after', '5']]);
     }
   }
-  for (const [name, value] of sent.headers) res.setHeader(name, value);
+  for (const [name, value] of sent.headers) {
+    // CORS set `Vary: Origin` already; Apollo's own Vary is added to it, not put in its place.
+    const vary = name.toLowerCase() === 'vary' ? res.getHeader('vary') : undefined;
+    res.setHeader(name, vary === undefined ? value : `${String(vary)}, ${value}`);
+  }
   res.statusCode = sent.status;
   if (typeof sent.body === 'string') {
     res.end(sent.body);
@@ -130,15 +167,30 @@ async function finish(res: ServerResponse, ctx: RequestContext, route: GraphQLRo
   return sent.status;
 }
 
-/** Runs one GraphQL-over-HTTP request and returns the status sent. */
-export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, search: string, route: GraphQLRoute): Promise<number> {
+/** The reply to one GraphQL-over-HTTP request, built before anything is written. */
+async function reply(req: IncomingMessage, ctx: RequestContext, search: string, route: GraphQLRoute): Promise<Reply> {
   let body: unknown;
   if ((req.method ?? 'GET').toUpperCase() === 'POST') {
     const parsed = await parseBody(req, route.maxBodyBytes);
-    if ('refused' in parsed) return finish(res, ctx, route, parsed.refused);
+    if ('refused' in parsed) return parsed.refused;
     body = parsed.body;
+  } else {
+    const tooDeep = refuseDeepQueryParams(search);
+    if (tooDeep) return tooDeep;
   }
   const refused = await authenticate(req, ctx, route);
-  if (refused) return finish(res, ctx, route, refused);
-  return finish(res, ctx, route, await execute(req, ctx, search, body, route));
+  if (refused) return refused;
+  return execute(req, ctx, search, body, route);
+}
+
+/** Runs one GraphQL-over-HTTP request and returns the status sent; a failure inside is a recorded 500 like any other reply. */
+export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, search: string, route: GraphQLRoute): Promise<number> {
+  let built: Reply;
+  try {
+    built = await reply(req, ctx, search, route);
+  } catch (error) {
+    route.log(`request ${ctx.requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    built = errorReply(500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${ctx.requestId})`);
+  }
+  return finish(res, ctx, route, built);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
-/** A request body read under a size limit: its bytes, or the news that it was too large. */
-export type BodyResult = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'tooLarge' };
+/** A request body read under a size limit: its bytes, the news that it was too large, or that the client stopped sending it (closed, or the server's request timeout cut it). */
+export type BodyResult = { readonly kind: 'ok'; readonly body: Buffer } | { readonly kind: 'tooLarge' } | { readonly kind: 'incomplete' };
 
 /** Reads the whole request body, giving up (and discarding the rest) as soon as it exceeds `maxBytes`. */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
@@ -10,7 +10,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     req.resume();
     return Promise.resolve({ kind: 'tooLarge' });
   }
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -31,11 +31,11 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     req.on('end', () => {
       if (!settled) settle({ kind: 'ok', body: Buffer.concat(chunks, size) });
     });
-    req.on('error', (error) => {
-      if (!settled) {
-        settled = true;
-        reject(error);
-      }
-    });
+    // An aborted body emits 'error' (ECONNRESET) or only 'close', depending on how the socket ended.
+    const incomplete = (): void => {
+      if (!settled) settle({ kind: 'incomplete' });
+    };
+    req.on('error', incomplete);
+    req.on('close', incomplete);
   });
 }

@@ -17,7 +17,14 @@ export type Status = 'ok' | 'partial' | 'error' | 'timeout';
 /** The facts of one operation, as the gateway records them. */
 export interface AccessFacts {
   readonly time: string;
+  /** The gateway's own id of the request (a UUID), unique in the log. */
   readonly request_id: string;
+  /**
+   * The id the client sent in `x-request-id` (short and inert), when it sent one. Absent, not null,
+   * otherwise: an entry written before the field existed has no such key, and its canonical text
+   * (which leaves absent keys out) is what it was when it was hashed.
+   */
+  readonly client_request_id?: string;
   readonly subject: string | null;
   readonly roles: string;
   readonly purpose: string | null;
@@ -68,7 +75,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The event id of the entry at `seq`: sortable, unique in the log. */
 export const eventId = (seq: number): string => `E${String(seq).padStart(12, '0')}`;
 
-/** The canonical text an entry's hash covers: every field but `hash`, in a fixed order. */
+/** The canonical text an entry's hash covers: every field but `hash`, in a fixed order; an optional field that is absent is left out (JSON.stringify drops undefined). */
 export function canonical(e: Omit<AccessEvent, 'hash'>): string {
   const { seq, event_id, prev_hash, ...facts } = e;
   const ordered: Record<string, unknown> = { seq, event_id, prev_hash };
@@ -80,6 +87,7 @@ export function canonical(e: Omit<AccessEvent, 'hash'>): string {
 export const FACT_KEYS: readonly (keyof AccessFacts)[] = [
   'time',
   'request_id',
+  'client_request_id',
   'subject',
   'roles',
   'purpose',

@@ -22,6 +22,7 @@ const COLUMNS: AccessLogColumns = {
   event_id: 'VARCHAR',
   seq: 'BIGINT',
   request_id: 'VARCHAR',
+  client_request_id: 'VARCHAR',
   subject: 'VARCHAR',
   roles: 'VARCHAR',
   purpose: 'VARCHAR',
@@ -48,13 +49,16 @@ const COLUMNS: AccessLogColumns = {
   hash: 'VARCHAR',
 };
 
+/** Fields an entry may lack: it was written before they existed. */
+const OPTIONAL: readonly string[] = ['client_request_id'];
+
 /**
  * The statement that compacts one segment file into the partitioned product folder (sql/accessLogSql.ts
  * writes it and says why it reads each line whole). Files are named after the segment's first entry,
  * which is where readAccessLog places the entries of a file it cannot read.
  */
 function compactStatement(segment: string, outDir: string, firstSeq: number): string {
-  return buildCompactSegment({ segment, outDir, fileStem: `segment-${String(firstSeq).padStart(12, '0')}`, columns: COLUMNS, maxLineBytes: MAX_LINE_BYTES });
+  return buildCompactSegment({ segment, outDir, fileStem: `segment-${String(firstSeq).padStart(12, '0')}`, columns: COLUMNS, optional: OPTIONAL, maxLineBytes: MAX_LINE_BYTES });
 }
 
 /** An empty log is an empty product, not a missing one: an empty Parquet file with the product's columns. */

@@ -299,12 +299,12 @@ test('usage counts the access-log entries of the reads the test made', async () 
     expect(stewardGraph.edges).toContainEqual({ from: 'product:payments', to: 'consumer:treasury-app', kind: 'READS' });
     const analystGraph = (await own.query<Graph>(lineageQ, {}, { authorization: `Bearer ${ann}` })).data!.lineage;
     expect(analystGraph.nodes.filter((n) => n.id.startsWith('consumer:'))).toEqual([]);
-    /** The access-log entry of one request, once compaction has made it part of the product. */
-    const entryOf = async (requestId: string, fields: string): Promise<Record<string, string>[]> => {
+    /** The access-log entry of the request the client named `clientRequestId`, once compaction has made it part of the product. */
+    const entryOf = async (clientRequestId: string, fields: string): Promise<Record<string, string>[]> => {
       for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
         const logged = await own.query<{ accessLog: Record<string, string>[] }>(
-          `query($id: String!) { accessLog(where: { requestId: { eq: $id } }) { ${fields} } }`,
-          { id: requestId },
+          `query($id: String!) { accessLog(where: { clientRequestId: { eq: $id } }) { ${fields} } }`,
+          { id: clientRequestId },
           { authorization: `Bearer ${steward}` },
         );
         if (logged.data?.accessLog.length) return logged.data.accessLog;

@@ -40,7 +40,8 @@ function source(transport: SubgraphTransport, mergeInFlight = true): SubgraphDat
 
 /** A request context as the enforcement plugin leaves it: a principal, a signed token (unique per request) and its grant. */
 function signedContext(grant: string | undefined, id: string): RequestContext {
-  const ctx = createRequestContext({ 'x-request-id': id });
+  // The test names the request: the server's id is otherwise a fresh UUID.
+  const ctx: RequestContext = { ...createRequestContext({}), requestId: id };
   ctx.principal = { sub: id, roles: [], attributes: {} } as unknown as RequestContext['principal'];
   ctx.access.token = `token-of-${id}-${grant ?? 'unsigned'}`;
   if (grant !== undefined) ctx.access.grant = grant;

@@ -5,12 +5,22 @@ describe('createRequestContext', () => {
     expect(createRequestContext({}).principal).toBeNull();
   });
 
-  it('keeps a short, safe request id from the caller', () => {
-    expect(createRequestContext({ 'x-request-id': 'abc-123_x.y' }).requestId).toBe('abc-123_x.y');
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it("assigns its own request id and keeps a short, safe one from the caller beside it", () => {
+    const ctx = createRequestContext({ 'x-request-id': 'abc-123_x.y' });
+    expect(ctx.requestId).toMatch(UUID);
+    expect(ctx.clientRequestId).toBe('abc-123_x.y');
   });
 
-  it.each(['', 'a b', 'a'.repeat(65), 'id\r\nset-cookie: x', '../etc', '<script>'])('replaces the unsafe request id %j with a UUID', (offered) => {
-    expect(createRequestContext({ 'x-request-id': offered }).requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  it('gives two requests with the same client id two server ids', () => {
+    expect(createRequestContext({ 'x-request-id': 'same' }).requestId).not.toBe(createRequestContext({ 'x-request-id': 'same' }).requestId);
+  });
+
+  it.each(['', 'a b', 'a'.repeat(65), 'id\r\nset-cookie: x', '../etc', '<script>'])('drops the unsafe client request id %j', (offered) => {
+    const ctx = createRequestContext({ 'x-request-id': offered });
+    expect(ctx.requestId).toMatch(UUID);
+    expect(ctx.clientRequestId).toBeUndefined();
   });
 
   it('reads the Apollo client name and version, dropping overlong or binary values', () => {

@@ -125,6 +125,7 @@ describe('the gateway under misuse', () => {
     const res = await postGraphQL(gateway.graphqlUrl, '{ orders { orderId } }', { 'x-request-id': `<script>${'a'.repeat(100)}` });
     const id = res.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-client-request-id')).toBeNull();
     expect(commerce.receivedHeaders[0]?.['x-request-id']).toBe(id);
   });
 

@@ -9,8 +9,19 @@ import { GatewayMetrics } from '../../gateway/metrics.js';
 describe('the gateway before its supergraph is loaded', () => {
   const notUsed = {} as unknown as ApolloServer<RequestContext>;
   const page: GraphiQLPage = { html: Buffer.from(''), serve: () => 200 };
+  const recorded: { requestId: string; status: number; code: string | undefined }[] = [];
   const server = createServer(
-    createRequestHandler({ apollo: notUsed, graphiql: page, metrics: new GatewayMetrics(), log: () => undefined, maxBodyBytes: 1024, isReady: () => false }),
+    createRequestHandler({
+      apollo: notUsed,
+      graphiql: page,
+      metrics: new GatewayMetrics(),
+      log: () => undefined,
+      maxBodyBytes: 1024,
+      isReady: () => false,
+      isServing: () => false,
+      isDraining: () => false,
+      record: async (ctx, status, code) => void recorded.push({ requestId: ctx.requestId, status, code }),
+    }),
   );
   let base = '';
 
@@ -34,5 +45,11 @@ describe('the gateway before its supergraph is loaded', () => {
     expect(res.status).toBe(503);
     const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0]?.extensions.code).toBe('PRODUCT_UNAVAILABLE');
+  });
+
+  it('records each 503 it answers in the access log, once', async () => {
+    recorded.length = 0;
+    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(recorded).toEqual([{ requestId: res.headers.get('x-request-id'), status: 503, code: 'PRODUCT_UNAVAILABLE' }]);
   });
 });

@@ -55,13 +55,15 @@ describe('the gateway', () => {
     expect(res.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT' });
   });
 
-  it("returns the caller's request id and forwards it to every subgraph", async () => {
+  it("assigns its own request id, sends it to every subgraph, and echoes the caller's beside it", async () => {
     customers.receivedHeaders.length = 0;
     commerce.receivedHeaders.length = 0;
     const res = await postGraphQL(gateway.graphqlUrl, '{ orders { customer { name } } }', { 'x-request-id': 'req-42.abc' });
-    expect(res.headers.get('x-request-id')).toBe('req-42.abc');
-    expect(commerce.receivedHeaders.map((h) => h['x-request-id'])).toEqual(['req-42.abc']);
-    expect(customers.receivedHeaders.map((h) => h['x-request-id'])).toEqual(['req-42.abc']);
+    const id = res.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(res.headers.get('x-client-request-id')).toBe('req-42.abc');
+    expect(commerce.receivedHeaders.map((h) => h['x-request-id'])).toEqual([id]);
+    expect(customers.receivedHeaders.map((h) => h['x-request-id'])).toEqual([id]);
   });
 
   it('generates a request id when the caller sends none', async () => {

@@ -216,8 +216,8 @@ describe('the gateway', () => {
     }
     const { entries } = await readAccessLog({ dataRoot: mesh.dataRoot, rawDir: path.join(mesh.dataRoot, 'governance', 'access-log-raw') });
     const ours = entries
-      .filter((e) => e.request_id in sent)
-      .map((e) => ({ id: e.request_id, decision: e.decision, http_status: e.http_status, error_code: e.error_code, subject: e.subject }));
+      .filter((e) => e.client_request_id !== undefined && e.client_request_id in sent)
+      .map((e) => ({ id: e.client_request_id!, decision: e.decision, http_status: e.http_status, error_code: e.error_code, subject: e.subject }));
     expect(ours.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       Object.keys(sent)
         .sort()
