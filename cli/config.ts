@@ -81,6 +81,10 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-"')
     .optional(),
+  // How long a fetched JWKS is used before it is fetched again, the least time between two fetches for an unknown kid, and how long one fetch may take.
+  MESHGATE_JWKS_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  MESHGATE_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  MESHGATE_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
 /** The validated configuration. */

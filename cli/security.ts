@@ -64,7 +64,10 @@ function authOptions(config: Config, production: boolean): AuthOptions {
     throw new Error(`bad configuration: MESHGATE_JWKS_URL must be an https:// URL when NODE_ENV=production, got ${JSON.stringify(config.MESHGATE_JWKS_URL)}`);
   return {
     mode,
-    ...(config.MESHGATE_JWKS_URL && { jwksUrl: config.MESHGATE_JWKS_URL }),
+    ...(config.MESHGATE_JWKS_URL && {
+      jwksUrl: config.MESHGATE_JWKS_URL,
+      jwksCache: { maxAgeMs: config.MESHGATE_JWKS_CACHE_MS, cooldownMs: config.MESHGATE_JWKS_COOLDOWN_MS, timeoutMs: config.MESHGATE_JWKS_TIMEOUT_MS },
+    }),
     ...(config.MESHGATE_JWKS_FILE && { jwksFile: config.MESHGATE_JWKS_FILE }),
     issuer,
     audience,

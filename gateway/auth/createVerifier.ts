@@ -58,10 +58,12 @@ export class KeySetUnavailableError extends Error {
   }
 }
 
+/** The failure's message and its cause's code (ECONNREFUSED...); read by shape, since fetch's errors come from another realm than a test's `Error`. */
 function describeFetchFailure(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const inner = cause.cause instanceof Error ? `: ${(cause.cause as Error & { code?: string }).code ?? cause.cause.message}` : '';
-  return `${cause.message}${inner}`;
+  const { message, cause: inner } = (typeof cause === 'object' && cause !== null ? cause : { message: String(cause) }) as { message?: unknown; cause?: unknown };
+  const { code, message: innerMessage } = (typeof inner === 'object' && inner !== null ? inner : {}) as { code?: unknown; message?: unknown };
+  const detail = typeof code === 'string' ? code : typeof innerMessage === 'string' ? innerMessage : undefined;
+  return `${String(message)}${detail === undefined ? '' : `: ${detail}`}`;
 }
 
 /**
