@@ -143,7 +143,8 @@ async function execute(req: IncomingMessage, ctx: RequestContext, search: string
  * Records the reply (fail closed) and writes it; returns the status sent. Every reply of the
  * GraphQL route passes here exactly once, so every one has its access-log entry.
  */
-export async function finish(res: ServerResponse, ctx: RequestContext, route: Pick<GraphQLRoute, 'record'>, reply: Reply): Promise<number> {
+export async function finish(res: ServerResponse, ctx: RequestContext, route: Pick<GraphQLRoute, 'record' | 'log'>, reply: Reply): Promise<number> {
+  logRefusal(ctx, route.log, reply);
   let sent = reply;
   if (route.record) {
     try {
@@ -165,6 +166,21 @@ export async function finish(res: ServerResponse, ctx: RequestContext, route: Pi
     res.end();
   }
   return sent.status;
+}
+
+/** A client's mistake (4xx) is logged with what the client was told, so an operator sees it; a 401 is logged with its reason where it is decided. */
+function logRefusal(ctx: RequestContext, log: (line: string) => void, reply: Reply): void {
+  if (reply.status < 400 || reply.status >= 500 || reply.status === 401) return;
+  let first: { message?: unknown; extensions?: { code?: unknown } } | undefined;
+  if (typeof reply.body === 'string') {
+    try {
+      first = (JSON.parse(reply.body) as { errors?: (typeof first)[] }).errors?.[0];
+    } catch {
+      first = undefined;
+    }
+  }
+  const code = reply.errorCode ?? first?.extensions?.code ?? ctx.audit.errorCodes[0] ?? '-';
+  log(`request ${ctx.requestId}: refused with ${reply.status} ${String(code)}: ${typeof first?.message === 'string' ? first.message : '-'}`);
 }
 
 /** The reply to one GraphQL-over-HTTP request, built before anything is written. */

@@ -18,8 +18,12 @@ const MISTAKES: [string, { query: string; operationName?: string }, RegExp][] = 
 
 let enforced: TestMesh;
 let open: TestMesh;
+const logged: string[] = [];
 beforeAll(async () => {
-  [enforced, open] = await Promise.all([startTestMesh(), startTestMesh({ env: { MESHGATE_ACCESS: 'off', MESHGATE_ACCESS_LOG: 'off' } })]);
+  [enforced, open] = await Promise.all([
+    startTestMesh({ log: (line) => logged.push(line) }),
+    startTestMesh({ env: { MESHGATE_ACCESS: 'off', MESHGATE_ACCESS_LOG: 'off' } }),
+  ]);
 }, 120_000);
 afterAll(() => Promise.all([enforced?.close(), open?.close()]));
 
@@ -49,6 +53,18 @@ describe.each([
     expect(r.status).toBe(200);
     expect(r.body.data).toEqual({ payments: [{ paymentId: expect.any(String) }] });
   });
+});
+
+test.each(MISTAKES)('logs %s with its request id and what the client was told', async (_what, body, message) => {
+  const token = await enforced.token({ roles: ['analyst'] });
+  const res = await fetch(enforced.running.gateway.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  const line = logged.find((l) => l.startsWith(`request ${res.headers.get('x-request-id')}: `));
+  expect(line).toMatch(/: refused with 400 BAD_USER_INPUT: /);
+  expect(line?.replace(/^.*: refused with 400 BAD_USER_INPUT: /, '')).toMatch(message);
 });
 
 test('the refusal is an access-log entry', async () => {
