@@ -117,9 +117,7 @@ export async function createVerifier(options: AuthOptions): Promise<Verifier> {
     const bad = options.algorithms.filter((a) => !ASYMMETRIC.has(a));
     if (bad.length || options.algorithms.length === 0) throw new TypeError(`JWKS algorithms must be asymmetric (e.g. RS256, ES256), got ${options.algorithms.join(',') || 'none'}`);
     if (!!options.jwksUrl === !!options.jwksFile) throw new TypeError('give exactly one of a JWKS URL or a JWKS file');
-    key = options.jwksUrl
-      ? remoteKeySet(options.jwksUrl, options.jwksCache)
-      : createLocalJWKSet(JSON.parse(await readFile(options.jwksFile!, 'utf8')) as JSONWebKeySet);
+    key = options.jwksUrl ? remoteKeySet(options.jwksUrl, options.jwksCache) : createLocalJWKSet(JSON.parse(await readFile(options.jwksFile!, 'utf8')) as JSONWebKeySet);
     check = { issuer: options.issuer, audience: options.audience, algorithms: [...options.algorithms] };
   }
   /** Every check: the signature and the registered claims at `at` (now by default), then a future `iat` (now) and the claims' shapes. */

@@ -112,7 +112,9 @@ async function authenticate(req: IncomingMessage, ctx: RequestContext, route: Gr
     } catch (error) {
       if (error instanceof KeySetUnavailableError) {
         route.log(`request ${ctx.requestId}: cannot authenticate: ${error.message}`);
-        return errorReply(503, 'PRODUCT_UNAVAILABLE', 'The gateway cannot check tokens right now (its identity provider\'s keys cannot be fetched); try again later.', [['retry-after', '5']]);
+        return errorReply(503, 'PRODUCT_UNAVAILABLE', "The gateway cannot check tokens right now (its identity provider's keys cannot be fetched); try again later.", [
+          ['retry-after', '5'],
+        ]);
       }
       reason = (error as Error).message;
       failure = error instanceof AuthenticationError ? error.refusal : { kind: 'invalid' };

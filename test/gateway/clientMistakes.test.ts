@@ -20,10 +20,7 @@ let enforced: TestMesh;
 let open: TestMesh;
 const logged: string[] = [];
 beforeAll(async () => {
-  [enforced, open] = await Promise.all([
-    startTestMesh({ log: (line) => logged.push(line) }),
-    startTestMesh({ env: { MESHGATE_ACCESS: 'off', MESHGATE_ACCESS_LOG: 'off' } }),
-  ]);
+  [enforced, open] = await Promise.all([startTestMesh({ log: (line) => logged.push(line) }), startTestMesh({ env: { MESHGATE_ACCESS: 'off', MESHGATE_ACCESS_LOG: 'off' } })]);
 }, 120_000);
 afterAll(() => Promise.all([enforced?.close(), open?.close()]));
 

@@ -7,7 +7,7 @@ describe('createRequestContext', () => {
 
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-  it("assigns its own request id and keeps a short, safe one from the caller beside it", () => {
+  it('assigns its own request id and keeps a short, safe one from the caller beside it', () => {
     const ctx = createRequestContext({ 'x-request-id': 'abc-123_x.y' });
     expect(ctx.requestId).toMatch(UUID);
     expect(ctx.clientRequestId).toBe('abc-123_x.y');

@@ -89,7 +89,9 @@ describe('deeply nested variables', () => {
   it('refuses a huge nested JSON value in a GET too', async () => {
     const token = await mesh.token({ roles: ['analyst'] });
     const variables = encodeURIComponent(JSON.stringify({ w: nestedWhere(200) }));
-    const res = await fetch(`${url()}?query=${encodeURIComponent('{ __typename }')}&variables=${variables}`, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': '1' } });
+    const res = await fetch(`${url()}?query=${encodeURIComponent('{ __typename }')}&variables=${variables}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': '1' },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
