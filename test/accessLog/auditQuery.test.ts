@@ -67,13 +67,13 @@ const ids = (): string[] => [...responses.keys()];
 const rawDir = (): string => path.join(mesh.dataRoot, 'governance', 'access-log-raw');
 const readLog = () => readAccessLog({ dataRoot: mesh.dataRoot, rawDir: rawDir() });
 async function ours(): Promise<Map<string, AccessEvent>> {
-  return new Map((await readLog()).entries.filter((e) => ids().includes(e.request_id)).map((e) => [e.request_id, e]));
+  return new Map((await readLog()).entries.filter((e) => ids().includes(e.client_request_id ?? '')).map((e) => [e.client_request_id!, e]));
 }
 
 describe('the access log records every operation', () => {
   it('writes one entry per operation, with the decision and outcome the client saw', async () => {
-    const all = (await readLog()).entries.filter((e) => ids().includes(e.request_id));
-    expect(all.map((e) => e.request_id).sort()).toEqual(ids().sort());
+    const all = (await readLog()).entries.filter((e) => ids().includes(e.client_request_id ?? ''));
+    expect(all.map((e) => e.client_request_id).sort()).toEqual(ids().sort());
     const expected: Record<string, Partial<AccessEvent>> = {
       'aq-partner': { decision: 'allow', status: 'ok', http_status: 200, error_code: null, operation_name: 'PartnerOrders', client_name: 'partner-portal' },
       'aq-analyst': { decision: 'mask', status: 'ok', http_status: 200, error_code: null },
@@ -150,7 +150,7 @@ describe('meshgate audit query', () => {
   };
   const matching = async (...args: string[]): Promise<string[]> =>
     (await query(...args))
-      .map((e) => e.request_id)
+      .map((e) => e.client_request_id ?? '')
       .filter((id) => ids().includes(id))
       .sort();
 
@@ -272,7 +272,7 @@ describe('the access-log product in the graph', () => {
     const steward = bearer(await mesh.token({ sub: 'stew', roles: ['steward'] }));
     const byId = await ours();
     const lastSeq = Math.max(...[...byId.values()].map((e) => e.seq));
-    type Row = { requestId: string; subject: string | null; decision: string; seq: string };
+    type Row = { requestId: string; clientRequestId: string; subject: string | null; decision: string; seq: string };
     let rows: Row[] = [];
     // Rotation (200 ms), then the governance job (every 5 s), then the product reload (every 2 s).
     for (let waited = 0; rows.length < ids().length; waited += 500) {
@@ -282,7 +282,7 @@ describe('the access-log product in the graph', () => {
         );
       await sleep(500);
       const r = await mesh.query<{ accessLog: Row[] }>(
-        'query($ids: [String!]) { accessLog(where: { requestId: { in: $ids } }, limit: 50) { requestId subject decision seq } }',
+        'query($ids: [String!]) { accessLog(where: { clientRequestId: { in: $ids } }, limit: 50) { requestId clientRequestId subject decision seq } }',
         { ids: ids() },
         steward,
       );
@@ -290,7 +290,7 @@ describe('the access-log product in the graph', () => {
       rows = r.data!.accessLog;
     }
     for (const row of rows) {
-      const e = byId.get(row.requestId)!;
+      const e = byId.get(row.clientRequestId)!;
       expect({ id: row.requestId, decision: row.decision, seq: row.seq }).toEqual({ id: e.request_id, decision: e.decision, seq: String(e.seq) });
       if (e.subject === null) expect(row.subject).toBeNull();
       else expect(row.subject).toMatch(/^[0-9a-f]{16}$/);

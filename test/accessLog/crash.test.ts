@@ -102,7 +102,7 @@ describe('the access log under faults', () => {
             signal: AbortSignal.timeout(5_000),
           });
           await res.text();
-          expect(res.headers.get('x-request-id')).toBe(id);
+          expect(res.headers.get('x-client-request-id')).toBe(id);
           received.set(id, res.status);
         } catch {
           await sleep(killed ? 50 : 5);
@@ -148,7 +148,11 @@ describe('the access log under faults', () => {
     const log = await readAccessLog({ dataRoot, rawDir });
     expect(log.problems).toEqual([]);
     const count = new Map<string, number>();
-    for (const e of log.entries) count.set(e.request_id, (count.get(e.request_id) ?? 0) + 1);
+    // Each entry by the id the client gave its request (the server's own is a fresh UUID per request).
+    for (const e of log.entries) {
+      const id = e.client_request_id ?? e.request_id;
+      count.set(id, (count.get(id) ?? 0) + 1);
+    }
     const missing = [...received.keys()].filter((id) => count.get(id) !== 1);
     expect(missing).toEqual([]);
     expect([...count.values()].every((n) => n === 1)).toBe(true);
