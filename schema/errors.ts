@@ -12,7 +12,8 @@ export const ERROR_CODES = {
   FORBIDDEN: 'The caller may not read this product or field.',
   BAD_USER_INPUT: 'The request is malformed: unknown field, wrong type, bad cursor, limit out of range.',
   QUERY_TOO_COMPLEX: 'The operation exceeds a depth, cost, alias or size limit.',
-  PRODUCT_UNAVAILABLE: 'The product cannot be served right now: its data is missing, its domain is down, or the gateway cannot check tokens (its key set cannot be fetched) or record the request; retry later (see Retry-After).',
+  PRODUCT_UNAVAILABLE:
+    'The product cannot be served right now: its data is missing, its domain is down, or the gateway cannot check tokens (its key set cannot be fetched) or record the request; retry later (see Retry-After).',
   INTERNAL_SERVER_ERROR: 'Something failed inside meshgate; the request id identifies it in the logs.',
 } as const;
 
