@@ -22,6 +22,7 @@ export class GatewayMetrics {
   private accessLogWritten = 0;
   private accessLogFailed = 0;
   private accessLogHealthy = 1;
+  private connectionsRefused = 0;
   /** The access log's counts (its fsyncs so far and the time they took), when there is an access log. */
   accessLogStats: (() => AccessLogStats) | undefined;
   /** Metrics the gateway's owner adds (the build schedule's), already in the exposition format. */
@@ -60,6 +61,11 @@ export class GatewayMetrics {
   observeSubgraphMerged(subgraph: string): void {
     const key = `subgraph="${label(subgraph)}"`;
     this.subgraphMerged.set(key, (this.subgraphMerged.get(key) ?? 0) + 1);
+  }
+
+  /** Counts a connection closed on arrival because the gateway holds as many as it may (MESHGATE_MAX_CONNECTIONS). */
+  observeConnectionRefused(): void {
+    this.connectionsRefused += 1;
   }
 
   /** The metrics in the Prometheus text exposition format (version 0.0.4). */
@@ -104,6 +110,11 @@ export class GatewayMetrics {
         `meshgate_access_log_fsync_seconds_total ${fsyncSeconds}`,
       );
     }
+    lines.push(
+      '# HELP meshgate_http_connections_refused_total Connections closed on arrival because the gateway held its maximum.',
+      '# TYPE meshgate_http_connections_refused_total counter',
+      `meshgate_http_connections_refused_total ${this.connectionsRefused}`,
+    );
     return `${lines.join('\n')}\n${this.extra?.() ?? ''}`;
   }
 }

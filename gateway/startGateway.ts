@@ -132,6 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // A slow client may not hold a socket open forever while sending its headers or body, nor open sockets without bound.
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   server.maxConnections = settings.maxConnections;
+  server.on('drop', () => metrics.observeConnectionRefused());
   server.on('request', (_req, res: ServerResponse) => {
     pending.add(res);
     res.once('close', () => pending.delete(res));

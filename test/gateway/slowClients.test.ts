@@ -102,5 +102,6 @@ describe('the connection cap', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 50));
     }
     expect(status).toBe(200);
+    expect(await (await fetch(`${gateway.url}/metrics`)).text()).toMatch(/^meshgate_http_connections_refused_total [1-9]/m);
   });
 });
