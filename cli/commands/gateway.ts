@@ -9,7 +9,11 @@ const help = `Usage: meshgate gateway
 
 Composes every domain declared under MESHGATE_SUBGRAPHS_DIR (the SDL comes from the declarations,
 no subgraph is asked for it) and serves the graph on MESHGATE_HOST:MESHGATE_GATEWAY_PORT. Each
-domain's subgraph is called at MESHGATE_<DOMAIN>_URL (default http://127.0.0.1:<its port>/).`;
+domain's subgraph is called at MESHGATE_<DOMAIN>_URL (default http://127.0.0.1:<its port>/).
+Browser origins: MESHGATE_CORS_ORIGINS; slow clients and load: MESHGATE_HEADERS_TIMEOUT_MS,
+MESHGATE_REQUEST_TIMEOUT_MS, MESHGATE_KEEP_ALIVE_TIMEOUT_MS, MESHGATE_MAX_CONNECTIONS. On SIGTERM it
+drains: new connections are refused, every later reply says Connection: close, requests in flight
+finish within MESHGATE_SHUTDOWN_GRACE_MS, then the access log is flushed and closed.`;
 
 /** Where a domain's subgraph runs: MESHGATE_<DOMAIN>_URL, else loopback on its configured port. */
 const subgraphUrl =

@@ -19,9 +19,12 @@ Environment (defaults in brackets):
   commerce 4002, payments 4003, governance 4004]   MESHGATE_DATA_DIR [./data]
   MESHGATE_SUBGRAPHS_DIR [./subgraphs]   MESHGATE_QUERY_TIMEOUT_MS [5000]
   MESHGATE_SUBGRAPH_TIMEOUT_MS [10000]   MESHGATE_DUCKDB_MEMORY [2GB]   MESHGATE_DUCKDB_THREADS [1]
-  MESHGATE_BUILD_THREADS [2]
+  MESHGATE_BUILD_THREADS [2]   MESHGATE_CORS_ORIGINS [none]   MESHGATE_HEADERS_TIMEOUT_MS [10000]
+  MESHGATE_REQUEST_TIMEOUT_MS [30000]   MESHGATE_KEEP_ALIVE_TIMEOUT_MS [5000]
+  MESHGATE_MAX_CONNECTIONS [1024]   MESHGATE_SHUTDOWN_GRACE_MS [5000]
 
-Stop with Ctrl-C.`;
+Stop with Ctrl-C or SIGTERM: new connections are refused, every later reply says Connection: close,
+requests in flight finish (within MESHGATE_SHUTDOWN_GRACE_MS), then the access log is closed.`;
 
 /** The `up` command. */
 export const command: Command = {
