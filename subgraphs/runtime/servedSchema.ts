@@ -34,8 +34,8 @@ export interface ServedSchema {
   readonly schemaHash: string;
   /** Runs `work` on this version; it is not stopped while `work` runs. */
   use<T>(work: () => Promise<T>): Promise<T>;
-  /** Stops this version once its last request is done, dropping `tables` (those the new version does not share). */
-  retire(tables: readonly ProductTable[]): void;
+  /** Stops this version once its last request is done, dropping `tables` (those the new version does not share); resolves when stopped. */
+  retire(tables: readonly ProductTable[]): Promise<void>;
 }
 
 /** Starts an Apollo Server over `subgraph` and wraps it as a version to serve. */
@@ -70,12 +70,14 @@ export async function serveSchema(subgraph: Subgraph, log: (line: string) => voi
       }
     },
     retire(tables) {
-      retired = () => {
-        retired = null;
-        void apollo.stop().catch((error: unknown) => log(`${subgraph.domain}: stopping a replaced schema failed: ${(error as Error).message}`));
-        for (const t of tables) void t.retire();
-      };
-      if (inFlight === 0) retired();
+      return new Promise((resolve) => {
+        retired = () => {
+          retired = null;
+          const stopped = apollo.stop().catch((error: unknown) => log(`${subgraph.domain}: stopping a replaced schema failed: ${(error as Error).message}`));
+          void Promise.all([stopped, ...tables.map((t) => t.retire())]).then(() => resolve());
+        };
+        if (inFlight === 0) retired();
+      });
     },
   };
 }

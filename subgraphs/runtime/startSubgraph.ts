@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
-import { MeshgateError, UnauthenticatedError, type Mesh } from '../../schema/index.js';
+import { MeshgateError, UnauthenticatedError, type ErrorCode, type Mesh } from '../../schema/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { handleSubgraphHttp } from './http/handleSubgraphHttp.js';
@@ -131,8 +131,15 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
   await Promise.all([...served.subgraph.products.values()].map((p) => p.table.refresh()));
   started = true;
 
+  let stopped = false;
   const handle = async (request: InProcessRequest): Promise<InProcessReply> => {
     const version = served;
+    if (stopped)
+      return {
+        status: 503,
+        body: { errors: [{ message: `The "${options.domain}" domain has shut down; try again later.`, extensions: { code: 'PRODUCT_UNAVAILABLE' satisfies ErrorCode } }] },
+        schemaHash: version.schemaHash,
+      };
     return version.use(async () => {
       let contextValue: SubgraphContext;
       try {
@@ -162,6 +169,7 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
   };
   let queue: Promise<unknown> = Promise.resolve();
   const reloadNow = async (mesh: Mesh): Promise<SubgraphReload> => {
+    if (closing) return { kind: 'unchanged', domain: options.domain, schemaHash: served.schemaHash };
     const prepared = await prepareReload(served, buildOptions, mesh);
     if (prepared.kind === 'refused') {
       log(`subgraph ${options.domain}: reload refused: ${prepared.reason}; still serving schema ${served.schemaHash}`);
@@ -171,7 +179,7 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
     if (prepared.kind === 'unchanged') return { kind: 'unchanged', domain: options.domain, schemaHash: served.schemaHash };
     const previous = served;
     served = prepared.next;
-    previous.retire(prepared.replaced);
+    void previous.retire(prepared.replaced);
     reloadState.value = { reloaded: served.schemaHash, at: new Date().toISOString() };
     log(`subgraph ${options.domain}: reloaded its declarations: schema ${previous.schemaHash} -> ${served.schemaHash}`);
     return emit({ kind: 'swapped', domain: options.domain, schemaHash: served.schemaHash, previousHash: previous.schemaHash });
@@ -183,7 +191,9 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
       draining = true;
       await drainServer(server, settings.shutdownGraceMs);
       await queue.catch(() => undefined);
-      await served.apollo.stop();
+      // The embedded gateway's in-process requests under way finish first; later ones are refused.
+      stopped = true;
+      await served.retire([]);
     })());
 
   return {

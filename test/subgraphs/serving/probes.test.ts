@@ -64,7 +64,11 @@ describe('a subgraph served on its own HTTP server', () => {
 
   it('refuses a body over its size limit with 413', async () => {
     const query = `{ __typename } # ${'x'.repeat(5 * 1024 * 1024)}`;
-    const res = await fetch(customers.sg.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await customers.gatewayHeaders()) }, body: JSON.stringify({ query }) });
+    const res = await fetch(customers.sg.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await customers.gatewayHeaders()) },
+      body: JSON.stringify({ query }),
+    });
     expect(res.status).toBe(413);
   });
 });

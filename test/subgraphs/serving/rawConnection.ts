@@ -84,6 +84,12 @@ export class RawConnection {
 /** The head of a JSON POST of `query` with `headers`, and its body, to send apart. */
 export function graphqlPost(query: string, headers: Record<string, string>): { head: string; body: string } {
   const body = JSON.stringify({ query });
-  const lines = ['POST / HTTP/1.1', 'host: localhost', 'content-type: application/json', `content-length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    'POST / HTTP/1.1',
+    'host: localhost',
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
   return { head: `${lines.join('\r\n')}\r\n\r\n`, body };
 }

@@ -29,7 +29,9 @@ export interface RealSubgraph {
   /** The headers the gateway would send: a signed access context granting every product of the mesh unmasked. */
   gatewayHeaders(): Promise<Record<string, string>>;
   /** POSTs an operation to the subgraph as the gateway would. */
-  post(query: string): Promise<{ status: number; headers: Headers; body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
+  post(
+    query: string,
+  ): Promise<{ status: number; headers: Headers; body: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ import { rawHttp } from '../../support/rawHttp.js';
 import { copyOfDeclarations, startRealSubgraph, type RealSubgraph } from './realSubgraph.js';
 
 const CONTRACT = path.join('customers', 'schemas', 'customer-profiles-v1.odcs.yaml');
-const OPT_IN = /      - name: marketing_opt_in\n(?:        .*\n)+?        description: Consent to marketing\.\n/;
+const OPT_IN = / {6}- name: marketing_opt_in\n(?: {8}.*\n)+? {8}description: Consent to marketing\.\n/;
 
 let customers: RealSubgraph;
 let watch: DeclarationWatch;
@@ -60,7 +60,14 @@ beforeAll(async () => {
   // The subgraph starts on a contract without marketing_opt_in, a column its Parquet output holds.
   await writeFile(file, original.replace(OPT_IN, ''));
   customers = await startRealSubgraph('customers', { MESHGATE_SUBGRAPHS_DIR: dir });
-  watch = watchDeclarations(customers.config, [customers.sg], customers.mesh, (l) => customers.lines.push(l), (r) => reloads.push(r), 100);
+  watch = watchDeclarations(
+    customers.config,
+    [customers.sg],
+    customers.mesh,
+    (l) => customers.lines.push(l),
+    (r) => reloads.push(r),
+    100,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -115,7 +122,8 @@ describe('hot reload of a contract', () => {
   it('refuses a contract naming a column its Parquet output does not hold, and keeps serving', async () => {
     const serving = customers.sg.schemaHash;
     const reloaded = nextReload();
-    const extra = '      - name: loyalty_tier\n        logicalType: string\n        physicalType: VARCHAR\n        required: false\n        classification: none\n        description: Not in the data.\n';
+    const extra =
+      '      - name: loyalty_tier\n        logicalType: string\n        physicalType: VARCHAR\n        required: false\n        classification: none\n        description: Not in the data.\n';
     await writeFile(file, original.replace('    quality:\n', `${extra}    quality:\n`));
     const reload = await reloaded;
     expect(reload.events).toMatchObject([{ kind: 'refused', reason: expect.stringContaining('loyalty_tier') }]);
