@@ -175,7 +175,8 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
       log(`subgraph ${options.domain}: reload refused: ${prepared.reason}; still serving schema ${served.schemaHash}`);
       return refuseReload(prepared.reason);
     }
-    reloadState.value = undefined;
+    // Declarations that load again clear a refusal; a change elsewhere in the mesh keeps the last swap on record.
+    if (reloadState.value && 'refused' in reloadState.value) reloadState.value = undefined;
     if (prepared.kind === 'unchanged') return { kind: 'unchanged', domain: options.domain, schemaHash: served.schemaHash };
     const previous = served;
     served = prepared.next;
