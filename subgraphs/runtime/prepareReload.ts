@@ -28,10 +28,14 @@ export async function prepareReload(current: ServedSchema, options: BuildSubgrap
   const kept = new Map<string, ProductTable>();
   for (const rt of current.subgraph.products.values()) kept.set(tableIdentity(rt.table.product), rt.table);
   const reused = new Set<ProductTable>();
+  // The new tables' own lines (a version refused under the new contract) stay quiet while on trial: the refusal says why in one line.
+  let trial = true;
+  const log = options.log ?? (() => undefined);
   let built;
   try {
     built = buildSubgraph({
       ...options,
+      log: (line) => (trial ? undefined : log(line)),
       mesh,
       tableOf: (p) => {
         const table = kept.get(tableIdentity(p));
@@ -56,5 +60,6 @@ export async function prepareReload(current: ServedSchema, options: BuildSubgrap
     }
   }
   const replaced = [...current.subgraph.products.values()].map((rt) => rt.table).filter((t) => !reused.has(t));
-  return { kind: 'swap', next: await serveSchema(built, options.log ?? (() => undefined)), replaced };
+  trial = false;
+  return { kind: 'swap', next: await serveSchema(built, log), replaced };
 }

@@ -127,6 +127,9 @@ describe('hot reload of a contract', () => {
     await writeFile(file, original.replace('    quality:\n', `${extra}    quality:\n`));
     const reload = await reloaded;
     expect(reload.events).toMatchObject([{ kind: 'refused', reason: expect.stringContaining('loyalty_tier') }]);
+    const said = customers.lines.filter((l) => l.includes('loyalty_tier'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^subgraph customers: reload refused: .*customer-profiles-v1\.odcs\.yaml.*still serving schema [0-9a-f]{16}$/);
     expect(customers.sg.schemaHash).toBe(serving);
     expect((await customers.post('{ customers(limit: 1) { customerId marketingOptIn } }')).status).toBe(200);
     // Fixed again: the original contract is the one serving, so nothing is swapped.
