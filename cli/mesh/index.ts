@@ -8,6 +8,7 @@ export { openDatabase, openStatementRunner, statementRunnerMetrics } from './ope
 export { databaseMetrics, serveMetrics } from './databaseMetrics.js';
 export { openAccessLog } from './openAccessLog.js';
 export { startDomainJobs } from './startDomainJobs.js';
-export { startDomainSubgraph, type DomainSubgraphOptions } from './startDomainSubgraph.js';
+export { httpSettings, portVariable, startDomainSubgraph, type DomainSubgraphOptions } from './startDomainSubgraph.js';
+export { watchDeclarations, type DeclarationWatch, type MeshReload } from './watchDeclarations.js';
 export { startMeshGateway, type MeshGatewayOptions } from './startMeshGateway.js';
 export { startMesh, type MeshOptions, type RunningMesh } from './startMesh.js';

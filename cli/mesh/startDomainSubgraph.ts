@@ -1,6 +1,6 @@
-/** Starts one domain's subgraph with the configured host and the secrets access control shares. */
+/** Starts one domain's subgraph with the configured host, HTTP settings and the secrets access control shares. */
 import type { Mesh } from '../../schema/index.js';
-import { startSubgraph, type Database, type Limits, type RunningSubgraph, type StatementRunner } from '../../subgraphs/runtime/index.js';
+import { ListenError, startSubgraph, type Database, type HttpSettings, type Limits, type RunningSubgraph, type StatementRunner } from '../../subgraphs/runtime/index.js';
 import type { Config } from '../config.js';
 import { subgraphContextKey, type Security } from '../security.js';
 
@@ -17,19 +17,42 @@ export interface DomainSubgraphOptions {
   readonly limits?: Limits;
 }
 
-/** Starts `domain`'s subgraph on MESHGATE_HOST, verifying access contexts and hashing masks with the mesh's keys. */
-export function startDomainSubgraph(config: Config, options: DomainSubgraphOptions): Promise<RunningSubgraph> {
+/** The variable that sets a domain's port, e.g. MESHGATE_CUSTOMERS_PORT. */
+export const portVariable = (domain: string): string => `MESHGATE_${domain.toUpperCase().replaceAll('-', '_')}_PORT`;
+
+/** The subgraph server's timeouts, connection cap and drain grace, from the configuration. */
+export function httpSettings(config: Config): HttpSettings {
+  return {
+    headersTimeoutMs: config.MESHGATE_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.MESHGATE_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.MESHGATE_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: config.MESHGATE_MAX_CONNECTIONS,
+    shutdownGraceMs: config.MESHGATE_SHUTDOWN_GRACE_MS,
+  };
+}
+
+/**
+ * Starts `domain`'s subgraph on MESHGATE_HOST, verifying access contexts and hashing masks with the
+ * mesh's keys. A port that cannot be used rejects with one sentence naming the variable to set.
+ */
+export async function startDomainSubgraph(config: Config, options: DomainSubgraphOptions): Promise<RunningSubgraph> {
   const { domain, mesh, db, runner, security, port, log, limits } = options;
-  return startSubgraph({
-    domain,
-    mesh,
-    db,
-    runner,
-    host: config.MESHGATE_HOST,
-    port,
-    log,
-    contextKey: subgraphContextKey(security),
-    hashKey: security.hashKey,
-    ...(limits && { limits }),
-  });
+  try {
+    return await startSubgraph({
+      domain,
+      mesh,
+      db,
+      runner,
+      host: config.MESHGATE_HOST,
+      port,
+      log,
+      contextKey: subgraphContextKey(security),
+      hashKey: security.hashKey,
+      http: httpSettings(config),
+      ...(limits && { limits }),
+    });
+  } catch (error) {
+    if (error instanceof ListenError) throw new Error(`subgraph ${domain}: ${error.message} (set ${portVariable(domain)})`);
+    throw error;
+  }
 }

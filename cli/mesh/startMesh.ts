@@ -16,6 +16,7 @@ import { openDatabase, openStatementRunner, statementRunnerMetrics } from './ope
 import { inProcessTransport } from './inProcessTransport.js';
 import { startDomainJobs } from './startDomainJobs.js';
 import { startDomainSubgraph } from './startDomainSubgraph.js';
+import { watchDeclarations, type DeclarationWatch, type MeshReload } from './watchDeclarations.js';
 import { startMeshGateway } from './startMeshGateway.js';
 import { buildEnv, openBuildLog } from './buildEnv.js';
 import { databaseMetrics } from './databaseMetrics.js';
@@ -42,6 +43,12 @@ export interface RunningMesh {
   readonly gateway: RunningGateway;
   /** The builds this mesh runs. */
   readonly builds: BuildSchedule;
+  /**
+   * Calls `listener` after each settled change of the declarations (MESHGATE_RELOAD=on): the mesh now
+   * served and what each subgraph did (swapped in a new schema, or refused the change). The gateway
+   * recomposes on it. Returns a function that removes the listener.
+   */
+  onReload(listener: (reload: MeshReload) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -97,7 +104,15 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       extraMetrics: () => builds.metrics() + databaseMetrics(db) + statementRunnerMetrics(runner),
       graphiql: graphiqlGuide(security, mesh),
     });
+    const listeners = new Set<(reload: MeshReload) => void>();
+    const watch: DeclarationWatch | undefined =
+      config.MESHGATE_RELOAD === 'on' ? watchDeclarations(config, [...subgraphs.values()], mesh, log, (reload) => listeners.forEach((l) => l(reload))) : undefined;
+    const onReload = (listener: (reload: MeshReload) => void): (() => void) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    };
     const close = async (): Promise<void> => {
+      watch?.close();
       await gateway.close();
       await builds.close();
       await stopJobs();
@@ -105,7 +120,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       await Promise.all([...subgraphs.values()].map((s) => s.close()));
       db.close();
     };
-    return { mesh, db, subgraphs, gateway, builds, close };
+    return { mesh, db, subgraphs, gateway, builds, onReload, close };
   } catch (error) {
     await builds.close();
     await stopJobs();

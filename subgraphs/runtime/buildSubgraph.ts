@@ -4,7 +4,7 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLResolveInfo, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
-import { buildSubgraphSdl, camelCase, CATALOG_DOMAIN, meshShapes, reverseShapes, type Mesh, type ProductShape, type ReverseShape } from '../../schema/index.js';
+import { buildSubgraphSdl, camelCase, CATALOG_DOMAIN, meshShapes, reverseShapes, type DataProduct, type Mesh, type ProductShape, type ReverseShape } from '../../schema/index.js';
 import { addCatalogDomain, addDomainCatalog } from './catalog/catalogResolvers.js';
 import type { SubgraphContext } from './context.js';
 import type { Database } from './duckdb/Database.js';
@@ -39,6 +39,8 @@ export interface BuildSubgraphOptions {
   readonly hashKey: string;
   /** How product statements run: the process's result cache (read/ResultCache.ts), or straight on `db` when absent. */
   readonly runner?: StatementRunner;
+  /** A table already loaded for a product, to serve again (a hot reload keeps the tables of products whose columns did not change). */
+  readonly tableOf?: (product: DataProduct) => ProductTable | undefined;
 }
 
 /** Federation's entity resolver: `(representation, context, info)`, no arguments. */
@@ -68,7 +70,10 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   const own = all.filter((s) => s.product.domain === domain);
   const runtimes = new Map<string, ProductRuntime>();
   const runner = options.runner ?? uncached(db);
-  for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), runner, options.limits ?? DEFAULT_LIMITS, options.hashKey));
+  for (const s of own) {
+    const table = options.tableOf?.(s.product) ?? new ProductTable(db, s.product, log);
+    runtimes.set(s.product.name, new ProductRuntime(s, table, runner, options.limits ?? DEFAULT_LIMITS, options.hashKey));
+  }
   const query: Record<string, Resolver> = {};
   const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: query };
   for (const rt of runtimes.values()) {

@@ -1,13 +1,19 @@
-/** Serves one domain's subgraph over HTTP (loopback by default). */
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
+/**
+ * Serves one domain's subgraph over HTTP (loopback by default) on a `node:http` server of its own:
+ * GraphQL with the schema hash on every reply, `/healthz` and `/readyz`, timeouts and a connection
+ * cap from the configuration, a graceful drain on close, and hot reload of its declarations.
+ */
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
-import { MeshgateError, UnauthenticatedError } from '../../schema/index.js';
+import { MeshgateError, UnauthenticatedError, type ErrorCode, type Mesh } from '../../schema/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
-import { formatSubgraphError } from './formatSubgraphError.js';
+import { handleSubgraphHttp } from './http/handleSubgraphHttp.js';
+import { createHttpServer, DEFAULT_HTTP_SETTINGS, drainServer, listen, type HttpSettings } from './http/subgraphHttpServer.js';
+import { prepareReload } from './prepareReload.js';
+import { serveSchema, type ServedSchema } from './servedSchema.js';
+import { readiness, type ReloadState } from './readiness.js';
 
 /** One GraphQL request handed to the subgraph in process (the embedded mesh's transport): what an HTTP request would carry. */
 export interface InProcessRequest {
@@ -22,19 +28,37 @@ export interface InProcessRequest {
 export interface InProcessReply {
   readonly status: number;
   readonly body: unknown;
+  /** The hash of the schema that answered: what an HTTP reply carries in SCHEMA_HASH_HEADER. */
+  readonly schemaHash: string;
 }
+
+/** What a reload did: a new schema swapped in, or the new declarations refused (the previous version keeps serving). */
+export type SubgraphReload =
+  | { readonly kind: 'swapped'; readonly domain: string; readonly schemaHash: string; readonly previousHash: string }
+  | { readonly kind: 'unchanged'; readonly domain: string; readonly schemaHash: string }
+  | { readonly kind: 'refused'; readonly domain: string; readonly reason: string; readonly schemaHash: string };
 
 /** A subgraph listening for requests. */
 export interface RunningSubgraph {
+  /** The subgraph serving now (a reload replaces it). */
   readonly subgraph: Subgraph;
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4002/`. */
   readonly url: string;
+  /** schemaHash of the SDL serving now. */
+  readonly schemaHash: string;
   /**
    * Serves one request in process, through the same pipeline as HTTP (the access context verified,
    * the same plugins and error formatting) without a socket or a JSON round trip. The embedded mesh
    * wires it behind the gateway's transport.
    */
   handle(request: InProcessRequest): Promise<InProcessReply>;
+  /** Validates the domain in `mesh` and swaps it in atomically; refused, the previous version keeps serving. Reloads run one at a time. */
+  reload(mesh: Mesh): Promise<SubgraphReload>;
+  /** Records a reload refused before it reached this subgraph (declarations that do not load; the caller logs why), for `/readyz` and the listeners. */
+  refuseReload(reason: string): SubgraphReload;
+  /** Calls `listener` after each reload that swapped a schema in or was refused; returns a function that removes it. */
+  onReload(listener: (event: SubgraphReload) => void): () => void;
+  /** Drains (readiness 503 at once, new connections refused, in-flight requests finished within the grace) and stops. */
   close(): Promise<void>;
 }
 
@@ -47,43 +71,34 @@ export interface ListenOptions {
    * with 401. null serves without access control (benchmarks of the open mesh only).
    */
   readonly contextKey: Uint8Array | null;
+  /** Timeouts, connection cap and drain grace; the configuration's defaults when absent. */
+  readonly http?: HttpSettings;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const REFUSAL = 'This domain answers only requests that come through the meshgate gateway.';
+// The gateway's own limit is 1 MiB for a client's operation; its calls here also carry entity
+// representations (a key per parent row), so the subgraph allows more, but not Apollo standalone's 50 MB.
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** Reports the rows each product returned in `extensions.meshgate.rows`, for the gateway's access log. */
-const reportRowsPlugin: ApolloServerPlugin<SubgraphContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single' || contextValue.rows.size === 0) return;
-        const result = response.body.singleResult;
-        result.extensions = { ...result.extensions, meshgate: { rows: Object.fromEntries(contextValue.rows) } };
-      },
-    };
-  },
+const requestIdOf = (headers: IncomingHttpHeaders | Readonly<Record<string, string>>): string => {
+  const id = headers['x-request-id'];
+  return typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID();
 };
 
-/** Builds and starts the subgraph of one domain. */
+/** Builds and starts the subgraph of one domain; rejects with a ListenError when its port cannot be used. */
 export async function startSubgraph(options: BuildSubgraphOptions & ListenOptions): Promise<RunningSubgraph> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const subgraph = buildSubgraph(options);
-  await Promise.all([...subgraph.products.values()].map((p) => p.table.refresh()));
-  const server = new ApolloServer<SubgraphContext>({
-    schema: subgraph.schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), reportRowsPlugin],
-    includeStacktraceInErrorResponses: false,
-    hideSchemaDetailsFromClientErrors: true,
-    formatError: formatSubgraphError((line) => log(`${options.domain}: ${line}`)),
-    // The process's owner closes the subgraph on SIGINT/SIGTERM; Apollo's own handlers would stop it and
-    // re-raise the signal, killing the process before the gateway's access log is closed.
-    stopOnTerminationSignals: false,
-  });
+  const buildOptions: BuildSubgraphOptions = { ...options, log };
+  const settings = options.http ?? DEFAULT_HTTP_SETTINGS;
+  let served: ServedSchema = await serveSchema(buildSubgraph(buildOptions), log);
+  let draining = false;
+  let started = false;
+  const reloadState: { value?: ReloadState } = {};
+  const listeners = new Set<(event: SubgraphReload) => void>();
+
   /** The context of a request from its headers: the gateway's signed access context verified, or a refusal. */
-  const contextFor = async (headers: Readonly<Record<string, string | string[] | undefined>>): Promise<SubgraphContext> => {
-    const id = headers['x-request-id'];
-    const requestId = typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID();
+  const contextFor = async (headers: IncomingHttpHeaders | Readonly<Record<string, string>>, requestId: string): Promise<SubgraphContext> => {
     if (options.contextKey === null) return createSubgraphContext(requestId, null);
     const header = headers[ACCESS_CONTEXT_HEADER];
     const access = await verifyAccessContext(options.contextKey, typeof header === 'string' ? header : undefined);
@@ -93,23 +108,114 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
     }
     return createSubgraphContext(requestId, access);
   };
-  const { url } = await startStandaloneServer(server, {
-    listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },
-    context: ({ req }) => contextFor(req.headers),
-  });
+  const server = createHttpServer(
+    settings,
+    handleSubgraphHttp({
+      served: () => served,
+      contextFor,
+      requestIdOf,
+      readiness: () => readiness(served, { started, draining, reload: reloadState.value }),
+      draining: () => draining,
+      maxBodyBytes: MAX_BODY_BYTES,
+      log,
+    }),
+  );
+  // Listening comes before loading the tables: a port conflict is reported before any other work.
+  let url: string;
+  try {
+    url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  } catch (error) {
+    await served.apollo.stop();
+    throw error;
+  }
+  await Promise.all([...served.subgraph.products.values()].map((p) => p.table.refresh()));
+  started = true;
+
+  let stopped = false;
   const handle = async (request: InProcessRequest): Promise<InProcessReply> => {
-    let contextValue: SubgraphContext;
-    try {
-      contextValue = await contextFor(request.headers);
-    } catch (error) {
-      // The refusal HTTP callers get, as the body Apollo would send with its status.
-      if (!(error instanceof MeshgateError)) throw error;
-      return { status: 401, body: { errors: [{ message: error.message, extensions: { code: error.code } }] } };
-    }
-    const { query, variables, operationName } = request;
-    const response = await server.executeOperation({ query, ...(variables && { variables: { ...variables } }), ...(operationName && { operationName }) }, { contextValue });
-    if (response.body.kind !== 'single') return { status: 500, body: 'an incremental response' };
-    return { status: response.http.status ?? 200, body: response.body.singleResult };
+    const version = served;
+    if (stopped)
+      return {
+        status: 503,
+        body: { errors: [{ message: `The "${options.domain}" domain has shut down; try again later.`, extensions: { code: 'PRODUCT_UNAVAILABLE' satisfies ErrorCode } }] },
+        schemaHash: version.schemaHash,
+      };
+    return version.use(async () => {
+      let contextValue: SubgraphContext;
+      try {
+        contextValue = await contextFor(request.headers, requestIdOf(request.headers));
+      } catch (error) {
+        // The refusal HTTP callers get, as the body Apollo would send with its status.
+        if (!(error instanceof MeshgateError)) throw error;
+        return { status: 401, body: { errors: [{ message: error.message, extensions: { code: error.code } }] }, schemaHash: version.schemaHash };
+      }
+      const { query, variables, operationName } = request;
+      const response = await version.apollo.executeOperation(
+        { query, ...(variables && { variables: { ...variables } }), ...(operationName && { operationName }) },
+        { contextValue },
+      );
+      if (response.body.kind !== 'single') return { status: 500, body: 'an incremental response', schemaHash: version.schemaHash };
+      return { status: response.http.status ?? 200, body: response.body.singleResult, schemaHash: version.schemaHash };
+    });
   };
-  return { subgraph, url, handle, close: () => server.stop() };
+
+  const emit = (event: SubgraphReload): SubgraphReload => {
+    for (const listener of listeners) listener(event);
+    return event;
+  };
+  const refuseReload = (reason: string): SubgraphReload => {
+    reloadState.value = { refused: reason, at: new Date().toISOString() };
+    return emit({ kind: 'refused', domain: options.domain, reason, schemaHash: served.schemaHash });
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+  const reloadNow = async (mesh: Mesh): Promise<SubgraphReload> => {
+    if (closing) return { kind: 'unchanged', domain: options.domain, schemaHash: served.schemaHash };
+    const prepared = await prepareReload(served, buildOptions, mesh);
+    if (prepared.kind === 'refused') {
+      log(`subgraph ${options.domain}: reload refused: ${prepared.reason}; still serving schema ${served.schemaHash}`);
+      return refuseReload(prepared.reason);
+    }
+    // Declarations that load again clear a refusal; a change elsewhere in the mesh keeps the last swap on record.
+    if (reloadState.value && 'refused' in reloadState.value) reloadState.value = undefined;
+    if (prepared.kind === 'unchanged') return { kind: 'unchanged', domain: options.domain, schemaHash: served.schemaHash };
+    const previous = served;
+    served = prepared.next;
+    void previous.retire(prepared.replaced);
+    reloadState.value = { reloaded: served.schemaHash, at: new Date().toISOString() };
+    log(`subgraph ${options.domain}: reloaded its declarations: schema ${previous.schemaHash} -> ${served.schemaHash}`);
+    return emit({ kind: 'swapped', domain: options.domain, schemaHash: served.schemaHash, previousHash: previous.schemaHash });
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      draining = true;
+      await drainServer(server, settings.shutdownGraceMs);
+      await queue.catch(() => undefined);
+      // The embedded gateway's in-process requests under way finish first; later ones are refused.
+      stopped = true;
+      await served.retire([]);
+    })());
+
+  return {
+    get subgraph() {
+      return served.subgraph;
+    },
+    get schemaHash() {
+      return served.schemaHash;
+    },
+    url,
+    handle,
+    reload(mesh) {
+      const next = queue.then(() => reloadNow(mesh));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    refuseReload,
+    onReload(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    close,
+  };
 }

@@ -41,7 +41,11 @@ export class ProductTable {
   private current: Served | null = null;
   /** The last version looked at (served or refused), so a refused one is not loaded again and again. */
   private lastSeen = '';
-  private generation = 0;
+  /**
+   * Table names are numbered across every ProductTable of the process, not per instance: a hot
+   * reload makes a new ProductTable for a product whose old one still serves, in the same database.
+   */
+  private static generation = 0;
   /** Why no version is served, as a client may read it. */
   private problem = 'its data has not been loaded yet';
   private logged = '';
@@ -58,6 +62,11 @@ export class ProductTable {
   /** The data version served: the manifest's version id (empty before the first load). */
   get version(): string {
     return this.current?.manifest.version ?? '';
+  }
+
+  /** Why no version is served (for the operator: it may name files), or undefined while one is. */
+  get unavailableReason(): string | undefined {
+    return this.current ? undefined : this.logged || this.problem;
   }
 
   /** The manifest of the version served, if any. */
@@ -120,7 +129,7 @@ export class ProductTable {
     const manifest = read.manifest;
     if (manifest.version === this.lastSeen) return;
     this.lastSeen = manifest.version;
-    const table = `${this.product.name}__v${++this.generation}`;
+    const table = `${this.product.name}__v${++ProductTable.generation}`;
     try {
       const files = manifestFiles(this.product.storeDir, manifest);
       if (files.length === 0) throw new ProductUnavailableError(`version ${manifest.version} lists no file`);
@@ -153,6 +162,14 @@ export class ProductTable {
         void this.dropTable(previous.table);
       }, 30_000).unref();
     this.log(`${this.product.name}: serving version ${manifest.version} (${manifest.rows} rows)`);
+  }
+
+  /** Drops every table this product holds: called once nothing reads through it any more (a hot reload replaced it). */
+  async retire(): Promise<void> {
+    const tables = [...this.tables.keys()];
+    this.current = null;
+    this.tables.clear();
+    for (const table of tables) await this.dropTable(table);
   }
 
   /** The ENUM types of a table's columns, by table. */
