@@ -33,7 +33,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 # The data root, and the access log's folder a second volume mounts inside it: a named volume
 # takes its owner from the image's folder on first use, so both must belong to the user that writes.
-RUN mkdir -p /data/governance && chown -R node:node /data
+# And DuckDB's spill folder: an in-memory database spills to .tmp in its working directory when a
+# query outgrows MESHGATE_DUCKDB_MEMORY (with a read-only root file system, mount a scratch volume there).
+RUN mkdir -p /data/governance /app/.tmp && chown -R node:node /data /app/.tmp
 USER node
 # No HEALTHCHECK here: one image runs several services on different ports (and seed and build
 # exit); each long-running service's check is in docker-compose.yml.

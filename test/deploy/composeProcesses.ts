@@ -8,7 +8,7 @@
  * image runs its code as `node` over files it does not own, so a write outside the volumes fails
  * here as it would there.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -27,8 +27,15 @@ export interface ServiceProcess {
   output(): string;
 }
 
-/** Who processes run as: `nobody` when the test runs as root, else the test's own user. */
-export const RUN_AS = process.getuid?.() === 0 ? { uid: 65_534, gid: 65_534 } : {};
+/** Whether `nobody` can read the code and its dependencies (not so in a checkout under a private home). */
+function nobodyReadsTheCode(): boolean {
+  const files = [path.join(REPO_ROOT, 'bin', 'meshgate.js'), path.join(REPO_ROOT, 'node_modules', 'tsx', 'package.json')];
+  const probe = `for (const f of ${JSON.stringify(files)}) require('node:fs').accessSync(f, require('node:fs').constants.R_OK)`;
+  return spawnSync(process.execPath, ['-e', probe], { uid: 65_534, gid: 65_534, stdio: 'ignore' }).status === 0;
+}
+
+/** Who processes run as: `nobody` when the test runs as root (and nobody can read the code), else the test's own user. */
+export const RUN_AS: { uid?: number; gid?: number } = process.getuid?.() === 0 && nobodyReadsTheCode() ? { uid: 65_534, gid: 65_534 } : {};
 
 /** A port no one listens on now. */
 export async function freePort(): Promise<number> {

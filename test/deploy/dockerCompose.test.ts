@@ -127,9 +127,9 @@ describe('Dockerfile', () => {
     expect(final).not.toMatch(/tsx|COPY (cli|gateway|schema|policies|subgraphs) /);
   });
 
-  it('creates /data, and the access log folder a second volume mounts in it, owned by the node user', () => {
+  it("creates /data, the access log folder a second volume mounts in it, and DuckDB's spill folder, owned by the node user", () => {
     const final = text.slice(text.lastIndexOf('\nFROM '));
-    expect(final).toContain('RUN mkdir -p /data/governance && chown -R node:node /data');
+    expect(final).toContain('RUN mkdir -p /data/governance /app/.tmp && chown -R node:node /data /app/.tmp');
     expect(final.indexOf('chown -R node:node /data')).toBeLessThan(final.indexOf('USER node'));
   });
 });
