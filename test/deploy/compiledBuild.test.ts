@@ -40,7 +40,7 @@ describe('the compiled build', () => {
     await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(app, 'node_modules'));
     bin = path.join(app, 'dist', 'cli', 'bin.js');
     env = { MESHGATE_DATA_DIR: path.join(app, 'data'), MESHGATE_STATE_DIR: path.join(app, 'state') };
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     if (app) await rm(app, { recursive: true, force: true });
   });
@@ -70,7 +70,7 @@ describe('the compiled build', () => {
       await waitFor(
         'the compiled mesh ready',
         async () => (await fetch(`${base}/readyz`)).ok,
-        60_000,
+        120_000,
         () => log,
       );
       const token = (await run([bin, 'token', '--sub', 'ana', '--roles', 'analyst'], env)).stdout.trim();
@@ -91,5 +91,5 @@ describe('the compiled build', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  }, 90_000);
+  }, 180_000);
 });

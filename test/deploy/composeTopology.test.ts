@@ -92,13 +92,13 @@ describe('the compose topology', () => {
             const code = await p.exited;
             if (code !== 0) throw new Error(`${dep} exited ${code}, so ${name} would never start\n${logs()}`);
           } else if (condition === 'service_healthy') {
-            await waitFor(`${dep} healthy`, () => runHealthcheck(loopback, dep, services[dep]!, p.env), 30_000, logs);
+            await waitFor(`${dep} healthy`, () => runHealthcheck(loopback, dep, services[dep]!, p.env), 120_000, logs);
           }
         }
         const env = loopbackEnvironment(loopback, name, services[name]!, environments[name]!);
         running.set(name, startService(name, services[name]!.command, env, REPO_ROOT));
       }
-    }, 90_000);
+    }, 180_000);
     afterAll(async () => {
       for (const p of running.values()) if (p.child.exitCode === null) p.child.kill('SIGKILL');
       await Promise.all([...running.values()].map((p) => p.exited));
@@ -111,8 +111,8 @@ describe('the compose topology', () => {
       }
       const checked = Object.entries(services).filter(([n, s]) => s.healthcheck && !HEALTH_ENDPOINT_PENDING.has(n));
       expect(checked.map(([n]) => n).sort()).toEqual(['gateway', 'pipelines']);
-      for (const [name, s] of checked) await waitFor(`${name} healthy`, () => runHealthcheck(loopback, name, s, running.get(name)!.env), 60_000, logs);
-    }, 90_000);
+      for (const [name, s] of checked) await waitFor(`${name} healthy`, () => runHealthcheck(loopback, name, s, running.get(name)!.env), 120_000, logs);
+    }, 180_000);
 
     it("answers a query across every domain with a token from the deployment's issuer", async () => {
       const token = (
@@ -139,7 +139,7 @@ describe('the compose topology', () => {
           last = r.text;
           return r.status === 200 && r.errors === undefined;
         },
-        45_000,
+        90_000,
         () => `last answer: ${last}\n${logs()}`,
       );
       const r = await postGraphQL<{ payments: { order: { customer: { customerId: string } } }[]; accessLog: unknown[] }>(url, { query: QUERY }, bearer(token));
@@ -148,7 +148,7 @@ describe('the compose topology', () => {
       // A dev token is refused: production mode trusts the deployment's JWKS only.
       const dev = (await meshgate(['token', '--sub', 'ana', '--roles', 'analyst'], { MESHGATE_STATE_DIR: path.join(projectDir, 'operator-state') })).trim();
       expect((await postGraphQL(url, { query: QUERY }, bearer(dev))).status).toBe(401);
-    }, 60_000);
+    }, 120_000);
 
     it('stops every long-running service with exit code 0 on SIGTERM', async () => {
       const longRunning = [...running.values()].filter((p) => services[p.name]!.restart !== 'no');
@@ -159,6 +159,6 @@ describe('the compose topology', () => {
       // The one-shot services finished as compose requires of them.
       const oneShot = [...running.values()].filter((p) => services[p.name]!.restart === 'no');
       for (const p of oneShot) expect([p.name, await p.exited]).toEqual([p.name, 0]);
-    }, 30_000);
+    }, 60_000);
   });
 });
