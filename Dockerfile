@@ -9,7 +9,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json .env.example ./
 COPY scripts ./scripts
-COPY bin ./bin
 COPY cli ./cli
 COPY schema ./schema
 COPY policies ./policies
