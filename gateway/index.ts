@@ -13,6 +13,8 @@ export { ProductIndex } from './access/ProductIndex.js';
 export { createVerifier, AuthenticationError, KeySetUnavailableError, type AuthOptions, type Verifier } from './auth/createVerifier.js';
 export { ensureDevKeys, DEV_AUDIENCE, DEV_ISSUER } from './auth/devKeys.js';
 export { mintDevToken, type DevTokenClaims } from './auth/mintDevToken.js';
+export { mintToken, type TokenClaims, type TokenSigner } from './auth/mintToken.js';
+export { generateIssuerKeys, loadIssuerKey, ISSUER_KEY_FILES, type IssuerKeyFiles } from './auth/issuerKeys.js';
 export type { AccessLog, AccessLogStats } from './accessLog/AccessLog.js';
 export { AccessLogWriter, type AccessLogOptions } from './accessLog/AccessLogWriter.js';
 export { EXAMPLES, WELCOME_EXAMPLE, type GraphiQLExample } from './graphiql/examples.js';

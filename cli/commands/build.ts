@@ -10,6 +10,7 @@ import { runBuilds } from '../mesh/runBuilds.js';
 import { buildEnv, openBuildLog } from '../mesh/buildEnv.js';
 import { loadServedMesh } from '../mesh/loadServedMesh.js';
 import { startBuildSchedule } from '../mesh/startBuildSchedule.js';
+import { serveMetrics } from '../mesh/databaseMetrics.js';
 import { loadSecurity } from '../security.js';
 import { untilSignal } from '../untilSignal.js';
 import type { Config } from '../config.js';
@@ -30,6 +31,8 @@ Options:
   --schedule   keep running: build every product with no published version now, then each on its
                schedule (declared, or a quarter of its freshness SLA), as \`meshgate up\` does; the
                builds' reads go to the access log's inbox, for the gateway to append. Stop with Ctrl-C.
+               With MESHGATE_METRICS_PORT set, serves the schedule's metrics (GET /metrics) and
+               GET /healthz on that port.
 
 Operational inputs connect through the environment: MESHGATE_INPUT_<SOURCE>_URL (for example
 MESHGATE_INPUT_ORDERS_DB_URL=postgres://...); without one, a postgres-cdc input reads the local
@@ -52,8 +55,12 @@ async function runSchedule(config: Config, log: (line: string) => void): Promise
   const security = await loadSecurity(config, mesh, log);
   const buildLog = await openBuildLog(config, log, undefined, { inbox: true });
   const schedule = await startBuildSchedule(buildEnv(config, mesh, security, buildLog.record, log), { timers: true });
+  const port = config.MESHGATE_METRICS_PORT;
+  const stopMetrics = port === undefined ? undefined : await serveMetrics(config.MESHGATE_HOST, port, () => schedule.metrics());
+  if (port !== undefined) log(`meshgate build --schedule: metrics and /healthz on http://${config.MESHGATE_HOST}:${port}/`);
   log('meshgate build --schedule: building each product on its schedule; stop with Ctrl-C');
   await untilSignal();
+  await stopMetrics?.();
   await schedule.close();
   await buildLog.close();
   return 0;

@@ -20,9 +20,17 @@ export function databaseMetrics(db: Pick<Database, 'statements' | 'seconds'>): s
   ].join('\n');
 }
 
-/** Serves `render()` on GET /metrics at `host:port` (404 elsewhere); resolves to a function that closes it. */
+/**
+ * Serves `render()` on GET /metrics at `host:port`, and 200 on GET /healthz (the liveness a health
+ * check asks of a process with no data port, such as the pipelines); 404 elsewhere. Resolves to a
+ * function that closes it.
+ */
 export async function serveMetrics(host: string, port: number, render: () => string): Promise<() => Promise<void>> {
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
     const ok = req.method === 'GET' && req.url === '/metrics';
     res.writeHead(ok ? 200 : 404, { 'content-type': ok ? 'text/plain; version=0.0.4' : 'text/plain' });
     res.end(ok ? render() : 'not found\n');
