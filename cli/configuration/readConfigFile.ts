@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { REPO_ROOT } from './envSchema.js';
 import { domainVar, FILE_KEYS } from './fileKeys.js';
@@ -55,16 +55,24 @@ export function readConfigFile(file: string | undefined): ConfigFileRead {
   const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) throw new Error(`bad configuration: ${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]})`);
   const data: unknown = doc.toJS() ?? {};
+  // The line of the key itself (a block map's value starts on the next line).
   const lineOf = (keys: readonly PropertyKey[]): number | undefined => {
-    const node = doc.getIn(keys, true) as { range?: [number, number] } | undefined;
-    return node?.range ? lines.linePos(node.range[0]).line : undefined;
+    const parent = keys.length > 1 ? doc.getIn(keys.slice(0, -1), true) : doc.contents;
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === keys.at(-1)) : undefined;
+    const range = (isScalar(pair?.key) ? pair.key.range : undefined) ?? (doc.getIn(keys, true) as { range?: [number, number] } | undefined)?.range;
+    return range ? lines.linePos(range[0]).line : undefined;
   };
   const where = (keys: readonly PropertyKey[]): string => {
     const line = lineOf(keys);
     return `${file}${line ? `, line ${line}` : ''}`;
   };
   const parsed = fileSchema.safeParse(data);
-  if (!parsed.success) throw new Error(`bad configuration: ${parsed.error.issues.map((i) => describeIssue(i, data, where)).join('; ')}`);
+  if (!parsed.success) {
+    // In the file's order, as a reader goes through it.
+    const first = (i: z.core.$ZodIssue): number => lineOf(i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path) ?? 0;
+    const issues = [...parsed.error.issues].sort((a, b) => first(a) - first(b));
+    throw new Error(`bad configuration: ${issues.map((i) => describeIssue(i, data, where)).join('; ')}`);
+  }
   const values: Record<string, string> = {};
   const origins = new Map<string, FileOrigin>();
   const set = (env: string, key: string, text: string): void => {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { configSources, readConfig, REPO_ROOT } from '../../cli/config.js';
 import { effectiveSettings, printEffectiveConfig } from '../../cli/configuration/effectiveConfig.js';
 import { configJsonSchema } from '../../cli/configuration/fileSchema.js';
-import { locateConfigFile } from '../../cli/configuration/readConfigFile.js';
+import { locateConfigFile, readConfigFile } from '../../cli/configuration/readConfigFile.js';
+import { cli } from '../support/cli.js';
 import { buildEnv } from '../../cli/mesh/buildEnv.js';
 
 describe('the DuckDB thread settings', () => {
@@ -106,14 +107,15 @@ describe('meshgate.yaml', () => {
     expect(config.subgraphUrls.customers).toBe('http://env1:4001/,http://env2:4001/');
   });
 
-  it('uses the defaults when there is no file, and refuses a MESHGATE_CONFIG that names none', () => {
-    const cwd = process.cwd();
-    process.chdir(dir);
-    try {
-      expect(locateConfigFile({}, dir)).toBe(path.join(REPO_ROOT, 'meshgate.yaml'));
-    } finally {
-      process.chdir(cwd);
-    }
+  it('looks in the working directory, then at the repository root; no file at all is the defaults', () => {
+    const here = mkdtempSync(path.join(dir, 'cwd-'));
+    expect(locateConfigFile({}, here)).toBe(path.join(REPO_ROOT, 'meshgate.yaml'));
+    writeFileSync(path.join(here, 'meshgate.yaml'), 'gateway: { port: 4555 }\n');
+    expect(locateConfigFile({}, here)).toBe(path.join(here, 'meshgate.yaml'));
+    expect(readConfigFile(undefined).values).toEqual({});
+  });
+
+  it('refuses a MESHGATE_CONFIG that names no file', () => {
     expect(messageOf({ MESHGATE_CONFIG: path.join(dir, 'nowhere.yaml') })).toMatch(/MESHGATE_CONFIG: no such file \(got ".*nowhere.yaml"\)/);
   });
 
@@ -196,5 +198,27 @@ describe('meshgate.yaml', () => {
   it('keeps the committed JSON Schema up to date (regenerate: meshgate config --json-schema > schema/meshgate.schema.json)', () => {
     const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, 'schema', 'meshgate.schema.json'), 'utf8')) as unknown;
     expect(committed).toEqual(configJsonSchema());
+  });
+});
+
+describe('meshgate config', () => {
+  it('prints the JSON Schema editors read, the one committed', async () => {
+    const r = await cli(['config', '--json-schema']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(configJsonSchema());
+  });
+
+  it('exits 1 with the message a service would give when a value is bad', async () => {
+    const r = await cli(['config'], { MESHGATE_LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^bad configuration: MESHGATE_LOG_LEVEL: Invalid option: .* \(got "loud"\)$/m);
+  });
+
+  it('prints every setting as JSON with its source, a secret only as set', async () => {
+    const r = await cli(['config', '--json'], { MESHGATE_JWT_SECRET: 'j'.repeat(40), MESHGATE_AUTH_MODE: 'hmac' });
+    const settings = JSON.parse(r.stdout) as { key: string; value: unknown; source: string }[];
+    expect(settings.find((s) => s.key === 'auth.jwtSecret')).toMatchObject({ value: '(set, 40 characters)', source: 'environment' });
+    expect(settings.find((s) => s.key === 'auth.mode')).toMatchObject({ value: 'hmac', source: 'environment' });
+    expect(r.stdout).not.toContain('j'.repeat(40));
   });
 });
