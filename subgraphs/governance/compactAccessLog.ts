@@ -20,7 +20,6 @@ import {
   versionId,
   writeManifest,
   type AccessEvent,
-  type ChainHead,
 } from '../../schema/index.js';
 import type { DomainJob } from '../runtime/index.js';
 import { buildAddChain, buildCompactSegment, buildEmptyProduct, buildParquetColumns, buildParquetRowCounts, type AccessLogColumns } from '../runtime/sql/index.js';
@@ -93,18 +92,15 @@ export async function compactAccessLog(logDir: string, outDir: string, log: (lin
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   let done = 0;
-  const heads: ChainHead[] = [];
   try {
     if (!hasOutput) {
       await mkdir(outDir, { recursive: true });
       await connection.run(emptyStatement(outDir));
     } else if (!current) await addChainColumn(connection, outDir, log);
     for (const c of closed) {
-      const result = await compactChain(connection, c, outDir, log);
-      done += result.done;
-      heads.push(result.head);
+      done += await compactChain(connection, c, outDir, log);
     }
-    if (done > 0 || !current) await publishLog(connection, outDir, heads);
+    if (done > 0 || !current) await publishLog(connection, outDir);
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -127,7 +123,7 @@ async function compactChain(
   c: { chain: string; dir: string; segments: { n: string; firstSeq: number }[] },
   outDir: string,
   log: (line: string) => void,
-): Promise<{ done: number; head: ChainHead }> {
+): Promise<number> {
   let head = await readHead(c.dir);
   let done = 0;
   for (const { n, firstSeq } of c.segments) {
@@ -157,7 +153,7 @@ async function compactChain(
     done++;
   }
   if (done) log(`access log: compacted ${done} segment(s) of chain "${c.chain}", up to entry ${head.seq}`);
-  return { done, head };
+  return done;
 }
 
 /** The last line of a segment as an entry, or undefined when it does not parse. */
@@ -191,27 +187,24 @@ async function addChainColumn(connection: DuckDBConnection, outDir: string, log:
 
 /**
  * Publishes the product as it now is: a manifest naming every Parquet file compaction has written
- * (schema/publish), whose version is the last entry compacted. The product is a stream: each
- * compaction adds files, and the manifest's swap makes them served at once, never half. Its version
- * counts the entries compacted over every chain.
+ * (schema/publish), whose version counts the entries compacted over every chain. The product is a stream: each
+ * compaction adds files, and the manifest's swap makes them served at once, never half.
  */
-async function publishLog(connection: DuckDBConnection, outDir: string, heads: readonly ChainHead[]): Promise<void> {
+async function publishLog(connection: DuckDBConnection, outDir: string): Promise<void> {
   const files = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
   const counts = (await connection.runAndReadAll(buildParquetRowCounts(files.map((f) => path.join(outDir, f))))).getRowObjectsJson();
+  const rows = counts.reduce((sum, c) => sum + Number(c.num_rows ?? 0), 0);
   const now = new Date();
   await writeManifest(outDir, {
     format: 'meshgate-manifest/1',
     product: 'access-log',
-    // Every chain only grows, so the sum of their heads grows with each compaction.
-    version: versionId(
-      heads.reduce((sum, h) => sum + h.seq, 0),
-      now,
-    ),
+    // The entries compacted over every chain (a retired gateway's included): it grows with each compaction, and is the last seq for a single chain.
+    version: versionId(rows, now),
     publishedAt: now.toISOString(),
     dataAsOf: now.toISOString(),
     source: 'stream',
     files,
-    rows: counts.reduce((sum, c) => sum + Number(c.num_rows ?? 0), 0),
+    rows,
     contractVersion: CONTRACT_VERSION,
   });
 }
