@@ -15,6 +15,7 @@ import { chainDir, inboxDir, listChains, readManifest, segmentName, submitToInbo
 import { compactAccessLog } from '../../subgraphs/governance/compactAccessLog.js';
 import { readAccessLogChains, verifyAccessLog } from '../../subgraphs/governance/readAccessLog.js';
 import { cli } from '../support/cli.js';
+import { REPO_ROOT } from '../../cli/config.js';
 
 const facts = (id: string): AccessFacts => ({
   time: new Date().toISOString(),
@@ -118,6 +119,25 @@ describe('gateway replicas on one access-log directory', () => {
     expect(reads.every((r) => verifyAccessLog(r).ok)).toBe(true);
     expect(await readdir(inboxDir(logDir))).toEqual([]);
   });
+
+  it('append each inbox entry exactly once when two gateway processes drain it side by side', async () => {
+    const { dataRoot, logDir } = await layout();
+    const ids = Array.from({ length: 80 }, (_, i) => `handed-${String(i).padStart(2, '0')}`);
+    for (const id of ids) await submitToInbox(logDir, facts(id));
+    const script = path.join(REPO_ROOT, 'test', 'accessLog', 'replicaWriter.ts');
+    const run = (instance: string): Promise<number | null> =>
+      new Promise((resolve) => spawn(process.execPath, ['--import', 'tsx', script, logDir, instance, '20'], { cwd: REPO_ROOT, stdio: 'inherit' }).on('exit', resolve));
+    expect(await Promise.all([run('gw-1'), run('gw-2')])).toEqual([0, 0]);
+    const reads = await readAccessLogChains({ dataRoot, logDir });
+    const all = reads.flatMap((r) => r.entries.map((e) => e.request_id));
+    expect(all.filter((id) => id.startsWith('handed-')).sort()).toEqual(ids);
+    expect(all.filter((id) => id.startsWith('gw-')).length).toBe(40);
+    expect(reads.map((r) => [r.chain, verifyAccessLog(r).ok])).toEqual([
+      ['gw-1', true],
+      ['gw-2', true],
+    ]);
+    expect(await readdir(inboxDir(logDir))).toEqual([]);
+  }, 60_000);
 
   it("leave another instance's claim to it, and recover their own after a crash without doubling it", async () => {
     const { dataRoot, logDir } = await layout();
