@@ -1,111 +1,86 @@
 /**
- * The runtime configuration, read from the environment and validated once, here at the edge; a bad
- * value names the variable and what was expected. Nothing deeper re-checks it.
+ * The runtime configuration, validated once, here at the edge: meshgate.yaml (found by
+ * configuration/readConfigFile.ts) under the environment, whose MESHGATE_* variables win, and
+ * secrets from `<SECRET>_FILE` files. A bad value names the key as written (`gateway.port` in the
+ * file, `MESHGATE_GATEWAY_PORT` in the environment) and what was there. The Config keeps the
+ * variables' names: nothing deeper knows the file exists, and nothing deeper re-checks a value.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { envSchema, port, REPO_ROOT, type EnvConfig } from './configuration/envSchema.js';
+import { domainOfVar } from './configuration/fileKeys.js';
+import { describeValue } from './configuration/messages.js';
+import { locateConfigFile, readConfigFile } from './configuration/readConfigFile.js';
+import { readSecretFiles } from './configuration/readSecretFiles.js';
 
-/** The repository root (where package.json is). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { REPO_ROOT };
 
 /** Default ports of the sample mesh's subgraphs (README.md, "Command line"). */
 export const DEFAULT_SUBGRAPH_PORTS: Readonly<Record<string, number>> = { customers: 4001, commerce: 4002, payments: 4003, governance: 4004 };
 
-const port = z.coerce.number().int().min(0).max(65_535);
-
-const schema = z.object({
-  MESHGATE_HOST: z.string().min(1).default('127.0.0.1'),
-  MESHGATE_GATEWAY_PORT: port.default(4000),
-  MESHGATE_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
-  MESHGATE_SUBGRAPHS_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'subgraphs')),
-  MESHGATE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-  MESHGATE_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  MESHGATE_DUCKDB_MEMORY: z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "2GB"')
-    .default('2GB'),
-  // The serving database: one thread per query costs the least CPU on every bench shape, and the pool's connections run queries side by side (BENCHMARKS.md, "DuckDB levers").
-  MESHGATE_DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(1),
-  // A build's own DuckDB (one batch job at a time): two threads, as before the serving database went to one.
-  MESHGATE_BUILD_THREADS: z.coerce.number().int().min(1).max(256).default(2),
-  MESHGATE_RESULT_CACHE: z.enum(['on', 'off']).default('on'),
-  MESHGATE_RESULT_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(64),
-  MESHGATE_INFLIGHT_MERGE: z.enum(['on', 'off']).default('on'),
-  MESHGATE_TRANSPORT: z.enum(['in-process', 'http']).default('in-process'),
-  NODE_ENV: z.string().optional(),
-  MESHGATE_STATE_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.meshgate')),
-  MESHGATE_POLICY_FILE: z
-    .string()
-    .min(1)
-    .default(path.join(REPO_ROOT, 'policies', 'access.yaml')),
-  MESHGATE_AUTH_MODE: z.enum(['dev', 'jwks', 'hmac']).optional(),
-  MESHGATE_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  MESHGATE_JWKS_FILE: z.string().min(1).optional(),
-  MESHGATE_JWT_ISSUER: z.string().min(1).optional(),
-  MESHGATE_JWT_AUDIENCE: z.string().min(1).optional(),
-  MESHGATE_JWT_ALGORITHMS: z
-    .string()
-    .regex(/^[A-Za-z0-9]+(,[A-Za-z0-9]+)*$/, 'a comma-separated list such as "RS256,ES256"')
-    .default('RS256,ES256'),
-  MESHGATE_JWT_SECRET: z.string().min(32, 'at least 32 bytes').optional(),
-  MESHGATE_JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
-  MESHGATE_CONTEXT_SECRET: z.string().min(32, 'at least 32 bytes').optional(),
-  MESHGATE_MASK_HASH_KEY: z.string().min(32, 'at least 32 bytes').optional(),
-  MESHGATE_ACCESS: z.enum(['on', 'off']).default('on'),
-  MESHGATE_ACCESS_LOG: z.enum(['on', 'off']).default('on'),
-  MESHGATE_ACCESS_LOG_DIR: z.string().min(1).optional(),
-  MESHGATE_ACCESS_LOG_ROTATE_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
-  // HTTP serving (gateway and subgraphs alike; issue 13).
-  MESHGATE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  MESHGATE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
-  MESHGATE_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-  MESHGATE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_024),
-  MESHGATE_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
-  // Origins a browser app may call the gateway from (comma-separated, e.g. "https://app.example.com"); none by default.
-  MESHGATE_CORS_ORIGINS: z.string().optional(),
-  // The circuit breaker per subgraph: opens after this many consecutive failed calls, probes again (half-open) after the reset time.
-  MESHGATE_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
-  MESHGATE_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  // Metrics on a port of their own (then /metrics leaves the data port), or behind a bearer token.
-  MESHGATE_METRICS_PORT: port.optional(),
-  MESHGATE_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
-  MESHGATE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  MESHGATE_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  // OpenTelemetry tracing, off unless an OTLP/HTTP endpoint is given (e.g. http://collector:4318).
-  MESHGATE_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  // Watch the declarations and swap in changed ones (validated first; a broken one is refused and the previous keeps serving).
-  MESHGATE_RELOAD: z.enum(['on', 'off']).default('on'),
-  // This gateway's name among its replicas: each replica writes its own access-log chain under it.
-  MESHGATE_INSTANCE: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-"')
-    .optional(),
-  // How long a fetched JWKS is used before it is fetched again, the least time between two fetches for an unknown kid, and how long one fetch may take.
-  MESHGATE_JWKS_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
-  MESHGATE_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
-  MESHGATE_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-});
-
 /** The validated configuration. */
-export type Config = z.infer<typeof schema> & { readonly subgraphPorts: Readonly<Record<string, number>>; readonly accessLogDir: string };
+export type Config = EnvConfig & {
+  readonly subgraphPorts: Readonly<Record<string, number>>;
+  /** Per domain, MESHGATE_<DOMAIN>_URL (or the file's `subgraphs.<domain>.url`) as given: one URL, or several comma-separated (replicas). */
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  readonly accessLogDir: string;
+  /** The meshgate.yaml read, if any. */
+  readonly configFile: string | undefined;
+};
 
-/** Reads the configuration from `env`; throws an Error whose message names every bad variable. */
+/** What the configuration is made of before validation: every variable's text and where it came from. */
+export interface ConfigSources {
+  readonly input: Readonly<Record<string, string>>;
+  /** How a message names a variable's source: `MESHGATE_X`, `MESHGATE_X_FILE (path)`, or `key (file, line n; MESHGATE_X)`. */
+  readonly sourceOf: (name: string) => string;
+  /** Where each variable came from, for `meshgate config`. */
+  readonly kindOf: (name: string) => 'environment' | 'secret file' | 'file' | 'default';
+  readonly file: string | undefined;
+}
+
+/** Gathers the file, the secret files and the environment (the environment wins; an empty variable counts as unset). */
+export function configSources(env: NodeJS.ProcessEnv = process.env): ConfigSources {
+  const file = readConfigFile(locateConfigFile(env));
+  const secrets = readSecretFiles(env);
+  const fromEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  const input = { ...file.values, ...fromEnv, ...secrets.values };
+  const kindOf = (name: string): ReturnType<ConfigSources['kindOf']> =>
+    name in fromEnv ? 'environment' : secrets.origins.has(name) ? 'secret file' : file.origins.has(name) ? 'file' : 'default';
+  const sourceOf = (name: string): string => {
+    const o = file.origins.get(name);
+    if (kindOf(name) !== 'file' || !o) return secrets.origins.get(name) ?? name;
+    return `${o.key} (${file.file}${o.line ? `, line ${o.line}` : ''}; ${name})`;
+  };
+  return { input, sourceOf, kindOf, file: file.file };
+}
+
+/** Fixed variables that end like a domain's (`MESHGATE_<DOMAIN>_PORT`, `_URL`) but are not one. */
+const NOT_A_DOMAIN = /^MESHGATE_(GATEWAY|METRICS|JWKS|INPUT_.+|.+_METRICS)_(PORT|URL)$/;
+
+/** Reads the configuration (meshgate.yaml, then `env`); throws an Error whose message names every bad key or variable and its value. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const sources = configSources(env);
+  const { input, sourceOf } = sources;
+  const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
-    throw new Error(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`).join('; ')}`);
+    const name = (i: { path: PropertyKey[] }): string => String(i.path[0]);
+    throw new Error(`bad configuration: ${parsed.error.issues.map((i) => `${sourceOf(name(i))}: ${i.message} (got ${describeValue(name(i), input[name(i)])})`).join('; ')}`);
   }
   const subgraphPorts: Record<string, number> = { ...DEFAULT_SUBGRAPH_PORTS };
-  for (const [name, value] of Object.entries(env)) {
-    const m = /^MESHGATE_([A-Z0-9_]+)_PORT$/.exec(name);
-    if (!m || name === 'MESHGATE_GATEWAY_PORT' || name === 'MESHGATE_METRICS_PORT' || name.endsWith('_METRICS_PORT')) continue;
+  const subgraphUrls: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input)) {
+    const m = /^MESHGATE_([A-Z0-9_]+)_(PORT|URL)$/.exec(name);
+    if (!m || NOT_A_DOMAIN.test(name)) continue;
+    const domain = domainOfVar(m[1]!);
+    if (m[2] === 'URL') {
+      subgraphUrls[domain] = value;
+      continue;
+    }
     const p = port.safeParse(value);
-    if (!p.success) throw new Error(`bad configuration: ${name}: expected a port number, got ${JSON.stringify(value)}`);
-    subgraphPorts[m[1]!.toLowerCase().replaceAll('_', '-')] = p.data;
+    if (!p.success) throw new Error(`bad configuration: ${sourceOf(name)}: expected a port number (got ${JSON.stringify(value)})`);
+    subgraphPorts[domain] = p.data;
   }
   const accessLogDir = parsed.data.MESHGATE_ACCESS_LOG_DIR ?? path.join(parsed.data.MESHGATE_DATA_DIR, 'governance', 'access-log-raw');
   if (parsed.data.NODE_ENV === 'production' && parsed.data.MESHGATE_ACCESS_LOG === 'off')
-    throw new Error('bad configuration: MESHGATE_ACCESS_LOG=off is refused when NODE_ENV=production');
-  return { ...parsed.data, subgraphPorts, accessLogDir };
+    throw new Error(`bad configuration: ${sourceOf('MESHGATE_ACCESS_LOG')}: off is refused when NODE_ENV=production`);
+  return { ...parsed.data, subgraphPorts, subgraphUrls, accessLogDir, configFile: sources.file };
 }

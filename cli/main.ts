@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   publish: () => import('./commands/publish.js'),
   lineage: () => import('./commands/lineage.js'),
   catalog: () => import('./commands/catalog.js'),
+  config: () => import('./commands/config.js'),
 };
 
 function usage(): string {
@@ -48,6 +49,7 @@ function usage(): string {
     '  build     build products from their inputs, gate and publish each new version: meshgate build [PRODUCT...]',
     "  publish   publish a domain's own Parquet through the same gate: meshgate publish PRODUCT --from DIR",
     '  catalog   the products you may read, from the running gateway: meshgate catalog [--search TEXT] [--domain D] [--json] | catalog show PRODUCT',
+    '  config    the effective configuration, secrets redacted: meshgate config [--json] | meshgate config --json-schema',
     "  lineage   a product's lineage, upstream to its sources and downstream to its consumers: meshgate lineage PRODUCT [--format json|dot|mermaid] [--columns]",
     '',
     "Run `meshgate <command> --help` for a command's options.",

@@ -28,6 +28,7 @@ export {
   ACCESS_LOG_PRODUCT,
   canonical,
   chain,
+  DEFAULT_CHAIN,
   eventId,
   factList,
   FACT_KEYS,
@@ -38,7 +39,7 @@ export {
   type Decision,
   type Status,
 } from './accessLog/AccessEvent.js';
-export { compactedHeadFile, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
+export { chainDir, compactedHeadFile, listChains, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
 export * from './publish/index.js';
-export { inboxDir, INBOX_ENTRY, submitToInbox } from './accessLog/inbox.js';
+export { claimedBy, inboxDir, INBOX_ENTRY, submitToInbox } from './accessLog/inbox.js';
 export * from './lineage/index.js';

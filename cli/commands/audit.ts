@@ -1,6 +1,6 @@
 /** `meshgate audit query|verify`: the stewards' view of the access log, and the check of its hash chain. */
-import { FACT_KEYS, eventId, type AccessEvent } from '../../schema/index.js';
-import { describeOrigin, readAccessLog, verifyAccessLog, type AccessLogRead } from '../../subgraphs/governance/readAccessLog.js';
+import { DEFAULT_CHAIN, FACT_KEYS, eventId, type AccessEvent } from '../../schema/index.js';
+import { describeOrigin, readAccessLogChains, verifyAccessLog, type AccessLogRead, type Verdict } from '../../subgraphs/governance/readAccessLog.js';
 import { readConfig } from '../config.js';
 import { cut, show, textTable } from '../textTable.js';
 import { type Command, parseOptions, positiveInt, UsageError } from '../Command.js';
@@ -27,16 +27,17 @@ query   prints the access-log entries that match every filter given, oldest firs
   the sample mesh and for audits of months; query the access-log product through the graph
   (accessLog, accessLogAggregate) for more.
 
-verify  recomputes the hash chain from the genesis hash over every entry, compacted or not; prints
-        "access log verified: N entries, chain intact up to <event id>" and exits 0, or prints the
-        first bad entry (position, event id, file, and whether it was edited, removed, reordered or
-        cannot be read) and exits 1. An entry cut off the END of the log leaves no gap to find:
-        compare the count with what you expect.
+verify  recomputes each hash chain (one per gateway replica, MESHGATE_INSTANCE; a single gateway
+        writes one, "default") from the genesis hash over every entry, compacted or not; prints
+        "access log verified: N entries, chain intact up to <event id>" per chain and exits 0, or
+        prints each broken chain's first bad entry (chain, position, event id, file, and whether it
+        was edited, removed, reordered or cannot be read) and exits 1. An entry cut off the END of
+        a chain leaves no gap to find: compare the count with what you expect.
 
 Both:
   --data-dir DIR         the data root (default MESHGATE_DATA_DIR, ./data); compacted entries are
                          under DIR/governance/access-log
-  --log-dir DIR          the gateway's segments (default MESHGATE_ACCESS_LOG_DIR, or
+  --log-dir DIR          the gateways' segments, every chain (default MESHGATE_ACCESS_LOG_DIR, or
                          DIR/governance/access-log-raw)
 
 Examples:
@@ -136,9 +137,10 @@ function toCsv(entries: readonly AccessEvent[]): string {
   return [FIELDS.join(','), ...entries.map((e) => FIELDS.map((k) => csvCell(e[k])).join(','))].map((line) => `${line}\r\n`).join('');
 }
 
-function toTable(entries: readonly AccessEvent[]): string {
-  const head = ['seq', 'time', 'subject', 'roles', 'purpose', 'decision', 'products', 'masks', 'pii_unmasked', 'status'];
-  const rows = entries.map((e) => [
+function toTable(entries: readonly AccessEvent[], chains?: readonly string[]): string {
+  const head = [...(chains ? ['chain'] : []), 'seq', 'time', 'subject', 'roles', 'purpose', 'decision', 'products', 'masks', 'pii_unmasked', 'status'];
+  const rows = entries.map((e, i) => [
+    ...(chains ? [chains[i]!] : []),
     String(e.seq),
     `${e.time.slice(0, 19)}Z`,
     cut(show(e.subject), 24),
@@ -159,14 +161,24 @@ function parseQuery(args: readonly string[]) {
   return values;
 }
 
-function dirs(values: { 'data-dir'?: string | undefined; 'log-dir'?: string | undefined }): { dataRoot: string; rawDir: string } {
+function dirs(values: { 'data-dir'?: string | undefined; 'log-dir'?: string | undefined }): { dataRoot: string; logDir: string } {
   const config = readConfig({ ...process.env, ...(values['data-dir'] && { MESHGATE_DATA_DIR: values['data-dir'] }) });
-  return { dataRoot: config.MESHGATE_DATA_DIR, rawDir: values['log-dir'] ?? config.accessLogDir };
+  return { dataRoot: config.MESHGATE_DATA_DIR, logDir: values['log-dir'] ?? config.accessLogDir };
 }
 
-function reportProblems(read: AccessLogRead): void {
-  for (const w of read.warnings) process.stderr.write(`note: ${w}\n`);
-  if (read.problems.length > 0) process.stderr.write(`warning: ${read.problems.length} problem(s) in the log, first: ${read.problems[0]}; run \`meshgate audit verify\`\n`);
+function reportProblems(reads: readonly AccessLogRead[]): void {
+  for (const read of reads) {
+    const chain = reads.length > 1 ? ` (chain "${read.chain}")` : '';
+    for (const w of read.warnings) process.stderr.write(`note: ${w}\n`);
+    if (read.problems.length > 0)
+      process.stderr.write(`warning: ${read.problems.length} problem(s) in the log${chain}, first: ${read.problems[0]}; run \`meshgate audit verify\`\n`);
+  }
+}
+
+/** Every chain's entries in one list, by time (each chain's own order kept among equal times). */
+function merged(reads: readonly AccessLogRead[]): { entry: AccessEvent; chain: string }[] {
+  const all = reads.flatMap((r) => r.entries.map((entry) => ({ entry, chain: r.chain })));
+  return all.sort((a, b) => Date.parse(a.entry.time) - Date.parse(b.entry.time));
 }
 
 async function query(args: readonly string[]): Promise<number> {
@@ -175,25 +187,41 @@ async function query(args: readonly string[]): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format expects table, json or csv, got "${format}"`);
   const limit = positiveInt('limit', values.limit, Number.POSITIVE_INFINITY);
   const filters = filtersFor(values, Date.now());
-  const read = await readAccessLog(dirs(values));
-  reportProblems(read);
-  const matching = read.entries.filter((e) => filters.every((f) => f(e)));
-  const shown = matching.slice(Math.max(0, matching.length - limit));
-  process.stdout.write(format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : format === 'csv' ? toCsv(shown) : toTable(shown));
-  process.stderr.write(`${shown.length} of ${read.entries.length} entries${shown.length < matching.length ? ` (${matching.length} match; --limit ${limit})` : ''}\n`);
+  const reads = await readAccessLogChains(dirs(values));
+  reportProblems(reads);
+  const all = merged(reads);
+  const matching = all.filter((x) => filters.every((f) => f(x.entry)));
+  const picked = matching.slice(Math.max(0, matching.length - limit));
+  const shown = picked.map((x) => x.entry);
+  // The event id names the chain of every entry not in the default one; the table shows it when there are several.
+  const chains = reads.length > 1 ? picked.map((x) => x.chain) : undefined;
+  process.stdout.write(format === 'json' ? `${JSON.stringify(shown, null, 2)}\n` : format === 'csv' ? toCsv(shown) : toTable(shown, chains));
+  process.stderr.write(`${shown.length} of ${all.length} entries${shown.length < matching.length ? ` (${matching.length} match; --limit ${limit})` : ''}\n`);
   return 0;
 }
 
 async function verify(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, DIRS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const read = await readAccessLog(dirs(values));
-  for (const w of read.warnings) process.stderr.write(`note: ${w}\n`);
-  const v = verifyAccessLog(read);
-  if (v.ok) {
-    process.stdout.write(`access log verified: ${v.count} entries, chain intact up to ${v.lastEventId ?? 'the genesis hash (the log is empty)'}\n`);
-    return 0;
+  const reads = await readAccessLogChains(dirs(values));
+  // A single gateway's log reads as it always has; with replicas, each chain names itself.
+  const several = reads.length > 1 || reads[0]?.chain !== DEFAULT_CHAIN;
+  let broken = 0;
+  for (const read of reads) {
+    for (const w of read.warnings) process.stderr.write(`note: ${w}\n`);
+    const v = verifyAccessLog(read);
+    const label = several ? `access log chain "${read.chain}"` : 'access log';
+    if (!v.ok) broken++;
+    process.stdout.write(
+      v.ok ? `${label} verified: ${v.count} entries, chain intact up to ${v.lastEventId ?? 'the genesis hash (the log is empty)'}\n` : describeBreak(label, read.chain, v),
+    );
   }
+  if (several) process.stdout.write(`${reads.length} chain(s): ${broken === 0 ? 'all intact' : `${broken} BROKEN`}\n`);
+  return broken === 0 ? 0 : 1;
+}
+
+/** A broken chain's report: where, what, and how much before it still verifies. */
+function describeBreak(label: string, chain: string, v: Extract<Verdict, { ok: false }>): string {
   const found = v.found ? `${v.found.event_id} (seq ${v.found.seq})` : 'nothing readable';
   const what: Record<typeof v.kind, string> = {
     edited: `entry ${v.expected} was edited`,
@@ -202,17 +230,16 @@ async function verify(args: readonly string[]): Promise<number> {
     duplicated: `${found} appears a second time (duplicated) where ${v.expected} belongs`,
     unparsable: `the entry at position ${v.position} (${v.expected}) cannot be read (unparsable)`,
   };
-  process.stdout.write(
+  return (
     [
-      `access log BROKEN at position ${v.position} (${v.expected}): ${v.kind}`,
+      `${label} BROKEN at position ${v.position} (${v.expected}): ${v.kind}`,
       `  what:  ${what[v.kind]}`,
       `  where: ${describeOrigin(v.origin)}`,
       `  found: ${found}`,
       `  why:   ${v.reason}`,
-      `The ${v.position - 1} entries before it verify (up to ${v.position > 1 ? eventId(v.position - 1) : 'the genesis hash'}).`,
-    ].join('\n') + '\n',
+      `The ${v.position - 1} entries before it verify (up to ${v.position > 1 ? eventId(v.position - 1, chain) : 'the genesis hash'}).`,
+    ].join('\n') + '\n'
   );
-  return 1;
 }
 
 /** The `audit` command. */

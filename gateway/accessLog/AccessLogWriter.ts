@@ -14,10 +14,14 @@
  *
  * The files themselves (grown ahead of the entries with zeros, cut back, fdatasynced, recovered
  * after a crash) are `SegmentFile`'s; this class keeps the chain, the commit and the rotation.
+ *
+ * Replicas: each gateway writes its own chain, named by its instance (MESHGATE_INSTANCE), in its own
+ * folder of the log directory (schema/accessLog/segments.ts, `chainDir`); the default chain is the
+ * directory itself, so a single gateway's log is laid out as it always was. The lock is per chain.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chain, parseSegmentName, readHead, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
+import { chain, chainDir, DEFAULT_CHAIN, parseSegmentName, readHead, type AccessEvent, type AccessFacts, type ChainHead } from '../../schema/index.js';
 import type { AccessLog, AccessLogStats } from './AccessLog.js';
 import { SegmentFile } from './SegmentFile.js';
 import { drainInbox } from './drainInbox.js';
@@ -25,7 +29,10 @@ import { lockLogDir } from './writerLock.js';
 
 /** Where and how the log is written. */
 export interface AccessLogOptions {
+  /** The log directory, shared by every replica (and its inbox). */
   readonly dir: string;
+  /** This gateway's name among its replicas: its chain is `<dir>/<instance>/` (default: the default chain, `dir` itself). */
+  readonly instance?: string;
   /** Rotate when the open segment reaches this size (default 16 MiB). */
   readonly segmentMaxBytes?: number;
   /** Rotate a segment this long after its first entry (default 10 s), so compaction keeps up. */
@@ -34,6 +41,9 @@ export interface AccessLogOptions {
   readonly inboxEveryMs?: number;
   readonly log?: (line: string) => void;
 }
+
+/** The options as the writer keeps them: `dir` is its chain's folder, `logDir` the shared one. */
+type Settings = Required<Omit<AccessLogOptions, 'log'>> & { readonly logDir: string; readonly log: (line: string) => void };
 
 /** An entry written to the open segment, waiting for the fsync that makes it durable. */
 interface Written {
@@ -73,7 +83,7 @@ export class AccessLogWriter implements AccessLog {
   private durable: { seq: number; hash: string; size: number };
 
   private constructor(
-    private readonly options: Required<Omit<AccessLogOptions, 'log'>> & { log: (line: string) => void },
+    private readonly options: Settings,
     private readonly unlock: () => Promise<void>,
     /** The open segment, or undefined when a rotation could not open the next one (retried on the next append). */
     private segment: SegmentFile | undefined,
@@ -99,18 +109,20 @@ export class AccessLogWriter implements AccessLog {
 
   /** Appends what other processes left in the log's inbox (one drain at a time). */
   drainInbox(): Promise<unknown> {
-    this.draining ??= drainInbox(this.options.dir, this, this.options.log)
+    const owner = { logDir: this.options.logDir, chainDir: this.options.dir, instance: this.options.instance };
+    this.draining ??= drainInbox(owner, this, this.options.log)
       .catch((error: unknown) => this.options.log(`access log: the inbox cannot be read (${(error as Error).message})`))
       .finally(() => (this.draining = undefined));
     return this.draining;
   }
 
-  /** Opens the log in `dir`, continuing its chain. */
+  /** Opens this instance's chain in the log directory `dir`, continuing it. */
   static async open(options: AccessLogOptions): Promise<AccessLogWriter> {
     const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-    const dir = options.dir;
+    const instance = options.instance ?? DEFAULT_CHAIN;
+    const dir = chainDir(options.dir, instance);
     await mkdir(dir, { recursive: true });
-    const unlock = await lockLogDir(dir, log);
+    const unlock = await lockLogDir(dir, instance, log);
     try {
       return await AccessLogWriter.resume(dir, options, log, unlock);
     } catch (error) {
@@ -141,8 +153,10 @@ export class AccessLogWriter implements AccessLog {
       if (last) head = (await SegmentFile.recover(path.join(dir, last.n), log)).head ?? head;
       firstSeq = head.seq + 1;
     }
-    const settings = {
+    const settings: Settings = {
       dir,
+      logDir: options.dir,
+      instance: options.instance ?? DEFAULT_CHAIN,
       segmentMaxBytes: options.segmentMaxBytes ?? 16 * 2 ** 20,
       segmentMaxAgeMs: options.segmentMaxAgeMs ?? 10_000,
       inboxEveryMs: options.inboxEveryMs ?? 1_000,
@@ -150,7 +164,7 @@ export class AccessLogWriter implements AccessLog {
     };
     const segment = SegmentFile.open(dir, firstSeq, settings.segmentMaxBytes);
     if (!last?.s?.open) await SegmentFile.syncDir(dir);
-    log(`access log: ${dir}, continuing after entry ${head.seq}`);
+    log(`access log: ${dir} (chain "${settings.instance}"), continuing after entry ${head.seq}`);
     const writer = new AccessLogWriter(settings, unlock, segment, firstSeq, size, head.seq, head.hash);
     if (settings.inboxEveryMs > 0) await writer.drainInbox();
     return writer;
@@ -180,7 +194,7 @@ export class AccessLogWriter implements AccessLog {
 
   /** Writes one entry into the page cache now, and makes sure an fsync will cover it. */
   private write(facts: AccessFacts, resolve: (e: AccessEvent) => void, reject: (error: unknown) => void): void {
-    const chained = chain(facts, this.seq + 1, this.lastHash);
+    const chained = chain(facts, this.seq + 1, this.lastHash, this.options.instance);
     const event = chained.event;
     const line = Buffer.from(chained.line);
     const segment = this.segment!;

@@ -72,8 +72,16 @@ export interface AccessEvent extends AccessFacts {
 /** The hash before the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The event id of the entry at `seq`: sortable, unique in the log. */
-export const eventId = (seq: number): string => `E${String(seq).padStart(12, '0')}`;
+/** The chain a single gateway writes (no MESHGATE_INSTANCE): the log's folder itself, as before there were replicas. */
+export const DEFAULT_CHAIN = 'default';
+
+/**
+ * The event id of the entry at `seq` of a chain: sortable within it, unique in the whole log. The
+ * default chain's are `E000000000042`, as a single gateway always wrote them; another chain's carry
+ * its name (`gw-2:E000000000042`), so the product's key stays unique and the hash binds each entry to
+ * its chain (moved into another, it fails there on its own).
+ */
+export const eventId = (seq: number, chainName: string = DEFAULT_CHAIN): string => `${chainName === DEFAULT_CHAIN ? '' : `${chainName}:`}E${String(seq).padStart(12, '0')}`;
 
 /** The canonical text an entry's hash covers: every field but `hash`, in a fixed order; an optional field that is absent is left out (JSON.stringify drops undefined). */
 export function canonical(e: Omit<AccessEvent, 'hash'>): string {
@@ -113,20 +121,22 @@ export const FACT_KEYS: readonly (keyof AccessFacts)[] = [
 ];
 
 /**
- * Chains facts after `prevHash` at position `seq`: the entry, and the line written for it (the
+ * Chains facts after `prevHash` at position `seq` of the chain named `chainName`: the entry, and the line written for it (the
  * canonical fields in order, then its hash, newline included; CR, LF and quotes inside values are
  * escaped by JSON). The canonical text is built once, for both the hash and the line.
  */
-export function chain(facts: AccessFacts, seq: number, prevHash: string): { readonly event: AccessEvent; readonly line: string } {
-  const unhashed = { ...facts, seq, event_id: eventId(seq), prev_hash: prevHash };
+export function chain(facts: AccessFacts, seq: number, prevHash: string, chainName: string = DEFAULT_CHAIN): { readonly event: AccessEvent; readonly line: string } {
+  const unhashed = { ...facts, seq, event_id: eventId(seq, chainName), prev_hash: prevHash };
   const text = canonical(unhashed);
   const hash = createHash('sha256').update(prevHash).update('\n').update(text).digest('hex');
   return { event: { ...unhashed, hash }, line: `${text.slice(0, -1)},"hash":${JSON.stringify(hash)}}\n` };
 }
 
-/** Why an entry does not verify after `prevHash` at position `seq`, or undefined when it does. */
-export function verifyEntry(e: AccessEvent, seq: number, prevHash: string): string | undefined {
+/** Why an entry does not verify after `prevHash` at position `seq` of its chain, or undefined when it does. */
+export function verifyEntry(e: AccessEvent, seq: number, prevHash: string, chainName: string = DEFAULT_CHAIN): string | undefined {
   if (e.seq !== seq) return `expected entry ${seq} here, found entry ${e.seq} (an entry was removed or reordered)`;
+  if (e.event_id !== eventId(seq, chainName))
+    return `its event id ${JSON.stringify(e.event_id)} is not the one of entry ${seq} of chain "${chainName}" (an entry was moved from another chain or edited)`;
   if (e.prev_hash !== prevHash) return 'its prev_hash is not the hash of the entry before it (an entry was removed, reordered or edited)';
   const { hash, ...rest } = e;
   const expected = createHash('sha256').update(prevHash).update('\n').update(canonical(rest)).digest('hex');

@@ -3,17 +3,29 @@
  * mesh is running, which holds the log) still gets its accesses on the record. It writes each
  * entry's facts as one file in `<log dir>/inbox/`, fsynced before it goes on (so no access is ever
  * unrecorded), and the writer appends them to the chain within about a second, then removes them.
+ * With several gateways on one log directory, each drains the one inbox: a file is claimed by an
+ * atomic rename to `<name>.claimed-<instance>` before its append, so exactly one gateway appends it.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { AccessFacts } from './AccessEvent.js';
+import { DEFAULT_CHAIN, type AccessFacts } from './AccessEvent.js';
 
 /** The inbox folder of a log directory. */
 export const inboxDir = (logDir: string): string => path.join(logDir, 'inbox');
 
-/** An inbox file waiting to be appended, and one the writer has claimed (appending it now, or when it crashed doing so). */
-export const INBOX_ENTRY = /^(\d{13})-[0-9a-f-]{36}\.json(\.claimed)?$/;
+/**
+ * An inbox file waiting to be appended, and one a writer has claimed (appending it now, or when it
+ * crashed doing so): `.claimed-<instance>`, or `.claimed` as a gateway before replicas claimed.
+ */
+export const INBOX_ENTRY = /^(\d{13})-[0-9a-f-]{36}\.json(\.claimed(-[A-Za-z0-9][A-Za-z0-9._-]*)?)?$/;
+
+/** The instance whose claim an inbox file is (the default chain's for a bare `.claimed`), or undefined when it is unclaimed. */
+export function claimedBy(name: string): string | undefined {
+  const m = INBOX_ENTRY.exec(name);
+  if (!m?.[2]) return undefined;
+  return m[3] ? m[3].slice(1) : DEFAULT_CHAIN;
+}
 
 /** Puts one entry's facts in the inbox, durably; resolves once it cannot be lost. */
 export async function submitToInbox(logDir: string, facts: AccessFacts): Promise<void> {

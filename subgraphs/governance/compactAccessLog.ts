@@ -1,6 +1,6 @@
 /**
- * The governance domain's transform: turns the gateway's closed access-log segments (JSON lines)
- * into the `access-log` product, date-partitioned Parquet under `governance/access-log/`, keeping
+ * The governance domain's transform: turns the gateways' closed access-log segments (JSON lines,
+ * one chain per gateway replica) into the `access-log` product, date-partitioned Parquet under `governance/access-log/`, keeping
  * each entry's exact line (`entry_json`) so the hash chain still verifies. Segments are compacted
  * strictly in order; the last compacted entry is recorded (`compacted-head.json`) before a segment
  * is removed, so the gateway continues the chain after a restart. Rerunning after a crash rewrites
@@ -9,9 +9,20 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compactedHeadFile, parseSegmentName, readHead, readManifest, versionId, writeManifest, type AccessEvent, type ChainHead } from '../../schema/index.js';
+import {
+  chainDir,
+  compactedHeadFile,
+  DEFAULT_CHAIN,
+  listChains,
+  parseSegmentName,
+  readHead,
+  readManifest,
+  versionId,
+  writeManifest,
+  type AccessEvent,
+} from '../../schema/index.js';
 import type { DomainJob } from '../runtime/index.js';
-import { buildCompactSegment, buildEmptyProduct, buildParquetRowCounts, type AccessLogColumns } from '../runtime/sql/index.js';
+import { buildAddChain, buildCompactSegment, buildEmptyProduct, buildParquetColumns, buildParquetRowCounts, type AccessLogColumns } from '../runtime/sql/index.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** The longest entry line compacted (an operation reading thousands of fields stays well under it). */
@@ -54,11 +65,12 @@ const OPTIONAL: readonly string[] = ['client_request_id'];
 
 /**
  * The statement that compacts one segment file into the partitioned product folder (sql/accessLogSql.ts
- * writes it and says why it reads each line whole). Files are named after the segment's first entry,
- * which is where readAccessLog places the entries of a file it cannot read.
+ * writes it and says why it reads each line whole). Files are named after the chain and the segment's
+ * first entry (the default chain's without a chain name, as before replicas), which is where
+ * readAccessLog places the entries of a file it cannot read.
  */
-function compactStatement(segment: string, outDir: string, firstSeq: number): string {
-  return buildCompactSegment({ segment, outDir, fileStem: `segment-${String(firstSeq).padStart(12, '0')}`, columns: COLUMNS, optional: OPTIONAL, maxLineBytes: MAX_LINE_BYTES });
+function compactStatement(segment: string, outDir: string, chain: string, firstSeq: number): string {
+  return buildCompactSegment({ segment, outDir, fileStem: compactedStem(chain, firstSeq), columns: COLUMNS, optional: OPTIONAL, maxLineBytes: MAX_LINE_BYTES, chain });
 }
 
 /** An empty log is an empty product, not a missing one: an empty Parquet file with the product's columns. */
@@ -66,15 +78,21 @@ function emptyStatement(outDir: string): string {
   return buildEmptyProduct(path.join(outDir, 'empty.parquet'), COLUMNS);
 }
 
-/** Compacts every closed segment that follows the last compacted entry, in order. */
-export async function compactAccessLog(rawDir: string, outDir: string, log: (line: string) => void): Promise<number> {
-  const closed = (await readdir(rawDir).catch(() => []))
-    .map((n) => ({ n, s: parseSegmentName(n) }))
-    .filter((x) => x.s && !x.s.open)
-    .sort((a, b) => a.s!.firstSeq - b.s!.firstSeq);
+/** The contract version the product's files follow: 1.1.0 added the `chain` column. */
+const CONTRACT_VERSION = '1.1.0';
+
+/**
+ * Compacts every closed segment of every chain in the log directory `logDir` (one per gateway
+ * replica, schema/accessLog/segments.ts), each in its own order, and publishes the product once.
+ * Files written before there were chains are given the default chain's name first.
+ */
+export async function compactAccessLog(logDir: string, outDir: string, log: (line: string) => void): Promise<number> {
+  const chains = await listChains(logDir);
+  const closed = await Promise.all(chains.map(async (chain) => ({ chain, dir: chainDir(logDir, chain), segments: await closedSegments(chainDir(logDir, chain)) })));
   const hasOutput = (await readdir(outDir).catch(() => [])).length > 0;
-  if (closed.length === 0 && hasOutput && (await readManifest(outDir)).kind === 'ok') return 0;
-  let head = await readHead(rawDir);
+  const manifest = await readManifest(outDir);
+  const current = manifest.kind === 'ok' && manifest.manifest.contractVersion === CONTRACT_VERSION;
+  if (closed.every((c) => c.segments.length === 0) && hasOutput && current) return 0;
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   let done = 0;
@@ -82,67 +100,116 @@ export async function compactAccessLog(rawDir: string, outDir: string, log: (lin
     if (!hasOutput) {
       await mkdir(outDir, { recursive: true });
       await connection.run(emptyStatement(outDir));
+    } else if (!current) await addChainColumn(connection, outDir, log);
+    for (const c of closed) {
+      done += await compactChain(connection, c, outDir, log);
     }
-    for (const { n, s } of closed) {
-      if (s!.firstSeq !== head.seq + 1) {
-        // Compacted already: its last entry is the head recorded, then a crash came before the segment was removed.
-        const text = (await readFile(path.join(rawDir, n), 'utf8')).trimEnd();
-        let last: Partial<AccessEvent> | undefined;
-        try {
-          last = JSON.parse(text.slice(text.lastIndexOf('\n') + 1)) as AccessEvent;
-        } catch {
-          last = undefined;
-        }
-        if (last?.seq === head.seq && last.hash === head.hash) {
-          await rm(path.join(rawDir, n));
-          continue;
-        }
-        log(`access log: segment ${n} does not follow entry ${head.seq}; left for \`meshgate audit verify\` to explain`);
-        break;
-      }
-      const file = path.join(rawDir, n);
-      const text = (await readFile(file, 'utf8')).trimEnd();
-      if (!text) {
-        await rm(file);
-        continue;
-      }
-      const last = JSON.parse(text.slice(text.lastIndexOf('\n') + 1)) as AccessEvent;
-      await connection.run(compactStatement(file, outDir, s!.firstSeq));
-      head = { seq: last.seq, hash: last.hash };
-      const tmp = `${compactedHeadFile(rawDir)}.tmp`;
-      await writeFile(tmp, JSON.stringify(head));
-      await rename(tmp, compactedHeadFile(rawDir));
-      await rm(file);
-      done++;
-    }
-    if (done > 0 || (await readManifest(outDir)).kind !== 'ok') await publishLog(connection, outDir, head);
+    if (done > 0 || !current) await publishLog(connection, outDir);
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
-  if (done) log(`access log: compacted ${done} segment(s), up to entry ${head.seq}`);
   return done;
+}
+
+/** The closed segments of a chain's folder, in order. */
+async function closedSegments(dir: string): Promise<{ n: string; firstSeq: number }[]> {
+  return (await readdir(dir).catch(() => []))
+    .map((n) => ({ n, s: parseSegmentName(n) }))
+    .filter((x) => x.s && !x.s.open)
+    .map((x) => ({ n: x.n, firstSeq: x.s!.firstSeq }))
+    .sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+/** Compacts one chain's closed segments strictly in order, recording its head before each segment is removed. */
+async function compactChain(
+  connection: DuckDBConnection,
+  c: { chain: string; dir: string; segments: { n: string; firstSeq: number }[] },
+  outDir: string,
+  log: (line: string) => void,
+): Promise<number> {
+  let head = await readHead(c.dir);
+  let done = 0;
+  for (const { n, firstSeq } of c.segments) {
+    const file = path.join(c.dir, n);
+    if (firstSeq !== head.seq + 1) {
+      // Compacted already: its last entry is the head recorded, then a crash came before the segment was removed.
+      const last = lastEntry((await readFile(file, 'utf8')).trimEnd());
+      if (last?.seq === head.seq && last.hash === head.hash) {
+        await rm(file);
+        continue;
+      }
+      log(`access log: segment ${n} of chain "${c.chain}" does not follow entry ${head.seq}; left for \`meshgate audit verify\` to explain`);
+      break;
+    }
+    const text = (await readFile(file, 'utf8')).trimEnd();
+    if (!text) {
+      await rm(file);
+      continue;
+    }
+    const last = JSON.parse(text.slice(text.lastIndexOf('\n') + 1)) as AccessEvent;
+    await connection.run(compactStatement(file, outDir, c.chain, firstSeq));
+    head = { seq: last.seq, hash: last.hash };
+    const tmp = `${compactedHeadFile(c.dir)}.tmp`;
+    await writeFile(tmp, JSON.stringify(head));
+    await rename(tmp, compactedHeadFile(c.dir));
+    await rm(file);
+    done++;
+  }
+  if (done) log(`access log: compacted ${done} segment(s) of chain "${c.chain}", up to entry ${head.seq}`);
+  return done;
+}
+
+/** The last line of a segment as an entry, or undefined when it does not parse. */
+function lastEntry(text: string): Partial<AccessEvent> | undefined {
+  try {
+    return JSON.parse(text.slice(text.lastIndexOf('\n') + 1)) as AccessEvent;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The migration to chains: a file compacted before there were replicas has no `chain` column; it
+ * holds the default chain's entries (the only chain there was), so it is rewritten with that name
+ * (to a temporary file, then renamed over it: a crash leaves the old file, and the next run redoes it).
+ */
+async function addChainColumn(connection: DuckDBConnection, outDir: string, log: (line: string) => void): Promise<void> {
+  const files = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.parquet')).map((f) => path.join(outDir, f));
+  if (files.length === 0) return;
+  const columns = (await connection.runAndReadAll(buildParquetColumns(files))).getRowObjectsJson();
+  const withChain = new Set(columns.filter((c) => c.column_name === 'chain').map((c) => String(c.file_name)));
+  let rewritten = 0;
+  for (const file of files) {
+    if (withChain.has(file)) continue;
+    await connection.run(buildAddChain(file, `${file}.tmp`, DEFAULT_CHAIN));
+    await rename(`${file}.tmp`, file);
+    rewritten++;
+  }
+  if (rewritten) log(`access log: ${rewritten} compacted file(s) from before replicas given the chain "${DEFAULT_CHAIN}"`);
 }
 
 /**
  * Publishes the product as it now is: a manifest naming every Parquet file compaction has written
- * (schema/publish), whose version is the last entry compacted. The product is a stream: each
+ * (schema/publish), whose version counts the entries compacted over every chain. The product is a stream: each
  * compaction adds files, and the manifest's swap makes them served at once, never half.
  */
-async function publishLog(connection: DuckDBConnection, outDir: string, head: ChainHead): Promise<void> {
+async function publishLog(connection: DuckDBConnection, outDir: string): Promise<void> {
   const files = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
   const counts = (await connection.runAndReadAll(buildParquetRowCounts(files.map((f) => path.join(outDir, f))))).getRowObjectsJson();
+  const rows = counts.reduce((sum, c) => sum + Number(c.num_rows ?? 0), 0);
   const now = new Date();
   await writeManifest(outDir, {
     format: 'meshgate-manifest/1',
     product: 'access-log',
-    version: versionId(head.seq, now),
+    // The entries compacted over every chain (a retired gateway's included): it grows with each compaction, and is the last seq for a single chain.
+    version: versionId(rows, now),
     publishedAt: now.toISOString(),
     dataAsOf: now.toISOString(),
     source: 'stream',
     files,
-    rows: counts.reduce((sum, c) => sum + Number(c.num_rows ?? 0), 0),
-    contractVersion: '1.0.0',
+    rows,
+    contractVersion: CONTRACT_VERSION,
   });
 }
 
@@ -152,3 +219,12 @@ export const compactAccessLogJob: DomainJob = {
   everyMs: 5_000,
   run: async ({ dataRoot, accessLogDir, log }) => void (await compactAccessLog(accessLogDir, path.join(dataRoot, 'governance', 'access-log'), log)),
 };
+
+/** The name of the Parquet files compacted from a segment: `segment-<first seq>` for the default chain, `<chain>.segment-<first seq>` for another. */
+export const compactedStem = (chain: string, firstSeq: number): string => `${chain === DEFAULT_CHAIN ? '' : `${chain}.`}segment-${String(firstSeq).padStart(12, '0')}`;
+
+/** The chain and first entry of a compacted file, from its name (undefined for another file, such as empty.parquet). */
+export function parseCompactedName(file: string): { chain: string; firstSeq: number } | undefined {
+  const m = /^(?:(.+)\.)?segment-(\d{12})-\d+\.parquet$/.exec(path.basename(file));
+  return m ? { chain: m[1] ?? DEFAULT_CHAIN, firstSeq: Number(m[2]) } : undefined;
+}

@@ -1,15 +1,28 @@
 /**
- * Reads the whole access log back, in sequence order, for `meshgate audit` and its verifier: the
- * compacted Parquet of the `access-log` product (each row's exact JSON line, `entry_json`), then
- * the segments the gateway still holds as JSON lines (closed ones, then the open one). Nothing is
+ * Reads the whole access log back, chain by chain (one per gateway replica), each in sequence
+ * order, for `meshgate audit` and its verifier: the compacted Parquet of the `access-log` product
+ * (each row's exact JSON line, `entry_json`, and its `chain`), then the segments the gateway still
+ * holds as JSON lines (closed ones, then the open one). Nothing is
  * trusted: a line that is not an entry, or a Parquet row whose typed columns disagree with its own
  * line, is reported where it sits, so the verifier can name the first bad entry.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compactedHeadFile, eventId, GENESIS_HASH, parseSegmentName, verifyEntry, zeroPaddedEnd, type AccessEvent } from '../../schema/index.js';
-import { buildCompactedEntries, buildParquetRowCounts } from '../runtime/sql/index.js';
+import {
+  chainDir,
+  compactedHeadFile,
+  DEFAULT_CHAIN,
+  eventId,
+  GENESIS_HASH,
+  listChains,
+  parseSegmentName,
+  verifyEntry,
+  zeroPaddedEnd,
+  type AccessEvent,
+} from '../../schema/index.js';
+import { parseCompactedName } from './compactAccessLog.js';
+import { buildCompactedEntries, buildParquetColumns, buildParquetRowCounts } from '../runtime/sql/index.js';
 
 /** Where an entry was read: a line of a segment, or a row of a Parquet file (both from 1). */
 export interface EntryOrigin {
@@ -26,8 +39,10 @@ export interface ReadIssue {
   readonly reason: string;
 }
 
-/** The log as read: entries in order, where each came from, and what is wrong with it. */
+/** One chain of the log as read: entries in order, where each came from, and what is wrong with it. */
 export interface AccessLogRead {
+  /** The chain's name: the gateway instance that wrote it (`default` for a single gateway). */
+  readonly chain: string;
   readonly entries: AccessEvent[];
   /** Same index as `entries`. */
   readonly origins: EntryOrigin[];
@@ -57,6 +72,7 @@ function parseEntry(text: string): { entry: AccessEvent } | { error: string } {
 
 interface ParquetRow {
   entry_json: string | null;
+  chain: string | null;
   seq: string | null;
   event_id: string | null;
   subject: string | null;
@@ -85,11 +101,16 @@ async function selectRows(connection: DuckDBConnection, files: readonly string[]
   const counts = (await connection.runAndReadAll(buildParquetRowCounts(files))).getRowObjectsJson() as { file_name: string; num_rows: string }[];
   const withRows = counts.filter((c) => Number(c.num_rows) > 0).map((c) => c.file_name);
   if (withRows.length === 0) return [];
-  return (await connection.runAndReadAll(buildCompactedEntries(withRows))).getRowObjectsJson() as unknown as ParquetRow[];
+  // Files compacted before there were chains have no chain column until compaction next runs (their rows are the default chain's).
+  const withChain = (await connection.runAndReadAll(buildParquetColumns(withRows))).getRowObjectsJson().some((r) => r.column_name === 'chain');
+  return (await connection.runAndReadAll(buildCompactedEntries(withRows, withChain))).getRowObjectsJson() as unknown as ParquetRow[];
 }
 
-/** The compacted entries, ordered by seq (the line's own where it parses); false when a file cannot be read (an issue where its entries belong). */
-async function readParquet(outDir: string, out: Builder): Promise<boolean> {
+/**
+ * The compacted entries, each into its chain's read (`out`), ordered by seq (the line's own where it
+ * parses); false when a file cannot be read (an issue where its entries belong, by its name).
+ */
+async function readParquet(outDir: string, out: (chain: string) => Builder): Promise<boolean> {
   const files = (await readdir(outDir, { recursive: true }).catch(() => [] as string[]))
     .filter((f) => f.endsWith('.parquet'))
     .sort()
@@ -117,17 +138,19 @@ async function readParquet(outDir: string, out: Builder): Promise<boolean> {
     parsed.sort((a, b) => order(a) - order(b));
     for (const { row, result } of parsed) {
       const origin = { file: row.filename, row: Number(row.file_row_number) };
-      if ('error' in result) out.unparsable(origin, `its entry_json is ${result.error}`);
-      else out.entry(result.entry, origin, typedMismatch(row, result.entry));
+      const chain = out(row.chain ?? DEFAULT_CHAIN);
+      if ('error' in result) chain.unparsable(origin, `its entry_json is ${result.error}`);
+      else chain.entry(result.entry, origin, typedMismatch(row, result.entry));
     }
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
   for (const { file, reason } of unreadable) {
-    const firstSeq = Number(/^segment-(\d+)-/.exec(path.basename(file))?.[1] ?? 1);
-    out.issues.push({
-      index: out.entries.filter((e) => e.seq < firstSeq).length,
+    const { chain, firstSeq } = parseCompactedName(file) ?? { chain: DEFAULT_CHAIN, firstSeq: 1 };
+    const into = out(chain);
+    into.issues.push({
+      index: into.entries.filter((e) => e.seq < firstSeq).length,
       origin: { file, row: 1 },
       kind: 'unparsable',
       reason: `the file cannot be read as Parquet (${reason.split('\n')[0]})`,
@@ -171,6 +194,7 @@ async function readSegments(rawDir: string, out: Builder, lastAttempt: boolean):
 }
 
 class Builder implements AccessLogRead {
+  constructor(readonly chain: string) {}
   readonly entries: AccessEvent[] = [];
   readonly origins: EntryOrigin[] = [];
   readonly issues: ReadIssue[] = [];
@@ -190,20 +214,48 @@ class Builder implements AccessLogRead {
 
 const headOf = (rawDir: string): Promise<string> => readFile(compactedHeadFile(rawDir), 'utf8').catch(() => '');
 
+/** A chain's read as handed out. */
+const done = (b: Builder): AccessLogRead => ({ chain: b.chain, entries: b.entries, origins: b.origins, issues: b.issues, problems: b.problems, warnings: b.warnings });
+
 /**
- * Reads every entry of the log: the compacted Parquet under `<dataRoot>/governance/access-log`, then
- * the segments in `rawDir`. The log may be live: when compaction moved entries during the read, it
- * reads again (a few times at most).
+ * Reads chains: the compacted Parquet under `<dataRoot>/governance/access-log` (every chain's rows),
+ * then each chain's segments in its folder (`dirs`, by chain; a chain only compacted, its gateway
+ * retired, has none). Only the chains `only` names when given. The log may be live: when
+ * compaction moved entries during the read, it reads again (a few times at most).
  */
-export async function readAccessLog(options: { dataRoot: string; rawDir: string }): Promise<AccessLogRead> {
+async function readChains(dataRoot: string, dirs: ReadonlyMap<string, string>, only?: string): Promise<AccessLogRead[]> {
+  const heads = (): Promise<string[]> => Promise.all([...dirs.values()].map(headOf));
   for (let attempt = 1; ; attempt++) {
-    const out = new Builder();
-    const head = await headOf(options.rawDir);
-    const parquetRead = await readParquet(path.join(options.dataRoot, 'governance', 'access-log'), out);
-    const complete = (await readSegments(options.rawDir, out, attempt === 4)) && parquetRead && head === (await headOf(options.rawDir));
-    if (complete || attempt === 4) return { entries: out.entries, origins: out.origins, issues: out.issues, problems: out.problems, warnings: out.warnings };
+    const builders = new Map<string, Builder>();
+    const ignored = new Builder('(other chains)');
+    const out = (chain: string): Builder => {
+      if (only !== undefined && chain !== only) return ignored;
+      let b = builders.get(chain);
+      if (!b) builders.set(chain, (b = new Builder(chain)));
+      return b;
+    };
+    const before = (await heads()).join('\n');
+    const parquetRead = await readParquet(path.join(dataRoot, 'governance', 'access-log'), out);
+    let complete = parquetRead;
+    for (const [chain, dir] of dirs) complete = (await readSegments(dir, out(chain), attempt === 4)) && complete;
+    complete = complete && before === (await heads()).join('\n');
+    if (complete || attempt === 4)
+      return [...builders.values()].sort((a, b) => (a.chain === DEFAULT_CHAIN ? -1 : b.chain === DEFAULT_CHAIN ? 1 : a.chain.localeCompare(b.chain))).map(done);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Reads every entry of one chain (the default unless `chain` is given): its compacted rows, then the segments in `rawDir`, its folder. */
+export async function readAccessLog(options: { dataRoot: string; rawDir: string; chain?: string }): Promise<AccessLogRead> {
+  const chain = options.chain ?? DEFAULT_CHAIN;
+  const [read] = await readChains(options.dataRoot, new Map([[chain, options.rawDir]]), chain);
+  return read!;
+}
+
+/** Reads every chain of the log in `logDir` (one per gateway replica), and those only the Parquet still holds, the default first. */
+export async function readAccessLogChains(options: { dataRoot: string; logDir: string }): Promise<AccessLogRead[]> {
+  const chains = await listChains(options.logDir);
+  return readChains(options.dataRoot, new Map(chains.map((c) => [c, chainDir(options.logDir, c)])));
 }
 
 /** How the first bad entry is broken. */
@@ -222,18 +274,18 @@ export type Verdict =
       readonly reason: string;
     };
 
-/** Recomputes the chain from the genesis hash and returns the first bad entry, if any. */
+/** Recomputes one chain from the genesis hash and returns its first bad entry, if any. */
 export function verifyAccessLog(read: AccessLogRead): Verdict {
-  const { entries, origins, issues } = read;
+  const { entries, origins, issues, chain } = read;
   let prev = GENESIS_HASH;
   for (let i = 0; i <= entries.length; i++) {
     const position = i + 1;
-    const expected = eventId(position);
+    const expected = eventId(position, chain);
     const issue = issues.find((x) => x.index === i && x.kind === 'unparsable') ?? issues.find((x) => x.index === i);
     if (issue) return { ok: false, position, expected, origin: issue.origin, kind: issue.kind, reason: issue.reason, ...(issue.kind === 'edited' && { found: entries[i]! }) };
     const e = entries[i];
     if (!e) break;
-    const why = verifyEntry(e, position, prev);
+    const why = verifyEntry(e, position, prev, chain);
     if (why) return { ok: false, position, expected, found: e, origin: origins[i]!, kind: classify(entries, i, position), reason: why };
     prev = e.hash;
   }

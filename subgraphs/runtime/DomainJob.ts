@@ -4,7 +4,7 @@
 export interface DomainJobEnv {
   /** The mesh's data root (the domain's outputs live below it). */
   readonly dataRoot: string;
-  /** Where the gateway writes its access-log segments. */
+  /** The access log's directory: every gateway replica's chain (schema/accessLog/segments.ts) and the inbox. */
   readonly accessLogDir: string;
   readonly log: (line: string) => void;
 }

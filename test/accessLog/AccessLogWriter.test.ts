@@ -259,7 +259,7 @@ describe('the access-log writer', () => {
       try {
         await holdAs(dir, other.pid!);
         await expect(AccessLogWriter.open({ dir, log: () => undefined })).rejects.toThrow(
-          new RegExp(`being written by process ${other.pid} .*one gateway per log directory.*MESHGATE_ACCESS_LOG_DIR`),
+          new RegExp(`being written by process ${other.pid} .*one gateway per chain.*MESHGATE_INSTANCE.*MESHGATE_ACCESS_LOG_DIR`),
         );
         expect((await readdir(dir)).filter((n) => n.startsWith('segment-'))).toEqual([]);
       } finally {

@@ -3,7 +3,8 @@
  * into date-partitioned Parquet, and reading the product back for `meshgate audit`. Paths are trusted
  * configuration, quoted as literals; the product's columns come from the domain, through quoteIdent.
  * The statements own the columns they treat apart: `seq` (the order), `time` (parsed from the entry's
- * ISO text), `entry_json` (the exact line, so the hash chain still verifies) and `date` (the partition).
+ * ISO text), `entry_json` (the exact line, so the hash chain still verifies), `chain` (the chain the
+ * entry was written in: one per gateway replica, outside the line) and `date` (the partition).
  */
 import { quoteIdent, quoteLiteral } from './SqlQuery.js';
 
@@ -26,6 +27,8 @@ export interface CompactSegment {
   readonly optional?: readonly string[];
   /** The longest line read; a longer one fails the statement. */
   readonly maxLineBytes: number;
+  /** The chain the segment belongs to (a validated instance name, kept in the `chain` column). */
+  readonly chain: string;
 }
 
 const fileList = (files: readonly string[]): string => `[${files.map(quoteLiteral).join(', ')}]`;
@@ -47,7 +50,7 @@ export function buildCompactSegment(spec: CompactSegment): string {
   const time = `CAST(replace(replace(e."time", 'T', ' '), 'Z', '') AS TIMESTAMP)`;
   const lines = `SELECT line FROM read_csv(${quoteLiteral(spec.segment)}, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n', max_line_size = ${spec.maxLineBytes})`;
   return (
-    `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, json_transform_strict(line, ${quoteLiteral(structure)}) AS e FROM (${lines})) ORDER BY e.seq) ` +
+    `COPY (SELECT ${columns.join(', ')}, ${time} AS "time", line AS entry_json, ${quoteLiteral(spec.chain)} AS chain, strftime(${time}, '%Y-%m-%d') AS "date" FROM (SELECT line, json_transform_strict(line, ${quoteLiteral(structure)}) AS e FROM (${lines})) ORDER BY e.seq) ` +
     `TO ${quoteLiteral(spec.outDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ("date"), OVERWRITE_OR_IGNORE, FILENAME_PATTERN ${quoteLiteral(`${spec.fileStem}-{i}`)})`
   );
 }
@@ -55,7 +58,17 @@ export function buildCompactSegment(spec: CompactSegment): string {
 /** An empty log is an empty product, not a missing one: writes `file`, an empty Parquet file with the product's columns. */
 export function buildEmptyProduct(file: string, columns: AccessLogColumns): string {
   const list = Object.entries(columns).map(([c, t]) => `CAST(NULL AS ${t}) AS ${quoteIdent(c)}`);
-  return `COPY (SELECT ${list.join(', ')}, CAST(NULL AS TIMESTAMP) AS "time", CAST(NULL AS VARCHAR) AS entry_json LIMIT 0) TO ${quoteLiteral(file)} (FORMAT parquet)`;
+  return `COPY (SELECT ${list.join(', ')}, CAST(NULL AS TIMESTAMP) AS "time", CAST(NULL AS VARCHAR) AS entry_json, CAST(NULL AS VARCHAR) AS chain LIMIT 0) TO ${quoteLiteral(file)} (FORMAT parquet)`;
+}
+
+/** The columns each Parquet file has (`file_name`, `column_name`, read from the footers), to find the files written before entries had a chain. */
+export function buildParquetColumns(files: readonly string[]): string {
+  return `SELECT file_name, name AS column_name FROM parquet_schema(${fileList(files)})`;
+}
+
+/** Copies a file written before there were chains to `to`, its rows given `chain` (the default chain: the only one there was). */
+export function buildAddChain(file: string, to: string, chain: string): string {
+  return `COPY (SELECT *, ${quoteLiteral(chain)} AS chain FROM read_parquet(${quoteLiteral(file)})) TO ${quoteLiteral(to)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
 /** Each Parquet file's row count, read from its footer (`file_name`, `num_rows`; fails when a file is not Parquet). */
@@ -64,12 +77,14 @@ export function buildParquetRowCounts(files: readonly string[]): string {
 }
 
 /**
- * The compacted entries, ordered by their typed seq: each row's `entry_json`, the typed columns the
- * reader compares with it (as text), and where it was read (`filename`, `file_row_number` from 1).
+ * The compacted entries, ordered by their typed seq: each row's `entry_json`, its chain, the typed
+ * columns the reader compares with it (as text), and where it was read (`filename`, `file_row_number`
+ * from 1). Read by name, so a file written before entries had a chain reads with a null one (and
+ * `withChain` false when no file has one yet).
  */
-export function buildCompactedEntries(files: readonly string[]): string {
+export function buildCompactedEntries(files: readonly string[], withChain = true): string {
   return (
-    `SELECT entry_json, CAST(seq AS VARCHAR) AS seq, event_id, subject, decision, CAST(epoch_ms("time") AS VARCHAR) AS time_ms, filename, CAST(file_row_number + 1 AS VARCHAR) AS file_row_number ` +
-    `FROM read_parquet(${fileList(files)}, hive_partitioning = false, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`
+    `SELECT entry_json, ${withChain ? 'chain' : 'CAST(NULL AS VARCHAR) AS chain'}, CAST(seq AS VARCHAR) AS seq, event_id, subject, decision, CAST(epoch_ms("time") AS VARCHAR) AS time_ms, filename, CAST(file_row_number + 1 AS VARCHAR) AS file_row_number ` +
+    `FROM read_parquet(${fileList(files)}, hive_partitioning = false, union_by_name = true, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`
   );
 }

@@ -38,7 +38,7 @@ const facts = (i: number): AccessFacts => ({
 
 describe('the access-log statements', () => {
   it.each([
-    ['compaction', buildCompactSegment({ segment: `${dir}/segment.jsonl`, outDir: dir, fileStem: 'segment-1', columns: { seq: 'BIGINT' }, maxLineBytes: 1024 })],
+    ['compaction', buildCompactSegment({ segment: `${dir}/segment.jsonl`, outDir: dir, fileStem: 'segment-1', columns: { seq: 'BIGINT' }, maxLineBytes: 1024, chain: 'default' })],
     ['the empty product', buildEmptyProduct(`${dir}/empty.parquet`, { seq: 'BIGINT' })],
     ['the row counts', buildParquetRowCounts([`${dir}/a.parquet`])],
     ['the compacted entries', buildCompactedEntries([`${dir}/a.parquet`])],
