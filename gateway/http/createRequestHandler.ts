@@ -19,6 +19,8 @@ export interface RequestHandlerDeps extends GraphQLRoute {
   readonly catalog?: CatalogPage;
   readonly metrics: GatewayMetrics;
   readonly isReady: () => boolean;
+  /** What a ready gateway says in its /readyz body (JSON: "ready" or "degraded", per subgraph); without it the body is plain "ready". */
+  readonly readiness?: () => { readonly status: string };
   readonly log: (line: string) => void;
   /** Dev tokens on POST /dev/token (dev mode only; without them the route does not exist), and the host the gateway listens on. */
   readonly devTokens?: { readonly issuer: DevTokenIssuer; readonly host: string };
@@ -84,7 +86,12 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
       return;
     case '/readyz':
       out.route = 'readyz';
-      out.status = deps.isReady() ? sendText(req, res, 200, 'ready') : sendText(req, res, 503, 'not ready');
+      // Degraded (a circuit open, a schema mismatch) is still 200: the gateway serves; the body says what is wrong.
+      out.status = !deps.isReady()
+        ? sendText(req, res, 503, 'not ready')
+        : deps.readiness
+          ? sendText(req, res, 200, `${JSON.stringify(deps.readiness())}\n`, 'application/json; charset=utf-8')
+          : sendText(req, res, 200, 'ready');
       return;
     case '/metrics':
       out.route = 'metrics';
