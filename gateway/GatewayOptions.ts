@@ -66,6 +66,8 @@ export interface Recomposition {
   readonly index?: GatewayAccess['index'];
   /** Domains now left out (broken declarations), for readiness. */
   readonly leftOut?: readonly string[];
+  /** Problems the owner found in the new declarations before composing (a broken contract, a policy that no longer fits): the re-composition is refused with them. */
+  readonly problems?: readonly string[];
 }
 
 /** A gateway that is listening: its addresses and the way to stop it. */

@@ -65,10 +65,11 @@ export interface RecomposeDeps {
 }
 
 /** The gateway's `recompose`: one at a time, in the order asked. */
-export function recomposer(deps: RecomposeDeps): (next: Recomposition) => Promise<{ readonly errors?: readonly string[] }> {
+export function recomposer(deps: RecomposeDeps, first: string): (next: Recomposition) => Promise<{ readonly errors?: readonly string[] }> {
   let queue: Promise<unknown> = Promise.resolve();
+  const state = { supergraphSdl: first };
   return (next) => {
-    const run = queue.then(() => recomposeOnce(deps, next));
+    const run = queue.then(() => recomposeOnce(deps, next, state));
     queue = run.catch(() => undefined);
     return run;
   };
@@ -81,7 +82,8 @@ function refuse(deps: RecomposeDeps, errors: readonly string[]): { errors: reado
   return { errors };
 }
 
-async function recomposeOnce(deps: RecomposeDeps, next: Recomposition): Promise<{ readonly errors?: readonly string[] }> {
+async function recomposeOnce(deps: RecomposeDeps, next: Recomposition, state: { supergraphSdl: string }): Promise<{ readonly errors?: readonly string[] }> {
+  if (next.problems && next.problems.length > 0) return refuse(deps, next.problems);
   let services;
   try {
     services = getValidServices(next.services);
@@ -90,14 +92,17 @@ async function recomposeOnce(deps: RecomposeDeps, next: Recomposition): Promise<
   }
   const composed = composeSupergraph(services);
   if (composed.errors) return refuse(deps, composed.errors);
+  deps.upstreams.health.setRefusedReload(undefined);
+  deps.upstreams.health.setLeftOut(next.leftOut ?? []);
+  // A save that changed nothing the API shows (a comment, a transform) is not a new supergraph.
+  if (composed.supergraphSdl === state.supergraphSdl) return {};
+  state.supergraphSdl = composed.supergraphSdl;
   // Everything that can fail comes first; the swaps after it cannot.
   const page = await deps.pageOf(composed.apiSchema);
   deps.upstreams.update(services);
   if (next.index) deps.index?.set(next.index);
   deps.swap(composed.supergraphSdl);
   deps.graphiql.set(page);
-  deps.upstreams.health.setLeftOut(next.leftOut ?? []);
-  deps.upstreams.health.setRefusedReload(undefined);
   deps.metrics.observeRecomposition(true);
   deps.log(`re-composed the supergraph over ${services.length} subgraph(s)`);
   deps.upstreams.probe();

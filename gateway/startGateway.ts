@@ -114,7 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const url = `http://${host}:${port}`;
   log(`meshgate gateway: GraphQL at ${url}/graphql over ${settings.services.length} subgraph(s)`);
   let closing: Promise<void> | undefined;
-  const recompose = recomposer({ log, metrics, upstreams, index, graphiql, pageOf, swap: (sdl) => swap?.(sdl) });
+  const recompose = recomposer({ log, metrics, upstreams, index, graphiql, pageOf, swap: (sdl) => swap?.(sdl) }, composed.supergraphSdl);
   return {
     url,
     graphqlUrl: `${url}/graphql`,

@@ -10,7 +10,7 @@ import type { Database, Limits, RunningSubgraph } from '../../subgraphs/runtime/
 import type { RunningGateway } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
-import { loadServedMesh } from './loadServedMesh.js';
+import { loadServedMesh, requireWholeMesh } from './loadServedMesh.js';
 import { openAccessLog } from './openAccessLog.js';
 import { openDatabase, openStatementRunner, statementRunnerMetrics } from './openDatabase.js';
 import { inProcessTransport } from './inProcessTransport.js';
@@ -50,7 +50,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
   const { config } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const mesh = await loadServedMesh(config, log);
-  for (const d of mesh.excluded) log(`domain "${d}" is left out of the mesh until its declarations are fixed`);
+  requireWholeMesh(config, mesh, log);
   if (mesh.domains.length === 0) throw new Error('no domain could be loaded: see the declaration problems above');
   const security = await loadSecurity(config, mesh, log);
   if (security.open) log('WARNING: access control is OFF (MESHGATE_ACCESS=off): every caller reads everything unmasked');
