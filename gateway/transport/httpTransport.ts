@@ -29,7 +29,8 @@ export function httpTransport(url: string): SubgraphTransport {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) => reject(signal.aborted ? error : new TransportError('bad_response', 'the reply was cut off', { cause: error })));
+          // The connection broke mid-reply (a replica killed while answering): like a reset before it, a query may be sent again elsewhere.
+          res.on('error', (error) => reject(signal.aborted ? error : new TransportError('unreachable', 'the reply was cut off', { cause: error })));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             const type = res.headers['content-type'] ?? '';
