@@ -5,12 +5,13 @@
  * and the benchmarks all start the mesh through here.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Mesh } from '../../schema/index.js';
+import { loadMesh, type Mesh } from '../../schema/index.js';
 import type { Database, Limits, RunningSubgraph } from '../../subgraphs/runtime/index.js';
 import type { RunningGateway } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
-import { loadServedMesh, requireWholeMesh } from './loadServedMesh.js';
+import { describeMeshProblems, loadServedMesh, requireWholeMesh } from './loadServedMesh.js';
+import { recomposeMeshGateway } from './reloadMeshGateway.js';
 import { openAccessLog } from './openAccessLog.js';
 import { openDatabase, openStatementRunner, statementRunnerMetrics } from './openDatabase.js';
 import { inProcessTransport } from './inProcessTransport.js';
@@ -42,6 +43,12 @@ export interface RunningMesh {
   readonly gateway: RunningGateway;
   /** The builds this mesh runs. */
   readonly builds: BuildSchedule;
+  /**
+   * Loads the declarations again and re-composes the gateway over them (hot reload: call it once the
+   * subgraphs have swapped in their new schemas); a broken change is refused, logged and reported by
+   * readiness, and the previous supergraph keeps serving.
+   */
+  recomposeGateway(): Promise<{ readonly errors?: readonly string[] }>;
   close(): Promise<void>;
 }
 
@@ -97,6 +104,26 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       extraMetrics: () => builds.metrics() + databaseMetrics(db) + statementRunnerMetrics(runner),
       graphiql: graphiqlGuide(security, mesh),
     });
+    const recomposeGateway = async (): Promise<{ readonly errors?: readonly string[] }> => {
+      const next = await loadMesh(config.MESHGATE_SUBGRAPHS_DIR, { dataRoot: config.MESHGATE_DATA_DIR });
+      const check = async (m: Mesh): Promise<string[]> => {
+        // A new domain needs its own subgraph, which this process starts only at start.
+        const unserved = m.domains.filter((d) => !subgraphs.has(d.name)).map((d) => `domain "${d.name}" is new: restart the mesh to serve it`);
+        if (unserved.length > 0 || security.open) return unserved;
+        return loadSecurity(config, m).then(
+          () => [],
+          (error: unknown) => [error instanceof Error ? error.message : String(error)],
+        );
+      };
+      return recomposeMeshGateway(gateway, {
+        mesh: next,
+        urlOf,
+        ...(inProcess && { transportOf: (domain: string) => (subgraphs.has(domain) ? inProcessTransport(subgraphs.get(domain)!) : undefined) }),
+        accessOn: !security.open,
+        check,
+        describeProblems: describeMeshProblems,
+      });
+    };
     const close = async (): Promise<void> => {
       await gateway.close();
       await builds.close();
@@ -105,7 +132,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       await Promise.all([...subgraphs.values()].map((s) => s.close()));
       db.close();
     };
-    return { mesh, db, subgraphs, gateway, builds, close };
+    return { mesh, db, subgraphs, gateway, builds, recomposeGateway, close };
   } catch (error) {
     await builds.close();
     await stopJobs();

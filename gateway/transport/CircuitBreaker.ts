@@ -59,14 +59,6 @@ export class CircuitBreaker {
     }
   }
 
-  /** A call that ended for a reason that says nothing about the replica (the caller's own deadline passed first on another replica): a probe in flight is given back. */
-  release(): void {
-    if (this.state === 'half-open') {
-      this.state = 'open';
-      this.openedAt = this.now() - this.resetMs;
-    }
-  }
-
   private change(state: CircuitState): void {
     this.state = state;
     this.onChange(state);

@@ -18,8 +18,8 @@ export const FAKE_CUSTOMERS_SDL = `
 
 /** A fake subgraph replica. */
 export interface FakeReplica {
-  readonly url: string;
-  readonly port: number;
+  url: string;
+  port: number;
   /** Calls it answered. */
   calls: number;
   /** Connections it accepted. */
@@ -49,7 +49,7 @@ async function listen(server: Server | TcpServer, port: number): Promise<number>
 /** A replica answering `{ customer { name } }` for any call, reporting `hash` (default: the hash of FAKE_CUSTOMERS_SDL). */
 export async function startFakeReplica(options: { port?: number; hash?: string; delayMs?: number } = {}): Promise<FakeReplica> {
   const hash = options.hash ?? schemaHash(FAKE_CUSTOMERS_SDL);
-  const replica = { url: '', port: 0, calls: 0, connections: 0, kill: async () => undefined };
+  const replica: FakeReplica = { url: '', port: 0, calls: 0, connections: 0, kill: () => Promise.resolve() };
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/readyz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready', schemaHash: hash }));
@@ -77,7 +77,7 @@ export async function startFakeReplica(options: { port?: number; hash?: string; 
 
 /** A replica that accepts connections and reads what it is sent, but never answers. */
 export async function startFrozenReplica(port = 0): Promise<FakeReplica> {
-  const replica = { url: '', port: 0, calls: 0, connections: 0, kill: async () => undefined };
+  const replica: FakeReplica = { url: '', port: 0, calls: 0, connections: 0, kill: () => Promise.resolve() };
   const server = createTcpServer((socket) => {
     socket.on('data', () => undefined);
   });
