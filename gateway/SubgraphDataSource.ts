@@ -139,7 +139,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
       reply = await this.settings.transport.send(request, signal);
     } catch (error) {
       const kind = error instanceof TransportError ? error.kind : 'bad_response';
-      if (signal.aborted || kind === 'timeout') throw new CallFailure('timeout', () => new ProductUnavailableError(`The "${name}" domain did not answer in time`), error);
+      if (signal.aborted) throw new CallFailure('timeout', () => new ProductUnavailableError(`The "${name}" domain did not answer in time`), error);
       if (kind === 'circuit_open')
         throw new CallFailure('circuit_open', () => new ProductUnavailableError(`The "${name}" domain is unavailable (calls are paused after repeated failures)`), error);
       throw new CallFailure(kind, () => new ProductUnavailableError(`The "${name}" domain is unavailable`), error);

@@ -59,6 +59,13 @@ export class CircuitBreaker {
     }
   }
 
+  /** The call was called off because another replica answered first, before it had taken long enough to say anything: a probe in flight is given back. */
+  release(): void {
+    if (this.state !== 'half-open') return;
+    this.state = 'open';
+    this.openedAt = this.now() - this.resetMs;
+  }
+
   private change(state: CircuitState): void {
     this.state = state;
     this.onChange(state);

@@ -1,10 +1,14 @@
 /**
  * One subgraph's replicas behind the transport interface: each call goes to the replica with the
  * fewest calls in flight (ties in turn), skipping a replica whose circuit breaker is open. A call
- * that got no reply at all (connection refused or reset, or its share of the time limit ran out) is
- * sent once more to another replica, within the same overall time limit: the gateway sends only
- * queries (it refuses mutations and subscriptions), so a second try cannot do anything twice.
+ * that got no reply (connection refused, reset or cut off) is sent at once to another replica; one
+ * that has no answer after half the time limit is sent to another replica too (hedged), the first
+ * left running, and the first answer wins. So a frozen replica costs half the time limit and never a
+ * failed request, while a query that is legitimately slow still has the whole time limit on its
+ * first replica. The gateway sends only queries (it refuses mutations and subscriptions), so a
+ * second try cannot do anything twice. At most two replicas are tried per call.
  */
+import { performance } from 'node:perf_hooks';
 import { CircuitBreaker, type CircuitState } from './CircuitBreaker.js';
 import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './SubgraphTransport.js';
 
@@ -14,13 +18,13 @@ export interface ReplicaSetOptions {
   readonly failures: number;
   /** How long an open breaker waits before one probe (MESHGATE_BREAKER_RESET_MS). */
   readonly resetMs: number;
-  /** The overall time limit of a call (MESHGATE_SUBGRAPH_TIMEOUT_MS): with another replica to try, the first attempt gets half of it. */
+  /** The overall time limit of a call (MESHGATE_SUBGRAPH_TIMEOUT_MS): after half of it without an answer, another replica is tried too. */
   readonly timeoutMs: number;
   /** Told when a replica's breaker changes state, with every replica's state (index order). */
   readonly onCircuit?: (replica: number, state: CircuitState, all: readonly CircuitState[]) => void;
   /** Told about every schema hash a replica reports (in a reply or its readiness answer). */
   readonly onSchemaHash?: (replica: number, hash: string) => void;
-  /** Told when a call is sent again to another replica. */
+  /** Told when a call is sent again to another replica (after no reply, or hedged after half the time limit). */
   readonly onRetry?: () => void;
 }
 
@@ -52,40 +56,87 @@ export class ReplicaSet implements SubgraphTransport {
     return this.replicas.map((r) => r.breaker.current);
   }
 
-  async send(request: SubgraphRequest, signal: AbortSignal): Promise<SubgraphReply> {
-    const tried = new Set<number>();
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const index = this.pick(tried);
-      if (index === undefined) break;
-      tried.add(index);
-      if (attempt > 0) this.options.onRetry?.();
-      // With another replica to fall back on, the first attempt may use half the time, so the retry has the other half.
-      const fallback = attempt === 0 && this.pick(tried) !== undefined;
-      const attemptSignal = fallback ? AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.floor(this.options.timeoutMs / 2)))]) : signal;
-      const replica = this.replicas[index]!;
-      replica.inFlight++;
-      replica.breaker.begin();
-      try {
-        const reply = await replica.transport.send(request, attemptSignal);
-        replica.breaker.succeed();
-        if (reply.schemaHash !== undefined) this.options.onSchemaHash?.(index, reply.schemaHash);
-        return reply;
-      } catch (error) {
-        const unreachable = error instanceof TransportError && error.kind === 'unreachable';
-        if (!attemptSignal.aborted && !unreachable) {
-          // Something answered (a cut-off or unreadable reply, an in-process error): the replica is reachable.
-          replica.breaker.succeed();
-          throw error;
-        }
-        replica.breaker.fail();
-        if (signal.aborted) throw error;
-        lastError = unreachable ? error : new TransportError('timeout', `replica ${index} did not answer within its share of the time limit`, { cause: error });
-      } finally {
-        replica.inFlight--;
+  send(request: SubgraphRequest, signal: AbortSignal): Promise<SubgraphReply> {
+    const first = this.pick(new Set());
+    if (first === undefined) return Promise.reject(new TransportError('circuit_open', "every replica's circuit breaker is open"));
+    const hedgeAfterMs = Math.max(1, Math.floor(this.options.timeoutMs / 2));
+    return new Promise((resolve, reject) => {
+      const tried = new Set<number>();
+      const running = new Map<number, AbortController>();
+      let settled = false;
+      let lastError: unknown;
+      let hedge: NodeJS.Timeout | undefined;
+      const finish = (settle: () => void): void => {
+        settled = true;
+        clearTimeout(hedge);
+        for (const lost of running.values()) lost.abort();
+        settle();
+      };
+      const another = (): boolean => {
+        if (tried.size >= 2 || signal.aborted) return false;
+        const index = this.pick(tried);
+        if (index === undefined) return false;
+        this.options.onRetry?.();
+        launch(index);
+        return true;
+      };
+      const launch = (index: number): void => {
+        tried.add(index);
+        const lost = new AbortController();
+        running.set(index, lost);
+        this.attempt(index, request, signal, lost.signal, hedgeAfterMs).then(
+          (reply) => {
+            running.delete(index);
+            if (!settled) finish(() => resolve(reply));
+          },
+          (error: unknown) => {
+            running.delete(index);
+            if (settled) return;
+            lastError = error;
+            const noReply = error instanceof TransportError && error.kind === 'unreachable';
+            if (noReply && another()) return;
+            if (running.size === 0) finish(() => reject(lastError));
+          },
+        );
+      };
+      launch(first);
+      if (this.pick(tried) !== undefined) {
+        hedge = setTimeout(() => void (settled || another()), hedgeAfterMs);
+        hedge.unref();
       }
+    });
+  }
+
+  /**
+   * One attempt on one replica, and what it tells the replica's breaker: a reply of any kind closes
+   * it; no reply (refused, reset, the overall time limit) counts against it; an attempt called off
+   * because another replica answered first counts against it only if it had already gone unanswered
+   * for half the time limit (the frozen replica a hedge went around), and otherwise gives a probe back.
+   */
+  private async attempt(index: number, request: SubgraphRequest, deadline: AbortSignal, lost: AbortSignal, hedgeAfterMs: number): Promise<SubgraphReply> {
+    const replica = this.replicas[index]!;
+    replica.inFlight++;
+    replica.breaker.begin();
+    const started = performance.now();
+    try {
+      const reply = await replica.transport.send(request, AbortSignal.any([deadline, lost]));
+      replica.breaker.succeed();
+      if (reply.schemaHash !== undefined) this.options.onSchemaHash?.(index, reply.schemaHash);
+      return reply;
+    } catch (error) {
+      if (lost.aborted && !deadline.aborted) {
+        if (performance.now() - started >= hedgeAfterMs) replica.breaker.fail();
+        else replica.breaker.release();
+      } else if (deadline.aborted || (error instanceof TransportError && error.kind === 'unreachable')) {
+        replica.breaker.fail();
+      } else {
+        // Something answered (an unreadable reply, an in-process error): the replica is reachable.
+        replica.breaker.succeed();
+      }
+      throw error;
+    } finally {
+      replica.inFlight--;
     }
-    throw lastError ?? new TransportError('circuit_open', "every replica's circuit breaker is open");
   }
 
   /** Asks every replica that has a readiness endpoint for its schema hash, once; failures are returned, not thrown. */

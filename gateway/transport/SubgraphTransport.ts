@@ -39,11 +39,10 @@ export interface SubgraphTransport {
 }
 
 /**
- * Why a request got no usable reply: nobody answered at the address (refused, reset), the answer
- * could not be read, the attempt's share of the time limit ran out before another replica was
- * tried, or every replica's circuit breaker is open.
+ * Why a request got no usable reply: nobody answered at the address (refused, reset, cut off), the
+ * answer could not be read, or every replica's circuit breaker is open.
  */
-export type TransportFailure = 'unreachable' | 'bad_response' | 'timeout' | 'circuit_open';
+export type TransportFailure = 'unreachable' | 'bad_response' | 'circuit_open';
 
 /** A request that got no usable reply, and why. */
 export class TransportError extends Error {

@@ -69,4 +69,14 @@ describe('CircuitBreaker', () => {
     now = 2_000;
     expect(b.admits()).toBe(true);
   });
+
+  it('gives a probe back when its call was called off because another replica answered first', () => {
+    const b = breaker();
+    for (let i = 0; i < 3; i++) b.fail();
+    now = 1_000;
+    b.begin();
+    b.release();
+    expect(b.current).toBe('open');
+    expect(b.admits()).toBe(true);
+  });
 });

@@ -77,6 +77,17 @@ describe('subgraph replicas', () => {
     expect(JSON.stringify(ready.body)).not.toMatch(/127\.0\.0\.1|http:/);
   });
 
+  it('gives a legitimately slow query the whole time limit: the hedge to another replica does not cut the first one off', async () => {
+    const a = await startFakeReplica({ delayMs: 300 });
+    const b = await startFakeReplica({ delayMs: 300 });
+    const gateway = await gatewayOver([a, b], { subgraphTimeoutMs: 450, breakerFailures: 1 });
+    const { failed, errors } = await stream(gateway.graphqlUrl, 6, 1);
+    expect(errors).toEqual([]);
+    expect(failed).toBe(0);
+    // Neither replica's breaker opened: an attempt called off early says nothing about its replica.
+    expect(await (await fetch(`${gateway.url}/metrics`)).text()).not.toMatch(/meshgate_subgraph_replica_circuit_open\{[^}]*\} 1/);
+  });
+
   it('answers every request in time when one replica accepts connections and never answers: the retry goes to the other', async () => {
     const frozen = await startFrozenReplica();
     const healthy = await startFakeReplica();
