@@ -61,6 +61,11 @@ export class SubgraphHealth {
       return;
     }
     known.expected = expected;
+    // Other replicas (a changed URL list) start with closed breakers and no hash reported.
+    if (known.circuits.length !== replicas) {
+      known.circuits = Array.from({ length: replicas }, () => 'closed');
+      known.served.clear();
+    }
     this.sinks.mismatchMetric(name, this.mismatched(known));
   }
 
