@@ -52,8 +52,8 @@ export class SubgraphHealth {
 
   constructor(private readonly sinks: SubgraphHealthSinks) {}
 
-  /** Sets what the gateway composed for `name` (at start and on every re-composition). */
-  compose(name: string, expected: string, replicas: number): void {
+  /** Sets what the gateway composed for `name` (at start and on every re-composition); `fresh` when its replicas are new ones. */
+  compose(name: string, expected: string, replicas: number, fresh: boolean): void {
     const known = this.subgraphs.get(name);
     if (!known) {
       this.subgraphs.set(name, { expected, circuits: Array.from({ length: replicas }, () => 'closed'), served: new Map() });
@@ -62,7 +62,7 @@ export class SubgraphHealth {
     }
     known.expected = expected;
     // Other replicas (a changed URL list) start with closed breakers and no hash reported.
-    if (known.circuits.length !== replicas) {
+    if (fresh || known.circuits.length !== replicas) {
       known.circuits = Array.from({ length: replicas }, () => 'closed');
       known.served.clear();
     }

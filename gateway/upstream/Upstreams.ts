@@ -71,9 +71,10 @@ export class Upstreams {
     for (const service of services) {
       const urls = service.urls ?? [service.url];
       const from = service.transport ?? urls.join(',');
-      this.health.compose(service.name, schemaHash(service.typeDefs), service.transport ? 1 : urls.length);
       const old = this.current.get(service.name);
-      if (old?.from === from) continue;
+      const same = old?.from === from;
+      this.health.compose(service.name, schemaHash(service.typeDefs), service.transport ? 1 : urls.length, !same);
+      if (same) continue;
       const transports = service.transport ? [service.transport] : urls.map((u) => httpTransport(u));
       this.current.set(service.name, { set: this.replicaSet(service.name, transports), from });
       if (old) this.retire(old.set);
