@@ -104,6 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await apollo.start();
   } catch (error) {
     await closeServer(server);
+    upstreams.close();
     throw error;
   }
   ready = true;
