@@ -14,7 +14,10 @@ export interface GatewayAccess extends AccessControl {
 export interface SubgraphService {
   /** The domain's name, the only thing about a subgraph a client may ever see in an error. */
   readonly name: string;
+  /** Where it listens (its first replica when `urls` is given). */
   readonly url: string;
+  /** Every replica's URL; calls are balanced over them (default: `url` alone). */
+  readonly urls?: readonly string[];
   /** The subgraph's federation 2 SDL. */
   readonly typeDefs: string;
   /** How the gateway reaches it: HTTP to `url` unless the composition root hands another transport (the embedded mesh's in-process one). */
@@ -58,6 +61,25 @@ export interface GatewayOptions {
   readonly maxConnections?: number;
   /** How long `close()` lets in-flight requests finish before it cuts their connections; default 5 000 ms. */
   readonly shutdownGraceMs?: number;
+  /** Consecutive calls without a reply that open a replica's circuit breaker; default 5. */
+  readonly breakerFailures?: number;
+  /** How long an open breaker waits before it lets one probe through; default 10 000 ms. */
+  readonly breakerResetMs?: number;
+  /** How often an outage is summarised in the log; default 10 000 ms. */
+  readonly outageLogIntervalMs?: number;
+  /** Domains whose declarations are broken and which the gateway does not serve: readiness reports them. */
+  readonly leftOut?: readonly string[];
+}
+
+/** What a re-composition is given: the subgraphs as now declared, and the access index built from the same declarations. */
+export interface Recomposition {
+  readonly services: readonly SubgraphService[];
+  /** The product index of the new declarations (when access control is on). */
+  readonly index?: GatewayAccess['index'];
+  /** Domains now left out (broken declarations), for readiness. */
+  readonly leftOut?: readonly string[];
+  /** Problems the owner found in the new declarations before composing (a broken contract, a policy that no longer fits): the re-composition is refused with them. */
+  readonly problems?: readonly string[];
 }
 
 /** A gateway that is listening: its addresses and the way to stop it. */
@@ -66,6 +88,12 @@ export interface RunningGateway {
   readonly url: string;
   /** `http://host:port/graphql`. */
   readonly graphqlUrl: string;
+  /**
+   * Composes the subgraphs anew and, when they compose, swaps the supergraph, the GraphiQL schema and
+   * the access index in (requests in flight finish on the previous one); when they do not, nothing
+   * changes and the problems are returned (and logged, and readiness reports the refusal).
+   */
+  recompose(next: Recomposition): Promise<{ readonly errors?: readonly string[] }>;
   /** Stops accepting connections, answers every later request with `Connection: close`, lets in-flight ones finish (within the shutdown grace) and releases the port. */
   close(): Promise<void>;
 }

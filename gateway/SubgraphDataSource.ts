@@ -5,7 +5,7 @@ import type { RequestContext } from './context.js';
 import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './transport/SubgraphTransport.js';
 
 /** Why a subgraph call failed, as counted in metrics and written to the log (never shown to clients). */
-export type SubgraphFailureReason = 'timeout' | 'unreachable' | 'bad_response';
+export type SubgraphFailureReason = 'timeout' | 'unreachable' | 'bad_response' | 'circuit_open';
 
 /** What a subgraph data source needs: the domain's name, how to reach it, the time limit and the per-request hooks. */
 export interface SubgraphDataSourceSettings {
@@ -138,8 +138,11 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     try {
       reply = await this.settings.transport.send(request, signal);
     } catch (error) {
+      const kind = error instanceof TransportError ? error.kind : 'bad_response';
       if (signal.aborted) throw new CallFailure('timeout', () => new ProductUnavailableError(`The "${name}" domain did not answer in time`), error);
-      throw new CallFailure(error instanceof TransportError ? error.kind : 'bad_response', () => new ProductUnavailableError(`The "${name}" domain is unavailable`), error);
+      if (kind === 'circuit_open')
+        throw new CallFailure('circuit_open', () => new ProductUnavailableError(`The "${name}" domain is unavailable (calls are paused after repeated failures)`), error);
+      throw new CallFailure(kind, () => new ProductUnavailableError(`The "${name}" domain is unavailable`), error);
     }
     if (reply.status < 200 || reply.status > 299) {
       const passed = firstClientError(reply.body);

@@ -5,7 +5,7 @@ export type { CompositionOutcome } from './composeSupergraph.js';
 export { CompositionError } from './CompositionError.js';
 export { createRequestContext } from './context.js';
 export type { Principal, RequestContext } from './context.js';
-export type { GatewayOptions, RunningGateway, SubgraphService } from './GatewayOptions.js';
+export type { GatewayOptions, Recomposition, RunningGateway, SubgraphService } from './GatewayOptions.js';
 export type { GatewayAccess } from './GatewayOptions.js';
 export { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './transport/SubgraphTransport.js';
 export { httpTransport } from './transport/httpTransport.js';

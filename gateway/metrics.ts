@@ -19,6 +19,10 @@ export class GatewayMetrics {
   private readonly durations = new Map<string, Histogram>();
   private readonly subgraphFailures = new Map<string, number>();
   private readonly subgraphMerged = new Map<string, number>();
+  private readonly subgraphRetries = new Map<string, number>();
+  private readonly circuitOpen = new Map<string, readonly boolean[]>();
+  private readonly schemaMismatch = new Map<string, number>();
+  private readonly recompositions = new Map<string, number>();
   private accessLogWritten = 0;
   private accessLogFailed = 0;
   private accessLogHealthy = 1;
@@ -68,6 +72,49 @@ export class GatewayMetrics {
     this.connectionsRefused += 1;
   }
 
+  /** Counts one subgraph call sent again to another replica after the first got no reply. */
+  observeSubgraphRetry(subgraph: string): void {
+    const key = `subgraph="${label(subgraph)}"`;
+    this.subgraphRetries.set(key, (this.subgraphRetries.get(key) ?? 0) + 1);
+  }
+
+  /** Sets the circuit breakers' state of a subgraph's replicas (true: open or probing), in replica order. */
+  setSubgraphCircuit(subgraph: string, open: readonly boolean[]): void {
+    this.circuitOpen.set(subgraph, [...open]);
+  }
+
+  /** Sets whether a replica of the subgraph reports a schema hash other than the one the gateway composed. */
+  setSubgraphSchemaMismatch(subgraph: string, mismatched: boolean): void {
+    this.schemaMismatch.set(`subgraph="${label(subgraph)}"`, mismatched ? 1 : 0);
+  }
+
+  /** Counts one re-composition of the supergraph after the declarations changed, applied or refused. */
+  observeRecomposition(applied: boolean): void {
+    const key = `result="${applied ? 'applied' : 'refused'}"`;
+    this.recompositions.set(key, (this.recompositions.get(key) ?? 0) + 1);
+  }
+
+  private renderUpstream(): string[] {
+    const circuits = [...this.circuitOpen];
+    return [
+      '# HELP meshgate_subgraph_retries_total Subgraph calls sent again to another replica after the first got no reply.',
+      '# TYPE meshgate_subgraph_retries_total counter',
+      ...[...this.subgraphRetries].map(([key, n]) => `meshgate_subgraph_retries_total{${key}} ${n}`),
+      '# HELP meshgate_subgraph_circuit_open 1 when the circuit breaker of every replica of the subgraph is open (its calls fail fast).',
+      '# TYPE meshgate_subgraph_circuit_open gauge',
+      ...circuits.map(([s, open]) => `meshgate_subgraph_circuit_open{subgraph="${label(s)}"} ${open.length > 0 && open.every(Boolean) ? 1 : 0}`),
+      '# HELP meshgate_subgraph_replica_circuit_open 1 when the circuit breaker of the replica (its index in MESHGATE_<DOMAIN>_URL) is open.',
+      '# TYPE meshgate_subgraph_replica_circuit_open gauge',
+      ...circuits.flatMap(([s, open]) => open.map((o, i) => `meshgate_subgraph_replica_circuit_open{subgraph="${label(s)}",replica="${i}"} ${o ? 1 : 0}`)),
+      '# HELP meshgate_subgraph_schema_mismatch 1 when a replica of the subgraph serves a schema other than the one the gateway composed.',
+      '# TYPE meshgate_subgraph_schema_mismatch gauge',
+      ...[...this.schemaMismatch].map(([key, n]) => `meshgate_subgraph_schema_mismatch{${key}} ${n}`),
+      '# HELP meshgate_recompositions_total Re-compositions after the declarations changed, by result (a refused one leaves the previous supergraph serving).',
+      '# TYPE meshgate_recompositions_total counter',
+      ...[...this.recompositions].map(([key, n]) => `meshgate_recompositions_total{${key}} ${n}`),
+    ];
+  }
+
   /** The metrics in the Prometheus text exposition format (version 0.0.4). */
   render(): string {
     const lines = [
@@ -91,6 +138,7 @@ export class GatewayMetrics {
       '# HELP meshgate_subgraph_calls_merged_total Subgraph calls not sent because an identical one under the same grant was in flight.',
       '# TYPE meshgate_subgraph_calls_merged_total counter',
       ...[...this.subgraphMerged].map(([key, n]) => `meshgate_subgraph_calls_merged_total{${key}} ${n}`),
+      ...this.renderUpstream(),
       '# HELP meshgate_access_log_entries_total Access-log appends, by result (a failed one refused its request with 503).',
       '# TYPE meshgate_access_log_entries_total counter',
       `meshgate_access_log_entries_total{result="written"} ${this.accessLogWritten}`,

@@ -13,14 +13,12 @@ import { graphiqlContent } from './graphiql/graphiqlContent.js';
 import { Cors } from './http/cors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
-import { SubgraphDataSource } from './SubgraphDataSource.js';
-import { httpTransport } from './transport/httpTransport.js';
-import type { SubgraphFailureReason } from './SubgraphDataSource.js';
 import { validateGatewayOptions } from './validateGatewayOptions.js';
 import { accessPlugin } from './access/accessPlugin.js';
 import { auditPlugin } from './accessLog/auditPlugin.js';
 import { recordAccess } from './accessLog/recordAccess.js';
-import { ACCESS_CONTEXT_HEADER } from '../policies/index.js';
+import { Upstreams } from './upstream/Upstreams.js';
+import { liveGraphiQL, liveIndex, recomposer } from './recompose.js';
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -55,13 +53,6 @@ function drainServer(server: Server, graceMs: number): Promise<void> {
 /** Node checks the header and request timeouts on an interval (30 s by default, so a 10 s timeout fired at ~30 s): a tenth of the shorter one, between 50 ms and 1 s. */
 const checkingInterval = (headersMs: number, requestMs: number): number => Math.max(50, Math.min(1_000, Math.floor(Math.min(headersMs, requestMs) / 10)));
 
-function describeCause(cause: unknown): string {
-  if (typeof cause !== 'object' || cause === null) return String(cause);
-  const { name, message, cause: inner } = cause as { name?: unknown; message?: unknown; cause?: unknown };
-  const innerMessage = typeof inner === 'object' && inner !== null ? (inner as { message?: unknown }).message : undefined;
-  return `${String(name)}: ${String(message)}${typeof innerMessage === 'string' ? `: ${innerMessage}` : ''}`;
-}
-
 /** Composes the subgraphs in-process, then serves GraphQL, the offline GraphiQL page (and its dev tokens in dev mode), the catalog page, health and metrics over `node:http`. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings = validateGatewayOptions(options);
@@ -70,40 +61,32 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const { log } = settings;
   const metrics = new GatewayMetrics();
-  const transports = new Map(settings.services.map((s) => [s.name, s.transport ?? httpTransport(s.url)]));
-  const onFailure = (name: string, reason: SubgraphFailureReason, cause: unknown, ctx: { requestId: string } | null): void => {
-    metrics.observeSubgraphFailure(name, reason);
-    log(`subgraph "${name}" failed (${reason}) for request ${ctx?.requestId ?? '-'}: ${describeCause(cause)}`);
-  };
+  const upstreams = new Upstreams(settings, metrics);
+  upstreams.update(settings.services);
   // Apollo Gateway otherwise exports OpenTelemetry metrics to Apollo's servers and probes cloud
   // metadata endpoints (GCP, AWS, Azure, Alibaba) from its constructor: meshgate never calls out.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  let swap: ((supergraphSdl: string) => void) | undefined;
   const gateway = new ApolloGateway({
-    supergraphSdl: composed.supergraphSdl,
-    logger: apolloLogger(log),
-    buildService: ({ name, url }) => {
-      return new SubgraphDataSource({
-        name,
-        transport: transports.get(name) ?? httpTransport(url ?? ''),
-        timeoutMs: settings.subgraphTimeoutMs,
-        headersForSubgraph: settings.headersForSubgraph,
-        accessContext: (ctx) => (ctx.access.token === undefined ? undefined : [ACCESS_CONTEXT_HEADER, ctx.access.token]),
-        mergeInFlight: settings.mergeInFlight,
-        onFailure,
-        onMerged: (subgraph) => metrics.observeSubgraphMerged(subgraph),
-      });
+    // A function rather than the SDL itself, for the `update` callback that hot re-composition swaps the supergraph with.
+    supergraphSdl: ({ update }) => {
+      swap = update;
+      return Promise.resolve({ supergraphSdl: composed.supergraphSdl });
     },
+    logger: apolloLogger(log),
+    buildService: ({ name }) => upstreams.dataSource(name),
   });
-  const access = options.access;
+  const index = options.access && liveIndex(options.access);
+  const access = index?.access;
   const apollo = createApolloServer(gateway, apolloLogger(log), [auditPlugin(), ...(access ? [accessPlugin(access)] : [])]);
   const accessLog = options.accessLog;
   if (accessLog) metrics.accessLogStats = () => accessLog.stats;
   metrics.extra = options.extraMetrics;
   const record = accessLog && recordAccess(accessLog, metrics);
   const guide = settings.graphiql;
-  const graphiql = await createGraphiQLPage(
-    graphiqlContent({ endpoint: '/graphql', schema: composed.apiSchema, log, ...(guide && { guide }), ...(access && { policy: access.policy }) }),
-  );
+  const pageOf = (schema: typeof composed.apiSchema) =>
+    createGraphiQLPage(graphiqlContent({ endpoint: '/graphql', schema, log, ...(guide && { guide }), ...(access && { policy: access.policy }) }));
+  const graphiql = liveGraphiQL(await pageOf(composed.apiSchema));
   const catalog = await createCatalogPage();
 
   let started = false;
@@ -115,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { headersTimeout, requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: checkingInterval(headersTimeout, settings.requestTimeoutMs) },
     createRequestHandler({
       apollo,
-      graphiql,
+      graphiql: graphiql.page,
       catalog,
       metrics,
       log,
@@ -124,6 +107,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       isServing: () => started,
       isDraining: () => draining,
       ...(settings.corsOrigins.length > 0 && { cors: new Cors(settings.corsOrigins) }),
+      readiness: () => upstreams.health.report(),
       ...(guide?.devTokens && { devTokens: { issuer: guide.devTokens, host: settings.host } }),
       ...(access && { authenticate: access.authenticate }),
       ...(record && { record }),
@@ -142,25 +126,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await apollo.start();
   } catch (error) {
     await drainServer(server, 0);
+    upstreams.close();
     throw error;
   }
   started = true;
+  upstreams.probe();
 
   const { port } = server.address() as AddressInfo;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${host}:${port}`;
   log(`meshgate gateway: GraphQL at ${url}/graphql over ${settings.services.length} subgraph(s)`);
   let closing: Promise<void> | undefined;
+  const recompose = recomposer({ log, metrics, upstreams, index, graphiql, pageOf, swap: (sdl) => swap?.(sdl) }, composed.supergraphSdl);
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    recompose,
     close: () =>
       (closing ??= (async () => {
         draining = true;
         for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
         await drainServer(server, settings.shutdownGraceMs);
         await apollo.stop();
-        for (const t of transports.values()) t.close?.();
+        upstreams.close();
       })()),
   };
 }

@@ -19,6 +19,10 @@ export interface ValidGatewayOptions {
   readonly keepAliveTimeoutMs: number;
   readonly maxConnections: number;
   readonly shutdownGraceMs: number;
+  readonly breakerFailures: number;
+  readonly breakerResetMs: number;
+  readonly outageLogIntervalMs: number;
+  readonly leftOut: readonly string[];
 }
 
 const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -35,6 +39,15 @@ function getValidInteger(name: string, value: unknown, fallback: number, min: nu
   return value;
 }
 
+function isHttpUrl(value: unknown): value is string {
+  try {
+    const { protocol } = new URL(typeof value === 'string' ? value : '');
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function getValidService(value: unknown, index: number, seen: Set<string>): SubgraphService {
   const where = `gateway option services[${index}]`;
   if (typeof value !== 'object' || value === null) throw new TypeError(`${where} must be an object, got ${describe(value)}`);
@@ -44,25 +57,30 @@ function getValidService(value: unknown, index: number, seen: Set<string>): Subg
   }
   if (seen.has(name)) throw new TypeError(`${where}.name ${describe(name)} is used twice`);
   seen.add(name);
-  let protocol = '';
-  try {
-    protocol = typeof url === 'string' ? new URL(url).protocol : '';
-  } catch {
-    protocol = '';
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new TypeError(`${where}.url must be an http(s) URL, got ${describe(url)}`);
-  }
+  const { urls } = value as Record<string, unknown>;
+  if (urls !== undefined && (!Array.isArray(urls) || urls.length === 0)) throw new TypeError(`${where}.urls must be a non-empty list of URLs, got ${describe(urls)}`);
+  const all: unknown[] = urls === undefined ? [url] : (urls as unknown[]);
+  all.forEach((u, i) => {
+    if (!isHttpUrl(u)) throw new TypeError(`${where}.${urls === undefined ? 'url' : `urls[${i}]`} must be an http(s) URL, got ${describe(u)}`);
+  });
+  if (!isHttpUrl(url)) throw new TypeError(`${where}.url must be an http(s) URL, got ${describe(url)}`);
   if (typeof typeDefs !== 'string' || typeDefs.trim() === '') {
     throw new TypeError(`${where}.typeDefs must be the subgraph's SDL as a non-empty string`);
   }
   if (transport !== undefined && (typeof transport !== 'object' || transport === null || typeof (transport as { send?: unknown }).send !== 'function')) {
     throw new TypeError(`${where}.transport must be a transport with a send(request, signal) method, got ${describe(transport)}`);
   }
-  return { name, url: url as string, typeDefs, ...(transport !== undefined && { transport: transport as SubgraphService['transport'] & object }) };
+  return {
+    name,
+    url: url as string,
+    urls: Object.freeze(all as string[]),
+    typeDefs,
+    ...(transport !== undefined && { transport: transport as SubgraphService['transport'] & object }),
+  };
 }
 
-function getValidServices(value: unknown): readonly SubgraphService[] {
+/** Checks the subgraphs to compose (at start and on every re-composition), throwing a TypeError naming the bad one. */
+export function getValidServices(value: unknown): readonly SubgraphService[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new TypeError(`gateway option services must be a non-empty array, got ${describe(value)}`);
   }
@@ -119,6 +137,12 @@ function getValidOrigins(value: unknown): readonly string[] {
   );
 }
 
+function getValidLeftOut(value: unknown): readonly string[] {
+  if (value === undefined) return [];
+  if (!isStringList(value)) throw new TypeError(`gateway option leftOut must be a list of domain names, got ${describe(value)}`);
+  return Object.freeze([...(value as string[])]);
+}
+
 /** Checks the options once at the edge, applies the defaults, and throws a TypeError naming the option and the bad value. */
 export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('gateway options must be an object');
@@ -140,5 +164,9 @@ export function validateGatewayOptions(options: GatewayOptions): ValidGatewayOpt
     keepAliveTimeoutMs: getValidInteger('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 5_000, 1, 3_600_000),
     maxConnections: getValidInteger('maxConnections', options.maxConnections, 1_024, 1, 1_000_000),
     shutdownGraceMs: getValidInteger('shutdownGraceMs', options.shutdownGraceMs, 5_000, 0, 3_600_000),
+    breakerFailures: getValidInteger('breakerFailures', options.breakerFailures, 5, 1, 1_000),
+    breakerResetMs: getValidInteger('breakerResetMs', options.breakerResetMs, 10_000, 1, 600_000),
+    outageLogIntervalMs: getValidInteger('outageLogIntervalMs', options.outageLogIntervalMs, 10_000, 1, 3_600_000),
+    leftOut: getValidLeftOut(options.leftOut),
   };
 }

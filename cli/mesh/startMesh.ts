@@ -5,12 +5,13 @@
  * and the benchmarks all start the mesh through here.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Mesh } from '../../schema/index.js';
+import { loadMesh, type Mesh } from '../../schema/index.js';
 import type { Database, Limits, RunningSubgraph } from '../../subgraphs/runtime/index.js';
 import type { RunningGateway } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
-import { loadServedMesh } from './loadServedMesh.js';
+import { describeMeshProblems, loadServedMesh, requireWholeMesh } from './loadServedMesh.js';
+import { recomposeMeshGateway } from './reloadMeshGateway.js';
 import { openAccessLog } from './openAccessLog.js';
 import { openDatabase, openStatementRunner, statementRunnerMetrics } from './openDatabase.js';
 import { inProcessTransport } from './inProcessTransport.js';
@@ -49,6 +50,12 @@ export interface RunningMesh {
    * recomposes on it. Returns a function that removes the listener.
    */
   onReload(listener: (reload: MeshReload) => void): () => void;
+  /**
+   * Loads the declarations again and re-composes the gateway over them (hot reload: call it once the
+   * subgraphs have swapped in their new schemas); a broken change is refused, logged and reported by
+   * readiness, and the previous supergraph keeps serving.
+   */
+  recomposeGateway(): Promise<{ readonly errors?: readonly string[] }>;
   close(): Promise<void>;
 }
 
@@ -57,7 +64,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
   const { config } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const mesh = await loadServedMesh(config, log);
-  for (const d of mesh.excluded) log(`domain "${d}" is left out of the mesh until its declarations are fixed`);
+  requireWholeMesh(config, mesh, log);
   if (mesh.domains.length === 0) throw new Error('no domain could be loaded: see the declaration problems above');
   const security = await loadSecurity(config, mesh, log);
   if (security.open) log('WARNING: access control is OFF (MESHGATE_ACCESS=off): every caller reads everything unmasked');
@@ -104,9 +111,34 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       extraMetrics: () => builds.metrics() + databaseMetrics(db) + statementRunnerMetrics(runner),
       graphiql: graphiqlGuide(security, mesh),
     });
+    const recomposeGateway = async (): Promise<{ readonly errors?: readonly string[] }> => {
+      const next = await loadMesh(config.MESHGATE_SUBGRAPHS_DIR, { dataRoot: config.MESHGATE_DATA_DIR });
+      const check = async (m: Mesh): Promise<string[]> => {
+        // A new domain needs its own subgraph, which this process starts only at start.
+        const unserved = m.domains.filter((d) => !subgraphs.has(d.name)).map((d) => `domain "${d.name}" is new: restart the mesh to serve it`);
+        if (unserved.length > 0 || security.open) return unserved;
+        return loadSecurity(config, m).then(
+          () => [],
+          (error: unknown) => [error instanceof Error ? error.message : String(error)],
+        );
+      };
+      return recomposeMeshGateway(gateway, {
+        mesh: next,
+        urlOf,
+        ...(inProcess && { transportOf: (domain: string) => (subgraphs.has(domain) ? inProcessTransport(subgraphs.get(domain)!) : undefined) }),
+        accessOn: !security.open,
+        check,
+        describeProblems: describeMeshProblems,
+      });
+    };
     const listeners = new Set<(reload: MeshReload) => void>();
-    const watch: DeclarationWatch | undefined =
-      config.MESHGATE_RELOAD === 'on' ? watchDeclarations(config, [...subgraphs.values()], mesh, log, (reload) => listeners.forEach((l) => l(reload))) : undefined;
+    // The subgraphs swap in their new schemas first (watchDeclarations), then the gateway re-composes over them, then listeners hear of it.
+    const settled = (reload: MeshReload): void =>
+      void (reload.events.some((e) => e.kind === 'swapped') ? recomposeGateway() : Promise.resolve()).then(
+        () => listeners.forEach((l) => l(reload)),
+        (error: unknown) => log(`reload: the gateway could not re-compose: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    const watch: DeclarationWatch | undefined = config.MESHGATE_RELOAD === 'on' ? watchDeclarations(config, [...subgraphs.values()], mesh, log, settled) : undefined;
     const onReload = (listener: (reload: MeshReload) => void): (() => void) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -120,7 +152,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       await Promise.all([...subgraphs.values()].map((s) => s.close()));
       db.close();
     };
-    return { mesh, db, subgraphs, gateway, builds, onReload, close };
+    return { mesh, db, subgraphs, gateway, builds, onReload, recomposeGateway, close };
   } catch (error) {
     await builds.close();
     await stopJobs();

@@ -1,13 +1,16 @@
-/** Starts the gateway over a mesh's domains, with the configured host, port, timeouts, connection cap, shutdown grace and CORS origins. */
+/** Starts the gateway over a mesh's domains, with the configured host, port, timeouts, connection cap, shutdown grace, CORS origins, subgraph timeout and circuit breakers; re-composes it when the declarations change. */
 import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
 import { startGateway, type AccessLog, type GatewayAccess, type GraphiQLGuide, type RunningGateway, type SubgraphService, type SubgraphTransport } from '../../gateway/index.js';
 import type { Config } from '../config.js';
 
+/** Where a domain's subgraph answers: one URL, or every replica's. */
+export type SubgraphUrls = (domain: string) => string | readonly string[];
+
 /** What the gateway is started with, besides the configuration. */
 export interface MeshGatewayOptions {
   readonly mesh: Mesh;
-  /** Where each domain's subgraph answers. */
-  readonly urlOf: (domain: string) => string;
+  /** Where each domain's subgraph answers (its replicas, when several). */
+  readonly urlOf: SubgraphUrls;
   /** How the gateway reaches a domain when not over HTTP to its URL (the embedded mesh's in-process transport). */
   readonly transportOf?: (domain: string) => SubgraphTransport | undefined;
   /** Default MESHGATE_GATEWAY_PORT; 0 picks a free one. */
@@ -25,13 +28,16 @@ export interface MeshGatewayOptions {
 
 /**
  * Each domain as the gateway composes it. The SDL comes from the declarations, the way each subgraph
- * derives its own, so the gateway never asks a subgraph for its schema.
+ * derives its own, so the gateway never asks a subgraph for its schema (each reply's schema hash
+ * tells it when the two differ).
  */
-function gatewayServices(mesh: Mesh, urlOf: (domain: string) => string, transportOf: MeshGatewayOptions['transportOf']): SubgraphService[] {
+export function gatewayServices(mesh: Mesh, urlOf: SubgraphUrls, transportOf: MeshGatewayOptions['transportOf']): SubgraphService[] {
   const shapes = meshShapes(mesh);
   return mesh.domains.map((d) => {
     const transport = transportOf?.(d.name);
-    return { name: d.name, url: urlOf(d.name), typeDefs: buildSubgraphSdl(d.name, shapes), ...(transport && { transport }) };
+    const given = urlOf(d.name);
+    const urls = typeof given === 'string' ? [given] : [...given];
+    return { name: d.name, url: urls[0] ?? '', urls, typeDefs: buildSubgraphSdl(d.name, shapes), ...(transport && { transport }) };
   });
 }
 
@@ -57,6 +63,9 @@ export function startMeshGateway(config: Config, options: MeshGatewayOptions): P
     maxConnections: config.MESHGATE_MAX_CONNECTIONS,
     shutdownGraceMs: config.MESHGATE_SHUTDOWN_GRACE_MS,
     ...(config.MESHGATE_CORS_ORIGINS && { corsOrigins: corsOrigins(config.MESHGATE_CORS_ORIGINS) }),
+    breakerFailures: config.MESHGATE_BREAKER_FAILURES,
+    breakerResetMs: config.MESHGATE_BREAKER_RESET_MS,
+    leftOut: mesh.excluded,
     log,
     ...(access && { access }),
     ...(accessLog && { accessLog }),

@@ -27,6 +27,8 @@ export interface RequestHandlerDeps extends GraphQLRoute {
   readonly isDraining: () => boolean;
   /** CORS for the configured origins; without it no CORS header is sent and OPTIONS is not special. */
   readonly cors?: Cors;
+  /** What a ready gateway says in its /readyz body (JSON: "ready" or "degraded", per subgraph); without it the body is plain "ready". */
+  readonly readiness?: () => { readonly status: string };
   readonly log: (line: string) => void;
   /** Dev tokens on POST /dev/token (dev mode only; without them the route does not exist), and the host the gateway listens on. */
   readonly devTokens?: { readonly issuer: DevTokenIssuer; readonly host: string };
@@ -94,7 +96,12 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
       return;
     case '/readyz':
       out.route = 'readyz';
-      out.status = deps.isReady() ? sendText(req, res, 200, 'ready') : sendText(req, res, 503, 'not ready');
+      // Degraded (a circuit open, a schema mismatch) is still 200: the gateway serves; the body says what is wrong.
+      out.status = !deps.isReady()
+        ? sendText(req, res, 503, 'not ready')
+        : deps.readiness
+          ? sendText(req, res, 200, `${JSON.stringify(deps.readiness())}\n`, 'application/json; charset=utf-8')
+          : sendText(req, res, 200, 'ready');
       return;
     case '/metrics':
       out.route = 'metrics';

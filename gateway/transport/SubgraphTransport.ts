@@ -19,21 +19,36 @@ export interface SubgraphRequest {
 export interface SubgraphReply {
   readonly status: number;
   readonly body: unknown;
+  /** The hash of the schema the subgraph says it serves (its `x-meshgate-schema-hash` header, or the in-process reply's field), when it says. */
+  readonly schemaHash?: string;
+}
+
+/** What a subgraph's readiness endpoint says about it (GET /readyz on its port). */
+export interface SubgraphReadiness {
+  readonly schemaHash?: string;
 }
 
 /** Sends requests to one subgraph. */
 export interface SubgraphTransport {
   /** Resolves to the subgraph's reply; rejects with a {@link TransportError}, or an `AbortError` once `signal` aborts. */
   send(request: SubgraphRequest, signal: AbortSignal): Promise<SubgraphReply>;
+  /** Asks the subgraph's readiness endpoint once (a deployment's transport; the in-process one has none). */
+  readiness?(signal: AbortSignal): Promise<SubgraphReadiness>;
   /** Releases what the transport holds (idle sockets). */
   close?(): void;
 }
 
-/** Why a request got no reply: nobody answered at the address, or the answer could not be read. */
+/**
+ * Why a request got no usable reply: nobody answered at the address (refused, reset, cut off), the
+ * answer could not be read, or every replica's circuit breaker is open.
+ */
+export type TransportFailure = 'unreachable' | 'bad_response' | 'circuit_open';
+
+/** A request that got no usable reply, and why. */
 export class TransportError extends Error {
   override readonly name = 'TransportError';
   constructor(
-    readonly kind: 'unreachable' | 'bad_response',
+    readonly kind: TransportFailure,
     message: string,
     options?: ErrorOptions,
   ) {

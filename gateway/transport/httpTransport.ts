@@ -6,7 +6,13 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './SubgraphTransport.js';
+import { SCHEMA_HASH_HEADER } from '../../schema/index.js';
+import { TransportError, type SubgraphReadiness, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './SubgraphTransport.js';
+
+const hashOf = (res: http.IncomingMessage): { schemaHash?: string } => {
+  const value = res.headers[SCHEMA_HASH_HEADER];
+  return typeof value === 'string' && value !== '' ? { schemaHash: value } : {};
+};
 
 /** A transport to the subgraph at `url` (http:// or https://). */
 export function httpTransport(url: string): SubgraphTransport {
@@ -23,13 +29,14 @@ export function httpTransport(url: string): SubgraphTransport {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) => reject(signal.aborted ? error : new TransportError('bad_response', 'the reply was cut off', { cause: error })));
+          // The connection broke mid-reply (a replica killed while answering): like a reset before it, a query may be sent again elsewhere.
+          res.on('error', (error) => reject(signal.aborted ? error : new TransportError('unreachable', 'the reply was cut off', { cause: error })));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
             const type = res.headers['content-type'] ?? '';
-            if (!/^application\/(graphql-response\+)?json/.test(type)) return resolve({ status: res.statusCode ?? 0, body: text });
+            if (!/^application\/(graphql-response\+)?json/.test(type)) return resolve({ status: res.statusCode ?? 0, body: text, ...hashOf(res) });
             try {
-              resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown });
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown, ...hashOf(res) });
             } catch (error) {
               reject(new TransportError('bad_response', 'the reply is not valid JSON', { cause: error }));
             }
@@ -44,5 +51,25 @@ export function httpTransport(url: string): SubgraphTransport {
       });
       req.end(body);
     });
-  return { send: (request, signal) => send(request, signal), close: () => agent.destroy() };
+  const readyz = new URL('/readyz', target);
+  const readiness = (signal: AbortSignal): Promise<SubgraphReadiness> =>
+    new Promise((resolve, reject) => {
+      const req = client.get(readyz, { agent, signal, headers: { accept: 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            parsed = null;
+          }
+          const fromBody = typeof parsed === 'object' && parsed !== null ? (parsed as { schemaHash?: unknown }).schemaHash : undefined;
+          resolve(typeof fromBody === 'string' ? { schemaHash: fromBody } : hashOf(res));
+        });
+      });
+      req.on('error', reject);
+    });
+  return { send: (request, signal) => send(request, signal), readiness, close: () => agent.destroy() };
 }
