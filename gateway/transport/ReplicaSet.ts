@@ -8,7 +8,6 @@
  * first replica. The gateway sends only queries (it refuses mutations and subscriptions), so a
  * second try cannot do anything twice. At most two replicas are tried per call.
  */
-import { performance } from 'node:perf_hooks';
 import { CircuitBreaker, type CircuitState } from './CircuitBreaker.js';
 import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './SubgraphTransport.js';
 
@@ -66,6 +65,8 @@ export class ReplicaSet implements SubgraphTransport {
       let settled = false;
       let lastError: unknown;
       let hedge: NodeJS.Timeout | undefined;
+      /** The replicas a hedge went around: unanswered when half the time limit was up. */
+      const wentAround = new Set<number>();
       const finish = (settle: () => void): void => {
         settled = true;
         clearTimeout(hedge);
@@ -84,7 +85,7 @@ export class ReplicaSet implements SubgraphTransport {
         tried.add(index);
         const lost = new AbortController();
         running.set(index, lost);
-        this.attempt(index, request, signal, lost.signal, hedgeAfterMs).then(
+        this.attempt(index, request, signal, lost.signal, () => wentAround.has(index)).then(
           (reply) => {
             running.delete(index);
             if (!settled) finish(() => resolve(reply));
@@ -101,7 +102,11 @@ export class ReplicaSet implements SubgraphTransport {
       };
       launch(first);
       if (this.pick(tried) !== undefined) {
-        hedge = setTimeout(() => void (settled || another()), hedgeAfterMs);
+        hedge = setTimeout(() => {
+          if (settled) return;
+          for (const index of running.keys()) wentAround.add(index);
+          another();
+        }, hedgeAfterMs);
         hedge.unref();
       }
     });
@@ -113,11 +118,10 @@ export class ReplicaSet implements SubgraphTransport {
    * because another replica answered first counts against it only if it had already gone unanswered
    * for half the time limit (the frozen replica a hedge went around), and otherwise gives a probe back.
    */
-  private async attempt(index: number, request: SubgraphRequest, deadline: AbortSignal, lost: AbortSignal, hedgeAfterMs: number): Promise<SubgraphReply> {
+  private async attempt(index: number, request: SubgraphRequest, deadline: AbortSignal, lost: AbortSignal, wentAround: () => boolean): Promise<SubgraphReply> {
     const replica = this.replicas[index]!;
     replica.inFlight++;
     replica.breaker.begin();
-    const started = performance.now();
     try {
       const reply = await replica.transport.send(request, AbortSignal.any([deadline, lost]));
       replica.breaker.succeed();
@@ -125,7 +129,8 @@ export class ReplicaSet implements SubgraphTransport {
       return reply;
     } catch (error) {
       if (lost.aborted && !deadline.aborted) {
-        if (performance.now() - started >= hedgeAfterMs) replica.breaker.fail();
+        // Asked by the hedge's own timer, not by a clock reading: a timer may fire a little before its time by performance.now().
+        if (wentAround()) replica.breaker.fail();
         else replica.breaker.release();
       } else if (deadline.aborted || (error instanceof TransportError && error.kind === 'unreachable')) {
         replica.breaker.fail();

@@ -65,7 +65,7 @@ describe('a domain with a bad descriptor', () => {
     try {
       expect([...mesh.running.subgraphs.keys()]).toEqual(['commerce', 'customers', 'governance']);
       expect(lines).toContain(`declaration problem: ${subgraphsDir}/payments/data-product.yaml: outputs: at least one output`);
-      expect(lines).toContain('domain "payments" is left out of the mesh until its declarations are fixed');
+      expect(lines.some((l) => l.includes('domain "payments" is left out of the mesh until its declarations are fixed'))).toBe(true);
       const r = await mesh.query<{ orders: { customer: { customerId: string } }[] }>('{ orders(limit: 2) { orderId customer { customerId } } }');
       expect(r.errors).toBeUndefined();
       expect(r.data?.orders).toHaveLength(2);
