@@ -81,6 +81,8 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-"')
     .optional(),
+  // The standard OpenTelemetry variable, used when MESHGATE_OTLP_ENDPOINT is not set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The validated configuration. */

@@ -1,8 +1,12 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
 import type { Principal, RequestContext } from './context.js';
+import type { MetricsAccess } from './http/metricsRoute.js';
 import type { AccessControl } from './access/accessPlugin.js';
 import type { AccessLog } from './accessLog/AccessLog.js';
 import type { GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
 import type { SubgraphTransport } from './transport/SubgraphTransport.js';
+import type { Log } from '../schema/index.js';
 
 /** Access control: who the caller is (a token verifier) and what they may read (the policy). */
 export interface GatewayAccess extends AccessControl {
@@ -33,7 +37,7 @@ export interface GatewayOptions {
   /** Largest request body accepted; default 1 MiB. */
   readonly maxBodyBytes?: number;
   /** Where messages go; default one line each to stderr. */
-  readonly log?: (line: string) => void;
+  readonly log?: Log;
   /** Authentication and access policies; without it the gateway is open (benchmarks and toy setups only). */
   readonly access?: GatewayAccess;
   /** The access log every GraphQL request is recorded in, durably, before its reply is sent. */
@@ -46,6 +50,12 @@ export interface GatewayOptions {
   readonly mergeInFlight?: boolean;
   /** Extra headers for every subgraph call of a request. */
   readonly headersForSubgraph?: (ctx: RequestContext) => Record<string, string>;
+  /** The process's metrics registry (the embedded mesh serves one for every part); default: the gateway's own, with the process and runtime metrics. */
+  readonly metricsRegistry?: Registry;
+  /** Who may read /metrics on the data port; default open (dev). */
+  readonly metricsAccess?: MetricsAccess;
+  /** Traces requests and subgraph calls (OpenTelemetry); absent: tracing is off and costs nothing. */
+  readonly tracer?: Tracer;
 }
 
 /** A gateway that is listening: its addresses and the way to stop it. */
@@ -54,6 +64,8 @@ export interface RunningGateway {
   readonly url: string;
   /** `http://host:port/graphql`. */
   readonly graphqlUrl: string;
+  /** The gateway's metrics (with the owner's extra ones) in the Prometheus text format, for a metrics port of their own. */
+  metrics(): Promise<string>;
   /** Stops accepting requests, lets in-flight ones finish (briefly) and releases the port. */
   close(): Promise<void>;
 }

@@ -1,109 +1,150 @@
+/**
+ * One gateway's Prometheus metrics on prom-client: requests by route and status class and their
+ * durations, subgraph calls (latency, failures, merges, open circuits), errors by registry code and
+ * the access log's appends. Every label is from a small fixed set (routes, domains, reasons, codes
+ * of schema/errors.ts): never a user, an operation name or another free-form value.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { isErrorCode } from '../schema/index.js';
 import type { AccessLogStats } from './accessLog/AccessLog.js';
 
 /** Upper bounds, in seconds, of the request duration histogram's buckets. */
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Subgraph calls and access-log writes are faster than whole requests: finer low buckets. */
+const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Histogram {
-  readonly counts: number[];
-  sum: number;
-  count: number;
-}
+/** How a subgraph call ended, as the call-latency histogram labels it. */
+export type SubgraphCallOutcome = 'ok' | 'timeout' | 'unreachable' | 'bad_response' | 'error';
 
-function label(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** One gateway's Prometheus metrics (requests by route and status class, their durations, subgraph failures), rendered by hand. */
+/** The gateway's metrics; pass the process's registry to serve them beside others (the embedded mesh), else it makes its own with the process and runtime metrics. */
 export class GatewayMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly durations = new Map<string, Histogram>();
-  private readonly subgraphFailures = new Map<string, number>();
-  private readonly subgraphMerged = new Map<string, number>();
-  private accessLogWritten = 0;
-  private accessLogFailed = 0;
-  private accessLogHealthy = 1;
+  /** Where the metrics are registered. */
+  readonly registry: Registry;
   /** The access log's counts (its fsyncs so far and the time they took), when there is an access log. */
   accessLogStats: (() => AccessLogStats) | undefined;
   /** Metrics the gateway's owner adds (the build schedule's), already in the exposition format. */
   extra: (() => string) | undefined;
 
-  /** Counts one access-log append, written or failed (a failure refuses the request with 503). */
-  observeAccessLog(written: boolean): void {
-    if (written) this.accessLogWritten++;
-    else this.accessLogFailed++;
-    this.accessLogHealthy = written ? 1 : 0;
+  private readonly requests: Counter<'route' | 'status_class'>;
+  private readonly durations: Histogram<'route'>;
+  private readonly subgraphFailures: Counter<'subgraph' | 'reason'>;
+  private readonly subgraphMerged: Counter<'subgraph'>;
+  private readonly subgraphCalls: Histogram<'subgraph' | 'outcome'>;
+  private readonly circuitOpen: Gauge<'subgraph'>;
+  private readonly errors: Counter<'code'>;
+  private readonly accessLogEntries: Counter<'result'>;
+  private readonly accessLogHealthy: Gauge;
+  private readonly accessLogWrite: Histogram;
+
+  constructor(registry?: Registry) {
+    this.registry = registry ?? new Registry();
+    if (!registry) collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'meshgate_http_requests_total', help: 'HTTP requests answered, by route and status class.', labelNames: ['route', 'status_class'], registers });
+    this.durations = new Histogram({
+      name: 'meshgate_http_request_duration_seconds',
+      help: 'Time from receiving a request to sending its response.',
+      labelNames: ['route'],
+      buckets: BUCKETS,
+      registers,
+    });
+    this.subgraphFailures = new Counter({
+      name: 'meshgate_subgraph_failures_total',
+      help: 'Subgraph calls that failed, by subgraph and reason.',
+      labelNames: ['subgraph', 'reason'],
+      registers,
+    });
+    this.subgraphMerged = new Counter({
+      name: 'meshgate_subgraph_calls_merged_total',
+      help: 'Subgraph calls not sent because an identical one under the same grant was in flight.',
+      labelNames: ['subgraph'],
+      registers,
+    });
+    this.subgraphCalls = new Histogram({
+      name: 'meshgate_subgraph_call_duration_seconds',
+      help: "Time a request waited for one subgraph call's reply (a merged call's wait included), by subgraph and outcome.",
+      labelNames: ['subgraph', 'outcome'],
+      buckets: FAST_BUCKETS,
+      registers,
+    });
+    this.circuitOpen = new Gauge({
+      name: 'meshgate_subgraph_circuit_open',
+      help: "1 while a subgraph's circuit breaker is open (its calls are refused at once), else 0.",
+      labelNames: ['subgraph'],
+      registers,
+    });
+    this.errors = new Counter({ name: 'meshgate_errors_total', help: 'Errors in GraphQL responses, by code (the codes of the error registry).', labelNames: ['code'], registers });
+    this.accessLogEntries = new Counter({
+      name: 'meshgate_access_log_entries_total',
+      help: 'Access-log appends, by result (a failed one refused its request with 503).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.accessLogEntries.inc({ result: 'written' }, 0);
+    this.accessLogEntries.inc({ result: 'failed' }, 0);
+    this.accessLogHealthy = new Gauge({ name: 'meshgate_access_log_healthy', help: '1 when the last access-log append was written, 0 when it failed.', registers });
+    this.accessLogHealthy.set(1);
+    this.accessLogWrite = new Histogram({
+      name: 'meshgate_access_log_write_seconds',
+      help: 'Time an access-log append took until durable (the reply waits for it).',
+      buckets: FAST_BUCKETS,
+      registers,
+    });
+  }
+
+  /** Counts one access-log append, written or failed (a failure refuses the request with 503), and how long it took when known. */
+  observeAccessLog(written: boolean, seconds?: number): void {
+    this.accessLogEntries.inc({ result: written ? 'written' : 'failed' });
+    this.accessLogHealthy.set(written ? 1 : 0);
+    if (seconds !== undefined) this.accessLogWrite.observe(seconds);
   }
 
   /** Counts one answered request; `route` must come from a small fixed set to keep the label bounded. */
   observeRequest(route: string, status: number, seconds: number): void {
-    const key = `route="${label(route)}",status_class="${Math.floor(status / 100)}xx"`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    let histogram = this.durations.get(route);
-    if (!histogram) {
-      histogram = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.durations.set(route, histogram);
-    }
-    BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) histogram.counts[i] = (histogram.counts[i] ?? 0) + 1;
-    });
-    histogram.sum += seconds;
-    histogram.count += 1;
+    this.requests.inc({ route, status_class: `${Math.floor(status / 100)}xx` });
+    this.durations.observe({ route }, seconds);
   }
 
   /** Counts one failed subgraph call. */
   observeSubgraphFailure(subgraph: string, reason: string): void {
-    const key = `subgraph="${label(subgraph)}",reason="${label(reason)}"`;
-    this.subgraphFailures.set(key, (this.subgraphFailures.get(key) ?? 0) + 1);
+    this.subgraphFailures.inc({ subgraph, reason });
   }
 
   /** Counts one subgraph call answered by an identical call in flight under the same grant. */
   observeSubgraphMerged(subgraph: string): void {
-    const key = `subgraph="${label(subgraph)}"`;
-    this.subgraphMerged.set(key, (this.subgraphMerged.get(key) ?? 0) + 1);
+    this.subgraphMerged.inc({ subgraph });
+  }
+
+  /** Observes how long one subgraph call took and how it ended. */
+  observeSubgraphCall(subgraph: string, seconds: number, outcome: SubgraphCallOutcome): void {
+    this.subgraphCalls.observe({ subgraph, outcome }, seconds);
+  }
+
+  /** Sets whether `subgraph`'s circuit breaker is open. */
+  setCircuitOpen(subgraph: string, open: boolean): void {
+    this.circuitOpen.set({ subgraph }, open ? 1 : 0);
+  }
+
+  /** Counts the error codes of one response; a code outside the registry is counted as INTERNAL_SERVER_ERROR (it should never reach a client). */
+  observeErrors(codes: readonly string[]): void {
+    for (const code of codes) this.errors.inc({ code: isErrorCode(code) ? code : 'INTERNAL_SERVER_ERROR' });
   }
 
   /** The metrics in the Prometheus text exposition format (version 0.0.4). */
-  render(): string {
-    const lines = [
-      '# HELP meshgate_http_requests_total HTTP requests answered, by route and status class.',
-      '# TYPE meshgate_http_requests_total counter',
-      ...[...this.requests].map(([key, n]) => `meshgate_http_requests_total{${key}} ${n}`),
-      '# HELP meshgate_http_request_duration_seconds Time from receiving a request to sending its response.',
-      '# TYPE meshgate_http_request_duration_seconds histogram',
-    ];
-    for (const [route, h] of this.durations) {
-      const r = `route="${label(route)}"`;
-      BUCKETS.forEach((bound, i) => lines.push(`meshgate_http_request_duration_seconds_bucket{${r},le="${bound}"} ${h.counts[i] ?? 0}`));
-      lines.push(`meshgate_http_request_duration_seconds_bucket{${r},le="+Inf"} ${h.count}`);
-      lines.push(`meshgate_http_request_duration_seconds_sum{${r}} ${h.sum}`);
-      lines.push(`meshgate_http_request_duration_seconds_count{${r}} ${h.count}`);
-    }
-    lines.push(
-      '# HELP meshgate_subgraph_failures_total Subgraph calls that failed, by subgraph and reason.',
-      '# TYPE meshgate_subgraph_failures_total counter',
-      ...[...this.subgraphFailures].map(([key, n]) => `meshgate_subgraph_failures_total{${key}} ${n}`),
-      '# HELP meshgate_subgraph_calls_merged_total Subgraph calls not sent because an identical one under the same grant was in flight.',
-      '# TYPE meshgate_subgraph_calls_merged_total counter',
-      ...[...this.subgraphMerged].map(([key, n]) => `meshgate_subgraph_calls_merged_total{${key}} ${n}`),
-      '# HELP meshgate_access_log_entries_total Access-log appends, by result (a failed one refused its request with 503).',
-      '# TYPE meshgate_access_log_entries_total counter',
-      `meshgate_access_log_entries_total{result="written"} ${this.accessLogWritten}`,
-      `meshgate_access_log_entries_total{result="failed"} ${this.accessLogFailed}`,
-      '# HELP meshgate_access_log_healthy 1 when the last access-log append was written, 0 when it failed.',
-      '# TYPE meshgate_access_log_healthy gauge',
-      `meshgate_access_log_healthy ${this.accessLogHealthy}`,
-    );
+  async render(): Promise<string> {
+    let text = await this.registry.metrics();
     if (this.accessLogStats) {
       const { fsyncs, fsyncSeconds } = this.accessLogStats();
-      lines.push(
+      text += [
         '# HELP meshgate_access_log_fsyncs_total fsyncs of the access log; each makes every entry written before it durable (group commit).',
         '# TYPE meshgate_access_log_fsyncs_total counter',
         `meshgate_access_log_fsyncs_total ${fsyncs}`,
         "# HELP meshgate_access_log_fsync_seconds_total Time the access log's fsyncs took (a reply waits for one or two of them).",
         '# TYPE meshgate_access_log_fsync_seconds_total counter',
         `meshgate_access_log_fsync_seconds_total ${fsyncSeconds}`,
-      );
+        '',
+      ].join('\n');
     }
-    return `${lines.join('\n')}\n${this.extra?.() ?? ''}`;
+    return text + (this.extra?.() ?? '');
   }
 }

@@ -13,6 +13,7 @@ import { graphiqlContent } from './graphiql/graphiqlContent.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
 import { SubgraphDataSource } from './SubgraphDataSource.js';
+import { subgraphCallObserver } from './telemetry.js';
 import { httpTransport } from './transport/httpTransport.js';
 import type { SubgraphFailureReason } from './SubgraphDataSource.js';
 import { validateGatewayOptions } from './validateGatewayOptions.js';
@@ -60,12 +61,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (composed.errors) throw new CompositionError(composed.errors);
 
   const { log } = settings;
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics(options.metricsRegistry);
   const transports = new Map(settings.services.map((s) => [s.name, s.transport ?? httpTransport(s.url)]));
   const onFailure = (name: string, reason: SubgraphFailureReason, cause: unknown, ctx: { requestId: string } | null): void => {
     metrics.observeSubgraphFailure(name, reason);
-    log(`subgraph "${name}" failed (${reason}) for request ${ctx?.requestId ?? '-'}: ${describeCause(cause)}`);
+    log(`subgraph "${name}" failed (${reason}) for request ${ctx?.requestId ?? '-'}: ${describeCause(cause)}`, {
+      level: 'warn',
+      subgraph: name,
+      reason,
+      ...(ctx && { requestId: ctx.requestId }),
+    });
   };
+  const observeCall = subgraphCallObserver(metrics, options.tracer);
   // Apollo Gateway otherwise exports OpenTelemetry metrics to Apollo's servers and probes cloud
   // metadata endpoints (GCP, AWS, Azure, Alibaba) from its constructor: meshgate never calls out.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -82,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         mergeInFlight: settings.mergeInFlight,
         onFailure,
         onMerged: (subgraph) => metrics.observeSubgraphMerged(subgraph),
+        observeCall,
       });
     },
   });
@@ -104,6 +112,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       graphiql,
       catalog,
       metrics,
+      metricsAccess: options.metricsAccess ?? { kind: 'open' },
+      ...(options.tracer && { tracer: options.tracer }),
       log,
       maxBodyBytes: settings.maxBodyBytes,
       isReady: () => ready,
@@ -132,6 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    metrics: () => metrics.render(),
     close: () =>
       (closing ??= (async () => {
         ready = false;

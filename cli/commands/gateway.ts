@@ -1,7 +1,9 @@
 /** `meshgate gateway`: serves the gateway alone, composing subgraphs that run elsewhere. */
+import { loggerFromConfig, logTo } from '../logger.js';
 import { readConfig, type Config } from '../config.js';
 import { type Command, parseOptions } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
+import { startTracing } from '../tracing.js';
 import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
 import { loadServedMesh, openAccessLog, startMeshGateway } from '../mesh/index.js';
 
@@ -23,16 +25,26 @@ export const command: Command = {
   async run(args) {
     parseOptions(args, {});
     const config = readConfig();
-    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    const log = logTo(loggerFromConfig(config));
     const mesh = await loadServedMesh(config, log);
     const security = await loadSecurity(config, mesh, log);
     const access = await gatewayAccess(security, mesh);
     const accessLog = await openAccessLog(config, log);
     const graphiql = graphiqlGuide(security, mesh);
-    const gateway = await startMeshGateway(config, { mesh, urlOf: subgraphUrl(config), access, accessLog, log, ...(graphiql && { graphiql }) });
+    const tracing = await startTracing(config, 'meshgate-gateway');
+    const gateway = await startMeshGateway(config, {
+      mesh,
+      urlOf: subgraphUrl(config),
+      access,
+      accessLog,
+      log,
+      ...(graphiql && { graphiql }),
+      ...(tracing && { tracer: tracing.tracer }),
+    });
     await untilSignal();
     await gateway.close();
     await accessLog?.close();
+    await tracing?.shutdown();
     return 0;
   },
 };

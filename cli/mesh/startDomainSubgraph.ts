@@ -1,6 +1,6 @@
 /** Starts one domain's subgraph with the configured host and the secrets access control shares. */
-import type { Mesh } from '../../schema/index.js';
-import { startSubgraph, type Database, type Limits, type RunningSubgraph, type StatementRunner } from '../../subgraphs/runtime/index.js';
+import type { Log, Mesh } from '../../schema/index.js';
+import { startSubgraph, type Database, type Limits, type RunningSubgraph, type StatementRunner, type SubgraphTelemetry } from '../../subgraphs/runtime/index.js';
 import type { Config } from '../config.js';
 import { subgraphContextKey, type Security } from '../security.js';
 
@@ -13,8 +13,10 @@ export interface DomainSubgraphOptions {
   readonly runner: StatementRunner;
   readonly security: Security;
   readonly port: number;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   readonly limits?: Limits;
+  /** The process's subgraph metrics and the tracer, if tracing is on. */
+  readonly telemetry?: SubgraphTelemetry;
 }
 
 /** Starts `domain`'s subgraph on MESHGATE_HOST, verifying access contexts and hashing masks with the mesh's keys. */
@@ -31,5 +33,6 @@ export function startDomainSubgraph(config: Config, options: DomainSubgraphOptio
     contextKey: subgraphContextKey(security),
     hashKey: security.hashKey,
     ...(limits && { limits }),
+    ...(options.telemetry && { telemetry: options.telemetry }),
   });
 }

@@ -1,7 +1,10 @@
 /** Starts the gateway over a mesh's domains, with the configured host, port and subgraph timeout. */
-import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
+import { buildSubgraphSdl, meshShapes, type Log, type Mesh } from '../../schema/index.js';
 import { startGateway, type AccessLog, type GatewayAccess, type GraphiQLGuide, type RunningGateway, type SubgraphService, type SubgraphTransport } from '../../gateway/index.js';
 import type { Config } from '../config.js';
+import type { Tracer } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
+import { dataPortMetricsAccess, serveMetricsPort } from './processMetrics.js';
 
 /** What the gateway is started with, besides the configuration. */
 export interface MeshGatewayOptions {
@@ -16,11 +19,15 @@ export interface MeshGatewayOptions {
   readonly access: GatewayAccess | undefined;
   /** Undefined when the access log is off. */
   readonly accessLog: AccessLog | undefined;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   /** Metrics to serve beside the gateway's own. */
   readonly extraMetrics?: () => string;
   /** What the GraphiQL page offers (see graphiqlGuide in cli/security.ts). */
   readonly graphiql?: GraphiQLGuide;
+  /** The process's metrics registry (cli/mesh/processMetrics.ts); default the gateway's own. */
+  readonly metricsRegistry?: Registry;
+  /** Traces requests when tracing is on (cli/tracing.ts). */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -35,19 +42,33 @@ function gatewayServices(mesh: Mesh, urlOf: (domain: string) => string, transpor
   });
 }
 
-/** Composes every domain of `mesh` and serves the graph on MESHGATE_HOST. */
-export function startMeshGateway(config: Config, options: MeshGatewayOptions): Promise<RunningGateway> {
+/** Composes every domain of `mesh` and serves the graph on MESHGATE_HOST, and its metrics where the configuration says (cli/mesh/processMetrics.ts). */
+export async function startMeshGateway(config: Config, options: MeshGatewayOptions): Promise<RunningGateway> {
   const { mesh, urlOf, access, accessLog, log } = options;
-  return startGateway({
+  const gateway = await startGateway({
     services: gatewayServices(mesh, urlOf, options.transportOf),
     mergeInFlight: config.MESHGATE_INFLIGHT_MERGE === 'on',
     host: config.MESHGATE_HOST,
     port: options.port ?? config.MESHGATE_GATEWAY_PORT,
     subgraphTimeoutMs: config.MESHGATE_SUBGRAPH_TIMEOUT_MS,
     log,
+    metricsAccess: dataPortMetricsAccess(config, log),
+    ...(options.metricsRegistry && { metricsRegistry: options.metricsRegistry }),
+    ...(options.tracer && { tracer: options.tracer }),
     ...(access && { access }),
     ...(accessLog && { accessLog }),
     ...(options.extraMetrics && { extraMetrics: options.extraMetrics }),
     ...(options.graphiql && { graphiql: options.graphiql }),
   });
+  const port = config.MESHGATE_METRICS_PORT;
+  if (port === undefined) return gateway;
+  let stopMetrics: () => Promise<void>;
+  try {
+    stopMetrics = await serveMetricsPort(config, port, () => gateway.metrics());
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
+  log(`meshgate gateway: metrics on http://${config.MESHGATE_HOST}:${port}/metrics`);
+  return { ...gateway, close: async () => void (await Promise.all([gateway.close(), stopMetrics()])) };
 }

@@ -119,6 +119,8 @@ async function finish(res: ServerResponse, ctx: RequestContext, route: GraphQLRo
       sent = errorReply(503, 'PRODUCT_UNAVAILABLE', 'The access log cannot be written, so no data is served until it can; try again later.', [['retry-after', '5']]);
     }
   }
+  // Replies made before Apollo ran carry their code here; the summary log line and the error metrics read it.
+  if (sent.errorCode) ctx.audit.errorCodes = [sent.errorCode];
   for (const [name, value] of sent.headers) res.setHeader(name, value);
   res.statusCode = sent.status;
   if (typeof sent.body === 'string') {

@@ -6,5 +6,6 @@ export { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './build
 export { startSubgraph, type InProcessReply, type InProcessRequest, type ListenOptions, type RunningSubgraph } from './startSubgraph.js';
 export { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 export { createSubgraphContext, type SubgraphContext } from './context.js';
+export { SubgraphMetrics, type SubgraphTelemetry } from './SubgraphTelemetry.js';
 export type { DomainJob, DomainJobEnv } from './DomainJob.js';
 export * from './build/index.js';

@@ -4,10 +4,11 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { randomUUID } from 'node:crypto';
 import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
-import { MeshgateError, UnauthenticatedError } from '../../schema/index.js';
+import { MeshgateError, UnauthenticatedError, type Log } from '../../schema/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { formatSubgraphError } from './formatSubgraphError.js';
+import { endSubgraphSpan, startSubgraphSpan } from './SubgraphTelemetry.js';
 
 /** One GraphQL request handed to the subgraph in process (the embedded mesh's transport): what an HTTP request would carry. */
 export interface InProcessRequest {
@@ -65,33 +66,49 @@ const reportRowsPlugin: ApolloServerPlugin<SubgraphContext> = {
   },
 };
 
+/** Ends each request's span once its response is made (only installed when tracing is on). */
+const endSpanPlugin: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        endSubgraphSpan(contextValue, response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
+      },
+    };
+  },
+};
+
 /** Builds and starts the subgraph of one domain. */
 export async function startSubgraph(options: BuildSubgraphOptions & ListenOptions): Promise<RunningSubgraph> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log: Log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const subgraph = buildSubgraph(options);
+  const tracer = options.telemetry?.tracer;
   await Promise.all([...subgraph.products.values()].map((p) => p.table.refresh()));
   const server = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), reportRowsPlugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), reportRowsPlugin, ...(tracer ? [endSpanPlugin] : [])],
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
-    formatError: formatSubgraphError((line) => log(`${options.domain}: ${line}`)),
+    formatError: formatSubgraphError((line, fields) => log(`${options.domain}: ${line}`, { ...fields, subgraph: options.domain })),
     // The process's owner closes the subgraph on SIGINT/SIGTERM; Apollo's own handlers would stop it and
     // re-raise the signal, killing the process before the gateway's access log is closed.
     stopOnTerminationSignals: false,
   });
+  const traced = (ctx: SubgraphContext, headers: Readonly<Record<string, string | string[] | undefined>>): SubgraphContext => {
+    if (tracer) startSubgraphSpan(tracer, options.domain, headers, ctx);
+    return ctx;
+  };
   /** The context of a request from its headers: the gateway's signed access context verified, or a refusal. */
   const contextFor = async (headers: Readonly<Record<string, string | string[] | undefined>>): Promise<SubgraphContext> => {
     const id = headers['x-request-id'];
     const requestId = typeof id === 'string' && SAFE_ID.test(id) ? id : randomUUID();
-    if (options.contextKey === null) return createSubgraphContext(requestId, null);
+    if (options.contextKey === null) return traced(createSubgraphContext(requestId, null), headers);
     const header = headers[ACCESS_CONTEXT_HEADER];
     const access = await verifyAccessContext(options.contextKey, typeof header === 'string' ? header : undefined);
     if (!access) {
-      log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`);
+      log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`, { level: 'warn', requestId, subgraph: options.domain });
       throw new UnauthenticatedError(REFUSAL, { httpStatus: 401 });
     }
-    return createSubgraphContext(requestId, access);
+    return traced(createSubgraphContext(requestId, access), headers);
   };
   const { url } = await startStandaloneServer(server, {
     listen: { host: options.host ?? '127.0.0.1', port: options.port ?? 0 },
