@@ -40,7 +40,12 @@ export class GatewayMetrics {
     this.registry = registry ?? new Registry();
     if (!registry) collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'meshgate_http_requests_total', help: 'HTTP requests answered, by route and status class.', labelNames: ['route', 'status_class'], registers });
+    this.requests = new Counter({
+      name: 'meshgate_http_requests_total',
+      help: 'HTTP requests answered, by route and status class.',
+      labelNames: ['route', 'status_class'],
+      registers,
+    });
     this.durations = new Histogram({
       name: 'meshgate_http_request_duration_seconds',
       help: 'Time from receiving a request to sending its response.',

@@ -59,12 +59,21 @@ export function endSubgraphSpan(ctx: SubgraphContext, failed: boolean): void {
 }
 
 /** Told when one read's statements start; returns what to call with the rows when they end (or with an error). Undefined when nothing observes. */
-export function observeRead(telemetry: SubgraphTelemetry | undefined, ctx: SubgraphContext, product: string, statements: number): ((rows: number, failed?: boolean) => void) | undefined {
+export function observeRead(
+  telemetry: SubgraphTelemetry | undefined,
+  ctx: SubgraphContext,
+  product: string,
+  statements: number,
+): ((rows: number, failed?: boolean) => void) | undefined {
   if (!telemetry || (!telemetry.metrics && !telemetry.tracer)) return undefined;
   const started = performance.now();
   let span: Span | undefined;
   if (telemetry.tracer && ctx.trace) {
-    span = telemetry.tracer.startSpan(`sql ${product}`, { kind: SpanKind.INTERNAL, attributes: { 'meshgate.product': product, 'db.system': 'duckdb', 'meshgate.statements': statements } }, ctx.trace.context);
+    span = telemetry.tracer.startSpan(
+      `sql ${product}`,
+      { kind: SpanKind.INTERNAL, attributes: { 'meshgate.product': product, 'db.system': 'duckdb', 'meshgate.statements': statements } },
+      ctx.trace.context,
+    );
   }
   return (rows, failed = false) => {
     if (!failed) telemetry.metrics?.observeSql(product, (performance.now() - started) / 1000, rows);

@@ -71,7 +71,8 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   const own = all.filter((s) => s.product.domain === domain);
   const runtimes = new Map<string, ProductRuntime>();
   const runner = options.runner ?? uncached(db);
-  for (const s of own) runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), runner, options.limits ?? DEFAULT_LIMITS, options.hashKey, options.telemetry));
+  for (const s of own)
+    runtimes.set(s.product.name, new ProductRuntime(s, new ProductTable(db, s.product, log), runner, options.limits ?? DEFAULT_LIMITS, options.hashKey, options.telemetry));
   const query: Record<string, Resolver> = {};
   const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: query };
   for (const rt of runtimes.values()) {

@@ -86,7 +86,11 @@ export class ProductRuntime {
       statements.rows ? this.runner.query(statements.rows, grant) : Promise.resolve([]),
       statements.count ? this.runner.query(statements.count, grant).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
     ]);
-    if (ended) both.then(([rows]) => ended(rows.length), () => ended(0, true));
+    if (ended)
+      both.then(
+        ([rows]) => ended(rows.length),
+        () => ended(0, true),
+      );
     const [rows, count] = await both;
     return { rows, count };
   }
