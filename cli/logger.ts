@@ -4,6 +4,7 @@
  * auto picks pretty when stderr is a TTY). Every layer below gets it as a {@link Log} function, so
  * none of them depends on pino. pino-pretty runs as an in-process stream, not a transport worker.
  */
+import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
@@ -52,7 +53,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const usePretty = options.format === 'pretty' || (options.format === 'auto' && isTTY);
   const common = {
     level: options.level,
-    base: { pid: process.pid, ...(options.instance !== undefined && { instance: options.instance }) },
+    base: { pid: process.pid, hostname: hostname(), ...(options.instance !== undefined && { instance: options.instance }) },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
   };
