@@ -32,6 +32,7 @@ export const GROUPS = Object.freeze([
   'catalog',
   'publishing',
   'builds',
+  'soak',
 ] as const);
 export type GroupId = (typeof GROUPS)[number];
 
@@ -49,16 +50,17 @@ export const GROUP_HELP: Readonly<Record<GroupId, string>> = Object.freeze({
   catalog: "the /catalog page's queries, and look-ups while product pages are opened",
   publishing: 'look-ups while new versions are published, the manifest swap, a publish until served',
   builds: 'the sample built from its raw sources at scale 1 and 10 (once, after the scales)',
+  soak: 'opt-in: 10 minutes (--duration S) of mixed load on meshgate full, each process RSS curve against its bound',
 });
 
 /** Groups run by default at scale 1 (all) and at other scales (the keyed look-ups, through every target: their throughput run is where gateway RSS is read). */
-export const DEFAULT_GROUPS: readonly GroupId[] = GROUPS;
+export const DEFAULT_GROUPS: readonly GroupId[] = Object.freeze(GROUPS.filter((g) => g !== 'soak'));
 export const DEFAULT_SCALED_GROUPS: readonly GroupId[] = Object.freeze(['lookup', 'latency'] as const);
 
-/** The groups run at `scale`: those asked for with `--only` (at every scale), else the defaults of that scale; `builds` runs once, after the scales. */
+/** The groups run at `scale`: those asked for with `--only` (at every scale), else the defaults of that scale; `builds` and `soak` run once, after the scales. */
 export function groupsAt(scale: number, only: readonly GroupId[] | undefined): GroupId[] {
   const asked = only ?? (scale === 1 ? DEFAULT_GROUPS : DEFAULT_SCALED_GROUPS);
-  return GROUPS.filter((g) => g !== 'builds' && asked.includes(g));
+  return GROUPS.filter((g) => g !== 'builds' && g !== 'soak' && asked.includes(g));
 }
 
 /** Connections of the throughput rows. */
@@ -260,6 +262,7 @@ async function allSetsOf(group: GroupId, ctx: GroupContext): Promise<MeasureSet[
       ];
     }
     case 'builds':
+    case 'soak':
       return [];
   }
 }

@@ -45,6 +45,7 @@ import { measureBuilds, measureSwap, publishingDuring, type BuildTiming } from '
 import { compareRows, formatTable, type ReportRow } from './report.js';
 import { CATALOG_LIST, CATALOG_PRODUCT, MASKED_PII, requestBody, SCENARIOS } from './scenarios.js';
 import { startTargets, type Started } from './targets.js';
+import { formatSoak, runSoak, type SoakReport } from './soak.js';
 import { mintAndTimeTokens, type TokenCost } from './tokenCost.js';
 
 /** What `meshgate bench` was asked for. */
@@ -65,6 +66,8 @@ export interface BenchOptions {
   readonly save?: string;
   /** A saved run (NAME, or a path to its JSON) the embedded rows are compared with. */
   readonly baseline?: string;
+  /** Seconds of the soak (`--only soak`; default 600, `--duration` sets it). */
+  readonly soakS?: number;
 }
 
 /** Distinct tokens whose verification is timed; the first {@link FRESH_TOKENS} also serve the fresh-token rows. */
@@ -128,6 +131,8 @@ export async function runBench(options: BenchOptions): Promise<number> {
       builds = [];
       for (const scale of BUILD_SCALES) builds.push(await measureBuilds(scale, STATE_DIR, log));
     }
+    let soak: SoakReport | undefined;
+    if (options.only?.includes('soak')) soak = await soakAt(options.scales[0] ?? 1, options.soakS ?? 600, cleanups);
     const scaleRows: ScaleRows[] = scales.map((s) => ({ scale: s.scale, rows: s.rows }));
     const across = scales.some((s) => s.groups.includes('lookup') || s.groups.includes('latency')) ? [checkScaleLookups(scaleRows), checkGatewayRss(scaleRows)] : [];
     const seconds = (performance.now() - t0) / 1000;
@@ -151,6 +156,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       tokenCost: shared.tokenCost,
       fsyncCost: shared.fsync,
       builds,
+      soak,
     };
     const json = `${JSON.stringify(report, null, 2)}\n`;
     await mkdir(RESULTS_DIR, { recursive: true });
@@ -161,7 +167,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
       await writeFile(file, json);
       written.push(file);
     }
-    const text = options.json ? json.trimEnd() : formatReport(scales, across, shared, builds, loadavgAtStart, seconds, written);
+    const text = options.json ? json.trimEnd() : formatReport(scales, across, shared, builds, loadavgAtStart, seconds, written) + (soak ? `\n\n${formatSoak(soak)}` : '');
     process.stdout.write(`${text}\n`);
     return 0;
   } finally {
@@ -347,6 +353,26 @@ async function readBaseline(nameOrPath: string): Promise<readonly ReportRow[]> {
   const report = JSON.parse(await readFile(file, 'utf8')) as { format?: string; scales?: { scale: number; rows: ReportRow[] }[] };
   if (report.format !== 'meshgate-bench/2') throw new Error(`bench: ${file} is not a saved run of this bench (format ${report.format ?? 'unknown'})`);
   return report.scales?.find((s) => s.scale === 1)?.rows ?? [];
+}
+
+/** The soak at `scale` (bench/soak.ts): the sample, the callers and the rotating inputs, then the load. */
+async function soakAt(scale: number, durationS: number, cleanups: (() => Promise<unknown>)[]): Promise<SoakReport> {
+  log(`== soak at scale ${scale}`);
+  const dataRoot = path.join(REPO_ROOT, 'bench', 'data', `scale-${scale}`);
+  await seedSample({ scale, seed: 42, dataRoot, ifMissing: true, log });
+  const config = readConfig({ ...benchEnv(process.env, STATE_DIR, 'on'), MESHGATE_HOST: '127.0.0.1', MESHGATE_DATA_DIR: dataRoot });
+  await buildIfMissing(config);
+  const mesh = await loadServedMesh(config, () => undefined);
+  const floor = await openFloor(config, () => undefined);
+  cleanups.push(async () => floor.close());
+  const access = await openBenchAccess(
+    STATE_DIR,
+    mesh.domains.flatMap((d) => d.products),
+    config.MESHGATE_POLICY_FILE,
+  );
+  const shapes = meshShapes(mesh);
+  const ctx = { dataRoot, stateDir: STATE_DIR, domains: mesh.domains.map((d) => d.name), sdlOf: (d: string) => buildSubgraphSdl(d, shapes), log };
+  return runSoak({ scale, durationS, ctx, access, floor, scratchDir: SCRATCH_DIR });
 }
 
 /** Builds the sample's products where no version of one is published yet (a fresh bench data root). */

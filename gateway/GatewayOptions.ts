@@ -1,8 +1,12 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
 import type { Principal, RequestContext } from './context.js';
+import type { MetricsAccess } from './http/metricsRoute.js';
 import type { AccessControl } from './access/accessPlugin.js';
 import type { AccessLog } from './accessLog/AccessLog.js';
 import type { GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
 import type { SubgraphTransport } from './transport/SubgraphTransport.js';
+import type { Log } from '../schema/index.js';
 
 /** Access control: who the caller is (a token verifier) and what they may read (the policy). */
 export interface GatewayAccess extends AccessControl {
@@ -36,7 +40,7 @@ export interface GatewayOptions {
   /** Largest request body accepted; default 1 MiB. */
   readonly maxBodyBytes?: number;
   /** Where messages go; default one line each to stderr. */
-  readonly log?: (line: string) => void;
+  readonly log?: Log;
   /** Authentication and access policies; without it the gateway is open (benchmarks and toy setups only). */
   readonly access?: GatewayAccess;
   /** The access log every GraphQL request is recorded in, durably, before its reply is sent. */
@@ -69,6 +73,12 @@ export interface GatewayOptions {
   readonly outageLogIntervalMs?: number;
   /** Domains whose declarations are broken and which the gateway does not serve: readiness reports them. */
   readonly leftOut?: readonly string[];
+  /** The process's metrics registry (the embedded mesh serves one for every part); default: the gateway's own, with the process and runtime metrics. */
+  readonly metricsRegistry?: Registry;
+  /** Who may read /metrics on the data port; default open (dev). */
+  readonly metricsAccess?: MetricsAccess;
+  /** Traces requests and subgraph calls (OpenTelemetry); absent: tracing is off and costs nothing. */
+  readonly tracer?: Tracer;
 }
 
 /** What a re-composition is given: the subgraphs as now declared, and the access index built from the same declarations. */
@@ -94,6 +104,8 @@ export interface RunningGateway {
    * changes and the problems are returned (and logged, and readiness reports the refusal).
    */
   recompose(next: Recomposition): Promise<{ readonly errors?: readonly string[] }>;
+  /** The gateway's metrics (with the owner's extra ones) in the Prometheus text format, for a metrics port of their own. */
+  metrics(): Promise<string>;
   /** Stops accepting connections, answers every later request with `Connection: close`, lets in-flight ones finish (within the shutdown grace) and releases the port. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { InternalError, MeshgateError, ProductUnavailableError, registryCode } from '../schema/index.js';
 import type { RequestContext } from './context.js';
+import type { ObserveSubgraphCall } from './telemetry.js';
 import { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './transport/SubgraphTransport.js';
 
 /** Why a subgraph call failed, as counted in metrics and written to the log (never shown to clients). */
@@ -22,6 +23,8 @@ export interface SubgraphDataSourceSettings {
   readonly onFailure: (name: string, reason: SubgraphFailureReason, cause: unknown, ctx: RequestContext | null) => void;
   /** Told about every call answered by another request's call in flight (for metrics). */
   readonly onMerged?: (name: string) => void;
+  /** Told when each call starts and ends (latency metrics, the call's span and its traceparent header). */
+  readonly observeCall?: ObserveSubgraphCall;
 }
 
 const CLIENT_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -83,16 +86,19 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     const signed = ctx ? this.settings.accessContext(ctx) : undefined;
     const headers: Record<string, string> = { ...extra, ...(signed && { [signed[0]]: signed[1] }), ...(ctx && { 'x-request-id': ctx.requestId }) };
     const request: SubgraphRequest = { query, headers, ...(variables && { variables }), ...(operationName && { operationName }) };
+    const ended = this.settings.observeCall?.(this.settings.name, ctx, headers);
     let body: Record<string, unknown>;
     try {
       body = await this.reply(request, ctx, extra);
     } catch (error) {
+      ended?.(error instanceof CallFailure ? error.reason : 'error');
       if (!(error instanceof CallFailure)) throw error;
       if (!error.reported) this.settings.onFailure(this.settings.name, error.reason, error.cause, ctx);
       error.reported = true;
       if (error.reason === 'timeout' && ctx) ctx.audit.timedOut = true;
       throw error.clientError();
     }
+    ended?.('ok');
     const rows = (body.extensions as { meshgate?: { rows?: Record<string, unknown> } } | undefined)?.meshgate?.rows;
     if (rows && ctx) {
       for (const [product, n] of Object.entries(rows)) if (typeof n === 'number') ctx.audit.rows.set(product, (ctx.audit.rows.get(product) ?? 0) + n);

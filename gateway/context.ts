@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Context as TraceContext } from '@opentelemetry/api';
 import type { Principal, ProductDecision } from '../policies/index.js';
 import type { WalkScope } from '../schema/index.js';
 
@@ -63,6 +64,12 @@ export interface RequestAudit {
   hasData: boolean;
 }
 
+/** The trace state of one request (gateway/telemetry.ts), shared by the shallow copies Apollo makes of its context. */
+export interface RequestTelemetry {
+  /** The request span's context, when tracing is on: the parent of its subgraph calls' spans. */
+  trace?: TraceContext;
+}
+
 /** The per-request state every layer of the gateway reads: built once per HTTP request, never shared. */
 export interface RequestContext {
   /** The server's own id of the request (a UUID): in every log line, the access log and every subgraph call. */
@@ -81,6 +88,8 @@ export interface RequestContext {
   readonly explain: boolean;
   /** What the access log records. */
   readonly audit: RequestAudit;
+  /** Tracing state; empty when tracing is off. */
+  readonly telemetry: RequestTelemetry;
   readonly clientName?: string;
   readonly clientVersion?: string;
 }
@@ -117,6 +126,7 @@ export function createRequestContext(headers: IncomingHttpHeaders, now: number =
     operation: {},
     access: {},
     audit: { rows: new Map(), timedOut: false, errorCodes: [], hasData: false },
+    telemetry: {},
     ...(clientName !== undefined ? { clientName } : {}),
     ...(clientVersion !== undefined ? { clientVersion } : {}),
   };

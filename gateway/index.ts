@@ -6,6 +6,8 @@ export { CompositionError } from './CompositionError.js';
 export { createRequestContext } from './context.js';
 export type { Principal, RequestContext } from './context.js';
 export type { GatewayOptions, Recomposition, RunningGateway, SubgraphService } from './GatewayOptions.js';
+export { GatewayMetrics } from './metrics.js';
+export { bearerMatches, type MetricsAccess } from './http/metricsRoute.js';
 export type { GatewayAccess } from './GatewayOptions.js';
 export { TransportError, type SubgraphReply, type SubgraphRequest, type SubgraphTransport } from './transport/SubgraphTransport.js';
 export { httpTransport } from './transport/httpTransport.js';

@@ -13,6 +13,7 @@ import { graphiqlContent } from './graphiql/graphiqlContent.js';
 import { Cors } from './http/cors.js';
 import { createRequestHandler } from './http/createRequestHandler.js';
 import { GatewayMetrics } from './metrics.js';
+import { subgraphCallObserver } from './telemetry.js';
 import { validateGatewayOptions } from './validateGatewayOptions.js';
 import { accessPlugin } from './access/accessPlugin.js';
 import { auditPlugin } from './accessLog/auditPlugin.js';
@@ -60,8 +61,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (composed.errors) throw new CompositionError(composed.errors);
 
   const { log } = settings;
-  const metrics = new GatewayMetrics();
-  const upstreams = new Upstreams(settings, metrics);
+  const metrics = new GatewayMetrics(options.metricsRegistry);
+  const upstreams = new Upstreams(settings, metrics, subgraphCallObserver(metrics, options.tracer));
   upstreams.update(settings.services);
   // Apollo Gateway otherwise exports OpenTelemetry metrics to Apollo's servers and probes cloud
   // metadata endpoints (GCP, AWS, Azure, Alibaba) from its constructor: meshgate never calls out.
@@ -101,6 +102,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       graphiql: graphiql.page,
       catalog,
       metrics,
+      metricsAccess: options.metricsAccess ?? { kind: 'open' },
+      ...(options.tracer && { tracer: options.tracer }),
       log,
       maxBodyBytes: settings.maxBodyBytes,
       isReady: () => started && !draining,
@@ -142,6 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url,
     graphqlUrl: `${url}/graphql`,
     recompose,
+    metrics: () => metrics.render(),
     close: () =>
       (closing ??= (async () => {
         draining = true;

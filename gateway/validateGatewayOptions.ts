@@ -1,3 +1,4 @@
+import type { Log } from '../schema/index.js';
 import type { RequestContext } from './context.js';
 import type { GatewayOptions, SubgraphService } from './GatewayOptions.js';
 import type { GraphiQLGuide } from './graphiql/GraphiQLGuide.js';
@@ -9,7 +10,7 @@ export interface ValidGatewayOptions {
   readonly port: number;
   readonly subgraphTimeoutMs: number;
   readonly maxBodyBytes: number;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   readonly headersForSubgraph: (ctx: RequestContext) => Record<string, string>;
   readonly mergeInFlight: boolean;
   readonly graphiql?: GraphiQLGuide;

@@ -2,6 +2,7 @@
 export * from './contract/types.js';
 export * from './errors.js';
 export * from './naming.js';
+export type { Log, LogFields, LogLevel } from './log.js';
 export type { DataProduct, GateThresholds, OutputPort, ProductInput, ServiceLevels } from './descriptor/DataProduct.js';
 export { loadDataProduct, loadContract, readStructured, resolveLocation, type LoadOptions } from './descriptor/loadDataProduct.js';
 export { zodProblems } from './descriptor/zodProblems.js';

@@ -26,13 +26,14 @@ resident memory, DuckDB time and statements per request (the subgraphs' /metrics
 first sent one request and must answer the same data (the floor: the same rows). Then the targets
 of issues 2-4 and 12 (PASS/FAIL; a miss is reported, not an error).
 
-Groups (--only; by default all at scale 1, and lookup and latency at the other scales):
+Groups (--only; by default all but soak at scale 1, and lookup and latency at the other scales;
+soak runs only when named, once, at the first scale, for --duration seconds, default 600):
 ${GROUPS.map((g) => `  ${g.padEnd(12)} ${GROUP_HELP[g]}`).join('\n')}
 
 Options:
   --scales LIST    sample sizes, comma-separated (1 = 10,000 customers, 100,000 orders; default 1,10)
   --scale N        the same as --scales N
-  --duration S     seconds of each measured run (default 3)
+  --duration S     seconds of each measured run (default 3); of the soak (default 600)
   --rounds N       rounds of interleaved runs (default 3)
   --warmup S       seconds of each target's discarded warm-up (default 1)
   --only GROUPS    only these groups (comma-separated), at every scale
@@ -92,6 +93,7 @@ export const command: Command = {
       json: values.json ?? false,
       ...(values.save !== undefined && { save: values.save }),
       ...(values.baseline !== undefined && { baseline: values.baseline }),
+      soakS: positiveNumber('duration', values.duration, 600),
     });
   },
 };

@@ -3,6 +3,7 @@
  * version on its contract tests and anomaly checks, and publishes the ones that pass. Progress on
  * stderr, one line per product's outcome on stdout (or `--json`); exit 1 when a build failed.
  */
+import { loggerFromConfig, logTo } from '../logger.js';
 import type { BuildOutcome } from '../../subgraphs/runtime/index.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
@@ -75,7 +76,7 @@ export const command: Command = {
     const log = (l: string): void => void process.stderr.write(`${l}\n`);
     if (values.schedule) {
       if (positionals.length) throw new UsageError('--schedule builds every product on its schedule: name no product');
-      return runSchedule(config, log);
+      return runSchedule(config, logTo(loggerFromConfig(config)));
     }
     const run = await runBuilds(config, positionals, log).catch((error: unknown) => {
       throw error instanceof TypeError ? new UsageError(error.message) : error;

@@ -1,7 +1,9 @@
 /** `meshgate gateway`: serves the gateway alone, composing subgraphs that run elsewhere. */
+import { loggerFromConfig, logTo } from '../logger.js';
 import { readConfig, type Config } from '../config.js';
 import { type Command, parseOptions } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
+import { startTracing } from '../tracing.js';
 import { gatewayAccess, graphiqlGuide, loadSecurity } from '../security.js';
 import { loadServedMesh, openAccessLog, reloadOnChange, requireWholeMesh, startMeshGateway } from '../mesh/index.js';
 
@@ -35,7 +37,7 @@ export const command: Command = {
   async run(args) {
     parseOptions(args, {});
     const config = readConfig();
-    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    const log = logTo(loggerFromConfig(config));
     const mesh = await loadServedMesh(config, log);
     requireWholeMesh(config, mesh, log);
     const security = await loadSecurity(config, mesh, log);
@@ -43,12 +45,14 @@ export const command: Command = {
     const accessLog = await openAccessLog(config, log);
     const graphiql = graphiqlGuide(security, mesh);
     const urlOf = subgraphUrls(config);
-    const gateway = await startMeshGateway(config, { mesh, urlOf, access, accessLog, log, ...(graphiql && { graphiql }) });
+    const tracing = await startTracing(config, 'meshgate-gateway');
+    const gateway = await startMeshGateway(config, { mesh, urlOf, access, accessLog, log, ...(graphiql && { graphiql }), ...(tracing && { tracer: tracing.tracer }) });
     const watcher = config.MESHGATE_RELOAD === 'on' ? reloadOnChange(config, gateway, { urlOf, accessOn: access !== undefined, log }) : undefined;
     await untilSignal();
     watcher?.close();
     await gateway.close();
     await accessLog?.close();
+    await tracing?.shutdown();
     return 0;
   },
 };

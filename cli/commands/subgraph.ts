@@ -1,4 +1,5 @@
 /** `meshgate subgraph --domain NAME`: serves one domain's subgraph alone (one process per domain, as in docker-compose). */
+import { loggerFromConfig, logTo } from '../logger.js';
 import { readConfig } from '../config.js';
 import { type Command, parseOptions, UsageError } from '../Command.js';
 import { untilSignal } from '../untilSignal.js';
@@ -9,20 +10,23 @@ import {
   loadServedMesh,
   openDatabase,
   openStatementRunner,
-  serveMetrics,
   startDomainJobs,
   startDomainSubgraph,
   statementRunnerMetrics,
   watchDeclarations,
   type DeclarationWatch,
 } from '../mesh/index.js';
+import { createProcessMetrics, serveMetricsPort } from '../mesh/processMetrics.js';
+import { startTracing } from '../tracing.js';
 
 const help = `Usage: meshgate subgraph --domain NAME
 
 Serves one domain's subgraph from its declarations under MESHGATE_SUBGRAPHS_DIR and its Parquet
 outputs under MESHGATE_DATA_DIR, on MESHGATE_HOST and MESHGATE_<DOMAIN>_PORT (see meshgate up --help).
-With MESHGATE_<DOMAIN>_METRICS_PORT set, also serves its DuckDB time as Prometheus counters on
-GET /metrics at that port (meshgate_duckdb_seconds_total, meshgate_duckdb_statements_total).
+With MESHGATE_<DOMAIN>_METRICS_PORT (else MESHGATE_METRICS_PORT) set, also serves its Prometheus
+metrics on GET /metrics at that port (process and runtime, per-product SQL time and rows, DuckDB
+time, the result cache), behind MESHGATE_METRICS_TOKEN when that is set. With MESHGATE_OTLP_ENDPOINT
+set, traces its requests and their SQL reads to that OTLP/HTTP collector.
 
 GET /healthz answers 200 while the process is alive; GET /readyz 200 (JSON: status, schemaHash,
 each product's version, the last reload) when every product can be served, 503 while starting,
@@ -46,7 +50,7 @@ export const command: Command = {
     const domain = values.domain;
     if (!domain) throw new UsageError('--domain is required');
     const config = readConfig();
-    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    const log = logTo(loggerFromConfig(config));
     const mesh = await loadServedMesh(config, log);
     if (!mesh.domains.some((d) => d.name === domain)) {
       throw new Error(`domain "${domain}" cannot be served (known and loadable: ${mesh.domains.map((d) => d.name).join(', ') || 'none'})`);
@@ -55,16 +59,21 @@ export const command: Command = {
     const security = await loadSecurity(config, mesh, log);
     const stopJobs = await startDomainJobs(config, [domain], log);
     const runner = openStatementRunner(config, db);
+    const metrics = createProcessMetrics();
+    const tracing = await startTracing(config, `meshgate-subgraph-${domain}`);
+    const telemetry = { metrics: metrics.subgraphs, ...(tracing && { tracer: tracing.tracer }) };
     let sg: RunningSubgraph | undefined;
     let stopMetrics: (() => Promise<void>) | undefined;
     let watch: DeclarationWatch | undefined;
     try {
-      sg = await startDomainSubgraph(config, { domain, mesh, db, runner, security, port: config.subgraphPorts[domain] ?? 4005, log });
+      sg = await startDomainSubgraph(config, { domain, mesh, db, runner, security, port: config.subgraphPorts[domain] ?? 4005, log, telemetry });
       log(`subgraph ${domain} listening on ${sg.url}`);
       if (config.MESHGATE_RELOAD === 'on') watch = watchDeclarations(config, [sg], mesh, log);
-      const metricsPort = process.env[`MESHGATE_${domain.toUpperCase().replaceAll('-', '_')}_METRICS_PORT`];
+      const ownPort = process.env[`MESHGATE_${domain.toUpperCase().replaceAll('-', '_')}_METRICS_PORT`];
+      const metricsPort = ownPort === undefined ? config.MESHGATE_METRICS_PORT : portNumber(ownPort);
       if (metricsPort !== undefined) {
-        stopMetrics = await serveMetrics(config.MESHGATE_HOST, portNumber(metricsPort), () => databaseMetrics(db) + statementRunnerMetrics(runner));
+        const render = async (): Promise<string> => (await metrics.registry.metrics()) + databaseMetrics(db) + statementRunnerMetrics(runner);
+        stopMetrics = await serveMetricsPort(config, metricsPort, render);
         log(`subgraph ${domain}: metrics on http://${config.MESHGATE_HOST}:${metricsPort}/metrics`);
       }
       await untilSignal();
@@ -75,6 +84,7 @@ export const command: Command = {
       await stopJobs();
       await sg?.close();
       db.close();
+      await tracing?.shutdown();
     }
     return 0;
   },

@@ -1,4 +1,5 @@
 /** `meshgate up` (what `npm start` does): seeds the sample data if missing, then starts the whole mesh. */
+import { loggerFromConfig, logTo } from '../logger.js';
 import { readConfig } from '../config.js';
 import { startMesh } from '../mesh/index.js';
 import { type Command, parseOptions } from '../Command.js';
@@ -32,7 +33,7 @@ export const command: Command = {
   async run(args) {
     const { values } = parseOptions(args, { 'no-seed': { type: 'boolean' }, 'no-builds': { type: 'boolean' } });
     const config = readConfig();
-    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    const log = logTo(loggerFromConfig(config));
     if (!values['no-seed']) await seedSample({ scale: 1, seed: 42, dataRoot: config.MESHGATE_DATA_DIR, ifMissing: true, log });
     const running = await startMesh({ config, log, buildTimers: !values['no-builds'] });
     log('');

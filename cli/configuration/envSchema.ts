@@ -87,6 +87,8 @@ export const envSchema = z.object({
   MESHGATE_JWKS_CACHE_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   MESHGATE_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   MESHGATE_JWKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // The standard OpenTelemetry variable, used when MESHGATE_OTLP_ENDPOINT is not set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The variables as validated. */

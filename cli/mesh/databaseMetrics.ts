@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { Database } from '../../subgraphs/runtime/index.js';
+import { bearerMatches } from '../../gateway/index.js';
 
 /** The process's DuckDB counters in the Prometheus text exposition format. */
 export function databaseMetrics(db: Pick<Database, 'statements' | 'seconds'>): string {
@@ -21,19 +22,39 @@ export function databaseMetrics(db: Pick<Database, 'statements' | 'seconds'>): s
 }
 
 /**
- * Serves `render()` on GET /metrics at `host:port`, and 200 on GET /healthz (the liveness a health
- * check asks of a process with no data port, such as the pipelines); 404 elsewhere. Resolves to a
- * function that closes it.
+ * Serves `render()` on GET /metrics at `host:port` (401 without `Authorization: Bearer <token>` when a
+ * token is given), and 200 on GET /healthz (the liveness a health check asks of a process with no data
+ * port, such as the pipelines); 404 elsewhere. Resolves to a function that closes it.
  */
-export async function serveMetrics(host: string, port: number, render: () => string): Promise<() => Promise<void>> {
+export async function serveMetrics(host: string, port: number, render: () => string | Promise<string>, token?: string): Promise<() => Promise<void>> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
       return;
     }
     const ok = req.method === 'GET' && req.url === '/metrics';
-    res.writeHead(ok ? 200 : 404, { 'content-type': ok ? 'text/plain; version=0.0.4' : 'text/plain' });
-    res.end(ok ? render() : 'not found\n');
+    if (ok && token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="meshgate-metrics"' });
+      res.end('the metrics need the metrics token: Authorization: Bearer <MESHGATE_METRICS_TOKEN>\n');
+      return;
+    }
+    if (!ok) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+      return;
+    }
+    Promise.resolve()
+      .then(render)
+      .then(
+        (text) => {
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('the metrics could not be collected\n');
+        },
+      );
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve()));
   return () => new Promise((resolve) => server.close(() => resolve()));

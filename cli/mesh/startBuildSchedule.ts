@@ -52,7 +52,7 @@ export async function startBuildSchedule(env: BuildEnv, options: { readonly time
       b.servedAsOf = env.now().getTime();
     } else {
       b.failed++;
-      env.log(`build failed: ${o.message} (the previous version keeps serving; freshness at risk)`);
+      env.log(`build failed: ${o.message} (the previous version keeps serving; freshness at risk)`, { level: 'error', product: o.product });
     }
   };
   const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
@@ -116,6 +116,18 @@ export async function startBuildSchedule(env: BuildEnv, options: { readonly time
             'gauge',
             "1 when a product's last build failed, it has no served version, or its served data is older than its freshness SLA.",
             (p, b, l) => [`meshgate_product_freshness_at_risk{${l}} ${atRisk(p, b) ? 1 : 0}`],
+          ),
+          ...family(
+            'meshgate_product_data_age_seconds',
+            'gauge',
+            "How old each product's served data is (now minus its data-as-of time); absent until a version is served.",
+            (_p, b, l) => (b.servedAsOf === undefined ? [] : [`meshgate_product_data_age_seconds{${l}} ${Math.max(0, (env.now().getTime() - b.servedAsOf) / 1000)}`]),
+          ),
+          ...family(
+            'meshgate_product_freshness_sla_seconds',
+            'gauge',
+            "Each product's freshness SLA: the data age it promises not to exceed (products that declare one).",
+            (p, _b, l) => (p.sla.freshnessMs === undefined ? [] : [`meshgate_product_freshness_sla_seconds{${l}} ${p.sla.freshnessMs / 1000}`]),
           ),
         ].join('\n') + '\n'
       );

@@ -1,6 +1,15 @@
 /** Starts one domain's subgraph with the configured host, HTTP settings and the secrets access control shares. */
-import type { Mesh } from '../../schema/index.js';
-import { ListenError, startSubgraph, type Database, type HttpSettings, type Limits, type RunningSubgraph, type StatementRunner } from '../../subgraphs/runtime/index.js';
+import type { Log, Mesh } from '../../schema/index.js';
+import {
+  ListenError,
+  startSubgraph,
+  type Database,
+  type HttpSettings,
+  type Limits,
+  type RunningSubgraph,
+  type StatementRunner,
+  type SubgraphTelemetry,
+} from '../../subgraphs/runtime/index.js';
 import type { Config } from '../config.js';
 import { subgraphContextKey, type Security } from '../security.js';
 
@@ -13,8 +22,10 @@ export interface DomainSubgraphOptions {
   readonly runner: StatementRunner;
   readonly security: Security;
   readonly port: number;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   readonly limits?: Limits;
+  /** The process's subgraph metrics and the tracer, if tracing is on. */
+  readonly telemetry?: SubgraphTelemetry;
 }
 
 /** The variable that sets a domain's port, e.g. MESHGATE_CUSTOMERS_PORT. */
@@ -50,6 +61,7 @@ export async function startDomainSubgraph(config: Config, options: DomainSubgrap
       hashKey: security.hashKey,
       http: httpSettings(config),
       ...(limits && { limits }),
+      ...(options.telemetry && { telemetry: options.telemetry }),
     });
   } catch (error) {
     if (error instanceof ListenError) throw new Error(`subgraph ${domain}: ${error.message} (set ${portVariable(domain)})`);

@@ -5,7 +5,7 @@
  * and the benchmarks all start the mesh through here.
  */
 import { mkdir } from 'node:fs/promises';
-import { loadMesh, type Mesh } from '../../schema/index.js';
+import { loadMesh, type Log, type Mesh } from '../../schema/index.js';
 import type { Database, Limits, RunningSubgraph } from '../../subgraphs/runtime/index.js';
 import type { RunningGateway } from '../../gateway/index.js';
 import type { Config } from '../config.js';
@@ -22,6 +22,8 @@ import { startMeshGateway } from './startMeshGateway.js';
 import { buildEnv, openBuildLog } from './buildEnv.js';
 import { databaseMetrics } from './databaseMetrics.js';
 import { startBuildSchedule, type BuildSchedule } from './startBuildSchedule.js';
+import { createProcessMetrics } from './processMetrics.js';
+import { startTracing } from '../tracing.js';
 
 /** What {@link startMesh} needs beyond the configuration. */
 export interface MeshOptions {
@@ -29,7 +31,7 @@ export interface MeshOptions {
   /** Use port 0 everywhere (tests). */
   readonly ephemeralPorts?: boolean;
   readonly limits?: Limits;
-  readonly log?: (line: string) => void;
+  readonly log?: Log;
   /** Build each product on its schedule (the default), or only those with no published version, at start. */
   readonly buildTimers?: boolean;
   /** The builds' clock (tests move it). */
@@ -82,6 +84,9 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
   }
   const db = await openDatabase(config);
   const runner = openStatementRunner(config, db);
+  const metrics = createProcessMetrics();
+  const tracing = await startTracing(config, 'meshgate');
+  const telemetry = { metrics: metrics.subgraphs, ...(tracing && { tracer: tracing.tracer }) };
   // Domain jobs run once before the subgraphs start, so what they produce is served from the first request.
   const stopJobs = await startDomainJobs(
     config,
@@ -93,7 +98,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
     let nextPort = 4005;
     for (const d of mesh.domains) {
       const port = options.ephemeralPorts ? 0 : (config.subgraphPorts[d.name] ?? nextPort++);
-      const sg = await startDomainSubgraph(config, { domain: d.name, mesh, db, runner, security, port, log, limits: options.limits });
+      const sg = await startDomainSubgraph(config, { domain: d.name, mesh, db, runner, security, port, log, limits: options.limits, telemetry });
       subgraphs.set(d.name, sg);
       log(`subgraph ${d.name} (${d.products.map((p) => p.name).join(', ')}) listening on ${sg.url}`);
     }
@@ -110,6 +115,8 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       log,
       extraMetrics: () => builds.metrics() + databaseMetrics(db) + statementRunnerMetrics(runner),
       graphiql: graphiqlGuide(security, mesh),
+      metricsRegistry: metrics.registry,
+      ...(tracing && { tracer: tracing.tracer }),
     });
     const recomposeGateway = async (): Promise<{ readonly errors?: readonly string[] }> => {
       const next = await loadMesh(config.MESHGATE_SUBGRAPHS_DIR, { dataRoot: config.MESHGATE_DATA_DIR });
@@ -151,6 +158,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
       await accessLog?.close();
       await Promise.all([...subgraphs.values()].map((s) => s.close()));
       db.close();
+      await tracing?.shutdown();
     };
     return { mesh, db, subgraphs, gateway, builds, onReload, recomposeGateway, close };
   } catch (error) {
@@ -159,6 +167,7 @@ export async function startMesh(options: MeshOptions): Promise<RunningMesh> {
     await accessLog?.close();
     await Promise.all([...subgraphs.values()].map((s) => s.close()));
     db.close();
+    await tracing?.shutdown();
     throw error;
   }
 }

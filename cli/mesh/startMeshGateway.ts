@@ -1,7 +1,10 @@
 /** Starts the gateway over a mesh's domains, with the configured host, port, timeouts, connection cap, shutdown grace, CORS origins, subgraph timeout and circuit breakers; re-composes it when the declarations change. */
-import { buildSubgraphSdl, meshShapes, type Mesh } from '../../schema/index.js';
+import { buildSubgraphSdl, meshShapes, type Log, type Mesh } from '../../schema/index.js';
 import { startGateway, type AccessLog, type GatewayAccess, type GraphiQLGuide, type RunningGateway, type SubgraphService, type SubgraphTransport } from '../../gateway/index.js';
 import type { Config } from '../config.js';
+import type { Tracer } from '@opentelemetry/api';
+import type { Registry } from 'prom-client';
+import { dataPortMetricsAccess, serveMetricsPort } from './processMetrics.js';
 
 /** Where a domain's subgraph answers: one URL, or every replica's. */
 export type SubgraphUrls = (domain: string) => string | readonly string[];
@@ -19,11 +22,15 @@ export interface MeshGatewayOptions {
   readonly access: GatewayAccess | undefined;
   /** Undefined when the access log is off. */
   readonly accessLog: AccessLog | undefined;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   /** Metrics to serve beside the gateway's own. */
   readonly extraMetrics?: () => string;
   /** What the GraphiQL page offers (see graphiqlGuide in cli/security.ts). */
   readonly graphiql?: GraphiQLGuide;
+  /** The process's metrics registry (cli/mesh/processMetrics.ts); default the gateway's own. */
+  readonly metricsRegistry?: Registry;
+  /** Traces requests when tracing is on (cli/tracing.ts). */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -48,10 +55,10 @@ const corsOrigins = (value: string): string[] =>
     .map((o) => o.trim())
     .filter((o) => o !== '');
 
-/** Composes every domain of `mesh` and serves the graph on MESHGATE_HOST. */
-export function startMeshGateway(config: Config, options: MeshGatewayOptions): Promise<RunningGateway> {
+/** Composes every domain of `mesh` and serves the graph on MESHGATE_HOST, and its metrics where the configuration says (cli/mesh/processMetrics.ts). */
+export async function startMeshGateway(config: Config, options: MeshGatewayOptions): Promise<RunningGateway> {
   const { mesh, urlOf, access, accessLog, log } = options;
-  return startGateway({
+  const gateway = await startGateway({
     services: gatewayServices(mesh, urlOf, options.transportOf),
     mergeInFlight: config.MESHGATE_INFLIGHT_MERGE === 'on',
     host: config.MESHGATE_HOST,
@@ -67,9 +74,23 @@ export function startMeshGateway(config: Config, options: MeshGatewayOptions): P
     breakerResetMs: config.MESHGATE_BREAKER_RESET_MS,
     leftOut: mesh.excluded,
     log,
+    metricsAccess: dataPortMetricsAccess(config, log),
+    ...(options.metricsRegistry && { metricsRegistry: options.metricsRegistry }),
+    ...(options.tracer && { tracer: options.tracer }),
     ...(access && { access }),
     ...(accessLog && { accessLog }),
     ...(options.extraMetrics && { extraMetrics: options.extraMetrics }),
     ...(options.graphiql && { graphiql: options.graphiql }),
   });
+  const port = config.MESHGATE_METRICS_PORT;
+  if (port === undefined) return gateway;
+  let stopMetrics: () => Promise<void>;
+  try {
+    stopMetrics = await serveMetricsPort(config, port, () => gateway.metrics());
+  } catch (error) {
+    await gateway.close();
+    throw error;
+  }
+  log(`meshgate gateway: metrics on http://${config.MESHGATE_HOST}:${port}/metrics`);
+  return { ...gateway, close: async () => void (await Promise.all([gateway.close(), stopMetrics()])) };
 }

@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { CATALOG_PATH, type CatalogPage } from '../catalog/catalogPage.js';
+import type { Log } from '../../schema/index.js';
 import { createRequestContext } from '../context.js';
 import type { RequestContext } from '../context.js';
 import type { GraphiQLPage } from '../graphiql.js';
 import { DEV_TOKEN_PATH } from '../graphiql/graphiqlContent.js';
 import type { DevTokenIssuer } from '../graphiql/GraphiQLGuide.js';
 import type { GatewayMetrics } from '../metrics.js';
+import type { Tracer } from '@opentelemetry/api';
+import { endRequestSpan, logRequestSummary, startRequestSpan } from '../telemetry.js';
+import { serveMetricsRoute, type MetricsAccess } from './metricsRoute.js';
 import { handleDevToken } from './handleDevToken.js';
 import type { Cors } from './cors.js';
 import { errorReply, finish, handleGraphQL } from './handleGraphQL.js';
@@ -19,6 +23,10 @@ export interface RequestHandlerDeps extends GraphQLRoute {
   /** The catalog web page; without it `/catalog` is not found. */
   readonly catalog?: CatalogPage;
   readonly metrics: GatewayMetrics;
+  /** Who may read /metrics on this port (see http/metricsRoute.ts); default open. */
+  readonly metricsAccess?: MetricsAccess;
+  /** Traces requests when set (off by default: then no OpenTelemetry code runs per request). */
+  readonly tracer?: Tracer;
   /** Whether the gateway takes new work (for /readyz): started and not shutting down. */
   readonly isReady: () => boolean;
   /** Whether GraphQL can be served: started (and, while shutting down, still serving the requests that reach it). */
@@ -29,7 +37,7 @@ export interface RequestHandlerDeps extends GraphQLRoute {
   readonly cors?: Cors;
   /** What a ready gateway says in its /readyz body (JSON: "ready" or "degraded", per subgraph); without it the body is plain "ready". */
   readonly readiness?: () => { readonly status: string };
-  readonly log: (line: string) => void;
+  readonly log: Log;
   /** Dev tokens on POST /dev/token (dev mode only; without them the route does not exist), and the host the gateway listens on. */
   readonly devTokens?: { readonly issuer: DevTokenIssuer; readonly host: string };
 }
@@ -105,7 +113,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
       return;
     case '/metrics':
       out.route = 'metrics';
-      out.status = sendText(req, res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+      out.status = await serveMetricsRoute(req, res, deps.metrics, deps.metricsAccess ?? { kind: 'open' });
       return;
     case '/':
       if (deps.catalog && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -150,13 +158,21 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
     res.setHeader('x-request-id', ctx.requestId);
     if (ctx.clientRequestId !== undefined) res.setHeader('x-client-request-id', ctx.clientRequestId);
     const outcome: Outcome = { route: 'other', status: 500 };
+    const span = startRequestSpan(deps.tracer, req, ctx);
     route(req, res, ctx, deps, outcome)
       .catch((error: unknown) => {
-        deps.log(`request ${ctx.requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        deps.log(`request ${ctx.requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { level: 'error', requestId: ctx.requestId });
         outcome.status = 500;
         if (res.headersSent) res.destroy();
         else sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (request id ${ctx.requestId})`);
       })
-      .finally(() => deps.metrics.observeRequest(outcome.route, outcome.status, (performance.now() - started) / 1000));
+      .finally(() => {
+        const seconds = (performance.now() - started) / 1000;
+        deps.metrics.observeRequest(outcome.route, outcome.status, seconds);
+        endRequestSpan(span, ctx, outcome.status);
+        if (outcome.route !== 'graphql') return;
+        deps.metrics.observeErrors(ctx.audit.errorCodes);
+        logRequestSummary(deps.log, ctx, outcome.status, seconds);
+      });
   };
 }

@@ -155,6 +155,8 @@ export async function finish(res: ServerResponse, ctx: RequestContext, route: Pi
       sent = errorReply(503, 'PRODUCT_UNAVAILABLE', 'The access log cannot be written, so no data is served until it can; try again later.', [['retry-after', '5']]);
     }
   }
+  // Replies made before Apollo ran carry their code here; the summary log line and the error metrics read it.
+  if (sent.errorCode) ctx.audit.errorCodes = [sent.errorCode];
   for (const [name, value] of sent.headers) {
     // CORS set `Vary: Origin` already; Apollo's own Vary is added to it, not put in its place.
     const vary = name.toLowerCase() === 'vary' ? res.getHeader('vary') : undefined;

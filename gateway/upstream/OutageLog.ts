@@ -5,6 +5,7 @@
  * interval passes without a failure. Under load a dead subgraph would otherwise write thousands of
  * lines a second, drowning everything else and costing the gateway the CPU it needs to fail fast.
  */
+import type { Log } from '../../schema/index.js';
 
 /** Why a call failed, as the log and the metrics name it. */
 type Reason = string;
@@ -22,7 +23,7 @@ export class OutageLog {
   private readonly outages = new Map<string, Outage>();
 
   constructor(
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
     private readonly intervalMs: number,
     /** Whether every replica of the subgraph has its circuit open (said in the summary). */
     private readonly circuitOpen: (subgraph: string) => boolean,
@@ -36,7 +37,12 @@ export class OutageLog {
       outage.total++;
       return;
     }
-    this.log(`subgraph "${subgraph}" failed (${reason}) for request ${requestId ?? '-'}: ${describe()}`);
+    this.log(`subgraph "${subgraph}" failed (${reason}) for request ${requestId ?? '-'}: ${describe()}`, {
+      level: 'warn',
+      subgraph,
+      reason,
+      ...(requestId !== undefined && { requestId }),
+    });
     const timer = setInterval(() => this.tick(subgraph), this.intervalMs);
     timer.unref();
     this.outages.set(subgraph, { counts: new Map(), total: 0, timer });
@@ -46,9 +52,10 @@ export class OutageLog {
   circuit(subgraph: string, replica: number, open: boolean, all: readonly string[]): void {
     const openCount = all.filter((c) => c !== 'closed').length;
     const of = `${openCount} of ${all.length} replica${all.length === 1 ? '' : 's'} open`;
-    if (!open) this.log(`subgraph "${subgraph}": the circuit of replica ${replica} closed again (${of})`);
-    else if (openCount === all.length) this.log(`subgraph "${subgraph}": circuit open (replica ${replica}; ${of}): its calls fail fast until a probe succeeds`);
-    else this.log(`subgraph "${subgraph}": the circuit of replica ${replica} opened (${of}): calls go to the other replicas`);
+    if (!open) this.log(`subgraph "${subgraph}": the circuit of replica ${replica} closed again (${of})`, { level: 'info', subgraph });
+    else if (openCount === all.length)
+      this.log(`subgraph "${subgraph}": circuit open (replica ${replica}; ${of}): its calls fail fast until a probe succeeds`, { level: 'error', subgraph });
+    else this.log(`subgraph "${subgraph}": the circuit of replica ${replica} opened (${of}): calls go to the other replicas`, { level: 'warn', subgraph });
   }
 
   /** Stops the timers. */
@@ -64,12 +71,15 @@ export class OutageLog {
     if (outage.total === 0) {
       clearInterval(outage.timer);
       this.outages.delete(subgraph);
-      this.log(`subgraph "${subgraph}": recovered, no call failed in the last ${seconds}`);
+      this.log(`subgraph "${subgraph}": recovered, no call failed in the last ${seconds}`, { level: 'info', subgraph });
       return;
     }
     const reasons = [...outage.counts].map(([reason, n]) => `${reason} ${count(n)}`).join(', ');
     const circuit = this.circuitOpen(subgraph) ? '; circuit open' : '';
-    this.log(`subgraph "${subgraph}": ${count(outage.total)} call${outage.total === 1 ? '' : 's'} failed in the last ${seconds} (${reasons})${circuit}`);
+    this.log(`subgraph "${subgraph}": ${count(outage.total)} call${outage.total === 1 ? '' : 's'} failed in the last ${seconds} (${reasons})${circuit}`, {
+      level: 'warn',
+      subgraph,
+    });
     outage.counts.clear();
     outage.total = 0;
   }

@@ -9,6 +9,7 @@ import { ACCESS_CONTEXT_HEADER } from '../../policies/index.js';
 import type { SubgraphService } from '../GatewayOptions.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { SubgraphDataSource, type SubgraphFailureReason } from '../SubgraphDataSource.js';
+import type { ObserveSubgraphCall } from '../telemetry.js';
 import type { CircuitState } from '../transport/CircuitBreaker.js';
 import { httpTransport } from '../transport/httpTransport.js';
 import { ReplicaSet } from '../transport/ReplicaSet.js';
@@ -44,6 +45,8 @@ export class Upstreams {
   constructor(
     private readonly settings: ValidGatewayOptions,
     private readonly metrics: GatewayMetrics,
+    /** Times (and traces, when tracing is on) each subgraph call. */
+    private readonly observeCall?: ObserveSubgraphCall,
   ) {
     const { log } = settings;
     this.health = new SubgraphHealth({
@@ -104,6 +107,7 @@ export class Upstreams {
         this.outages.failure(subgraph, reason, ctx?.requestId, () => describeCause(cause));
       },
       onMerged: (subgraph) => this.metrics.observeSubgraphMerged(subgraph),
+      ...(this.observeCall && { observeCall: this.observeCall }),
     });
     this.sources.set(name, source);
     return source;

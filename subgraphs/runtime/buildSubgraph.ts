@@ -4,7 +4,18 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLResolveInfo, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
-import { buildSubgraphSdl, camelCase, CATALOG_DOMAIN, meshShapes, reverseShapes, type DataProduct, type Mesh, type ProductShape, type ReverseShape } from '../../schema/index.js';
+import {
+  type Log,
+  buildSubgraphSdl,
+  camelCase,
+  CATALOG_DOMAIN,
+  meshShapes,
+  reverseShapes,
+  type DataProduct,
+  type Mesh,
+  type ProductShape,
+  type ReverseShape,
+} from '../../schema/index.js';
 import { addCatalogDomain, addDomainCatalog } from './catalog/catalogResolvers.js';
 import type { SubgraphContext } from './context.js';
 import type { Database } from './duckdb/Database.js';
@@ -15,6 +26,7 @@ import { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 import type { ReadArgs } from './read/translateRead.js';
 import { ProductRuntime } from './resolvers/ProductRuntime.js';
 import { uncached, type StatementRunner } from './read/ResultCache.js';
+import type { SubgraphTelemetry } from './SubgraphTelemetry.js';
 
 type Resolver = (parent: Record<string, unknown>, args: ReadArgs & Record<string, unknown>, ctx: SubgraphContext, info: GraphQLResolveInfo) => unknown;
 type ResolverMap = Record<string, Record<string, Resolver | unknown> | GraphQLScalarType>;
@@ -34,13 +46,15 @@ export interface BuildSubgraphOptions {
   readonly mesh: Mesh;
   readonly db: Database;
   readonly limits?: Limits;
-  readonly log?: (line: string) => void;
+  readonly log?: Log;
   /** The secret of keyed-hash masks; the same in every subgraph, so hashed values still join. */
   readonly hashKey: string;
   /** How product statements run: the process's result cache (read/ResultCache.ts), or straight on `db` when absent. */
   readonly runner?: StatementRunner;
   /** A table already loaded for a product, to serve again (a hot reload keeps the tables of products whose columns did not change). */
   readonly tableOf?: (product: DataProduct) => ProductTable | undefined;
+  /** The process's subgraph metrics and the tracer (SubgraphTelemetry.ts); absent: neither. */
+  readonly telemetry?: SubgraphTelemetry;
 }
 
 /** Federation's entity resolver: `(representation, context, info)`, no arguments. */
@@ -72,7 +86,7 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
   const runner = options.runner ?? uncached(db);
   for (const s of own) {
     const table = options.tableOf?.(s.product) ?? new ProductTable(db, s.product, log);
-    runtimes.set(s.product.name, new ProductRuntime(s, table, runner, options.limits ?? DEFAULT_LIMITS, options.hashKey));
+    runtimes.set(s.product.name, new ProductRuntime(s, table, runner, options.limits ?? DEFAULT_LIMITS, options.hashKey, options.telemetry));
   }
   const query: Record<string, Resolver> = {};
   const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: query };

@@ -1,5 +1,6 @@
 /** Per-request state of a subgraph call: never in a module variable (loaders must not outlive a request). */
 import type DataLoader from 'dataloader';
+import type { Context as TraceContext, Span } from '@opentelemetry/api';
 import type { AccessContext } from '../../policies/index.js';
 
 /** What a subgraph knows about the request it serves. */
@@ -13,6 +14,8 @@ export interface SubgraphContext {
   readonly rows: Map<string, number>;
   /** The table (the version) each product was first read from in this request: every later read of it uses the same, so one answer never mixes two versions. */
   readonly tables: Map<string, string>;
+  /** The request's span and its context, when tracing is on (SubgraphTelemetry.ts). */
+  trace?: { readonly span: Span; readonly context: TraceContext };
 }
 
 /** Counts rows a product returned in this request. */

@@ -5,12 +5,12 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { formattedError, MeshgateError, registryCode } from '../../schema/index.js';
+import { formattedError, MeshgateError, registryCode, type Log } from '../../schema/index.js';
 
 const DUCKDB_INPUT = /^(Conversion|Invalid Input|Out of Range) Error/;
 
 /** Builds Apollo's `formatError` for a subgraph, logging unexpected errors through `log`. */
-export function formatSubgraphError(log: (line: string) => void) {
+export function formatSubgraphError(log: Log) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof MeshgateError) return formattedError(formatted, original.code, original.message);
@@ -23,7 +23,7 @@ export function formatSubgraphError(log: (line: string) => void) {
         'BAD_USER_INPUT',
         'A value in the request cannot be used for its field (for example a number out of range or a LIKE pattern ending in the escape character).',
       );
-    log(`internal error: ${message}`);
+    log(`internal error: ${message}`, { level: 'error' });
     return formattedError(formatted, 'INTERNAL_SERVER_ERROR', 'Internal error: the request could not be completed.');
   };
 }

@@ -7,5 +7,6 @@ export { startSubgraph, type InProcessReply, type InProcessRequest, type ListenO
 export { DEFAULT_HTTP_SETTINGS, ListenError, type HttpSettings } from './http/subgraphHttpServer.js';
 export { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 export { createSubgraphContext, type SubgraphContext } from './context.js';
+export { SubgraphMetrics, type SubgraphTelemetry } from './SubgraphTelemetry.js';
 export type { DomainJob, DomainJobEnv } from './DomainJob.js';
 export * from './build/index.js';

@@ -61,5 +61,5 @@ export async function prepareReload(current: ServedSchema, options: BuildSubgrap
   }
   const replaced = [...current.subgraph.products.values()].map((rt) => rt.table).filter((t) => !reused.has(t));
   trial = false;
-  return { kind: 'swap', next: await serveSchema(built, log), replaced };
+  return { kind: 'swap', next: await serveSchema(built, log, options.telemetry?.tracer !== undefined), replaced };
 }

@@ -7,11 +7,12 @@
  */
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { schemaHash } from '../../schema/index.js';
+import { schemaHash, type Log } from '../../schema/index.js';
 import type { SubgraphContext } from './context.js';
 import type { Subgraph } from './buildSubgraph.js';
 import type { ProductTable } from './duckdb/ProductTable.js';
 import { formatSubgraphError } from './formatSubgraphError.js';
+import { endSubgraphSpan } from './SubgraphTelemetry.js';
 
 /** Reports the rows each product returned in `extensions.meshgate.rows`, for the gateway's access log. */
 const reportRowsPlugin: ApolloServerPlugin<SubgraphContext> = {
@@ -21,6 +22,17 @@ const reportRowsPlugin: ApolloServerPlugin<SubgraphContext> = {
         if (response.body.kind !== 'single' || contextValue.rows.size === 0) return;
         const result = response.body.singleResult;
         result.extensions = { ...result.extensions, meshgate: { rows: Object.fromEntries(contextValue.rows) } };
+      },
+    };
+  },
+};
+
+/** Ends each request's span once its response is made (only installed when tracing is on). */
+const endSpanPlugin: ApolloServerPlugin<SubgraphContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        endSubgraphSpan(contextValue, response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
       },
     };
   },
@@ -39,13 +51,13 @@ export interface ServedSchema {
 }
 
 /** Starts an Apollo Server over `subgraph` and wraps it as a version to serve. */
-export async function serveSchema(subgraph: Subgraph, log: (line: string) => void): Promise<ServedSchema> {
+export async function serveSchema(subgraph: Subgraph, log: Log, traced = false): Promise<ServedSchema> {
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), reportRowsPlugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), reportRowsPlugin, ...(traced ? [endSpanPlugin] : [])],
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
-    formatError: formatSubgraphError((line) => log(`${subgraph.domain}: ${line}`)),
+    formatError: formatSubgraphError((line, fields) => log(`${subgraph.domain}: ${line}`, { ...fields, subgraph: subgraph.domain })),
     // The process's owner closes the subgraph on SIGINT/SIGTERM; Apollo's own handlers would stop it and
     // re-raise the signal, killing the process before the gateway's access log is closed.
     stopOnTerminationSignals: false,

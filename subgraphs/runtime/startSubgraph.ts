@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
-import { MeshgateError, UnauthenticatedError, type ErrorCode, type Mesh } from '../../schema/index.js';
+import { MeshgateError, UnauthenticatedError, type ErrorCode, type Log, type Mesh } from '../../schema/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { handleSubgraphHttp } from './http/handleSubgraphHttp.js';
@@ -14,6 +14,7 @@ import { createHttpServer, DEFAULT_HTTP_SETTINGS, drainServer, listen, type Http
 import { prepareReload } from './prepareReload.js';
 import { serveSchema, type ServedSchema } from './servedSchema.js';
 import { readiness, type ReloadState } from './readiness.js';
+import { startSubgraphSpan } from './SubgraphTelemetry.js';
 
 /** One GraphQL request handed to the subgraph in process (the embedded mesh's transport): what an HTTP request would carry. */
 export interface InProcessRequest {
@@ -88,10 +89,11 @@ const requestIdOf = (headers: IncomingHttpHeaders | Readonly<Record<string, stri
 
 /** Builds and starts the subgraph of one domain; rejects with a ListenError when its port cannot be used. */
 export async function startSubgraph(options: BuildSubgraphOptions & ListenOptions): Promise<RunningSubgraph> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log: Log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const tracer = options.telemetry?.tracer;
   const buildOptions: BuildSubgraphOptions = { ...options, log };
   const settings = options.http ?? DEFAULT_HTTP_SETTINGS;
-  let served: ServedSchema = await serveSchema(buildSubgraph(buildOptions), log);
+  let served: ServedSchema = await serveSchema(buildSubgraph(buildOptions), log, tracer !== undefined);
   let draining = false;
   let started = false;
   const reloadState: { value?: ReloadState } = {};
@@ -99,14 +101,18 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
 
   /** The context of a request from its headers: the gateway's signed access context verified, or a refusal. */
   const contextFor = async (headers: IncomingHttpHeaders | Readonly<Record<string, string>>, requestId: string): Promise<SubgraphContext> => {
-    if (options.contextKey === null) return createSubgraphContext(requestId, null);
+    const traced = (ctx: SubgraphContext): SubgraphContext => {
+      if (tracer) startSubgraphSpan(tracer, options.domain, headers, ctx);
+      return ctx;
+    };
+    if (options.contextKey === null) return traced(createSubgraphContext(requestId, null));
     const header = headers[ACCESS_CONTEXT_HEADER];
     const access = await verifyAccessContext(options.contextKey, typeof header === 'string' ? header : undefined);
     if (!access) {
-      log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`);
+      log(`${options.domain}: request ${requestId} refused: no valid access context from the gateway`, { level: 'warn', requestId, subgraph: options.domain });
       throw new UnauthenticatedError(REFUSAL, { httpStatus: 401 });
     }
-    return createSubgraphContext(requestId, access);
+    return traced(createSubgraphContext(requestId, access));
   };
   const server = createHttpServer(
     settings,

@@ -138,7 +138,8 @@ describe('the gateway', () => {
     const text = await res.text();
     expect(text).toMatch(/^meshgate_http_requests_total\{route="graphql",status_class="2xx"\} \d+$/m);
     expect(text).toContain('# TYPE meshgate_http_request_duration_seconds histogram');
-    expect(text).toMatch(/^meshgate_http_request_duration_seconds_bucket\{route="graphql",le="\+Inf"\} \d+$/m);
+    // prom-client writes `le` before the other labels; Prometheus reads labels in any order.
+    expect(text).toMatch(/^meshgate_http_request_duration_seconds_bucket\{le="\+Inf",route="graphql"\} \d+$/m);
     expect(text).toMatch(/^meshgate_http_request_duration_seconds_count\{route="graphql"\} \d+$/m);
   });
 

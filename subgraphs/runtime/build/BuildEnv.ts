@@ -5,7 +5,7 @@
  * environment and opens no log.
  */
 import type { PolicyFile } from '../../../policies/index.js';
-import type { AccessFacts, DataProduct } from '../../../schema/index.js';
+import type { AccessFacts, DataProduct, Log } from '../../../schema/index.js';
 
 /** The settings and hooks of a build. */
 export interface BuildEnv {
@@ -24,7 +24,7 @@ export interface BuildEnv {
   /** The connection URL the deployment configures for an operational input (`MESHGATE_INPUT_<SOURCE>_URL`), if any. */
   readonly connection: (source: string) => string | undefined;
   /** Progress and messages, one line each. */
-  readonly log: (line: string) => void;
+  readonly log: Log;
   /** "Now" (tests move it). */
   readonly now: () => Date;
   /** DuckDB's bounds for one build. */

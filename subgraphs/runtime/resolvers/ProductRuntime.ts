@@ -19,6 +19,7 @@ import { buildRead, type ReadStatements } from '../read/buildRead.js';
 import type { Granted, GrantedRead, ReadRequest } from '../read/ReadRequest.js';
 import { requestLoader } from '../read/requestLoader.js';
 import type { StatementRunner } from '../read/ResultCache.js';
+import { observeRead, type SubgraphTelemetry } from '../SubgraphTelemetry.js';
 import {
   columnsKey,
   translateAggregate,
@@ -44,6 +45,8 @@ export class ProductRuntime {
     readonly limits: Limits,
     /** The secret of keyed-hash masks. */
     private readonly hashKey: string,
+    /** Where each read's time, rows and span are reported; absent: nowhere. */
+    private readonly telemetry?: SubgraphTelemetry,
   ) {}
 
   private get rc(): ReadContext {
@@ -78,10 +81,17 @@ export class ProductRuntime {
   private async run(read: GrantedRead, ctx: SubgraphContext, batch?: readonly SqlValue[]): Promise<{ rows: Row[]; count: number }> {
     const statements: ReadStatements = buildRead(read, { table: await this.tableFor(ctx), key: columnOf(this.shape.key), maxGroups: this.limits.maxGroups }, batch);
     const grant = this.grantKey(ctx);
-    const [rows, count] = await Promise.all([
+    const ended = observeRead(this.telemetry, ctx, this.shape.product.name, (statements.rows ? 1 : 0) + (statements.count ? 1 : 0));
+    const both = Promise.all([
       statements.rows ? this.runner.query(statements.rows, grant) : Promise.resolve([]),
       statements.count ? this.runner.query(statements.count, grant).then((r) => Number(r[0]?.count ?? 0)) : Promise.resolve(0),
     ]);
+    if (ended)
+      both.then(
+        ([rows]) => ended(rows.length),
+        () => ended(0, true),
+      );
+    const [rows, count] = await both;
     return { rows, count };
   }
 
