@@ -47,10 +47,10 @@ describe('@skip and @include cannot hide what an operation reveals', () => {
     expect(res.errors).toBeUndefined();
     expect(Object.keys(res.data!.customers[0]!)).toEqual(['customerId']);
     const log = await readAccessLog({ dataRoot: mesh.dataRoot, rawDir: path.join(mesh.dataRoot, 'governance', 'access-log-raw') });
-    const entry = log.entries.find((e) => e.request_id === 'skip-include-read');
+    const entry = log.entries.find((e) => e.client_request_id === 'skip-include-read');
     expect(entry?.fields_read).toBe('customer-profiles.customer_id');
     expect(entry?.masks_applied).toBe('');
-    expect(log.entries.find((e) => e.request_id === 'skip-include-on')?.decision).toBe('deny');
+    expect(log.entries.find((e) => e.client_request_id === 'skip-include-on')?.decision).toBe('deny');
   });
 
   it('counts only the included pages in the row budget', async () => {
