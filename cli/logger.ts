@@ -58,11 +58,13 @@ export function createLogger(options: LoggerOptions): Logger {
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
   };
   if (usePretty) {
-    const stream = pretty({ destination: options.destination ?? 2, sync: true, colorize: isTTY, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
+    const stream = pretty({ destination: options.destination ?? process.stderr, sync: true, colorize: isTTY, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
     return pino(common, stream);
   }
-  // Level names rather than numbers in JSON: what log collectors and people grep for.
-  return pino({ ...common, formatters: { level: (label) => ({ level: label }) } }, options.destination ?? pino.destination({ dest: 2, sync: false }));
+  // Level names rather than numbers in JSON: what log collectors and people grep for. Through process.stderr, which is
+  // synchronous for files and pipes on Linux: a line logged before a failed start reaches stderr before the one-line
+  // reason, none is lost when the process exits, and whatever captures process.stderr sees it.
+  return pino({ ...common, formatters: { level: (label) => ({ level: label }) } }, options.destination ?? process.stderr);
 }
 
 /** The logger made from the configuration. */

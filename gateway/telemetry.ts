@@ -19,7 +19,14 @@ const propagator = new W3CTraceContextPropagator();
 export function startRequestSpan(tracer: Tracer | undefined, req: IncomingMessage, ctx: RequestContext): Span | undefined {
   if (!tracer || !req.url?.startsWith('/graphql')) return undefined;
   const parent = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-  const span = tracer.startSpan('gateway graphql', { kind: SpanKind.SERVER, attributes: { 'meshgate.request_id': ctx.requestId } }, parent);
+  const span = tracer.startSpan(
+    'gateway graphql',
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'meshgate.request_id': ctx.requestId, ...(ctx.clientRequestId !== undefined && { 'meshgate.client_request_id': ctx.clientRequestId }) },
+    },
+    parent,
+  );
   ctx.telemetry.trace = trace.setSpan(parent, span);
   return span;
 }
@@ -39,6 +46,7 @@ export function logRequestSummary(log: Log, ctx: RequestContext, status: number,
   log(`graphql ${status} ${ctx.audit.operationName ?? '-'} ${(seconds * 1000).toFixed(1)} ms`, {
     level: status >= 500 ? 'error' : 'info',
     requestId: ctx.requestId,
+    ...(ctx.clientRequestId !== undefined && { clientRequestId: ctx.clientRequestId }),
     ...(ctx.audit.operationName !== undefined && { operationName: ctx.audit.operationName }),
     ...(ctx.clientName !== undefined && { clientName: ctx.clientName }),
     ...(ctx.clientVersion !== undefined && { clientVersion: ctx.clientVersion }),

@@ -94,11 +94,11 @@ describe('the logs', () => {
   });
 
   it('say once per GraphQL request who asked what, how it ended and how long it took', () => {
-    const summary = parsedLogs().filter((l) => l.requestId === 'obs-test-1' && typeof l.status === 'number');
+    const summary = parsedLogs().filter((l) => l.clientRequestId === 'obs-test-1' && typeof l.status === 'number');
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatchObject({ level: 'info', operationName: 'FindCustomer', clientName: 'obs-dashboard', clientVersion: '1.2.3', status: 200 });
     expect(typeof summary[0]!.durationMs).toBe('number');
-    const bad = parsedLogs().find((l) => l.requestId === 'obs-test-bad' && typeof l.status === 'number');
+    const bad = parsedLogs().find((l) => l.clientRequestId === 'obs-test-bad' && typeof l.status === 'number');
     expect(bad?.errorCodes).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -114,7 +114,7 @@ describe('the logs', () => {
 describe('the traces', () => {
   it('go gateway request → subgraph call → subgraph request → sql, over the traceparent', () => {
     const spans = spansOf(receiver.bodies);
-    const root = spans.find((s) => s.name === 'gateway graphql' && attribute(s, 'meshgate.request_id') === 'obs-test-1');
+    const root = spans.find((s) => s.name === 'gateway graphql' && attribute(s, 'meshgate.client_request_id') === 'obs-test-1');
     expect(root).toBeDefined();
     const inTrace = spans.filter((s) => s.traceId === root!.traceId);
     const call = inTrace.find((s) => s.name === 'subgraph customers' && s.parentSpanId === root!.spanId);
