@@ -41,10 +41,14 @@ export function endRequestSpan(span: Span | undefined, ctx: RequestContext, stat
   span.end();
 }
 
-/** Logs the one summary line of a GraphQL request: info, or error for a 5xx. */
+/**
+ * Logs the one summary line of a GraphQL request: error for a 5xx, info for a client's mistake,
+ * debug for an answer (MESHGATE_LOG_LEVEL=debug shows every request). Every request is already in
+ * the access log; a line per answer at info cost ~0.1 ms of CPU per request (BENCHMARKS.md, issue 13).
+ */
 export function logRequestSummary(log: Log, ctx: RequestContext, status: number, seconds: number): void {
   log(`graphql ${status} ${ctx.audit.operationName ?? '-'} ${(seconds * 1000).toFixed(1)} ms`, {
-    level: status >= 500 ? 'error' : 'info',
+    level: status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug',
     requestId: ctx.requestId,
     ...(ctx.clientRequestId !== undefined && { clientRequestId: ctx.clientRequestId }),
     ...(ctx.audit.operationName !== undefined && { operationName: ctx.audit.operationName }),

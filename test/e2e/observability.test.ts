@@ -96,7 +96,7 @@ describe('the logs', () => {
   it('say once per GraphQL request who asked what, how it ended and how long it took', () => {
     const summary = parsedLogs().filter((l) => l.clientRequestId === 'obs-test-1' && typeof l.status === 'number');
     expect(summary).toHaveLength(1);
-    expect(summary[0]).toMatchObject({ level: 'info', operationName: 'FindCustomer', clientName: 'obs-dashboard', clientVersion: '1.2.3', status: 200 });
+    expect(summary[0]).toMatchObject({ level: 'debug', operationName: 'FindCustomer', clientName: 'obs-dashboard', clientVersion: '1.2.3', status: 200 });
     expect(typeof summary[0]!.durationMs).toBe('number');
     const bad = parsedLogs().find((l) => l.clientRequestId === 'obs-test-bad' && typeof l.status === 'number');
     expect(bad?.errorCodes).toEqual(['BAD_USER_INPUT']);
