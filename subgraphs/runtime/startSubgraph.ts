@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ACCESS_CONTEXT_HEADER, verifyAccessContext } from '../../policies/index.js';
-import { MeshgateError, UnauthenticatedError, type ErrorCode, type Log, type Mesh } from '../../schema/index.js';
+import { MeshgateError, ProductUnavailableError, UnauthenticatedError, type Log, type Mesh } from '../../schema/index.js';
 import { createSubgraphContext, type SubgraphContext } from './context.js';
 import { buildSubgraph, type BuildSubgraphOptions, type Subgraph } from './buildSubgraph.js';
 import { handleSubgraphHttp } from './http/handleSubgraphHttp.js';
@@ -138,22 +138,23 @@ export async function startSubgraph(options: BuildSubgraphOptions & ListenOption
   started = true;
 
   let stopped = false;
+  /** A refusal made before execution, as the body Apollo would send with its status. */
+  const refusal = (error: MeshgateError, status: number, hash: string): InProcessReply => ({
+    status,
+    body: { errors: [{ message: error.message, extensions: { code: error.code } }] },
+    schemaHash: hash,
+  });
   const handle = async (request: InProcessRequest): Promise<InProcessReply> => {
     const version = served;
-    if (stopped)
-      return {
-        status: 503,
-        body: { errors: [{ message: `The "${options.domain}" domain has shut down; try again later.`, extensions: { code: 'PRODUCT_UNAVAILABLE' satisfies ErrorCode } }] },
-        schemaHash: version.schemaHash,
-      };
+    if (stopped) return refusal(new ProductUnavailableError(`The "${options.domain}" domain has shut down; try again later.`), 503, version.schemaHash);
     return version.use(async () => {
       let contextValue: SubgraphContext;
       try {
         contextValue = await contextFor(request.headers, requestIdOf(request.headers));
       } catch (error) {
-        // The refusal HTTP callers get, as the body Apollo would send with its status.
+        // The refusal HTTP callers get.
         if (!(error instanceof MeshgateError)) throw error;
-        return { status: 401, body: { errors: [{ message: error.message, extensions: { code: error.code } }] }, schemaHash: version.schemaHash };
+        return refusal(error, 401, version.schemaHash);
       }
       const { query, variables, operationName } = request;
       const response = await version.apollo.executeOperation(
