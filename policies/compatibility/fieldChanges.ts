@@ -21,6 +21,11 @@ const WIDER: Readonly<Record<LogicalType, readonly LogicalType[]>> = {
   timestamp: ['string'],
   boolean: ['string'],
   string: [],
+  time: ['string'],
+  uuid: ['string'],
+  json: [],
+  list: [],
+  struct: [],
 };
 
 /** `decimal(12,2)`, `bigint`. */

@@ -32,6 +32,11 @@ const field = z.strictObject({
   enum: z.array(z.string()).optional(),
   precision: z.number().int().optional(),
   scale: z.number().int().optional(),
+  enumName: z.string().optional(),
+  // A list's element type and a struct's members, as the contract model writes them (schema/contract/types.ts).
+  items: z.looseObject({ type: z.enum(LOGICAL_TYPES) }).optional(),
+  members: z.array(z.looseObject({ name: z.string(), type: z.enum(LOGICAL_TYPES) })).optional(),
+  structName: z.string().optional(),
 });
 
 const contractSchema = z.strictObject({
@@ -44,6 +49,10 @@ const contractSchema = z.strictObject({
   compatibility: z.enum(COMPATIBILITY_MODES),
   purposes: z.array(z.string()),
   quality: z.array(z.looseObject({ metric: z.string() })),
+  // Entries registered before keyless products, composite references and measures existed have none.
+  order: z.array(z.string()).default([]),
+  references: z.array(z.looseObject({ product: z.string(), columns: z.array(z.string()), fields: z.array(z.string()) })).default([]),
+  measures: z.array(z.looseObject({ name: z.string(), aggregate: z.string() })).default([]),
 });
 
 function sortKeys(value: unknown): unknown {
@@ -58,7 +67,10 @@ function sortKeys(value: unknown): unknown {
 
 /** The registry form of a contract: keys sorted, two-space indent, one trailing newline. */
 export function normalisedJson(contract: Contract): string {
-  return `${JSON.stringify(sortKeys(contract), null, 2)}\n`;
+  // An empty order, composite-reference or measure list is left out, so entries registered before they existed read the same.
+  const { order, references, measures, ...rest } = contract;
+  const optional = { ...(order.length && { order }), ...(references.length && { references }), ...(measures.length && { measures }) };
+  return `${JSON.stringify(sortKeys({ ...rest, ...optional }), null, 2)}\n`;
 }
 
 /** Orders semantic versions numerically (`1.10.0` after `1.9.0`); a pre-release sorts before its release. */
@@ -92,7 +104,7 @@ async function readEntry(repoRoot: string, product: string, name: string): Promi
     };
   const version = name.slice(0, -'.json'.length);
   if (parsed.data.version !== version) return { error: `${file}: version: expected "${version}" (the file's name), got "${parsed.data.version}"` };
-  return { product, version, contract: parsed.data as Contract, file };
+  return { product, version, contract: parsed.data as unknown as Contract, file };
 }
 
 /** Reads the latest registered version of every product, or says which entry is unreadable. */

@@ -4,7 +4,8 @@ import { GRAPHQL_NAME, camelCase, plural } from '../naming.js';
 import type { Contract } from './types.js';
 
 /** A contract before keys and the list field name are derived. */
-export type ContractDraft = Omit<Contract, 'keys' | 'listField'> & { readonly listField?: string };
+export type ContractDraft = Omit<Contract, 'keys' | 'listField' | 'order' | 'references' | 'measures'> &
+  Partial<Pick<Contract, 'order' | 'references' | 'measures'>> & { readonly listField?: string };
 
 /** Derives keys and the list field name, and checks what only the whole contract can show. */
 export function finishContract(file: string, draft: ContractDraft): Result<Contract> {
@@ -23,5 +24,5 @@ export function finishContract(file: string, draft: ContractDraft): Result<Contr
   const listField = draft.listField ?? camelCase(plural(draft.typeName));
   if (!GRAPHQL_NAME.test(listField)) problems.push({ file, path: 'graphqlField', message: `expected a GraphQL field name, got "${listField}"` });
   if (problems.length) return { errors: problems };
-  return { value: { ...draft, keys, listField } };
+  return { value: { ...draft, keys, listField, order: draft.order ?? [], references: draft.references ?? [], measures: draft.measures ?? [] } };
 }

@@ -28,6 +28,11 @@ const LOGICAL: Record<LogicalType, string> = {
   boolean: 'boolean',
   date: 'date',
   timestamp: 'date',
+  time: 'string',
+  uuid: 'string',
+  json: 'object',
+  list: 'array',
+  struct: 'object',
 };
 const PHYSICAL: Record<Exclude<LogicalType, 'decimal'>, string> = {
   string: 'VARCHAR',
@@ -37,6 +42,11 @@ const PHYSICAL: Record<Exclude<LogicalType, 'decimal'>, string> = {
   boolean: 'BOOLEAN',
   date: 'DATE',
   timestamp: 'TIMESTAMP',
+  time: 'TIME',
+  uuid: 'UUID',
+  json: 'JSON',
+  list: 'LIST',
+  struct: 'STRUCT',
 };
 
 /** The DuckDB type a field is served as, which `contractFromOdcs` maps back to the logical type. */

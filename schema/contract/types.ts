@@ -5,7 +5,7 @@
  */
 
 /** The logical types a contract field may have; each maps to one DuckDB type and one GraphQL type. */
-export const LOGICAL_TYPES = ['string', 'integer', 'bigint', 'double', 'decimal', 'boolean', 'date', 'timestamp'] as const;
+export const LOGICAL_TYPES = ['string', 'integer', 'bigint', 'double', 'decimal', 'boolean', 'date', 'timestamp', 'time', 'uuid', 'json', 'list', 'struct'] as const;
 /** A logical field type. */
 export type LogicalType = (typeof LOGICAL_TYPES)[number];
 
@@ -27,11 +27,46 @@ export interface FieldReference {
   readonly field: string;
 }
 
-/** One field of a product's output. */
-export interface FieldContract {
+/**
+ * The type of a value: a field's, a list's elements' or a struct member's. Scalars carry only
+ * `type` (and `precision`/`scale` for a decimal, `enum` for an enumerated string); a `list` carries
+ * `items`, a `struct` its `members`.
+ */
+export interface ValueType {
+  readonly type: LogicalType;
+  /** Allowed values, when a `string` is an enumeration (Avro enum, ODCS `enum`): a GraphQL enum. */
+  readonly enum?: readonly string[];
+  /** The enumeration's own name (the Avro enum's `name`), for the GraphQL enum type; derived from the field when absent. */
+  readonly enumName?: string;
+  /** For decimals: precision (total digits, 1-38) and scale (digits after the point). */
+  readonly precision?: number;
+  readonly scale?: number;
+  /** For a `list`: the type of its elements (whose `nullable` says whether an element may be null). */
+  readonly items?: ElementType;
+  /** For a `struct`: its members, in order. */
+  readonly members?: readonly StructMember[];
+  /** For a `struct`: the record's own name (the Avro record's `name`), for the GraphQL object type; derived from the field when absent. */
+  readonly structName?: string;
+}
+
+/** A list's element type. */
+export interface ElementType extends ValueType {
+  readonly nullable: boolean;
+}
+
+/** One member of a struct: a named value with its own classification (a struct's masks apply member by member). */
+export interface StructMember extends ValueType {
+  /** Member name (snake_case, as in the Parquet struct). */
+  readonly name: string;
+  readonly description?: string;
+  readonly nullable: boolean;
+  readonly classification: Classification;
+}
+
+/** One field of a product's output. A list field's classification applies to each of its elements. */
+export interface FieldContract extends ValueType {
   /** Column name in the Parquet output (snake_case). */
   readonly name: string;
-  readonly type: LogicalType;
   readonly description?: string;
   readonly nullable: boolean;
   /** Part of the product's key. */
@@ -40,11 +75,45 @@ export interface FieldContract {
   readonly classification: Classification;
   /** Purposes of use under which this field may be read unmasked (a policy input, see policies/). */
   readonly purposes: readonly string[];
-  /** Allowed values, when the field is an enumeration. */
-  readonly enum?: readonly string[];
-  /** For decimals: scale and precision. */
-  readonly precision?: number;
-  readonly scale?: number;
+}
+
+/** A reference by several columns to a product with a composite key: `columns[i]` of this product holds `fields[i]` of the target's key. */
+export interface CompositeReference {
+  /** The referenced product's descriptor name. */
+  readonly product: string;
+  /** This product's columns, in the target's key order. */
+  readonly columns: readonly string[];
+  /** The target's key columns, in its key order. */
+  readonly fields: readonly string[];
+  /** The object field that resolves the entity, e.g. `orderLine`; derived from the target's type when absent. */
+  readonly as?: string;
+}
+
+/** The aggregate a measure computes over a contract column (`count` needs no column). */
+export const MEASURE_AGGREGATES = ['sum', 'avg', 'min', 'max', 'count', 'countDistinct'] as const;
+/** A measure's aggregate. */
+export type MeasureAggregate = (typeof MEASURE_AGGREGATES)[number];
+
+/** A measure's filter: a condition on contract columns, in the row-filter vocabulary of policies (no claims). */
+export type MeasureFilter =
+  | { readonly and: readonly MeasureFilter[] }
+  | { readonly or: readonly MeasureFilter[] }
+  | { readonly column: string; readonly op: 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: string | number | boolean }
+  | { readonly column: string; readonly op: 'in' | 'nin'; readonly value: readonly (string | number | boolean)[] }
+  | { readonly column: string; readonly op: 'isNull'; readonly value: boolean };
+
+/**
+ * A business figure the owning domain defines once (`revenue` = sum of `total_amount` over
+ * delivered orders): a field of the product's aggregate type, the same number for everyone.
+ */
+export interface MeasureContract {
+  /** snake_case name; the GraphQL field is its camelCase. */
+  readonly name: string;
+  readonly description: string;
+  readonly aggregate: MeasureAggregate;
+  /** The column aggregated; absent only for `count`. */
+  readonly column?: string;
+  readonly filter?: MeasureFilter;
 }
 
 /** A quality rule in ODCS vocabulary, kept as declared for the contract tests. */
@@ -64,8 +133,14 @@ export interface Contract {
   readonly version: string;
   readonly description?: string;
   readonly fields: readonly FieldContract[];
-  /** Key column names, in order (one key column is supported by the GraphQL surface). */
+  /** Key column names, in order: one, several (a composite key), or none (a keyless product: lists, connections and aggregates only). */
   readonly keys: readonly string[];
+  /** A keyless product's declared row order (column names), which connections and lists sort by last so pages are stable. */
+  readonly order: readonly string[];
+  /** References by several columns to products with composite keys (a one-column reference stays on its field). */
+  readonly references: readonly CompositeReference[];
+  /** Measures the owning domain declares. */
+  readonly measures: readonly MeasureContract[];
   readonly compatibility: CompatibilityMode;
   /** Purposes of use the product accepts at all. */
   readonly purposes: readonly string[];

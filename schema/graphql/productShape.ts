@@ -94,6 +94,12 @@ const GRAPHQL_TYPES: Record<LogicalType, string> = {
   boolean: 'Boolean',
   date: 'Date',
   timestamp: 'DateTime',
+  time: 'Time',
+  uuid: 'UUID',
+  json: 'JSON',
+  // Lists and structs are typed by their elements and members (see fieldShape).
+  list: 'String',
+  struct: 'String',
 };
 
 /** The GraphQL type of a field: the key is `ID`, otherwise by logical type. */

@@ -39,6 +39,9 @@ export const ORDERS: Contract = {
   compatibility: 'BACKWARD',
   purposes: ['analytics'],
   quality: [],
+  order: [],
+  references: [],
+  measures: [],
 };
 
 /** `contract` with one field changed. */

@@ -36,6 +36,12 @@ export const PARAM_CASTS: Record<LogicalType, string> = {
   boolean: 'BOOLEAN',
   date: 'DATE',
   timestamp: 'TIMESTAMP',
+  time: 'TIME',
+  uuid: 'UUID',
+  json: 'JSON',
+  // Never a parameter's cast: a list or struct is compared through its elements' or members' types.
+  list: 'VARCHAR',
+  struct: 'VARCHAR',
 };
 
 /** Collects bound values and hands out their `$n` placeholders. */
