@@ -109,7 +109,10 @@ describe('ODCS round trip', () => {
     await writeFile(file, stringify(toOdcs(p)));
     const r = await cli('contract', 'import', file);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(p.contract)));
+    // The normalised form leaves out what a contract does not declare (no order, composite references or measures).
+    const { order, references, measures, ...declared } = p.contract;
+    expect([order, references, measures]).toEqual([[], [], []]);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(declared)));
   });
 });
 
