@@ -68,11 +68,11 @@ function column(shape: ProductShape, name: string): Column {
 
 /** The columns the runtime reads for a selection: the key plus the selected fields, in contract order. */
 function selected(shape: ProductShape, names: readonly string[]): Selected[] {
-  const wanted = new Set([shape.key.name, ...names]);
+  const wanted = new Set([...shape.keys.map((k) => k.name), ...names]);
   return shape.fields.filter((f) => wanted.has(f.name)).map((f) => ({ column: { name: f.field.name, type: f.field.type }, as: f.name }));
 }
 
-const keyOf = (shape: ProductShape): Column => column(shape, shape.key.name);
+const keyOf = (shape: ProductShape): Column => column(shape, shape.keys[0]!.name);
 /** The runtime's condition when the caller gives no filter and no row policy applies. */
 const noFilter: Condition = allOf();
 

@@ -52,7 +52,8 @@ function recordArguments(args: Readonly<Record<string, unknown>>, shape: Product
     const f = shape.fieldOfEnum(e);
     if (f) u.revealed.set(f.field.name, 'group');
   }
-  if (args[shape.key.name] !== undefined) u.revealed.set(shape.key.field.name, 'lookup');
+  // A by-key look-up names every key field: each is revealed.
+  for (const k of shape.keys) if (args[k.name] !== undefined) u.revealed.set(k.field.name, 'lookup');
 }
 
 /** Analyses one operation against the API schema. */

@@ -31,7 +31,7 @@ function reverseField(r: ReverseShape, all: readonly ProductShape[]): string {
 function objectType(s: ProductShape, reverse: readonly ReverseShape[], all: readonly ProductShape[]): string {
   const fields = s.fields.map((f) => `${doc(f.field.description, '  ')}  ${f.name}: ${nonNull(f)}`);
   const refs = s.references.map((r) => `${doc(`The ${r.target.name} this row's ${r.from.name} refers to.`, '  ')}  ${r.name}: ${r.target.contract.typeName}`);
-  return `${doc(s.product.description)}type ${s.typeName} @key(fields: "${s.key.name}") {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
+  return `${doc(s.product.description)}type ${s.typeName} @key(fields: "${s.keys[0]!.name}") {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
 }
 
 function inputsAndResults(s: ProductShape): string {
@@ -67,7 +67,7 @@ function queryFields(s: ProductShape, all: readonly ProductShape[]): string {
   return [
     `  ${doc(`Rows of the ${s.product.name} data product (owner: ${s.product.owner}).`)}  ${s.listField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100, offset: Int = 0): [${t}!]!${dep((x) => x.listField)}`,
     `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${s.types.connection}!${dep((x) => x.connectionField)}`,
-    `  ${s.byKeyField}(${s.key.name}: ID!): ${t}${dep((x) => x.byKeyField)}`,
+    `  ${s.byKeyField!}(${s.keys[0]!.name}: ID!): ${t}${dep((x) => x.byKeyField!)}`,
     `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${s.types.group}!]!${dep((x) => x.aggregateField)}`,
   ].join('\n');
 }
@@ -83,8 +83,8 @@ export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): 
     const reverse = reverseShapes(target.product, own);
     const referenced = own.some((s) => s.references.some((r) => r.target.name === target.product.name));
     if (reverse.length)
-      types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
-    else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.key.name}", resolvable: false) {\n  ${target.key.name}: ID!\n}`);
+      types.push(`type ${target.typeName} @key(fields: "${target.keys[0]!.name}") {\n  ${target.keys[0]!.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
+    else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.keys[0]!.name}", resolvable: false) {\n  ${target.keys[0]!.name}: ID!\n}`);
   }
   // The catalog: every domain's entity type with its live facts; the catalog domain also the interface, the static facts and the root fields.
   const catalog = domain === CATALOG_DOMAIN;

@@ -60,16 +60,20 @@ export interface ProductShape {
   readonly typeName: string;
   readonly listField: string;
   readonly connectionField: string;
-  readonly byKeyField: string;
+  /** The by-key look-up (`order`, `orderLine`); absent for a keyless product, which has no entity either. */
+  readonly byKeyField?: string;
   readonly aggregateField: string;
   readonly whereType: string;
   readonly orderByType: string;
   readonly fieldEnum: string;
   /** Every generated type name. */
   readonly types: ProductTypeNames;
-  /** The four `Query` fields: list, connection, by key, aggregate. */
+  /** The `Query` fields: list, connection, by key (not for a keyless product), aggregate. */
   readonly rootFields: readonly string[];
-  readonly key: FieldShape;
+  /** The key fields in key order: one, several (a composite key: `@key(fields: "orderId lineNumber")`), or none (keyless). */
+  readonly keys: readonly FieldShape[];
+  /** The fields every order ends with so it is total and pages never overlap: the key, or a keyless product's declared order. */
+  readonly order: readonly FieldShape[];
   readonly fields: readonly FieldShape[];
   /** References to products that are served (others stay plain values). */
   readonly references: readonly ReferenceShape[];
@@ -102,9 +106,13 @@ const GRAPHQL_TYPES: Record<LogicalType, string> = {
   struct: 'String',
 };
 
-/** The GraphQL type of a field: the key is `ID`, otherwise by logical type. */
-function fieldShape(field: FieldContract): FieldShape {
-  const type = field.key ? 'ID' : GRAPHQL_TYPES[field.type];
+/**
+ * The GraphQL type of a field: a one-column key is `ID`, as is a string column of a composite key;
+ * the other columns of a composite key keep their own scalar (`lineNumber: Int!`), so a look-up
+ * passes them typed. Otherwise by logical type.
+ */
+function fieldShape(field: FieldContract, compositeKey = false): FieldShape {
+  const type = field.key && (!compositeKey || field.type === 'string') ? 'ID' : GRAPHQL_TYPES[field.type];
   const numeric = !field.key && ['integer', 'bigint', 'double', 'decimal'].includes(field.type);
   return {
     field,
@@ -141,8 +149,10 @@ function typeNames(t: string): ProductTypeNames {
 /** Derives the shape of a product; `served` says which products references may resolve to. */
 export function productShape(product: DataProduct, served: ReadonlyMap<string, DataProduct>): ProductShape {
   const c = product.contract;
-  const fields = c.fields.map(fieldShape);
-  const key = fields.find((f) => f.field.key)!;
+  const composite = c.keys.length > 1;
+  const fields = c.fields.map((f) => fieldShape(f, composite));
+  const ofColumn = (column: string): FieldShape => fields.find((f) => f.field.name === column)!;
+  const keys = c.keys.map(ofColumn);
   const names = new Set(fields.map((f) => f.name));
   const references: ReferenceShape[] = [];
   for (const from of fields) {
@@ -159,20 +169,21 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
   const byEnum = new Map(fields.map((f) => [f.enumValue, f]));
   const byReference = new Map(references.map((r) => [r.name, r]));
   const listField = c.listField;
-  const byKeyField = c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1);
+  const byKeyField = keys.length ? c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1) : undefined;
   return {
     product,
     typeName: c.typeName,
     listField,
     connectionField: `${listField}Connection`,
-    byKeyField,
+    ...(byKeyField && { byKeyField }),
     aggregateField: `${listField}Aggregate`,
     whereType: types.where,
     orderByType: types.orderBy,
     fieldEnum: types.fieldEnum,
     types,
-    rootFields: [listField, `${listField}Connection`, byKeyField, `${listField}Aggregate`],
-    key,
+    rootFields: [listField, `${listField}Connection`, ...(byKeyField ? [byKeyField] : []), `${listField}Aggregate`],
+    keys,
+    order: keys.length ? keys : c.order.map(ofColumn),
     fields,
     references,
     fieldNamed: (name) => byName.get(name),

@@ -62,11 +62,11 @@ type ReferenceResolver = (ref: Record<string, unknown>, ctx: SubgraphContext, in
 
 function productResolvers(rt: ProductRuntime, runtimes: ReadonlyMap<string, ProductRuntime>): Record<string, Resolver | ReferenceResolver> {
   const s = rt.shape;
-  const resolveReference: ReferenceResolver = (ref, ctx, info) => rt.entity(ref[s.key.name], ctx, selectedFields(info, s.typeName));
+  const resolveReference: ReferenceResolver = (ref, ctx, info) => rt.entity(ref[s.keys[0]!.name], ctx, selectedFields(info, s.typeName));
   const r: Record<string, Resolver | ReferenceResolver> = { __resolveReference: resolveReference };
   for (const ref of s.references) {
     const local = runtimes.get(ref.target.name);
-    const keyName = local?.shape.key.name ?? ref.target.contract.keys[0]!;
+    const keyName = local?.shape.keys[0]!.name ?? ref.target.contract.keys[0]!;
     r[ref.name] = (parent, _a, ctx, info) => {
       const value = parent[ref.from.name];
       if (value === null || value === undefined) return null;
@@ -96,7 +96,7 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
     Object.assign(query, {
       [s.listField]: ((_p, args, ctx, info) => rt.list(args, ctx, info)) satisfies Resolver,
       [s.connectionField]: ((_p, args, ctx, info) => rt.connection(args, ctx, info)) satisfies Resolver,
-      [s.byKeyField]: ((_p, args, ctx, info) => rt.byKey(String(args[s.key.name]), ctx, info)) satisfies Resolver,
+      [s.byKeyField!]: ((_p, args, ctx, info) => rt.byKey(String(args[s.keys[0]!.name]), ctx, info)) satisfies Resolver,
       [s.aggregateField]: ((_p, args, ctx, info) => rt.aggregate(args, ctx, info)) satisfies Resolver,
     });
     resolvers[s.typeName] = productResolvers(rt, runtimes);
@@ -116,6 +116,6 @@ function addReverse(resolvers: ResolverMap, target: ProductShape, reverse: reado
   if (stub) fields.__resolveReference = (ref: Record<string, unknown>) => ref;
   for (const r of reverse) {
     const source = runtimes.get(r.source.product.name)!;
-    fields[r.name] = ((parent, args, ctx, info) => source.reverseList(r, parent[target.key.name], args, ctx, info)) satisfies Resolver;
+    fields[r.name] = ((parent, args, ctx, info) => source.reverseList(r, parent[target.keys[0]!.name], args, ctx, info)) satisfies Resolver;
   }
 }

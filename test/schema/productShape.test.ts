@@ -112,8 +112,9 @@ describe('the fields of a product shape', () => {
   });
 
   it('types the key as ID, neither numeric nor ordered', () => {
-    expect(order.key.name).toBe('orderId');
-    expect([order.key.type, order.key.filter, order.key.numeric, order.key.ordered]).toEqual(['ID', 'IDFilter', false, false]);
+    const [key] = order.keys;
+    expect(order.keys.map((k) => k.name)).toEqual(['orderId']);
+    expect([key!.type, key!.filter, key!.numeric, key!.ordered]).toEqual(['ID', 'IDFilter', false, false]);
   });
 
   it('finds the same field by GraphQL name, by column and by enum value', () => {

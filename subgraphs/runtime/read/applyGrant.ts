@@ -58,7 +58,8 @@ function revealedColumns(read: ReadRequest, shape: ProductShape): [RevealingUse,
     // A profile aggregates each column it covers: the catalog covers only those the caller reads in the clear.
     for (const c of read.columns) out.push(['aggregate', c]);
   } else if (read.kind === 'byKey') {
-    if (read.byCaller) out.push(['lookup', columnOf(shape.key)]);
+    // The caller names every key column of a look-up, so a look-up reveals each of them.
+    if (read.byCaller) for (const k of shape.keys) out.push(['lookup', columnOf(k)]);
   } else {
     // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.
     if (read.kind === 'reverse') out.push(['lookup', read.reference]);

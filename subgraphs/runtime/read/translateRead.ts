@@ -30,7 +30,7 @@ export interface ReadContext {
 /** The columns a selection needs: its data fields, the columns behind its references, and always the key, in contract order. */
 export function columnsFor(rc: ReadContext, selected: Iterable<string>): Selected[] {
   const { shape } = rc;
-  const wanted = new Set<string>([shape.key.name]);
+  const wanted = new Set<string>(shape.keys.map((k) => k.name));
   for (const name of selected) {
     const ref = shape.referenceNamed(name);
     if (ref) wanted.add(ref.from.name);

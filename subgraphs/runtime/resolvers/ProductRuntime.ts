@@ -79,7 +79,7 @@ export class ProductRuntime {
 
   /** Builds a granted read's statements against the request's version of the product and runs them (rows and count at once). */
   private async run(read: GrantedRead, ctx: SubgraphContext, batch?: readonly SqlValue[]): Promise<{ rows: Row[]; count: number }> {
-    const statements: ReadStatements = buildRead(read, { table: await this.tableFor(ctx), key: columnOf(this.shape.key), maxGroups: this.limits.maxGroups }, batch);
+    const statements: ReadStatements = buildRead(read, { table: await this.tableFor(ctx), key: columnOf(this.shape.keys[0]!), maxGroups: this.limits.maxGroups }, batch);
     const grant = this.grantKey(ctx);
     const ended = observeRead(this.telemetry, ctx, this.shape.product.name, (statements.rows ? 1 : 0) + (statements.count ? 1 : 0));
     const both = Promise.all([
