@@ -5,13 +5,13 @@ import { reverseShapes, type FieldShape, type ProductShape } from '../../schema/
 export type FieldRole =
   | { readonly kind: 'column'; readonly shape: ProductShape; readonly field: FieldShape }
   | { readonly kind: 'aggregate'; readonly shape: ProductShape; readonly field: FieldShape }
-  /** An entity reference (`Order.customer`): resolved by looking the target up with this row's `field`. */
-  | { readonly kind: 'reference'; readonly shape: ProductShape; readonly field: FieldShape }
+  /** An entity reference (`Order.customer`, `ShipmentEvent.orderLine`): resolved by looking the target up with this row's `fields` (several for a composite key). */
+  | { readonly kind: 'reference'; readonly shape: ProductShape; readonly fields: readonly FieldShape[] }
   | {
       readonly kind: 'product';
       readonly shape: ProductShape;
-      /** For a reverse list: the reference column its rows are looked up by (the parent's key). */
-      readonly reference?: FieldShape;
+      /** For a reverse list: the reference columns its rows are looked up by (the parent's key). */
+      readonly reference?: readonly FieldShape[];
     };
 
 /** An index of every product field of the mesh, built once at start. */
@@ -29,7 +29,7 @@ export class ProductIndex {
         this.roles.set(`${t.groupKey}.${f.name}`, { kind: 'column', shape: s, field: f });
         for (const type of new Set(Object.values(t.aggregates))) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
       }
-      for (const r of s.references) this.roles.set(`${t.object}.${r.name}`, { kind: 'reference', shape: s, field: r.from });
+      for (const r of s.references) this.roles.set(`${t.object}.${r.name}`, { kind: 'reference', shape: s, fields: r.from });
       for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source, reference: r.reference.from });
     }
   }

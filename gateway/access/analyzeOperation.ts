@@ -68,11 +68,11 @@ export function analyzeOperation(schema: GraphQLSchema, index: ProductIndex, ope
     if (hit.kind === 'column') u.selected.add(hit.field.field.name);
     else if (hit.kind === 'aggregate') u.revealed.set(hit.field.field.name, 'aggregate');
     // Resolving a reference hands this row's value to the target's look-up: the link is revealed even when the column is not selected.
-    else if (hit.kind === 'reference') u.revealed.set(hit.field.field.name, 'lookup');
+    else if (hit.kind === 'reference') for (const f of hit.fields) u.revealed.set(f.field.name, 'lookup');
     else {
       recordArguments(args, hit.shape, u);
       // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.
-      if (hit.reference) u.revealed.set(hit.reference.field.name, 'lookup');
+      for (const f of hit.reference ?? []) u.revealed.set(f.field.name, 'lookup');
     }
   });
   return usage;

@@ -7,7 +7,16 @@
 import { z } from 'zod';
 import type { DeclarationProblem, Result } from '../errors.js';
 import { zodProblems } from '../descriptor/zodProblems.js';
-import { classificationSchema, columnNameSchema, compatibilitySchema, purposesSchema, referenceSchema, versionSchema } from './fieldAttributes.js';
+import {
+  classificationSchema,
+  columnNameSchema,
+  compatibilitySchema,
+  compositeReferencesSchema,
+  orderSchema,
+  purposesSchema,
+  referenceSchema,
+  versionSchema,
+} from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
 import type { Contract, FieldContract, LogicalType } from './types.js';
 
@@ -31,6 +40,8 @@ const avroRecord = z.looseObject({
   compatibility: compatibilitySchema.default('BACKWARD'),
   purposes: purposesSchema.default([]),
   graphqlField: z.string().optional(),
+  order: orderSchema.optional(),
+  references: compositeReferencesSchema.optional(),
   fields: z.array(avroField).min(1, 'at least one field'),
 });
 
@@ -93,6 +104,8 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
     version: record.version,
     ...(record.doc !== undefined && { description: record.doc }),
     fields,
+    ...(record.order && { order: record.order }),
+    ...(record.references && { references: record.references }),
     compatibility: record.compatibility,
     purposes: record.purposes,
     quality: [],

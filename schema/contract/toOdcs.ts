@@ -90,6 +90,10 @@ export function toOdcs(product: OdcsProductInfo): Record<string, unknown> {
       { property: 'compatibility', value: c.compatibility },
       { property: 'purposes', value: [...c.purposes] },
       { property: 'graphqlField', value: c.listField },
+      ...(c.order.length ? [{ property: 'order', value: [...c.order] }] : []),
+      ...(c.references.length
+        ? [{ property: 'references', value: c.references.map(({ fields, ...r }) => ({ ...r, columns: [...r.columns], ...(fields.length && { fields: [...fields] }) })) }]
+        : []),
     ],
     schema: [
       {
@@ -97,7 +101,8 @@ export function toOdcs(product: OdcsProductInfo): Record<string, unknown> {
         logicalType: 'object',
         physicalType: 'table',
         ...(c.description !== undefined && { description: c.description }),
-        properties: c.fields.map(property),
+        // A composite key's order is its own: ODCS says it with primaryKeyPosition.
+        properties: c.fields.map((f) => ({ ...property(f), ...(c.keys.length > 1 && f.key && { primaryKeyPosition: c.keys.indexOf(f.name) + 1 }) })),
         ...(c.quality.length && { quality: c.quality.map(({ metric, ...rest }) => ({ rule: metric, ...rest })) }),
       },
     ],

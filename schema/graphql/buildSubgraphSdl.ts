@@ -23,15 +23,27 @@ function deprecation(s: ProductShape, all: readonly ProductShape[], successorFie
   return ` @deprecated(reason: ${JSON.stringify(`${p.name} is deprecated${p.sunset ? `: sunset ${p.sunset}` : ''}${use}`)})`;
 }
 
+/** `orderId lineNumber`: the key fields as `@key(fields:)` names them. */
+const keyFields = (s: ProductShape): string => s.keys.map((k) => k.name).join(' ');
+
+/** An entity's key directive; none for a keyless product, which is no entity. */
+const keyDirective = (s: ProductShape, resolvable = true): string => (s.keys.length ? ` @key(fields: "${keyFields(s)}"${resolvable ? '' : ', resolvable: false'})` : '');
+
+/** A foreign entity's key fields, typed as its owner types them. */
+const stubFields = (s: ProductShape): string[] => s.keys.map((k) => `  ${k.name}: ${k.type}!`);
+
 function reverseField(r: ReverseShape, all: readonly ProductShape[]): string {
   const s = r.source;
-  return `${doc(`The ${s.product.name} rows whose ${r.reference.from.name} points here.`, '  ')}  ${r.name}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100): [${s.typeName}!]!${deprecation(s, all, (t) => t.listField)}`;
+  return `${doc(`The ${s.product.name} rows whose ${r.reference.from.map((f) => f.name).join(' and ')} point${r.reference.from.length > 1 ? '' : 's'} here.`, '  ')}  ${r.name}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100): [${s.typeName}!]!${deprecation(s, all, (t) => t.listField)}`;
 }
 
 function objectType(s: ProductShape, reverse: readonly ReverseShape[], all: readonly ProductShape[]): string {
   const fields = s.fields.map((f) => `${doc(f.field.description, '  ')}  ${f.name}: ${nonNull(f)}`);
-  const refs = s.references.map((r) => `${doc(`The ${r.target.name} this row's ${r.from.name} refers to.`, '  ')}  ${r.name}: ${r.target.contract.typeName}`);
-  return `${doc(s.product.description)}type ${s.typeName} @key(fields: "${s.keys[0]!.name}") {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
+  const refs = s.references.map(
+    (r) =>
+      `${doc(`The ${r.target.name} this row's ${r.from.map((f) => f.name).join(' and ')} refer${r.from.length > 1 ? '' : 's'} to.`, '  ')}  ${r.name}: ${r.target.contract.typeName}`,
+  );
+  return `${doc(s.product.description)}type ${s.typeName}${keyDirective(s)} {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
 }
 
 function inputsAndResults(s: ProductShape): string {
@@ -67,7 +79,8 @@ function queryFields(s: ProductShape, all: readonly ProductShape[]): string {
   return [
     `  ${doc(`Rows of the ${s.product.name} data product (owner: ${s.product.owner}).`)}  ${s.listField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100, offset: Int = 0): [${t}!]!${dep((x) => x.listField)}`,
     `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${s.types.connection}!${dep((x) => x.connectionField)}`,
-    `  ${s.byKeyField!}(${s.keys[0]!.name}: ID!): ${t}${dep((x) => x.byKeyField!)}`,
+    // A look-up names every key field; a keyless product has none.
+    ...(s.byKeyField ? [`  ${s.byKeyField}(${s.keys.map((k) => `${k.name}: ${k.type}!`).join(', ')}): ${t}${dep((x) => x.byKeyField ?? x.listField)}`] : []),
     `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${s.types.group}!]!${dep((x) => x.aggregateField)}`,
   ].join('\n');
 }
@@ -82,9 +95,10 @@ export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): 
   for (const target of foreign.values()) {
     const reverse = reverseShapes(target.product, own);
     const referenced = own.some((s) => s.references.some((r) => r.target.name === target.product.name));
-    if (reverse.length)
-      types.push(`type ${target.typeName} @key(fields: "${target.keys[0]!.name}") {\n  ${target.keys[0]!.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
-    else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.keys[0]!.name}", resolvable: false) {\n  ${target.keys[0]!.name}: ID!\n}`);
+    // Only a keyed product can be referenced (its shape resolves no reference to a keyless one).
+    if (!target.keys.length) continue;
+    if (reverse.length) types.push(`type ${target.typeName}${keyDirective(target)} {\n${[...stubFields(target), ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`);
+    else if (referenced) types.push(`type ${target.typeName}${keyDirective(target, false)} {\n${stubFields(target).join('\n')}\n}`);
   }
   // The catalog: every domain's entity type with its live facts; the catalog domain also the interface, the static facts and the root fields.
   const catalog = domain === CATALOG_DOMAIN;

@@ -5,7 +5,7 @@
  * field (by GraphQL name, by column, by `groupBy` enum value) goes through it.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
-import type { FieldContract, LogicalType } from '../contract/types.js';
+import { referencedFields, type FieldContract, type LogicalType } from '../contract/types.js';
 import { camelCase, screamingSnake } from '../naming.js';
 
 /** A contract field as GraphQL sees it. */
@@ -24,11 +24,13 @@ export interface FieldShape {
   readonly ordered: boolean;
 }
 
-/** A reference from a field to another product's entity. */
+/** A reference from one field, or several (to a composite key), to another product's entity. */
 export interface ReferenceShape {
-  /** The referencing column's shape. */
-  readonly from: FieldShape;
-  /** The object field that resolves the entity, e.g. `customer`. */
+  /** The referencing columns' shapes, one per key column of the target, in its key order. */
+  readonly from: readonly FieldShape[];
+  /** The target's key columns, `from[i]` holding `to[i]`. */
+  readonly to: readonly string[];
+  /** The object field that resolves the entity, e.g. `customer`, `orderLine`. */
   readonly name: string;
   readonly target: DataProduct;
 }
@@ -151,17 +153,27 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
   const c = product.contract;
   const composite = c.keys.length > 1;
   const fields = c.fields.map((f) => fieldShape(f, composite));
-  const ofColumn = (column: string): FieldShape => fields.find((f) => f.field.name === column)!;
+  const byColumnOf = (column: string): FieldShape | undefined => fields.find((f) => f.field.name === column);
+  const ofColumn = (column: string): FieldShape => byColumnOf(column)!;
   const keys = c.keys.map(ofColumn);
   const names = new Set(fields.map((f) => f.name));
   const references: ReferenceShape[] = [];
-  for (const from of fields) {
-    const target = from.field.references && served.get(from.field.references.product);
-    if (!target) continue;
-    let name = referenceName(from.field.name);
+  const add = (name: string, from: readonly FieldShape[], target: DataProduct): void => {
     if (names.has(name)) name = `${name}Ref`;
     names.add(name);
-    references.push({ from, name, target });
+    references.push({ from, to: target.contract.keys, name, target });
+  };
+  for (const from of fields) {
+    const target = from.field.references && served.get(from.field.references.product);
+    // A single column references only a one-column key (the mesh's loader says why otherwise).
+    if (target?.contract.keys.length === 1) add(referenceName(from.field.name), [from], target);
+  }
+  for (const ref of c.references) {
+    const target = served.get(ref.product);
+    const from = ref.columns.map((column) => byColumnOf(column));
+    // Served only when it names the target's key in order (the references-resolve rule reports any other).
+    if (!target || referencedFields(ref, target.contract).join() !== target.contract.keys.join() || target.contract.keys.length !== from.length || from.some((f) => !f)) continue;
+    add(ref.as ?? camelCase(target.contract.typeName), from as FieldShape[], target);
   }
   const types = typeNames(c.typeName);
   const byName = new Map(fields.map((f) => [f.name, f]));

@@ -46,8 +46,8 @@ export interface ByKeyRead {
 /** A reverse list (`Customer.orders`), batched over parents: at most `limit` rows per parent. */
 export interface ReverseRead extends RowsRead {
   readonly kind: 'reverse';
-  /** The column of the rows that points at the parent. */
-  readonly reference: Column;
+  /** The columns of the rows that point at the parent (several for a composite key), in the parent's key order. */
+  readonly references: readonly Column[];
   readonly limit: number;
 }
 

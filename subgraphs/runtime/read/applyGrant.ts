@@ -62,7 +62,7 @@ function revealedColumns(read: ReadRequest, shape: ProductShape): [RevealingUse,
     if (read.byCaller) for (const k of shape.keys) out.push(['lookup', columnOf(k)]);
   } else {
     // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.
-    if (read.kind === 'reverse') out.push(['lookup', read.reference]);
+    if (read.kind === 'reverse') for (const c of read.references) out.push(['lookup', c]);
     for (const s of read.orderBy) out.push(['sort', s.column]);
   }
   return out;

@@ -33,7 +33,7 @@ export function columnsFor(rc: ReadContext, selected: Iterable<string>): Selecte
   const wanted = new Set<string>(shape.keys.map((k) => k.name));
   for (const name of selected) {
     const ref = shape.referenceNamed(name);
-    if (ref) wanted.add(ref.from.name);
+    if (ref) for (const f of ref.from) wanted.add(f.name);
     else if (!rc.reverse.some((r) => r.name === name)) wanted.add(name);
   }
   return shape.fields.filter((f) => wanted.has(f.name)).map((f) => ({ column: columnOf(f), as: f.name }));
@@ -85,7 +85,7 @@ export function translateReverse(rc: ReadContext, r: ReverseShape, args: ReadArg
     columns: columnsFor(rc, selected),
     where: translateWhere(args.where, rc.shape, rc.limits),
     orderBy: translateOrderBy(args.orderBy, rc.shape),
-    reference: columnOf(r.reference.from),
+    references: r.reference.from.map(columnOf),
     limit,
   };
 }

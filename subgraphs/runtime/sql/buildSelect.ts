@@ -33,17 +33,24 @@ export interface SelectSpec {
   readonly columns: readonly Selected[];
   readonly where: Condition;
   readonly orderBy: readonly Sort[];
-  /** The key: the last sort key, so every order is total and pages never overlap. */
-  readonly key: Column;
+  /** The last sort keys, so every order is total and pages never overlap: the key columns, or a keyless product's declared order. */
+  readonly order: readonly Column[];
 }
 
 /** The select list; masked columns read through their mask, so raw values never leave DuckDB. */
 const selectList = (columns: readonly Selected[], p: Params): string =>
   columns.map((c) => `${c.mask ? maskExpression(c.column, c.mask, p) : quoteIdent(c.column.name)} AS ${quoteIdent(c.as)}`).join(', ');
 
-function orderList(orderBy: readonly Sort[], key: Column): string {
-  const sorts = orderBy.some((s) => s.column.name === key.name) ? orderBy : [...orderBy, { column: key, direction: 'ASC' as const }];
-  return sorts.map((s) => `${quoteIdent(s.column.name)} ${ORDER_SQL[s.direction]}`).join(', ');
+/** The caller's sort keys, then each column of the total order the caller did not sort by. */
+function totalOrder(orderBy: readonly Sort[], order: readonly Column[]): Sort[] {
+  const named = new Set(orderBy.map((s) => s.column.name));
+  return [...orderBy, ...order.filter((c) => !named.has(c.name)).map((column) => ({ column, direction: 'ASC' as const }))];
+}
+
+function orderList(orderBy: readonly Sort[], order: readonly Column[]): string {
+  return totalOrder(orderBy, order)
+    .map((s) => `${quoteIdent(s.column.name)} ${ORDER_SQL[s.direction]}`)
+    .join(', ');
 }
 
 /** A page of rows: `limit` rows after skipping `offset`. */
@@ -52,7 +59,7 @@ export function buildSelect(spec: SelectSpec, limit: number, offset: number): Sq
   const p = new Params();
   const list = selectList(spec.columns, p);
   const where = compileCondition(spec.where, p);
-  const text = `SELECT ${list} FROM ${quoteIdent(spec.table)} WHERE ${where} ORDER BY ${orderList(spec.orderBy, spec.key)} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
+  const text = `SELECT ${list} FROM ${quoteIdent(spec.table)} WHERE ${where} ORDER BY ${orderList(spec.orderBy, spec.order)} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
   return { text, values: p.values };
 }
 
@@ -66,7 +73,7 @@ const raw = (i: number): string => `"__r${i}"`;
  */
 function buildMaskedSelect(spec: SelectSpec, limit: number, offset: number): SqlQuery {
   const p = new Params();
-  const sorts = spec.orderBy.some((s) => s.column.name === spec.key.name) ? spec.orderBy : [...spec.orderBy, { column: spec.key, direction: 'ASC' as const }];
+  const sorts = totalOrder(spec.orderBy, spec.order);
   const names = [...new Set([...spec.columns.map((c) => c.column.name), ...sorts.map((s) => s.column.name)])];
   const inner = names.map((n, i) => `${quoteIdent(n)} AS ${raw(i)}`).join(', ');
   const outer = spec.columns.map((c) => {
@@ -85,15 +92,47 @@ export function buildCount(table: string, where: Condition): SqlQuery {
   return { text: `SELECT count(*)::BIGINT AS "count" FROM ${quoteIdent(table)} WHERE ${compileCondition(where, p)}`, values: p.values };
 }
 
-/** The alias under which the raw key or parent reference travels, so a masked value never breaks matching. */
+/**
+ * The alias under which the raw key or parent reference travels, so a masked value never breaks
+ * matching; the further columns of a composite key travel as `__match1`, `__match2`, ...
+ */
 export const MATCH_ALIAS = '__match';
 
-/** Rows by key, for a batch of entity look-ups: one statement per batch. Each row carries its raw key as {@link MATCH_ALIAS}. */
-export function buildKeyLookup(table: string, columns: readonly Selected[], key: Column, keys: readonly SqlValue[], where: Condition): SqlQuery {
+/** The alias of the `i`-th key column's raw value (see {@link MATCH_ALIAS}). */
+export const matchAlias = (i: number): string => (i === 0 ? MATCH_ALIAS : `${MATCH_ALIAS}${i}`);
+
+/**
+ * The text a batch matches its rows by, from a key's values in key order: the value itself for one
+ * column, a JSON list of the values' texts for several (a key read back from DuckDB and the same key
+ * from GraphQL or a representation give the same text: see the composite key types in finishContract).
+ */
+export const matchKey = (values: readonly unknown[]): string => (values.length === 1 ? String(values[0]) : JSON.stringify(values.map(String)));
+
+/** The match text of a row returned by {@link buildKeyLookup} or {@link buildReverseList} over `n` key columns. */
+export const rowMatchKey = (row: Readonly<Record<string, unknown>>, n: number): string => matchKey(Array.from({ length: n }, (_, i) => row[matchAlias(i)]));
+
+/**
+ * `WHERE` text keeping the rows whose `columns` equal one of the batch's tuples: `IN (...)` for
+ * one column; for several, a semi-join against a VALUES list of bound parameters (a hash join,
+ * where a row comparison per tuple would be an OR chain the size of the batch).
+ */
+function batchFilter(table: string, columns: readonly Column[], batch: readonly (readonly SqlValue[])[], p: Params): { from: string; where: string } {
+  if (columns.length === 1) {
+    const [c] = columns as [Column];
+    return { from: quoteIdent(table), where: `${quoteIdent(c.name)} IN (${batch.map((k) => p.add(k[0] ?? null, c.type)).join(', ')})` };
+  }
+  const rows = batch.map((k) => `(${columns.map((c, i) => p.add(k[i] ?? null, c.type)).join(', ')})`).join(', ');
+  const names = columns.map((_, i) => `"__k${i}"`);
+  const on = columns.map((c, i) => `${quoteIdent(table)}.${quoteIdent(c.name)} = "__batch".${names[i]}`).join(' AND ');
+  return { from: `${quoteIdent(table)} SEMI JOIN (VALUES ${rows}) AS "__batch"(${names.join(', ')}) ON ${on}`, where: 'TRUE' };
+}
+
+/** Rows by key (one column or several), for a batch of entity look-ups: one statement per batch. Each row carries its raw key as {@link matchAlias}es. */
+export function buildKeyLookup(table: string, columns: readonly Selected[], keys: readonly Column[], batch: readonly (readonly SqlValue[])[], where: Condition): SqlQuery {
   const p = new Params();
-  const select = selectList([...columns, { column: key, as: MATCH_ALIAS }], p);
-  const list = keys.map((k) => p.add(k, key.type)).join(', ');
-  const text = `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${quoteIdent(key.name)} IN (${list}) AND ${compileCondition(where, p)}`;
+  const select = selectList([...columns, ...keys.map((column, i) => ({ column, as: matchAlias(i) }))], p);
+  const { from, where: matching } = batchFilter(table, keys, batch, p);
+  const text = `SELECT ${select} FROM ${from} WHERE ${matching} AND ${compileCondition(where, p)}`;
   return { text, values: p.values };
 }
 
@@ -102,13 +141,14 @@ export function buildKeyLookup(table: string, columns: readonly Selected[], key:
  * a window numbers each parent's rows in the requested order. Each row carries its raw parent
  * reference as {@link MATCH_ALIAS}.
  */
-export function buildReverseList(spec: SelectSpec, reference: Column, parents: readonly SqlValue[], limit: number): SqlQuery {
+export function buildReverseList(spec: SelectSpec, references: readonly Column[], parents: readonly (readonly SqlValue[])[], limit: number): SqlQuery {
   const p = new Params();
-  const select = selectList([...spec.columns, { column: reference, as: MATCH_ALIAS }], p);
-  const list = parents.map((k) => p.add(k, reference.type)).join(', ');
+  const select = selectList([...spec.columns, ...references.map((column, i) => ({ column, as: matchAlias(i) }))], p);
+  const { from, where: matching } = batchFilter(spec.table, references, parents, p);
   const where = compileCondition(spec.where, p);
-  const order = orderList(spec.orderBy, spec.key);
-  const inner = `SELECT ${select}, row_number() OVER (PARTITION BY ${quoteIdent(reference.name)} ORDER BY ${order}) AS "__rank" FROM ${quoteIdent(spec.table)} WHERE ${quoteIdent(reference.name)} IN (${list}) AND ${where}`;
+  const order = orderList(spec.orderBy, spec.order);
+  const partition = references.map((c) => quoteIdent(c.name)).join(', ');
+  const inner = `SELECT ${select}, row_number() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS "__rank" FROM ${from} WHERE ${matching} AND ${where}`;
   return { text: `SELECT * EXCLUDE ("__rank") FROM (${inner}) WHERE "__rank" <= ${p.add(limit)} ORDER BY "__rank"`, values: p.values };
 }
 

@@ -20,7 +20,7 @@ describe('the SQL builder', () => {
         { kind: 'compare', column: day, op: 'gte', value: '2026-01-01' },
       ],
     };
-    const q = buildSelect({ table: 'orders', columns: [{ column: id, as: 'orderId' }], where, orderBy: [], key: id }, 10, 0);
+    const q = buildSelect({ table: 'orders', columns: [{ column: id, as: 'orderId' }], where, orderBy: [], order: [id] }, 10, 0);
     expect(q.text).not.toContain('DROP');
     expect(q.text).not.toContain('2026');
     expect(q.values).toEqual([hostile, hostile, 'x', '2026-01-01', 10, 0]);
@@ -38,20 +38,20 @@ describe('the SQL builder', () => {
   });
 
   it('ends every order with the key, so pages never overlap', () => {
-    const q = buildSelect({ table: 't', columns: [], where: { kind: 'and', items: [] }, orderBy: [{ column: amount, direction: 'DESC' }], key: id }, 5, 0);
+    const q = buildSelect({ table: 't', columns: [], where: { kind: 'and', items: [] }, orderBy: [{ column: amount, direction: 'DESC' }], order: [id] }, 5, 0);
     expect(q.text).toContain('ORDER BY "total_amount" DESC NULLS FIRST, "order_id" ASC NULLS LAST');
   });
 
   it('looks up a batch of keys in one statement, each row carrying its raw key for matching', () => {
-    const q = buildKeyLookup('t', [{ column: id, as: 'orderId' }], id, ['a', 'b', 'c'], { kind: 'and', items: [] });
+    const q = buildKeyLookup('t', [{ column: id, as: 'orderId' }], [id], [['a'], ['b'], ['c']], { kind: 'and', items: [] });
     expect(q.text).toBe('SELECT "order_id" AS "orderId", "order_id" AS "__match" FROM "t" WHERE "order_id" IN ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR) AND TRUE');
   });
 
   it('limits a reverse list per parent with a window', () => {
     const q = buildReverseList(
-      { table: 't', columns: [{ column: id, as: 'orderId' }], where: { kind: 'and', items: [] }, orderBy: [], key: id },
-      { name: 'customer_id', type: 'string' },
-      ['c1', 'c2'],
+      { table: 't', columns: [{ column: id, as: 'orderId' }], where: { kind: 'and', items: [] }, orderBy: [], order: [id] },
+      [{ name: 'customer_id', type: 'string' }],
+      [['c1'], ['c2']],
       3,
     );
     expect(q.text).toContain('row_number() OVER (PARTITION BY "customer_id"');
