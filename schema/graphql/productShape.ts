@@ -74,7 +74,7 @@ export interface ProductShape {
   readonly rootFields: readonly string[];
   /** The key fields in key order: one, several (a composite key: `@key(fields: "orderId lineNumber")`), or none (keyless). */
   readonly keys: readonly FieldShape[];
-  /** The fields every order ends with so it is total and pages never overlap: the key, or a keyless product's declared order. */
+  /** The fields every order ends with so it is total and pages never overlap: the key, or a keyless product's declared order followed by its other fields. */
   readonly order: readonly FieldShape[];
   readonly fields: readonly FieldShape[];
   /** References to products that are served (others stay plain values). */
@@ -173,7 +173,8 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     const from = ref.columns.map((column) => byColumnOf(column));
     // Served only when it names the target's key in order (the references-resolve rule reports any other).
     if (!target || referencedFields(ref, target.contract).join() !== target.contract.keys.join() || target.contract.keys.length !== from.length || from.some((f) => !f)) continue;
-    add(ref.as ?? camelCase(target.contract.typeName), from as FieldShape[], target);
+    // Named like the target's look-up (`orderLine`): its type name with a lower-case first letter.
+    add(ref.as ?? target.contract.typeName.charAt(0).toLowerCase() + target.contract.typeName.slice(1), from as FieldShape[], target);
   }
   const types = typeNames(c.typeName);
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -195,7 +196,8 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     types,
     rootFields: [listField, `${listField}Connection`, ...(byKeyField ? [byKeyField] : []), `${listField}Aggregate`],
     keys,
-    order: keys.length ? keys : c.order.map(ofColumn),
+    // A keyless product's declared order, then its other columns: rows that tie on the declared order still sort the same way on every page.
+    order: keys.length ? keys : [...c.order.map(ofColumn), ...fields.filter((f) => !c.order.includes(f.field.name))],
     fields,
     references,
     fieldNamed: (name) => byName.get(name),
