@@ -1,4 +1,4 @@
-import { generatedTypeNames, productShape, reverseShapes, type DataProduct, type FieldContract, type ProductShape } from '../../schema/index.js';
+import { buildSubgraphSdl, generatedTypeNames, productShape, reverseShapes, type DataProduct, type FieldContract, type ProductShape } from '../../schema/index.js';
 import { loadSampleMesh, type SampleMesh } from '../support/sampleMesh.js';
 
 let sample: SampleMesh;
@@ -197,5 +197,72 @@ describe('references and reverse lists', () => {
 
   it('contributes no reverse list to a product nothing points at', () => {
     expect(reverseShapes(sample.shape('access-log').product, sample.shapes)).toEqual([]);
+  });
+});
+
+describe('composite keys and keyless products', () => {
+  const lines = product('order-lines', 'OrderLine', 'orderLines', [
+    { name: 'order_id', key: true },
+    { name: 'line_number', key: true, type: 'integer' },
+    { name: 'quantity', type: 'integer' },
+  ]);
+  const base = product('shipment-events', 'ShipmentEvent', 'shipmentEvents', [
+    { name: 'event_ts', type: 'timestamp' },
+    { name: 'order_id' },
+    { name: 'line_number', type: 'integer' },
+  ]);
+  const events: DataProduct = {
+    ...base,
+    domain: 'logistics',
+    contract: { ...base.contract, order: ['event_ts'], references: [{ product: 'order-lines', columns: ['order_id', 'line_number'], fields: [] }] },
+  };
+  const all = new Map([lines, events].map((p) => [p.name, p]));
+  const lineShape = productShape(lines, all);
+  const eventShape = productShape(events, all);
+
+  it('types a composite key as ID for its string column and its own scalar otherwise, neither numeric', () => {
+    expect(lineShape.keys.map((k) => [k.name, k.type, k.numeric])).toEqual([
+      ['orderId', 'ID', false],
+      ['lineNumber', 'Int', false],
+    ]);
+    expect(lineShape.order).toEqual(lineShape.keys);
+    expect(lineShape.rootFields).toEqual(['orderLines', 'orderLinesConnection', 'orderLine', 'orderLinesAggregate']);
+  });
+
+  it('gives a keyless product no look-up, and orders it by its declared order, then its other fields', () => {
+    expect(eventShape.keys).toEqual([]);
+    expect(eventShape.byKeyField).toBeUndefined();
+    expect(eventShape.rootFields).toEqual(['shipmentEvents', 'shipmentEventsConnection', 'shipmentEventsAggregate']);
+    expect(eventShape.order.map((f) => f.name)).toEqual(['eventTs', 'orderId', 'lineNumber']);
+  });
+
+  it('resolves a composite reference to the target entity, and a reverse list on the target', () => {
+    const ref = eventShape.referenceNamed('orderLine')!;
+    expect([ref.from.map((f) => f.name), ref.to, ref.target.name]).toEqual([['orderId', 'lineNumber'], ['order_id', 'line_number'], 'order-lines']);
+    expect(reverseShapes(lines, [lineShape, eventShape]).map((r) => r.name)).toEqual(['shipmentEvents']);
+  });
+
+  it('prints the composite @key, a look-up taking every key field, the stub and no @key for a keyless type', () => {
+    const own = buildSubgraphSdl('d', [lineShape, eventShape]);
+    expect(own).toContain('type OrderLine @key(fields: "orderId lineNumber") {');
+    expect(own).toContain('  orderLine(orderId: ID!, lineNumber: Int!): OrderLine\n');
+    const other = buildSubgraphSdl('logistics', [lineShape, eventShape]);
+    expect(other).toMatch(/type OrderLine @key\(fields: "orderId lineNumber"\) \{\n {2}orderId: ID!\n {2}lineNumber: Int!\n.*\n {2}shipmentEvents\(/);
+    expect(other).toContain('type ShipmentEvent {');
+    expect(other).toContain('  orderLine: OrderLine\n');
+    expect(other).not.toMatch(/ shipmentEvent\(/);
+  });
+
+  it('resolves no reference to a keyless product, nor one naming other columns than the key', () => {
+    const odd = {
+      ...events,
+      contract: { ...events.contract, references: [{ product: 'order-lines', columns: ['order_id', 'line_number'], fields: ['line_number', 'order_id'] }] },
+    };
+    expect(productShape(odd, all).references).toEqual([]);
+    const toKeyless = product('notes', 'Note', 'notes', [
+      { name: 'note_id', key: true },
+      { name: 'event_ts', references: { product: 'shipment-events', field: 'event_ts' } },
+    ]);
+    expect(productShape(toKeyless, all).references).toEqual([]);
   });
 });
