@@ -12,6 +12,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { REPO_ROOT } from '../../cli/config.js';
 import { loadMesh, type DataProduct } from '../../schema/index.js';
+import { testContracts } from '../../subgraphs/runtime/contracts/index.js';
 import { publishInPlace } from '../support/publishInPlace.js';
 import { copyOfSeededData, startTestMesh, type GraphQLResponse, type TestMesh } from '../support/startTestMesh.js';
 
@@ -379,6 +380,16 @@ describe('policies on composite-key look-ups', () => {
       partner,
     );
     expect(r).toEqual({ de: { sku: de.sku }, fr: null });
+  });
+});
+
+describe('the contract tests of composite keys and references', () => {
+  it('find each orphaned composite reference and pass the unique composite key', async () => {
+    const report = await testContracts([products.get('order-lines')!, products.get('shipment-events')!], { mesh: products, baseDir: mesh.dataRoot });
+    const of = (test: string, product: string) => report.results.filter((r) => r.test === test && r.product === product);
+    expect(of('key-unique', 'order-lines').map((r) => [r.field, r.pass])).toEqual([['order_id, line_number', true]]);
+    const orphans = EVENTS.filter((e) => !lineOf(e.order_id, e.line_number)).length;
+    expect(of('reference-integrity', 'shipment-events').map((r) => [r.field, r.actual, r.pass])).toEqual([['order_id, line_number', `${orphans} orphans`, false]]);
   });
 });
 
