@@ -366,6 +366,19 @@ describe('policies on composite-key look-ups', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(refused.text).not.toContain(`"hours":${shift.hours}`);
     expect((await data<{ pickerShift: unknown }>(query)).pickerShift).toEqual({ hours: shift.hours });
+    // Neither variables, a fragment, nor asking for the key fields alone get around it.
+    const viaVariables = await mesh.query(
+      'query($e: ID!, $d: Date!) { pickerShift(pickerEmail: $e, shiftDate: $d) { shiftDate } }',
+      { e: shift.picker_email, d: shift.shift_date },
+      analyst,
+    );
+    expect(viaVariables.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const viaFragment = await ask<{ s?: unknown }>(
+      `query { ...F } fragment F on Query { s: pickerShift(pickerEmail: "${shift.picker_email}", shiftDate: "${shift.shift_date}") { __typename } }`,
+      analyst,
+    );
+    expect(viaFragment.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(viaFragment.data?.s ?? null).toBeNull();
     // The masked key reads masked in a list, so the analyst cannot read it back to look up by either.
     const listed = await data<{ pickerShifts: { pickerEmail: string }[] }>('{ pickerShifts { pickerEmail } }', analyst);
     expect(listed.pickerShifts.map((s) => s.pickerEmail)).not.toContain(shift.picker_email);
@@ -380,6 +393,23 @@ describe('policies on composite-key look-ups', () => {
       partner,
     );
     expect(r).toEqual({ de: { sku: de.sku }, fr: null });
+  });
+});
+
+describe('the catalog of composite-key and keyless products', () => {
+  it('shows the root fields (no look-up for a keyless product), every key field, a profile and a sample', async () => {
+    const entry = (name: string) =>
+      data<{ dataProduct: { rootFields: Record<string, string | null>; fields: { column: string; key: boolean }[]; profile: { rows: number }; sample: { rows: unknown[] } } }>(
+        `{ dataProduct(name: "${name}") { rootFields { list connection byKey aggregate } fields { column key } profile { rows } sample(limit: 3) { rows } } }`,
+      );
+    const events = (await entry('shipment-events')).dataProduct;
+    expect(events.rootFields).toEqual({ list: 'shipmentEvents', connection: 'shipmentEventsConnection', byKey: null, aggregate: 'shipmentEventsAggregate' });
+    expect(events.fields.filter((f) => f.key)).toEqual([]);
+    expect([events.profile.rows, events.sample.rows.length]).toEqual([EVENTS.length, 3]);
+    const lines = (await entry('order-lines')).dataProduct;
+    expect(lines.rootFields.byKey).toBe('orderLine');
+    expect(lines.fields.filter((f) => f.key).map((f) => f.column)).toEqual(['line_number', 'order_id']);
+    expect([lines.profile.rows, lines.sample.rows.length]).toEqual([LINES.length, 3]);
   });
 });
 
