@@ -3,6 +3,7 @@ import { contractFromAvro } from '../../schema/contract/fromAvro.js';
 import { contractFromOdcs } from '../../schema/contract/fromOdcs.js';
 import { finishContract, type ContractDraft } from '../../schema/contract/finishContract.js';
 import { toOdcs } from '../../schema/contract/toOdcs.js';
+import { validateOdcs } from '../../schema/odcs/index.js';
 import type { FieldContract } from '../../schema/index.js';
 import { checkMesh, contract, descriptor, property, type FixtureProduct } from '../governance/meshFixture.js';
 
@@ -164,6 +165,8 @@ describe('the ODCS reader', () => {
     const events = contractFromAvro('e.avsc', AVRO).value!;
     for (const c of [lines, events]) {
       const doc = toOdcs({ name: 'p', domain: 'd', owner: 'o@x.io', status: 'active', contract: c } as never);
+      // Still a document the official ODCS v3.0.2 schema accepts.
+      expect(validateOdcs('p.odcs.yaml', doc)).toEqual([]);
       const back = contractFromOdcs('p.odcs.yaml', doc).value!;
       expect([back.keys, back.order, back.references]).toEqual([c.keys, c.order, c.references]);
     }
