@@ -9,6 +9,7 @@ import type { DeclarationProblem, Result } from '../errors.js';
 import { zodProblems } from '../descriptor/zodProblems.js';
 import { classificationSchema, columnNameSchema, compatibilitySchema, purposesSchema, referenceSchema, versionSchema } from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { readMeasures } from './measures.js';
 import type { Contract, FieldContract, LogicalType } from './types.js';
 
 const avroType: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.array(avroType), z.looseObject({ type: z.unknown() })]));
@@ -31,6 +32,7 @@ const avroRecord = z.looseObject({
   compatibility: compatibilitySchema.default('BACKWARD'),
   purposes: purposesSchema.default([]),
   graphqlField: z.string().optional(),
+  measures: z.unknown().optional(),
   fields: z.array(avroField).min(1, 'at least one field'),
 });
 
@@ -86,6 +88,7 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
       purposes: f.purposes,
     });
   });
+  const measures = readMeasures(file, 'measures', record.measures, fields, problems);
   if (problems.length) return { errors: problems };
   return finishContract(file, {
     typeName: record.name,
@@ -96,5 +99,6 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
     compatibility: record.compatibility,
     purposes: record.purposes,
     quality: [],
+    measures,
   });
 }

@@ -12,6 +12,7 @@ import { zodProblems } from '../descriptor/zodProblems.js';
 import { pascalCase, singular } from '../naming.js';
 import { classificationSchema, columnNameSchema, compatibilitySchema, purposesSchema, referenceSchema, versionSchema } from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { readMeasures } from './measures.js';
 import type { FieldContract, LogicalType, QualityRule } from './types.js';
 import type { Contract } from './types.js';
 
@@ -120,6 +121,13 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
   const compatibility = readCustom(file, '', c.customProperties, 'compatibility', compatibilitySchema, problems) ?? 'BACKWARD';
   const purposes = readCustom(file, '', c.customProperties, 'purposes', purposesSchema, problems) ?? [];
   const listField = readCustom(file, '', c.customProperties, 'graphqlField', z.string(), problems);
+  const measures = readMeasures(
+    file,
+    `customProperties[${c.customProperties.findIndex((p) => p.property === 'measures')}].value`,
+    custom(c.customProperties, 'measures'),
+    fields,
+    problems,
+  );
   if (problems.length) return { errors: problems };
   return finishContract(file, {
     typeName: /^[A-Z][A-Za-z0-9]*$/.test(table.name) ? table.name : pascalCase(singular(table.name)),
@@ -130,5 +138,6 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
     compatibility,
     purposes,
     quality: table.quality as QualityRule[],
+    measures,
   });
 }

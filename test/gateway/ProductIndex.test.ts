@@ -11,7 +11,8 @@ beforeAll(async () => {
 function role(typeName: string, fieldName: string): string | undefined {
   const r: FieldRole | undefined = index.classify(typeName, fieldName);
   if (!r) return undefined;
-  return r.kind === 'product' ? `product ${r.shape.product.name}` : `${r.kind} ${r.shape.product.name}.${r.field.field.name}`;
+  if (r.kind === 'product') return `product ${r.shape.product.name}`;
+  return r.kind === 'measure' ? `measure ${r.shape.product.name}.${r.measure.measure.name}` : `${r.kind} ${r.shape.product.name}.${r.field.field.name}`;
 }
 
 describe('classifying the fields of the API schema', () => {
