@@ -45,7 +45,9 @@ const filterSpec: z.ZodType<FilterSpec> = z.lazy(() =>
 
 const measureSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a lower snake_case measure name such as "revenue"'),
-  description: z.string().min(1, 'a description saying what the figure means, for the API documentation'),
+  description: z
+    .string({ error: () => 'a "description" saying what the figure means (it documents the field in the API)' })
+    .min(1, 'a "description" saying what the figure means (it documents the field in the API)'),
   aggregate: z.enum(MEASURE_AGGREGATES, { error: () => `one of ${MEASURE_AGGREGATES.join(', ')}` }),
   column: z.string().optional(),
   filter: filterSpec.optional(),
@@ -115,7 +117,7 @@ export function readMeasures(file: string, path: string, raw: unknown, fields: r
       if (m.column !== undefined)
         bad(`${at}.column`, `a "count" measure counts rows and takes no column: remove "column", or use "countDistinct" to count the distinct values of "${m.column}"`);
     } else if (m.column === undefined) {
-      bad(`${at}.column`, `a "${m.aggregate}" measure needs a "column": name the contract column it aggregates`);
+      bad(`${at}.column`, `the aggregate "${m.aggregate}" needs a "column": name the contract column it aggregates`);
     } else {
       const f = byColumn.get(m.column);
       if (!f) bad(`${at}.column`, `unknown column "${m.column}": name one of the contract's columns (${fields.map((x) => x.name).join(', ')})`);
