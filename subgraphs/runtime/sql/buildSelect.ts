@@ -146,6 +146,18 @@ const BUCKET_PARTS: Readonly<Record<BucketUnit, string>> = { hour: "'hour'", day
 
 const isNumeric = (c: Column): boolean => c.type === 'integer' || c.type === 'bigint' || c.type === 'double' || c.type === 'decimal';
 
+/**
+ * The average of a decimal column, exact to `scale + 6` digits (at most 18), truncated: the sum as
+ * a scaled integer divided by the count in integers, since DuckDB divides decimals as doubles. The
+ * factors are literals derived from the contract's scale, never from a caller.
+ */
+function exactAverage(ref: string, scale: number, filter: string): string {
+  const s = Math.max(0, Math.min(38, Math.trunc(scale)));
+  const k = Math.max(s, Math.min(18, s + 6));
+  const unit = k === 0 ? '1::DECIMAL(1,0)' : `0.${'0'.repeat(k - 1)}1::DECIMAL(${k + 1},${k})`;
+  return `((sum(${ref}::DECIMAL(38,${s}))${filter} * 1${'0'.repeat(k)})::HUGEINT // count(${ref})${filter})::DECIMAL(38,0) * ${unit}`;
+}
+
 /** The SQL of one aggregate over the column reference `ref`. */
 function aggregateSql(a: Aggregate, ref: string | undefined, p: Params): string {
   const decimal = a.column?.type === 'decimal' ? `DECIMAL(38,${Math.max(0, Math.min(38, Math.trunc(a.scale ?? 0)))})` : undefined;
@@ -161,9 +173,7 @@ function aggregateSql(a: Aggregate, ref: string | undefined, p: Params): string 
       // Exact where the column is: a decimal sums to DECIMAL(38, s), 64-bit integers to HUGEINT; doubles stay doubles.
       return decimal ? `sum(${ref}::${decimal})${filter}` : a.column?.type === 'bigint' ? over('sum', 'HUGEINT') : over('sum', 'DOUBLE');
     case 'avg':
-      return decimal
-        ? `(sum(${ref}::${decimal})${filter} / count(${ref})${filter})::${decimal.replace(/,(\d+)\)$/, (_m, s: string) => `,${Math.min(38, Number(s) + 6)})`)}`
-        : over('avg', 'DOUBLE');
+      return decimal ? exactAverage(ref!, a.scale ?? 0, filter) : over('avg', 'DOUBLE');
     case 'min':
     case 'max':
       return over(a.fn);

@@ -53,6 +53,18 @@ describe("the statements of analysts' aggregates", () => {
     expect(String(plain!.s)).not.toBe(decimal(cents));
   });
 
+  it('averages a decimal exactly, to six more digits, truncated (DuckDB would divide as doubles)', async () => {
+    const avg: Aggregate = { fn: 'avg', column: amount, as: 'avg.amount', scale: 2 };
+    const delivered: Condition = { kind: 'compare', column: status, op: 'eq', value: 'delivered' };
+    const [row] = await run(buildAggregate('t', [], [avg, { ...avg, as: 'aov', filter: delivered }], everything, 10));
+    const exact = (rows: typeof ROWS): string => {
+      const scaled = (BigInt(rows.reduce((s, r) => s + r.cents, 0)) * 10n ** 6n) / BigInt(rows.length);
+      return `${scaled / 10n ** 8n}.${String(scaled % 10n ** 8n).padStart(8, '0')}`;
+    };
+    expect(row!['avg.amount']).toBe(exact(ROWS));
+    expect(row!.aov).toBe(exact(ROWS.filter((r) => r.status === 'delivered')));
+  });
+
   it("groups by a list's elements: a row counts in each element's group, an empty or null list in the null group", async () => {
     const groupBy: GroupColumn[] = [{ column: tags, as: 'key.tags', elements: true }];
     const rows = await run(buildAggregate('t', groupBy, [], everything, 10));
