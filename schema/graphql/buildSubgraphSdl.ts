@@ -80,7 +80,7 @@ function analystTypes(s: ProductShape, group: string[]): string[] {
   if (s.timeFields.length) {
     parts.push(`"The date and timestamp fields of ${t}, for buckets."\nenum ${n.timeField} {\n${s.timeFields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`);
     parts.push(
-      `"Groups by a date or timestamp field truncated to a unit, in UTC: the group's key holds the bucket's start (a DateTime at midnight, or the Date, for a day, week, month, quarter or year)."\ninput ${n.bucket} {\n  field: ${n.timeField}!\n  unit: ${TIME_UNIT_ENUM}!\n}`,
+      `"Groups by a date or timestamp field truncated to a unit, in UTC: the group's key holds the bucket's start, a DateTime for a timestamp field (2026-06-01T00:00:00.000000Z for June 2026) and a Date for a date field."\ninput ${n.bucket} {\n  field: ${n.timeField}!\n  unit: ${TIME_UNIT_ENUM}!\n}`,
     );
   }
   if (s.distinctFields.length) {
