@@ -12,6 +12,7 @@ export { CONNECTED_INPUT_TYPES, descriptorSchema, durationMs, percent, type Desc
 export {
   AGGREGATE_FUNCTIONS,
   generatedTypeNames,
+  groupKeyType,
   productShape,
   quantileType,
   reverseShapes,

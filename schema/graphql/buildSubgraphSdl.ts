@@ -7,7 +7,7 @@
  */
 import { CATALOG_DOMAIN, CATALOG_QUERY_FIELDS, domainCatalogSdl, governanceCatalogSdl } from './catalogSdl.js';
 import { COMMON_SDL, FEDERATION_LINK } from './commonSdl.js';
-import { quantileType, reverseShapes, sumType, TIME_UNIT_ENUM, TIME_UNITS, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
+import { groupKeyType, quantileType, reverseShapes, sumType, TIME_UNIT_ENUM, TIME_UNITS, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
 
 /** A GraphQL description string. */
 const doc = (text: string | undefined, indent = ''): string => (text ? `${indent}${JSON.stringify(text)}\n` : '');
@@ -45,7 +45,7 @@ function inputsAndResults(s: ProductShape): string {
     `"The fields of ${t}, for groupBy."\nenum ${n.fieldEnum} {\n${s.fields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`,
     `type ${n.edge} {\n  cursor: String!\n  node: ${t}!\n}`,
     `type ${n.connection} {\n  "Rows matching the filter, over all pages."\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${n.edge}!]!\n}`,
-    `"The grouped-by values of one ${n.group}."\ntype ${n.groupKey} {\n${s.fields.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`,
+    `"The grouped-by values of one ${n.group}."\ntype ${n.groupKey} {\n${s.fields.map((f) => `  ${f.name}: ${groupKeyType(f)}`).join('\n')}\n}`,
   ];
   const group = [`  key: ${n.groupKey}!`, '  "Rows in the group."\n  count: Int!'];
   if (numeric.length) {

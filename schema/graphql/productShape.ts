@@ -171,6 +171,15 @@ export function quantileType(f: FieldShape): string {
   return f.type === 'Decimal' || !f.numeric ? f.type : 'Float';
 }
 
+/**
+ * The type of `f` in `<Type>GroupKey`: a list field is grouped by its elements, so its key holds one
+ * element (of the element's scalar type); every other field its own type.
+ */
+export function groupKeyType(f: FieldShape): string {
+  const items = f.field.type === 'list' ? f.field.items : undefined;
+  return items ? GRAPHQL_TYPES[items.type] : f.type;
+}
+
 /** A declared measure as a group field; the readers checked its column and filter, so they resolve. */
 function measureShape(m: MeasureContract, fields: readonly FieldShape[]): MeasureShape {
   const f = m.column === undefined ? undefined : fields.find((x) => x.field.name === m.column);
