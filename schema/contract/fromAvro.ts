@@ -18,6 +18,7 @@ import {
   versionSchema,
 } from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { readMeasures } from './measures.js';
 import type { Contract, FieldContract, LogicalType } from './types.js';
 
 const avroType: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.array(avroType), z.looseObject({ type: z.unknown() })]));
@@ -42,6 +43,7 @@ const avroRecord = z.looseObject({
   graphqlField: z.string().optional(),
   order: orderSchema.optional(),
   references: compositeReferencesSchema.optional(),
+  measures: z.unknown().optional(),
   fields: z.array(avroField).min(1, 'at least one field'),
 });
 
@@ -97,6 +99,7 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
       purposes: f.purposes,
     });
   });
+  const measures = readMeasures(file, 'measures', record.measures, fields, problems);
   if (problems.length) return { errors: problems };
   return finishContract(file, {
     typeName: record.name,
@@ -109,5 +112,6 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
     compatibility: record.compatibility,
     purposes: record.purposes,
     quality: [],
+    measures,
   });
 }

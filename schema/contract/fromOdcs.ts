@@ -21,6 +21,7 @@ import {
   versionSchema,
 } from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { readMeasures } from './measures.js';
 import type { FieldContract, LogicalType, QualityRule } from './types.js';
 import type { Contract } from './types.js';
 
@@ -154,6 +155,13 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
   const order = readCustom(file, '', c.customProperties, 'order', orderSchema, problems);
   const composite = readCustom(file, '', c.customProperties, 'references', compositeReferencesSchema, problems);
   const keys = keyOrder(file, table.properties, problems);
+  const measures = readMeasures(
+    file,
+    `customProperties[${c.customProperties.findIndex((p) => p.property === 'measures')}].value`,
+    custom(c.customProperties, 'measures'),
+    fields,
+    problems,
+  );
   if (problems.length) return { errors: problems };
   return finishContract(file, {
     typeName: /^[A-Z][A-Za-z0-9]*$/.test(table.name) ? table.name : pascalCase(singular(table.name)),
@@ -167,5 +175,6 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
     compatibility,
     purposes,
     quality: table.quality as QualityRule[],
+    measures,
   });
 }

@@ -5,7 +5,8 @@
  * field (by GraphQL name, by column, by `groupBy` enum value) goes through it.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
-import { referencedFields, type FieldContract, type LogicalType } from '../contract/types.js';
+import { referencedFields, type FieldContract, type LogicalType, type MeasureContract } from '../contract/types.js';
+import { measureColumns } from '../contract/measures.js';
 import { camelCase, screamingSnake } from '../naming.js';
 
 /** A contract field as GraphQL sees it. */
@@ -40,6 +41,24 @@ export const AGGREGATE_FUNCTIONS = ['sum', 'avg', 'min', 'max'] as const;
 /** One aggregate function. */
 export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
 
+/** The time units a bucket truncates to, in UTC (`WEEK` starts on Monday, as ISO 8601 weeks do). */
+export const TIME_UNITS = ['HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const;
+/** One time unit of a bucket. */
+export type TimeUnit = (typeof TIME_UNITS)[number];
+/** The GraphQL enum of {@link TIME_UNITS}, declared once per subgraph. */
+export const TIME_UNIT_ENUM = 'TimeUnit';
+
+/** A measure the contract declares, as a field of `<Type>Group`. */
+export interface MeasureShape {
+  readonly measure: MeasureContract;
+  /** GraphQL field name (camelCase of the measure's name). */
+  readonly name: string;
+  /** GraphQL type of its value (nullable: a group with no matching row has none, except counts, which are 0). */
+  readonly type: string;
+  /** The contract columns it reads (its column and its filter's), which the access rules check. */
+  readonly columns: readonly string[];
+}
+
 /** Every GraphQL type generated for a product, by role. */
 export interface ProductTypeNames {
   /** The object type, e.g. `Order`. */
@@ -54,6 +73,18 @@ export interface ProductTypeNames {
   readonly groupKey: string;
   /** The type of each aggregate function's field of a group: `OrderSums`, `OrderAverages`, `OrderExtremes` (min and max). */
   readonly aggregates: Readonly<Record<AggregateFunction, string>>;
+  /** `OrderDistinctCounts`: the Int count of distinct values per field. */
+  readonly distinct: string;
+  /** `OrderQuantiles`: the type of `median` and `percentile(p)`. */
+  readonly quantiles: string;
+  /** `OrderTimeField`: the enum of the date and timestamp fields a bucket may truncate. */
+  readonly timeField: string;
+  /** `OrderTimeBucket`: the input of one bucket (a time field and a unit). */
+  readonly bucket: string;
+  /** `OrderHaving`: conditions on a group's aggregates, and the inputs of its sums and averages. */
+  readonly having: string;
+  readonly havingNumbers: string;
+  readonly havingDistinct: string;
 }
 
 /** The GraphQL shape of one product. */
@@ -79,6 +110,16 @@ export interface ProductShape {
   readonly fields: readonly FieldShape[];
   /** References to products that are served (others stay plain values). */
   readonly references: readonly ReferenceShape[];
+  /** The date and timestamp fields, which `buckets` may truncate. */
+  readonly timeFields: readonly FieldShape[];
+  /** The fields `countDistinct` counts (scalars: not lists, structs or JSON). */
+  readonly distinctFields: readonly FieldShape[];
+  /** The fields `median` and `percentile(p)` cover: numbers, dates and timestamps. */
+  readonly quantileFields: readonly FieldShape[];
+  /** The measures the contract declares, in order. */
+  readonly measures: readonly MeasureShape[];
+  /** The measure with this GraphQL name. */
+  measureNamed(name: string): MeasureShape | undefined;
   /** The field with this GraphQL name. */
   fieldNamed(name: string): FieldShape | undefined;
   /** The field of this contract column. */
@@ -127,6 +168,35 @@ function fieldShape(field: FieldContract, compositeKey = false): FieldShape {
   };
 }
 
+/**
+ * The GraphQL type of an aggregate's value over `f`: a sum of 64-bit integers stays a BigInt and a
+ * decimal stays exact (its own type: the Decimal scalar); other numbers are Floats.
+ */
+export function sumType(f: FieldShape): string {
+  return f.type === 'BigInt' || f.type === 'Decimal' ? f.type : 'Float';
+}
+
+/** The GraphQL type of an average or a quantile over `f`: exact for a decimal, a Float for other numbers, the field's own type for dates and timestamps. */
+export function quantileType(f: FieldShape): string {
+  return f.type === 'Decimal' || !f.numeric ? f.type : 'Float';
+}
+
+/**
+ * The type of `f` in `<Type>GroupKey`: a list field is grouped by its elements, so its key holds one
+ * element (of the element's scalar type); every other field its own type.
+ */
+export function groupKeyType(f: FieldShape): string {
+  const items = f.field.type === 'list' ? f.field.items : undefined;
+  return items ? GRAPHQL_TYPES[items.type] : f.type;
+}
+
+/** A declared measure as a group field; the readers checked its column and filter, so they resolve. */
+function measureShape(m: MeasureContract, fields: readonly FieldShape[]): MeasureShape {
+  const f = m.column === undefined ? undefined : fields.find((x) => x.field.name === m.column);
+  const type = m.aggregate === 'count' || m.aggregate === 'countDistinct' || !f ? 'Int' : m.aggregate === 'sum' ? sumType(f) : m.aggregate === 'avg' ? quantileType(f) : f.type;
+  return { measure: m, name: camelCase(m.name), type, columns: measureColumns(m) };
+}
+
 /** The entity field name for a reference column: `customer_id` → `customer`. */
 function referenceName(column: string): string {
   return camelCase(column.replace(/_(id|key|ref)$/, ''));
@@ -145,6 +215,13 @@ function typeNames(t: string): ProductTypeNames {
     group: `${t}Group`,
     groupKey: `${t}GroupKey`,
     aggregates: { sum: `${t}Sums`, avg: `${t}Averages`, min: extremes, max: extremes },
+    distinct: `${t}DistinctCounts`,
+    quantiles: `${t}Quantiles`,
+    timeField: `${t}TimeField`,
+    bucket: `${t}TimeBucket`,
+    having: `${t}Having`,
+    havingNumbers: `${t}HavingNumbers`,
+    havingDistinct: `${t}HavingDistinctCounts`,
   };
 }
 
@@ -177,6 +254,8 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     add(ref.as ?? target.contract.typeName.charAt(0).toLowerCase() + target.contract.typeName.slice(1), from as FieldShape[], target);
   }
   const types = typeNames(c.typeName);
+  const measures = c.measures.map((m) => measureShape(m, fields));
+  const byMeasure = new Map(measures.map((m) => [m.name, m]));
   const byName = new Map(fields.map((f) => [f.name, f]));
   const byColumn = new Map(fields.map((f) => [f.field.name, f]));
   const byEnum = new Map(fields.map((f) => [f.enumValue, f]));
@@ -200,6 +279,11 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     order: keys.length ? keys : [...c.order.map(ofColumn), ...fields.filter((f) => !c.order.includes(f.field.name))],
     fields,
     references,
+    timeFields: fields.filter((f) => f.field.type === 'date' || f.field.type === 'timestamp'),
+    distinctFields: fields.filter((f) => !['list', 'struct', 'json'].includes(f.field.type)),
+    quantileFields: fields.filter((f) => f.numeric || f.field.type === 'date' || f.field.type === 'timestamp'),
+    measures,
+    measureNamed: (name) => byMeasure.get(name),
     fieldNamed: (name) => byName.get(name),
     fieldOfColumn: (column) => byColumn.get(column),
     fieldOfEnum: (value) => byEnum.get(value),
@@ -211,7 +295,26 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
 /** Every type name a product generates, for finding which product owns a type. */
 export function generatedTypeNames(shape: ProductShape): string[] {
   const t = shape.types;
-  return [...new Set([t.object, t.where, t.orderBy, t.fieldEnum, t.edge, t.connection, t.groupKey, ...Object.values(t.aggregates), t.group])];
+  return [
+    ...new Set([
+      t.object,
+      t.where,
+      t.orderBy,
+      t.fieldEnum,
+      t.edge,
+      t.connection,
+      t.groupKey,
+      ...Object.values(t.aggregates),
+      t.distinct,
+      t.quantiles,
+      t.timeField,
+      t.bucket,
+      t.having,
+      t.havingNumbers,
+      t.havingDistinct,
+      t.group,
+    ]),
+  ];
 }
 
 /** A reverse list contributed to a referenced type: `Customer.orders` from orders' `customer_id`. */

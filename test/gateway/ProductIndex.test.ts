@@ -11,9 +11,9 @@ beforeAll(async () => {
 function role(typeName: string, fieldName: string): string | undefined {
   const r: FieldRole | undefined = index.classify(typeName, fieldName);
   if (!r) return undefined;
-  return r.kind === 'product'
-    ? `product ${r.shape.product.name}`
-    : `${r.kind} ${r.shape.product.name}.${(r.kind === 'reference' ? r.fields : [r.field]).map((f) => f.field.name).join('+')}`;
+  if (r.kind === 'product') return `product ${r.shape.product.name}`;
+  if (r.kind === 'measure') return `measure ${r.shape.product.name}.${r.measure.measure.name}`;
+  return `${r.kind} ${r.shape.product.name}.${(r.kind === 'reference' ? r.fields : [r.field]).map((f) => f.field.name).join('+')}`;
 }
 
 describe('classifying the fields of the API schema', () => {

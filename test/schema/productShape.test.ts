@@ -69,6 +69,13 @@ describe('the names of a product shape', () => {
       group: 'OrderGroup',
       groupKey: 'OrderGroupKey',
       aggregates: { sum: 'OrderSums', avg: 'OrderAverages', min: 'OrderExtremes', max: 'OrderExtremes' },
+      distinct: 'OrderDistinctCounts',
+      quantiles: 'OrderQuantiles',
+      timeField: 'OrderTimeField',
+      bucket: 'OrderTimeBucket',
+      having: 'OrderHaving',
+      havingNumbers: 'OrderHavingNumbers',
+      havingDistinct: 'OrderHavingDistinctCounts',
     });
     expect([order.whereType, order.orderByType, order.fieldEnum]).toEqual(['OrderWhere', 'OrderOrderBy', 'OrderField']);
   });
@@ -90,7 +97,26 @@ describe('the names of a product shape', () => {
 
   it('lists every generated type name of a product once, the shared Extremes included', () => {
     expect(generatedTypeNames(order).sort()).toEqual(
-      ['Order', 'OrderAverages', 'OrderConnection', 'OrderEdge', 'OrderExtremes', 'OrderField', 'OrderGroup', 'OrderGroupKey', 'OrderOrderBy', 'OrderSums', 'OrderWhere'].sort(),
+      [
+        'Order',
+        'OrderAverages',
+        'OrderConnection',
+        'OrderEdge',
+        'OrderExtremes',
+        'OrderField',
+        'OrderGroup',
+        'OrderGroupKey',
+        'OrderOrderBy',
+        'OrderSums',
+        'OrderWhere',
+        'OrderDistinctCounts',
+        'OrderQuantiles',
+        'OrderTimeField',
+        'OrderTimeBucket',
+        'OrderHaving',
+        'OrderHavingNumbers',
+        'OrderHavingDistinctCounts',
+      ].sort(),
     );
   });
 });

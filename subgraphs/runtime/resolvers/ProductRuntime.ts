@@ -6,8 +6,8 @@
  * parameterised statement per query (plus one count when a connection's totalCount is asked for);
  * batched reads cost one per batch.
  */
-import type { GraphQLResolveInfo } from 'graphql';
-import { AGGREGATE_FUNCTIONS, BadUserInputError, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
+import { isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { AGGREGATE_FUNCTIONS, BadUserInputError, collectFields, fieldArguments, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
 import { countRows, type SubgraphContext } from '../context.js';
 import type { Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
@@ -22,12 +22,14 @@ import type { StatementRunner } from '../read/ResultCache.js';
 import { observeRead, type SubgraphTelemetry } from '../SubgraphTelemetry.js';
 import {
   columnsKey,
+  percentileKey,
   translateAggregate,
   translateByKey,
   translateConnection,
   translateList,
   translateProfile,
   translateReverse,
+  type AnalystSelection,
   type ReadArgs,
   type ReadContext,
 } from '../read/translateRead.js';
@@ -218,12 +220,20 @@ export class ProductRuntime {
     const top = selectedFields(info, this.shape.types.group);
     const byFunction: Partial<Record<AggregateFunction, Iterable<string>>> = {};
     for (const fn of AGGREGATE_FUNCTIONS) if (top.has(fn)) byFunction[fn] = selectedAt(info, [fn], this.shape.types.aggregates[fn]).keys();
-    const read = this.grant(translateAggregate(this.rc, args, byFunction), ctx);
+    const t = this.shape.types;
+    const more: AnalystSelection = {
+      countDistinct: top.has('countDistinct') ? selectedAt(info, ['countDistinct'], t.distinct).keys() : [],
+      median: top.has('median') ? selectedAt(info, ['median'], t.quantiles).keys() : [],
+      percentiles: top.has('percentile') ? percentileSelections(info, t.group, t.quantiles) : [],
+      measures: this.shape.measures.filter((m) => top.has(m.name)).map((m) => m.name),
+    };
+    const read = this.grant(translateAggregate(this.rc, args, byFunction, more), ctx);
     const { rows } = await this.run(read, ctx);
     const max = this.limits.maxGroups;
     countRows(ctx, this.shape.product.name, Math.min(rows.length, max));
     if (rows.length > max) throw new BadUserInputError(`The grouping yields more than ${max} groups; group by fewer fields or narrow the where filter.`);
-    return rows.map(toGroup);
+    const percentiles = (read.percentiles ?? []).map((q) => percentileKey(q.p, q.discrete));
+    return rows.map((row) => toGroup(row, percentiles));
   }
 }
 
@@ -243,12 +253,45 @@ export interface ProfileFigures {
   readonly columns: ReadonlyMap<string, ColumnFigures>;
 }
 
-/** Shapes a grouped row (`key.country`, `__count`, `sum.totalAmount`, ...) as a `<Type>Group` object. */
-function toGroup(row: Row): Record<string, unknown> {
-  const group: Record<string, Record<string, unknown> | number> = { key: {}, count: Number(row.__count), sum: {}, avg: {}, min: {}, max: {} };
+/** Each `percentile(p, discrete)` selected on the aggregate's groups (aliases may ask for several), with the fields selected under it. */
+function percentileSelections(info: GraphQLResolveInfo, groupType: string, quantilesType: string): NonNullable<AnalystSelection['percentiles']> {
+  const scope = { fragments: info.fragments, variables: info.variableValues };
+  const type = info.schema.getType(groupType);
+  const def = isObjectType(type) ? type.getFields().percentile : undefined;
+  if (!def) return [];
+  const nodes = collectFields(
+    info.fieldNodes.map((n) => n.selectionSet),
+    groupType,
+    scope,
+  ).filter((c) => c.node.name.value === 'percentile');
+  return nodes.map(({ node }) => {
+    const args = fieldArguments(def, node, scope.variables);
+    const fields = collectFields([node.selectionSet], quantilesType, scope).map((c) => c.node.name.value);
+    return { p: args.p, discrete: args.discrete, fields };
+  });
+}
+
+/**
+ * Shapes a grouped row (`key.country`, `__count`, `sum.totalAmount`, `measure.revenue`,
+ * `percentile.0.totalAmount`, ...) as a `<Type>Group` object; `percentiles` names the
+ * (p, discrete) pair each percentile alias number stands for. A percentile is a function of its
+ * arguments, which GraphQL's default resolver calls, so aliases asking for different p each get theirs.
+ */
+function toGroup(row: Row, percentiles: readonly string[]): Record<string, unknown> {
+  const parts: Record<string, Record<string, unknown>> = { key: {}, sum: {}, avg: {}, min: {}, max: {}, countDistinct: {}, median: {} };
+  const byPercentile = percentiles.map(() => ({}) as Record<string, unknown>);
+  const group: Record<string, unknown> = { count: Number(row.__count) };
   for (const [alias, value] of Object.entries(row)) {
     const dot = alias.indexOf('.');
-    if (dot > 0) (group[alias.slice(0, dot)] as Record<string, unknown>)[alias.slice(dot + 1)] = value;
+    if (dot <= 0) continue;
+    const head = alias.slice(0, dot);
+    const rest = alias.slice(dot + 1);
+    if (head === 'measure') group[rest] = value;
+    else if (head === 'percentile') {
+      const at = rest.indexOf('.');
+      byPercentile[Number(rest.slice(0, at))]![rest.slice(at + 1)] = value;
+    } else if (parts[head]) parts[head][rest] = head === 'countDistinct' ? Number(value) : value;
   }
-  return group;
+  const keyed = new Map(percentiles.map((k, i) => [k, byPercentile[i]!]));
+  return { ...parts, ...group, percentile: (args: { p: number; discrete?: boolean }) => keyed.get(percentileKey(args.p, args.discrete === true)) ?? {} };
 }

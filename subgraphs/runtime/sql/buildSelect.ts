@@ -152,25 +152,114 @@ export function buildReverseList(spec: SelectSpec, references: readonly Column[]
   return { text: `SELECT * EXCLUDE ("__rank") FROM (${inner}) WHERE "__rank" <= ${p.add(limit)} ORDER BY "__rank"`, values: p.values };
 }
 
+/** The aggregate functions the SQL builder computes (a measure is one of these with a filter). */
+export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'countDistinct' | 'median' | 'percentile';
+
 /** An aggregate to compute per group, e.g. `sum` of `total_amount`, returned as `sum.totalAmount`. */
 export interface Aggregate {
-  readonly fn: 'sum' | 'avg' | 'min' | 'max';
-  readonly column: Column;
+  readonly fn: AggregateFn;
+  /** The column aggregated; absent only for `count`. */
+  readonly column?: Column;
   readonly as: string;
+  /** A decimal column's scale: its sums and averages stay exact DECIMAL(38, scale). */
+  readonly scale?: number;
+  /** For `percentile`: the quantile (0 to 1, bound as a parameter), and whether to take a row's value (quantile_disc) instead of interpolating. */
+  readonly p?: number;
+  readonly discrete?: boolean;
+  /** Only rows matching this condition are aggregated (a measure's filter: `FILTER (WHERE ...)`). */
+  readonly filter?: Condition;
+  /** The contract measure this computes (its GraphQL name), which the access rules check as a whole. */
+  readonly measure?: string;
 }
 
-/** Grouped aggregates; groups in key order, at most `maxGroups` (+1 so the caller can tell there were more). */
-export function buildAggregate(table: string, groupBy: readonly Selected[], aggregates: readonly Aggregate[], where: Condition, maxGroups: number): SqlQuery {
+/** A time unit of a bucket, in UTC (DuckDB's `date_trunc` parts; its week starts on Monday). */
+export type BucketUnit = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/** A grouped-by column: as it is, truncated to a time unit, or, for a list, by each of its elements. */
+export interface GroupColumn extends Selected {
+  readonly unit?: BucketUnit;
+  /** Group by the list's elements: a row counts in the group of each element, an empty or null list in the null group. */
+  readonly elements?: boolean;
+}
+
+const BUCKET_PARTS: Readonly<Record<BucketUnit, string>> = { hour: "'hour'", day: "'day'", week: "'week'", month: "'month'", quarter: "'quarter'", year: "'year'" };
+
+const isNumeric = (c: Column): boolean => c.type === 'integer' || c.type === 'bigint' || c.type === 'double' || c.type === 'decimal';
+
+/**
+ * The average of a decimal column, exact to `scale + 6` digits (at most 18), truncated: the sum as
+ * a scaled integer divided by the count in integers, since DuckDB divides decimals as doubles. The
+ * factors are literals derived from the contract's scale, never from a caller.
+ */
+function exactAverage(ref: string, scale: number, filter: string): string {
+  const s = Math.max(0, Math.min(38, Math.trunc(scale)));
+  const k = Math.max(s, Math.min(18, s + 6));
+  const unit = k === 0 ? '1::DECIMAL(1,0)' : `0.${'0'.repeat(k - 1)}1::DECIMAL(${k + 1},${k})`;
+  return `((sum(${ref}::DECIMAL(38,${s}))${filter} * 1${'0'.repeat(k)})::HUGEINT // count(${ref})${filter})::DECIMAL(38,0) * ${unit}`;
+}
+
+/** The SQL of one aggregate over the column reference `ref`. */
+function aggregateSql(a: Aggregate, ref: string | undefined, p: Params): string {
+  const decimal = a.column?.type === 'decimal' ? `DECIMAL(38,${Math.max(0, Math.min(38, Math.trunc(a.scale ?? 0)))})` : undefined;
+  const filter = a.filter ? ` FILTER (WHERE ${compileCondition(a.filter, p)})` : '';
+  const over = (fn: string, cast?: string): string => `${fn}(${ref ?? '*'})${filter}${cast ? `::${cast}` : ''}`;
+  const numeric = a.column !== undefined && isNumeric(a.column);
+  switch (a.fn) {
+    case 'count':
+      return a.filter ? `count(*)${filter}::INTEGER` : 'count(*)::INTEGER';
+    case 'countDistinct':
+      return `count(DISTINCT ${ref})${filter}::INTEGER`;
+    case 'sum':
+      // Exact where the column is: a decimal sums to DECIMAL(38, s), 64-bit integers to HUGEINT; doubles stay doubles.
+      return decimal ? `sum(${ref}::${decimal})${filter}` : a.column?.type === 'bigint' ? over('sum', 'HUGEINT') : over('sum', 'DOUBLE');
+    case 'avg':
+      return decimal ? exactAverage(ref!, a.scale ?? 0, filter) : over('avg', 'DOUBLE');
+    case 'min':
+    case 'max':
+      return over(a.fn);
+    case 'median':
+      return numeric ? (decimal ? over('median') : over('median', 'DOUBLE')) : `quantile_disc(${ref}, 0.5)${filter}`;
+    case 'percentile': {
+      const q = p.add(a.p ?? 0.5, 'double');
+      const fn = a.discrete || !numeric ? 'quantile_disc' : 'quantile_cont';
+      return `${fn}(${ref}, ${q})${filter}${numeric && !decimal && fn === 'quantile_cont' ? '::DOUBLE' : ''}`;
+    }
+  }
+}
+
+/**
+ * Grouped aggregates; groups in key order, at most `maxGroups` (+1 so the caller can tell there
+ * were more), only those meeting `having` (a condition on the aggregates' aliases, which DuckDB
+ * resolves in HAVING; its values are bound like any filter's).
+ */
+export function buildAggregate(
+  table: string,
+  groupBy: readonly GroupColumn[],
+  aggregates: readonly Aggregate[],
+  where: Condition,
+  maxGroups: number,
+  having?: Condition,
+): SqlQuery {
   const p = new Params();
   const cond = compileCondition(where, p);
-  const aggs = aggregates.map((a) => {
-    const expr = `${a.fn}(${quoteIdent(a.column.name)})`;
-    const typed = a.fn === 'avg' ? `${expr}::DOUBLE` : a.fn === 'sum' && a.column.type !== 'bigint' ? `${expr}::DOUBLE` : a.fn === 'sum' ? `${expr}::HUGEINT` : expr;
-    return `${typed} AS ${quoteIdent(a.as)}`;
+  // A list is grouped by its elements: each unnested in a level of its own, so two lists give every pair (one level would zip them).
+  let from = `${quoteIdent(table)} WHERE ${cond}`;
+  const keyRef = groupBy.map((g, i) => {
+    if (!g.elements) return quoteIdent(g.column.name);
+    const list = quoteIdent(g.column.name);
+    from = `(SELECT *, unnest(CASE WHEN ${list} IS NULL OR len(${list}) = 0 THEN [NULL] ELSE ${list} END) AS "__e${i}" FROM ${from})`;
+    return `"__e${i}"`;
   });
-  const items = [...groupBy.map((g) => `${quoteIdent(g.column.name)} AS ${quoteIdent(g.as)}`), 'count(*)::BIGINT AS "__count"', ...aggs];
-  const group = groupBy.length
-    ? ` GROUP BY ${groupBy.map((g) => quoteIdent(g.column.name)).join(', ')} ORDER BY ${groupBy.map((g) => `${quoteIdent(g.column.name)} ASC NULLS LAST`).join(', ')}`
-    : '';
-  return { text: `SELECT ${items.join(', ')} FROM ${quoteIdent(table)} WHERE ${cond}${group} LIMIT ${p.add(maxGroups + 1)}`, values: p.values };
+  if (groupBy.some((g) => g.elements)) from = `${from} WHERE TRUE`;
+  const keys = groupBy.map((g, i) => {
+    const ref = keyRef[i]!;
+    if (!g.unit) return ref;
+    return g.column.type === 'date' ? `date_trunc(${BUCKET_PARTS[g.unit]}, ${ref})::DATE` : `date_trunc(${BUCKET_PARTS[g.unit]}, ${ref})`;
+  });
+  const aggs = aggregates.map((a) => `${aggregateSql(a, a.column && quoteIdent(a.column.name), p)} AS ${quoteIdent(a.as)}`);
+  const items = [...groupBy.map((g, i) => `${keys[i]} AS ${quoteIdent(g.as)}`), 'count(*)::BIGINT AS "__count"', ...aggs];
+  const group = groupBy.length ? ` GROUP BY ${keys.join(', ')}` : '';
+  const filter = having ? ` HAVING ${compileCondition(having, p)}` : '';
+  const order = groupBy.length ? ` ORDER BY ${keys.map((k) => `${k} ASC NULLS LAST`).join(', ')}` : '';
+  return { text: `SELECT ${items.join(', ')} FROM ${from}${group}${filter}${order} LIMIT ${p.add(maxGroups + 1)}`, values: p.values };
 }
