@@ -1,6 +1,6 @@
 /** The checks and defaults both contract readers share once the fields are known. */
 import type { DeclarationProblem, Result } from '../errors.js';
-import { GRAPHQL_NAME, camelCase, plural } from '../naming.js';
+import { GRAPHQL_NAME, camelCase, listFieldName } from '../naming.js';
 import type { Contract } from './types.js';
 
 /** A contract before keys and the list field name are derived. */
@@ -21,7 +21,7 @@ export function finishContract(file: string, draft: ContractDraft): Result<Contr
     seen.add(graphqlName);
     if (f.key && f.nullable) problems.push({ file, path: `fields[${i}]`, message: 'a key field cannot be nullable' });
   });
-  const listField = draft.listField ?? camelCase(plural(draft.typeName));
+  const listField = draft.listField ?? listFieldName(draft.typeName);
   if (!GRAPHQL_NAME.test(listField)) problems.push({ file, path: 'graphqlField', message: `expected a GraphQL field name, got "${listField}"` });
   if (problems.length) return { errors: problems };
   return { value: { ...draft, keys, listField, order: draft.order ?? [], references: draft.references ?? [], measures: draft.measures ?? [] } };
