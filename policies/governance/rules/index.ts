@@ -5,6 +5,7 @@ import { DescriptorValidRule } from './DescriptorValidRule.js';
 import { FieldNameRule } from './FieldNameRule.js';
 import { FieldsClassifiedRule } from './FieldsClassifiedRule.js';
 import { FreshnessFieldRule } from './FreshnessFieldRule.js';
+import { GraphqlNamesUniqueRule } from './GraphqlNamesUniqueRule.js';
 import { InteroperableFormatRule } from './InteroperableFormatRule.js';
 import { KnownPurposesRule } from './KnownPurposesRule.js';
 import { PiiHasMaskRule } from './PiiHasMaskRule.js';
@@ -17,6 +18,7 @@ import { VersionedOutputRule } from './VersionedOutputRule.js';
 /** The rules `meshgate check` runs, in report order; DescriptorValidRule comes last, as it claims every problem the others do not. */
 export const RULES: readonly GovernanceRule[] = Object.freeze([
   ProductNameRule,
+  GraphqlNamesUniqueRule,
   FieldNameRule,
   VersionedOutputRule,
   ProductHasOwnerRule,
@@ -37,6 +39,7 @@ export {
   FieldNameRule,
   FieldsClassifiedRule,
   FreshnessFieldRule,
+  GraphqlNamesUniqueRule,
   InteroperableFormatRule,
   KnownPurposesRule,
   PiiHasMaskRule,
