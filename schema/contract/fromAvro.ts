@@ -9,6 +9,7 @@ import type { DeclarationProblem, Loaded } from '../errors.js';
 import { pascalCase } from '../naming.js';
 import { classificationSchema, columnNameSchema, compatibilitySchema, purposesSchema, referenceSchema, versionSchema } from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { guessProblems } from './guesses.js';
 import { parseCollecting, type Placeholder } from './parseCollecting.js';
 import { snakeCase, withFieldHints } from './problemHints.js';
 import type { Contract, FieldContract, LogicalType } from './types.js';
@@ -81,9 +82,9 @@ const avroPlaceholder: Placeholder = (path, value) => {
 /** Reads an Avro record schema (already JSON-parsed) into a contract; a refused one carries what could be read as `partial`. */
 export function contractFromAvro(file: string, json: unknown): Loaded<Contract> {
   const parsed = parseCollecting(file, avroRecord, json, avroPlaceholder);
-  if (!parsed.data) return { errors: withFieldHints(parsed.problems, json) };
+  if (!parsed.data) return { errors: [...withFieldHints(parsed.problems, json), ...guessProblems(file, json)] };
   const record = parsed.data;
-  const problems: DeclarationProblem[] = withFieldHints(parsed.problems, json);
+  const problems: DeclarationProblem[] = [...withFieldHints(parsed.problems, json), ...guessProblems(file, json)];
   const fields: FieldContract[] = [];
   record.fields.forEach((f, i) => {
     const mapped = mapAvroType(f.type);

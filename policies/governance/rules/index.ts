@@ -6,6 +6,7 @@ import { FieldNameRule } from './FieldNameRule.js';
 import { FieldsClassifiedRule } from './FieldsClassifiedRule.js';
 import { FreshnessFieldRule } from './FreshnessFieldRule.js';
 import { GraphqlNamesUniqueRule } from './GraphqlNamesUniqueRule.js';
+import { GuessesConfirmedRule } from './GuessesConfirmedRule.js';
 import { InteroperableFormatRule } from './InteroperableFormatRule.js';
 import { KnownPurposesRule } from './KnownPurposesRule.js';
 import { PiiHasMaskRule } from './PiiHasMaskRule.js';
@@ -30,6 +31,7 @@ export const RULES: readonly GovernanceRule[] = Object.freeze([
   DeprecationLifecycleRule,
   KnownPurposesRule,
   ReferencesResolveRule,
+  GuessesConfirmedRule,
   DescriptorValidRule,
 ]);
 
@@ -40,6 +42,7 @@ export {
   FieldsClassifiedRule,
   FreshnessFieldRule,
   GraphqlNamesUniqueRule,
+  GuessesConfirmedRule,
   InteroperableFormatRule,
   KnownPurposesRule,
   PiiHasMaskRule,
