@@ -70,6 +70,9 @@ export function guessClassification(column: string, values: readonly string[] | 
   }
   const byName = NAME_TESTS.find((t) => t.test.test(name));
   if (byName) return { classification: byName.classification, reason: `${byName.classification}: the column name "${column}" suggests ${byName.looks}` };
-  const seen = values === undefined ? 'no values were sampled' : `none of ${sampled.length} sampled values looks like an email address, phone number, card number or IP address`;
+  const seen =
+    values === undefined
+      ? "no values were sampled (only a Parquet file's text columns are)"
+      : `none of ${sampled.length} sampled values looks like an email address, phone number, card number or IP address`;
   return { classification: 'none', reason: `none: the column name "${column}" suggests no personal data and ${seen}; check it is not PII` };
 }

@@ -49,8 +49,10 @@ const isText = (t: AvroType): boolean =>
 /** The key guess among unique, never-null columns named like an identifier: the product's own id first (`touch_id` for touch-points). */
 function chooseKey(columns: readonly InferredColumn[], product: string, verified: boolean, rows?: number): Inferred['key'] {
   const candidates = columns.filter((c) => ID_NAME.test(c.name) && keyable(c.type) && !c.nullable && (!verified || c.unique));
-  const own = `${singular(product.split('-').pop() ?? product)}_id`;
-  const chosen = candidates.find((c) => c.name === own) ?? candidates[0];
+  // The product's own identifier first: `touch_point_id` or `touch_id` for touch-points.
+  const words = product.split('-');
+  const own = [`${[...words.slice(0, -1), singular(words[words.length - 1]!)].join('_')}_id`, `${words[0]}_id`];
+  const chosen = own.map((name) => candidates.find((c) => c.name === name)).find((c) => c !== undefined) ?? candidates[0];
   if (!chosen) return undefined;
   const reason = verified
     ? `${chosen.name}: named like an identifier, and unique and never null in all ${rows ?? 0} rows of the file`
