@@ -7,10 +7,18 @@ import pluralize from 'pluralize';
  * Address`).
  */
 export function words(name: string): string[] {
-  return name
-    .split(/[-_\s]+/)
-    .flatMap((part) => part.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? [])
-    .filter((w) => w.length > 0);
+  return (
+    name
+      .split(/[-_\s]+/)
+      // Digits stay with their word (`b2b_flag` → `b2b flag`, as camelCase always read it).
+      .flatMap((part) =>
+        part
+          .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+          .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+          .split(' '),
+      )
+      .filter((w) => w.length > 0)
+  );
 }
 
 const capitalize = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();

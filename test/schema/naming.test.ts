@@ -14,6 +14,8 @@ describe('word boundaries', () => {
     ['IPAddress', ['IP', 'Address'], 'ipAddress', 'IpAddress'],
     ['ORDER_ID', ['ORDER', 'ID'], 'orderId', 'OrderId'],
     ['address_2', ['address', '2'], 'address2', 'Address2'],
+    ['b2b_flag', ['b2b', 'flag'], 'b2bFlag', 'B2bFlag'],
+    ['line2_text', ['line2', 'text'], 'line2Text', 'Line2Text'],
   ])('%s', (name, expectedWords, camel, pascal) => {
     expect(words(name)).toEqual(expectedWords);
     expect(camelCase(name)).toBe(camel);
