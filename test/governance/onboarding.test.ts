@@ -128,6 +128,25 @@ describe('a descriptor and its contract both refused', () => {
   });
 });
 
+describe('an ODCS contract without meshgate attributes', () => {
+  it('reports each unclassified property and the missing key in one run', async () => {
+    const plain = [
+      property('lead_id', { classification: undefined }),
+      property('email', { classification: undefined }),
+      property('score', { classification: undefined, logicalType: 'number' }),
+    ];
+    const findings = await checkMesh([customers({ properties: plain })]);
+    expect(findings.map((f) => [f.rule, f.field ?? null])).toEqual([
+      ['fields-classified', 'lead_id'],
+      ['fields-classified', 'email'],
+      ['fields-classified', 'score'],
+      ['descriptor-valid', null],
+    ]);
+    expect(findings[1]!.message).toMatch(/^schema\[0\]\.properties\[1\] email: no classification: add "classification": "none" or a PII kind/);
+    expect(findings[3]!.message).toMatch(/found 0: mark the column that identifies a row .* primaryKey: true \(ODCS\)/);
+  });
+});
+
 describe('graphql-names-unique', () => {
   it('refuses two Order types in two domains, naming both products and files', async () => {
     const billing = {
