@@ -53,8 +53,10 @@ async function loadDomain(dir: string, options: LoadOptions): Promise<{ domain?:
     if (r.errors) {
       problems.push(...r.errors);
       if (r.partial) partial.push(r.partial);
-    } else if (r.value.domain !== name) problems.push({ file, path: 'domain', message: `expected "${name}" (the domain folder it lives in), got "${r.value.domain}"` });
-    else products.push(r.value);
+    } else if (r.value.domain !== name) {
+      problems.push({ file, path: 'domain', message: `expected "${name}" (the domain folder it lives in), got "${r.value.domain}": move the file or correct its domain` });
+      partial.push(r.value);
+    } else products.push(r.value);
   }
   if (problems.length || products.length === 0) return { problems, refused: [...products, ...partial] };
   return { domain: { name, products }, problems, refused: [] };

@@ -3,7 +3,9 @@ import { contractFromAvro } from '../../schema/contract/fromAvro.js';
 import { contractFromOdcs } from '../../schema/contract/fromOdcs.js';
 import { productShape } from '../../schema/graphql/productShape.js';
 import { camelCase, listFieldName, pascalCase, plural, singular, words } from '../../schema/naming.js';
-import type { DataProduct } from '../../schema/index.js';
+import path from 'node:path';
+import { REPO_ROOT } from '../../cli/config.js';
+import { loadMesh, meshShapes, type DataProduct } from '../../schema/index.js';
 
 describe('word boundaries', () => {
   it.each([
@@ -83,5 +85,19 @@ describe('names a contract gets', () => {
     };
     const c = contractFromOdcs('s.odcs.yaml', doc);
     expect(c.value).toMatchObject({ typeName: 'ShipmentEvent', listField: 'shipmentEvents' });
+  });
+});
+
+describe('the sample mesh', () => {
+  it('keeps its generated root fields (some set graphqlField, orders-enriched derives "orders" from Order)', async () => {
+    const mesh = await loadMesh(path.join(REPO_ROOT, 'subgraphs'), { dataRoot: '/srv/mesh-data' });
+    expect(mesh.problems).toEqual([]);
+    const roots = Object.fromEntries(meshShapes(mesh).map((s) => [s.product.name, s.rootFields]));
+    expect(roots).toEqual({
+      'access-log': ['accessLog', 'accessLogConnection', 'accessEvent', 'accessLogAggregate'],
+      'customer-profiles': ['customers', 'customersConnection', 'customer', 'customersAggregate'],
+      'orders-enriched': ['orders', 'ordersConnection', 'order', 'ordersAggregate'],
+      payments: ['payments', 'paymentsConnection', 'payment', 'paymentsAggregate'],
+    });
   });
 });
