@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { singular } from '../../schema/naming.js';
 import { Database } from '../../subgraphs/runtime/index.js';
-import { buildColumnCounts, buildColumnSample, buildDescribeParquet } from '../../subgraphs/runtime/sql/index.js';
+import { buildColumnCounts, buildColumnSample, buildDescribeParquet, buildListElementSample } from '../../subgraphs/runtime/sql/index.js';
 import { avroOfDuckdb, isUnsupported, type AvroType } from './avroTypes.js';
 import { guessClassification, type Guess } from './guessClassification.js';
 
@@ -96,7 +96,9 @@ export async function inferFromParquet(file: string, product: string): Promise<I
       const total = Number(counts!.total);
       const present = Number(counts!.present);
       rows = total;
-      const values = isText(type) ? (await db.exec(buildColumnSample(file, name, SAMPLE_SIZE))).map((r) => String(r.value)) : undefined;
+      const items = typeof type === 'object' && !Array.isArray(type) && (type as { type?: unknown }).type === 'array' ? (type as { items: AvroType }).items : undefined;
+      const sample = isText(type) ? buildColumnSample(file, name, SAMPLE_SIZE) : items !== undefined && isText(items) ? buildListElementSample(file, name, SAMPLE_SIZE) : undefined;
+      const values = sample !== undefined ? (await db.exec(sample)).map((r) => String(r.value)) : undefined;
       columns.push({
         name,
         type,

@@ -56,7 +56,8 @@ beforeAll(async () => {
   await duck(`COPY (
     SELECT [i, i + 1] AS line_numbers, {'street': 'Main St ' || i, 'city': 'Berlin'} AS ship_to,
            CAST(i AS DECIMAL(12,2)) AS weight, uuid() AS parcel, TIME '10:00:00' AS cut_off,
-           '{"a":1}'::JSON AS extra, TIMESTAMP '2026-01-01 10:00:00' AS shipped_at
+           '{"a":1}'::JSON AS extra, TIMESTAMP '2026-01-01 10:00:00' AS shipped_at,
+           ['a' || i || '@example.com', 'b' || i || '@example.com'] AS notify
     FROM range(3) t(i)) TO '${nested}' (FORMAT parquet)`);
   rows = await duck(`SELECT * FROM read_parquet('${parquet}') ORDER BY touch_id`);
   env = {
@@ -209,6 +210,13 @@ describe('meshgate init of nested types', () => {
     expect(types.parcel).toEqual({ type: 'string', logicalType: 'uuid' });
     expect(types.cut_off).toEqual({ type: 'long', logicalType: 'time-micros' });
     expect(types.extra).toEqual({ type: 'string', logicalType: 'json' });
+    // A list's classification applies to each element: the elements are sampled.
+    const notify = c.fields.find((f) => f.name === 'notify')!;
+    expect(notify).toMatchObject({
+      type: { type: 'array', items: 'string' },
+      classification: 'email',
+      classificationGuessed: 'email: 6 of 6 sampled values look like email addresses',
+    });
     expect(c.fields.some((f) => f.key)).toBe(false);
     expect(c.order[0]).toBe('shipped_at');
     expect(c.orderGuessed).toMatch(/^no column is a unique, never-null identifier, so the product is keyless/);

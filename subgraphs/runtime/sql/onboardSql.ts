@@ -27,3 +27,9 @@ export function buildColumnSample(file: string, column: string, limit: number): 
   const c = quoteIdent(column);
   return `SELECT CAST(${c} AS VARCHAR) AS value FROM ${source(file)} WHERE ${c} IS NOT NULL USING SAMPLE reservoir(${limit} ROWS) REPEATABLE (42)`;
 }
+
+/** The same sample of a list column's elements (a list's classification applies to each element). */
+export function buildListElementSample(file: string, column: string, limit: number): string {
+  if (!Number.isInteger(limit) || limit <= 0) throw new TypeError('a sample size is a positive integer');
+  return `SELECT CAST(element AS VARCHAR) AS value FROM (SELECT unnest(${quoteIdent(column)}) AS element FROM ${source(file)}) WHERE element IS NOT NULL USING SAMPLE reservoir(${limit} ROWS) REPEATABLE (42)`;
+}
