@@ -70,6 +70,12 @@ export function guessClassification(column: string, values: readonly string[] | 
   }
   const byName = NAME_TESTS.find((t) => t.test.test(name));
   if (byName) return { classification: byName.classification, reason: `${byName.classification}: the column name "${column}" suggests ${byName.looks}` };
+  const best = VALUE_TESTS.map((t) => ({ t, matched: sampled.filter(t.test).length })).sort((a, b) => b.matched - a.matched)[0];
+  if (best && best.matched > 0)
+    return {
+      classification: 'none',
+      reason: `none: the column name "${column}" suggests no personal data, but ${best.matched} of ${sampled.length} sampled values look like ${best.t.looks} (too few to guess ${best.t.classification}); check it is not PII`,
+    };
   const seen =
     values === undefined
       ? "no values were sampled (only a Parquet file's text columns are)"

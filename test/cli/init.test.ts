@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, writeFile, copyFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../cli/config.js';
-import { luhn } from '../../cli/onboarding/guessClassification.js';
+import { guessClassification, luhn } from '../../cli/onboarding/guessClassification.js';
 import type { Finding } from '../../policies/governance/index.js';
 import { cli } from '../support/cli.js';
 import { startTestMesh, testStateDir } from '../support/startTestMesh.js';
@@ -316,5 +316,28 @@ describe('meshgate init misuse', () => {
     const run = await cli(['init', 'marketing', '--from', bad, '--out', path.join(dir, 'bad-out')], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/cannot read .* as Parquet/);
+  });
+});
+
+describe('classification guesses', () => {
+  it('takes a card number only when it passes the Luhn check', () => {
+    expect(guessClassification('ref', ['4111111111111111', '5500005555555559']).classification).toBe('pan');
+    expect(guessClassification('ref', ['4111111111111112', '5500005555555550']).classification).toBe('none');
+  });
+
+  it('does not take plain numbers for phone numbers, nor most-but-not-enough matches for a class', () => {
+    expect(guessClassification('code', ['1234567', '7654321']).classification).toBe('none');
+    const mixed = ['a@example.com', 'b@example.com', 'not an address', 'neither', 'nor this'];
+    expect(guessClassification('contact', mixed)).toEqual({
+      classification: 'none',
+      reason: 'none: the column name "contact" suggests no personal data, but 2 of 5 sampled values look like email addresses (too few to guess email); check it is not PII',
+    });
+  });
+
+  it('guesses from names where values say nothing', () => {
+    expect(guessClassification('date_of_birth', undefined).classification).toBe('date-of-birth');
+    expect(guessClassification('first_name', undefined).classification).toBe('name');
+    expect(guessClassification('product_name', undefined).classification).toBe('none');
+    expect(guessClassification('billing_address', undefined).classification).toBe('address');
   });
 });
