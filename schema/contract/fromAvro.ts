@@ -94,7 +94,7 @@ export function contractFromAvro(file: string, json: unknown): Loaded<Contract> 
     fields.push({
       name: f.name,
       // An unreadable type reads as a string for the checks that follow; the problem above refuses the contract.
-      ...(typeof mapped === 'string' ? { type: 'string' as const, nullable: true } : mapped),
+      ...(typeof mapped === 'string' ? { type: 'string' as const, nullable: false } : mapped),
       ...(f.doc !== undefined && { description: f.doc }),
       key: f.key,
       classification: f.classification,
