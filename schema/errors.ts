@@ -146,6 +146,13 @@ export interface DeclarationProblem {
 /** Expected failures are returned, not thrown (exceptions are for bugs). */
 export type Result<T> = { readonly value: T; readonly errors?: undefined } | { readonly errors: readonly DeclarationProblem[]; readonly value?: undefined };
 
+/**
+ * A result that, when refused, may still carry what could be read (`partial`): the governance rules
+ * check it too, so one `meshgate check` run reports every problem of a declaration, not only the
+ * first ones that stopped the loader. A partial value is never served.
+ */
+export type Loaded<T> = Result<T> & { readonly partial?: T };
+
 /** Formats a declaration problem as one line a person can act on. */
 export function formatProblem(p: DeclarationProblem): string {
   return p.path ? `${p.file}: ${p.path}: ${p.message}` : `${p.file}: ${p.message}`;

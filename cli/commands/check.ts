@@ -15,8 +15,10 @@ const help = `Usage: meshgate check [--json] [--base DIR_OR_GIT_REF] [--governan
 
 Runs the mesh's governance rules over every domain's data-product.yaml and contract (the domains
 under MESHGATE_SUBGRAPHS_DIR, default ./subgraphs): naming, owners, classification and masks,
-SLA baselines, formats, lifecycle, purposes, references, and whether each declaration loads.
-Prints each finding (product, field, rule, what is wrong, how to fix it) grouped by product.
+SLA baselines, formats, lifecycle, purposes, references, GraphQL names unique across domains,
+guesses of meshgate init confirmed, and whether each declaration loads. Every problem is reported
+in one run, a domain left out of the mesh included. Prints each finding (product, field, rule,
+what is wrong, how to fix it) grouped by product.
 
 Options:
   --json             print { findings, summary } as JSON instead of a table

@@ -24,7 +24,7 @@ export type Report = Omit<Finding, 'rule' | 'severity'> & { readonly severity?: 
 export interface RuleContext {
   /** The loaded mesh (domains left out for a bad declaration are not in it; see `claimed`). */
   readonly mesh: Mesh;
-  /** Every product the mesh loaded. */
+  /** Every product the mesh loaded, and those it refused as far as they could be read (the mesh's `refused`). */
   readonly products: readonly DataProduct[];
   /** A loaded product by descriptor name. */
   product(name: string): DataProduct | undefined;

@@ -46,6 +46,8 @@ export async function runGovernanceRules(input: GovernanceInput): Promise<Findin
     if (owner) claimed.get(owner)!.push(problem);
   }
   const byName = productsByName(mesh);
+  // Refused products are checked too (as far as they could be read), so one run reports every problem; references still resolve to served products only.
+  const checked = [...byName.values(), ...(mesh.refused ?? [])];
   const baseDir = path.resolve(input.baseDir ?? process.cwd());
   const relative = (file: string): string => {
     const r = path.relative(baseDir, file);
@@ -57,7 +59,7 @@ export async function runGovernanceRules(input: GovernanceInput): Promise<Findin
     const setting = config.rules[rule.id];
     const ctx: RuleContext = {
       mesh,
-      products: [...byName.values()],
+      products: checked,
       product: (name) => byName.get(name),
       masks: input.masks,
       config,

@@ -1,6 +1,6 @@
 /** The checks and defaults both contract readers share once the fields are known. */
-import type { DeclarationProblem, Result } from '../errors.js';
-import { GRAPHQL_NAME, camelCase, plural } from '../naming.js';
+import type { DeclarationProblem, Loaded } from '../errors.js';
+import { GRAPHQL_NAME, camelCase, listFieldName } from '../naming.js';
 import type { Contract, LogicalType } from './types.js';
 
 /** A contract before keys and the list field name are derived; `keys` when the source orders them itself (ODCS `primaryKeyPosition`). */
@@ -15,8 +15,8 @@ const COMPOSITE_KEY_TYPES: readonly LogicalType[] = ['string', 'integer', 'bigin
 /** Types a declared order cannot sort by meaningfully. */
 const UNORDERED_TYPES: readonly LogicalType[] = ['list', 'struct', 'json'];
 
-/** Derives keys and the list field name, and checks what only the whole contract can show. */
-export function finishContract(file: string, draft: ContractDraft): Result<Contract> {
+/** Derives keys and the list field name, and checks what only the whole contract can show; a refused contract is still derived, as `partial`. */
+export function finishContract(file: string, draft: ContractDraft): Loaded<Contract> {
   const problems: DeclarationProblem[] = [];
   const byName = new Map(draft.fields.map((f, i) => [f.name, { f, i }]));
   // Avro declares the key in field order; ODCS in primaryKeyPosition order, which its reader passes.
@@ -25,9 +25,9 @@ export function finishContract(file: string, draft: ContractDraft): Result<Contr
   draft.fields.forEach((f, i) => {
     const graphqlName = camelCase(f.name);
     if (seen.has(graphqlName))
-      problems.push({ file, path: `fields[${i}].name`, message: `"${f.name}" clashes with another field once camel-cased ("${graphqlName}"): rename one of them` });
+      problems.push({ file, path: `fields[${i}].name`, message: `"${f.name}" clashes with another field once camel-cased ("${graphqlName}"): rename one of the two columns` });
     seen.add(graphqlName);
-    if (f.key && f.nullable) problems.push({ file, path: `fields[${i}]`, message: 'a key field cannot be nullable: make it required, or drop it from the key' });
+    if (f.key && f.nullable) problems.push({ file, path: `fields[${i}]`, message: 'a key field cannot be nullable: make it required (Avro: drop "null" from its type; ODCS: required: true), or drop it from the key' });
     if (f.key && keys.length > 1 && !COMPOSITE_KEY_TYPES.includes(f.type))
       problems.push({
         file,
@@ -64,8 +64,9 @@ export function finishContract(file: string, draft: ContractDraft): Result<Contr
         message: `names ${ref.fields.length} target column(s) for ${ref.columns.length} column(s): name one target key column per column, or leave "fields" out to mean the target's key`,
       });
   });
-  const listField = draft.listField ?? camelCase(plural(draft.typeName));
-  if (!GRAPHQL_NAME.test(listField)) problems.push({ file, path: 'graphqlField', message: `expected a GraphQL field name, got "${listField}"` });
-  if (problems.length) return { errors: problems };
-  return { value: { ...draft, keys, listField, order, references: draft.references ?? [], measures: draft.measures ?? [] } };
+  const listField = draft.listField ?? listFieldName(draft.typeName);
+  if (!GRAPHQL_NAME.test(listField)) problems.push({ file, path: 'graphqlField', message: `expected a GraphQL field name such as "orders", got "${listField}"` });
+  const contract: Contract = { ...draft, keys, listField, order, references: draft.references ?? [], measures: draft.measures ?? [] };
+  if (problems.length) return { errors: problems, partial: contract };
+  return { value: contract };
 }

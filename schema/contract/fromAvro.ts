@@ -5,8 +5,8 @@
  * along as Avro custom attributes, which Avro tools ignore.
  */
 import { z } from 'zod';
-import type { DeclarationProblem, Result } from '../errors.js';
-import { zodProblems } from '../descriptor/zodProblems.js';
+import type { DeclarationProblem, Loaded } from '../errors.js';
+import { pascalCase } from '../naming.js';
 import {
   classificationSchema,
   columnNameSchema,
@@ -18,7 +18,10 @@ import {
   versionSchema,
 } from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { guessProblems } from './guesses.js';
 import { readMeasures } from './measures.js';
+import { parseCollecting, type Placeholder } from './parseCollecting.js';
+import { snakeCase, withFieldHints } from './problemHints.js';
 import type { Contract, FieldContract, LogicalType } from './types.js';
 
 const avroType: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.array(avroType), z.looseObject({ type: z.unknown() })]));
@@ -76,22 +79,35 @@ function mapAvroType(type: unknown): Mapped | string {
   return `a supported Avro type, not ${JSON.stringify(type)}`;
 }
 
-/** Reads an Avro record schema (already JSON-parsed) into a contract. */
-export function contractFromAvro(file: string, json: unknown): Result<Contract> {
-  const parsed = avroRecord.safeParse(json);
-  if (!parsed.success) return { errors: zodProblems(file, parsed.error) };
+/** What stands in for a refused part of an Avro schema, so the rest is still read (see parseCollecting). */
+const avroPlaceholder: Placeholder = (path, value) => {
+  const [top, index, attribute] = path;
+  if (path.length === 1 && top === 'name') return typeof value === 'string' && value ? pascalCase(value) : 'Record';
+  if (top !== 'fields' || typeof index !== 'number') return undefined;
+  if (path.length === 2) return { name: `field_${index}`, type: 'string', classification: 'none' };
+  if (path.length !== 3) return undefined;
+  if (attribute === 'name') return typeof value === 'string' && snakeCase(value) ? snakeCase(value) : `field_${index}`;
+  if (attribute === 'classification') return 'none';
+  if (attribute === 'type') return 'string';
+  return undefined;
+};
+
+/** Reads an Avro record schema (already JSON-parsed) into a contract; a refused one carries what could be read as `partial`. */
+export function contractFromAvro(file: string, json: unknown): Loaded<Contract> {
+  const parsed = parseCollecting(file, avroRecord, json, avroPlaceholder);
+  if (!parsed.data) return { errors: [...withFieldHints(parsed.problems, json), ...guessProblems(file, json)] };
   const record = parsed.data;
-  const problems: DeclarationProblem[] = [];
+  const problems: DeclarationProblem[] = [...withFieldHints(parsed.problems, json), ...guessProblems(file, json)];
   const fields: FieldContract[] = [];
   record.fields.forEach((f, i) => {
     const mapped = mapAvroType(f.type);
     if (typeof mapped === 'string') {
       problems.push({ file, path: `fields[${i}].type`, message: `expected ${mapped}` });
-      return;
     }
     fields.push({
       name: f.name,
-      ...mapped,
+      // An unreadable type reads as a string for the checks that follow; the problem above refuses the contract.
+      ...(typeof mapped === 'string' ? { type: 'string' as const, nullable: false } : mapped),
       ...(f.doc !== undefined && { description: f.doc }),
       key: f.key,
       classification: f.classification,
@@ -100,8 +116,7 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
     });
   });
   const measures = readMeasures(file, 'measures', record.measures, fields, problems);
-  if (problems.length) return { errors: problems };
-  return finishContract(file, {
+  const finished = finishContract(file, {
     typeName: record.name,
     ...(record.graphqlField !== undefined && { listField: record.graphqlField }),
     version: record.version,
@@ -114,4 +129,6 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
     quality: [],
     measures,
   });
+  if (!problems.length) return finished;
+  return { errors: [...problems, ...(finished.errors ?? [])], partial: finished.value ?? finished.partial! };
 }

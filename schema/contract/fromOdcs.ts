@@ -7,7 +7,7 @@
  * property; a quality rule names its metric in `metric` (v3.1) or `rule` (v3.0).
  */
 import { z } from 'zod';
-import type { DeclarationProblem, Result } from '../errors.js';
+import type { DeclarationProblem, Loaded } from '../errors.js';
 import { zodProblems } from '../descriptor/zodProblems.js';
 import { pascalCase, singular } from '../naming.js';
 import {
@@ -22,6 +22,8 @@ import {
 } from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
 import { readMeasures } from './measures.js';
+import { parseCollecting, type Placeholder } from './parseCollecting.js';
+import { snakeCase, withFieldHints } from './problemHints.js';
 import type { FieldContract, LogicalType, QualityRule } from './types.js';
 import type { Contract } from './types.js';
 
@@ -123,23 +125,34 @@ function keyOrder(file: string, properties: readonly z.infer<typeof property>[],
   return keyed.sort((a, b) => (a.p.primaryKeyPosition ?? 0) - (b.p.primaryKeyPosition ?? 0)).map(({ p }) => p.name);
 }
 
-/** Reads an ODCS v3 contract (already YAML-parsed) into a contract. */
-export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
-  const parsed = odcs.safeParse(doc);
-  if (!parsed.success) return { errors: zodProblems(file, parsed.error) };
+/** What stands in for a refused part of an ODCS property, so the rest is still read (see parseCollecting). */
+const odcsPlaceholder: Placeholder = (path, value) => {
+  const [top, , properties, index, attribute] = path;
+  if (top !== 'schema' || properties !== 'properties' || typeof index !== 'number' || path.length !== 5) return undefined;
+  if (attribute === 'name') return typeof value === 'string' && snakeCase(value) ? snakeCase(value) : `field_${index}`;
+  if (attribute === 'classification') return 'none';
+  if (attribute === 'logicalType') return 'string';
+  return undefined;
+};
+
+/** Reads an ODCS v3 contract (already YAML-parsed) into a contract; a refused one carries what could be read as `partial`. */
+export function contractFromOdcs(file: string, doc: unknown): Loaded<Contract> {
+  const parsed = parseCollecting(file, odcs, doc, odcsPlaceholder);
+  if (!parsed.data) return { errors: withFieldHints(parsed.problems, doc) };
   const c = parsed.data;
   const table = c.schema[0]!;
-  const problems: DeclarationProblem[] = [];
+  const problems: DeclarationProblem[] = withFieldHints(parsed.problems, doc);
   const fields: FieldContract[] = [];
   table.properties.forEach((p, i) => {
     const path = `schema[0].properties[${i}].`;
     const mapped = mapType(p);
-    if (typeof mapped === 'string') return void problems.push({ file, path: `${path}physicalType`, message: `expected ${mapped}` });
+    if (typeof mapped === 'string') problems.push({ file, path: `${path}physicalType`, message: `expected ${mapped}` });
     const references = readCustom(file, path, p.customProperties, 'references', referenceSchema, problems);
     const values = p.logicalTypeOptions?.enum ?? readCustom(file, path, p.customProperties, 'enum', z.array(z.string()), problems);
     fields.push({
       name: p.name,
-      ...mapped,
+      // An unreadable type reads as a string for the checks that follow; the problem above refuses the contract.
+      ...(typeof mapped === 'string' ? { type: 'string' as const } : mapped),
       ...(p.description !== undefined && { description: p.description }),
       nullable: !p.required && !p.primaryKey,
       key: p.primaryKey,
@@ -162,8 +175,7 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
     fields,
     problems,
   );
-  if (problems.length) return { errors: problems };
-  return finishContract(file, {
+  const finished = finishContract(file, {
     typeName: /^[A-Z][A-Za-z0-9]*$/.test(table.name) ? table.name : pascalCase(singular(table.name)),
     ...(listField !== undefined && { listField }),
     version: c.version,
@@ -177,4 +189,6 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
     quality: table.quality as QualityRule[],
     measures,
   });
+  if (!problems.length) return finished;
+  return { errors: [...problems, ...(finished.errors ?? [])], partial: finished.value ?? finished.partial! };
 }

@@ -21,6 +21,11 @@ export interface Mesh {
   readonly problems: readonly DeclarationProblem[];
   /** Domains left out because of a problem in one of their declarations. */
   readonly excluded: readonly string[];
+  /**
+   * The products of the domains left out, as far as they could be read (never served): the
+   * governance rules check them too, so one `meshgate check` run reports every problem.
+   */
+  readonly refused?: readonly DataProduct[];
 }
 
 const DESCRIPTOR = /(^|\.)data-product\.ya?ml$/;
@@ -38,18 +43,23 @@ async function findDescriptors(dir: string): Promise<string[]> {
 }
 
 /** Loads one domain folder; any problem excludes the whole domain. */
-async function loadDomain(dir: string, options: LoadOptions): Promise<{ domain?: Domain; problems: DeclarationProblem[] }> {
+async function loadDomain(dir: string, options: LoadOptions): Promise<{ domain?: Domain; problems: DeclarationProblem[]; refused: DataProduct[] }> {
   const name = path.basename(dir);
   const problems: DeclarationProblem[] = [];
   const products: DataProduct[] = [];
+  const partial: DataProduct[] = [];
   for (const file of await findDescriptors(dir)) {
     const r = await loadDataProduct(file, options);
-    if (r.errors) problems.push(...r.errors);
-    else if (r.value.domain !== name) problems.push({ file, path: 'domain', message: `expected "${name}" (the domain folder it lives in), got "${r.value.domain}"` });
-    else products.push(r.value);
+    if (r.errors) {
+      problems.push(...r.errors);
+      if (r.partial) partial.push(r.partial);
+    } else if (r.value.domain !== name) {
+      problems.push({ file, path: 'domain', message: `expected "${name}" (the domain folder it lives in), got "${r.value.domain}": move the file or correct its domain` });
+      partial.push(r.value);
+    } else products.push(r.value);
   }
-  if (problems.length || products.length === 0) return { problems };
-  return { domain: { name, products }, problems };
+  if (problems.length || products.length === 0) return { problems, refused: [...products, ...partial] };
+  return { domain: { name, products }, problems, refused: [] };
 }
 
 /** Checks what only the whole mesh can show: unique names, and references that resolve. */
@@ -58,8 +68,15 @@ function crossCheck(domains: Domain[]): DeclarationProblem[] {
   const byName = new Map<string, DataProduct>();
   const types = new Map<string, DataProduct>();
   for (const p of domains.flatMap((d) => d.products)) {
-    const clash = byName.get(p.name) ?? types.get(p.contract.typeName);
+    const clash = byName.get(p.name);
+    const typeClash = types.get(p.contract.typeName);
     if (clash) problems.push({ file: p.descriptorFile, path: 'name', message: `"${p.name}" (type ${p.contract.typeName}) clashes with ${clash.descriptorFile}` });
+    else if (typeClash)
+      problems.push({
+        file: p.descriptorFile,
+        path: 'typeName',
+        message: `GraphQL type "${p.contract.typeName}" of "${p.name}" is also the type of "${typeClash.name}" (${typeClash.descriptorFile}): rename the record in one of the contracts`,
+      });
     byName.set(p.name, p);
     types.set(p.contract.typeName, p);
   }
@@ -98,14 +115,16 @@ export async function loadMesh(root: string, options: LoadOptions): Promise<Mesh
   const domains: Domain[] = [];
   const problems: DeclarationProblem[] = [];
   const excluded: string[] = [];
+  const refused: DataProduct[] = [];
   for (const e of entries.filter((x) => x.isDirectory() && !SKIP.has(x.name)).sort((a, b) => a.name.localeCompare(b.name))) {
     const r = await loadDomain(path.join(root, e.name), options);
     problems.push(...r.problems);
+    refused.push(...r.refused);
     if (r.domain) domains.push(r.domain);
     else if (r.problems.length) excluded.push(e.name);
   }
   problems.push(...crossCheck(domains));
-  return { domains, problems, excluded };
+  return { domains, problems, excluded, refused };
 }
 
 /** Every product of the mesh, by descriptor name. */

@@ -158,7 +158,9 @@ describe('ODCS import of bad input', () => {
     delete doc.schema[0]!.properties[1]!['classification'];
     const file = path.join(dir, 'unclassified.odcs.yaml');
     await writeFile(file, stringify(doc));
-    expect((await importOdcs(file)).errors).toEqual([{ file, path: 'schema[0].properties[1].classification', message: expect.stringMatching(/^one of none, name, email/) }]);
+    expect((await importOdcs(file)).errors).toEqual([
+      { file, path: 'schema[0].properties[1].classification', message: expect.stringMatching(/^no classification: add "classification": "none" or a PII kind \(name, email/) },
+    ]);
   });
 
   it('refuses a file that does not exist with exit 2', async () => {

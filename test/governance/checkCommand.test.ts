@@ -5,7 +5,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../cli/config.js';
 import type { Finding } from '../../policies/governance/index.js';
 import { cli } from '../support/cli.js';
-import { customers, orders, property, writeMesh } from './meshFixture.js';
+import { contract, customers, orders, property, writeMesh } from './meshFixture.js';
 
 const SAMPLE = { MESHGATE_SUBGRAPHS_DIR: path.join(REPO_ROOT, 'subgraphs'), MESHGATE_POLICY_FILE: path.join(REPO_ROOT, 'policies/access.yaml') };
 let broken: string;
@@ -17,6 +17,8 @@ beforeAll(async () => {
     orders({ descriptor: { owner: 'shop people', sla: { freshness: '2d' } } }),
     {
       ...customers({ properties: unclassified }),
+      // A type of its own: two products generating `Customer` would clash in the gateway's schema.
+      contract: contract('Lead', unclassified),
       domain: 'crm',
       descriptor: {
         ...customers().descriptor,
@@ -48,7 +50,7 @@ describe('meshgate check on a broken mesh', () => {
     expect(run.stderr).toBe('3 violations, 0 warnings in 3 products (left out of the mesh: crm)\n');
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^PRODUCT\s+FIELD\s+RULE\s+SEVERITY\s+MESSAGE \/ FIX$/);
-    expect(lines[1]).toMatch(/^leads\s+phone\s+fields-classified\s+violation\s+field "phone" has no valid classification/);
+    expect(lines[1]).toMatch(/^leads\s+phone\s+fields-classified\s+violation\s+schema\[0\]\.properties\[1\] phone: no classification: add "classification": "none" or a PII kind/);
     expect(lines[2]).toMatch(/^\s+fix: Classify phone: "none" if it is not personal data, .* \[.*crm\/schemas\/leads\.odcs\.yaml\]$/);
     expect(lines[3]).toBe('');
     expect(lines[4]).toMatch(/^orders\s+-\s+product-has-owner\s+violation\s+owner "shop people" cannot be reached: expected an email address or a @team handle$/);

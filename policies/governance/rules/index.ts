@@ -5,6 +5,8 @@ import { DescriptorValidRule } from './DescriptorValidRule.js';
 import { FieldNameRule } from './FieldNameRule.js';
 import { FieldsClassifiedRule } from './FieldsClassifiedRule.js';
 import { FreshnessFieldRule } from './FreshnessFieldRule.js';
+import { GraphqlNamesUniqueRule } from './GraphqlNamesUniqueRule.js';
+import { GuessesConfirmedRule } from './GuessesConfirmedRule.js';
 import { InteroperableFormatRule } from './InteroperableFormatRule.js';
 import { KnownPurposesRule } from './KnownPurposesRule.js';
 import { PiiHasMaskRule } from './PiiHasMaskRule.js';
@@ -17,6 +19,7 @@ import { VersionedOutputRule } from './VersionedOutputRule.js';
 /** The rules `meshgate check` runs, in report order; DescriptorValidRule comes last, as it claims every problem the others do not. */
 export const RULES: readonly GovernanceRule[] = Object.freeze([
   ProductNameRule,
+  GraphqlNamesUniqueRule,
   FieldNameRule,
   VersionedOutputRule,
   ProductHasOwnerRule,
@@ -28,6 +31,7 @@ export const RULES: readonly GovernanceRule[] = Object.freeze([
   DeprecationLifecycleRule,
   KnownPurposesRule,
   ReferencesResolveRule,
+  GuessesConfirmedRule,
   DescriptorValidRule,
 ]);
 
@@ -37,6 +41,8 @@ export {
   FieldNameRule,
   FieldsClassifiedRule,
   FreshnessFieldRule,
+  GraphqlNamesUniqueRule,
+  GuessesConfirmedRule,
   InteroperableFormatRule,
   KnownPurposesRule,
   PiiHasMaskRule,

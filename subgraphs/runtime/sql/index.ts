@@ -10,3 +10,4 @@ export * from './settingsSql.js';
 export * from './sampleDataSql.js';
 export * from './buildSql.js';
 export * from './catalogSql.js';
+export * from './onboardSql.js';
