@@ -59,7 +59,7 @@ describe('finishContract', () => {
   it('refuses a composite key column of a type that cannot match by value, and a nullable key column', () => {
     expect(messages(finishContract('c', draft([field('a', { key: true }), field('x', { key: true, type: 'double' }), field('n', { key: true, nullable: true })])))).toEqual([
       'fields[1].type: a column of a composite key must be one of string, integer, bigint, date, uuid, not double: drop "x" from the key',
-      'fields[2]: a key field cannot be nullable: make it required, or drop it from the key',
+      'fields[2]: a key field cannot be nullable: make it required (Avro: drop "null" from its type; ODCS: required: true), or drop it from the key',
     ]);
   });
 

@@ -81,7 +81,8 @@ describe('meshgate check on a plain Avro schema', () => {
     const name = findings.find((f) => f.rule === 'field-name')!;
     expect(name.message).toMatch(/^fields\[4\] touchedAt: "touchedAt" is not a lower snake_case column name: name the column "touched_at"/);
     const key = findings.find((f) => f.rule === 'descriptor-valid')!;
-    expect(key.message).toMatch(/mark the column that identifies a row with "key": true/);
+    // Without a key a product may still be served, keyless, once it declares its order: the message offers both fixes.
+    expect(key.message).toMatch(/add a record-level "order": \[.*\].* or mark its key field\(s\) "key": true/);
   });
 
   it('gives every finding a fix', () => {
@@ -143,7 +144,7 @@ describe('an ODCS contract without meshgate attributes', () => {
       ['descriptor-valid', null],
     ]);
     expect(findings[1]!.message).toMatch(/^schema\[0\]\.properties\[1\] email: no classification: add "classification": "none" or a PII kind/);
-    expect(findings[3]!.message).toMatch(/found 0: mark the column that identifies a row .* primaryKey: true \(ODCS\)/);
+    expect(findings[3]!.message).toMatch(/must declare the order of its rows.*\(ODCS: a customProperty "order"\), or mark its key field\(s\) .*\(ODCS: primaryKey\)/);
   });
 });
 
