@@ -54,6 +54,14 @@ function structuralChanges(o: Contract, n: Contract): Change[] {
     if (now) out.push(...fieldChanges(f, now));
   }
   out.push(...measureChanges(o.measures, n.measures));
+  // A composite reference removed or pointed elsewhere takes its entity field and reverse list away, as a one-column one does.
+  const refText = (r: Contract['references'][number]): string =>
+    `${r.product}(${r.columns.join(', ')})${r.fields.length ? `->(${r.fields.join(', ')})` : ''}${r.as ? ` as ${r.as}` : ''}`;
+  const kept = new Set((n.references ?? []).map(refText));
+  for (const r of o.references ?? []) {
+    if (kept.has(refText(r))) continue;
+    out.push({ kind: 'reference-changed', field: r.columns.join(','), what: `the reference ${refText(r)} was removed or changed`, breaks: breaksOf('reference-changed') });
+  }
   return out;
 }
 

@@ -90,10 +90,12 @@ function addSource(nodes: Map<string, LineageNode>, domain: string, source: stri
   return id;
 }
 
-/** The products `p`'s fields reference, with the referencing fields. */
+/** The products `p`'s fields reference (one column each, or several in a composite reference), with the referencing fields. */
 function referencedBy(p: DataProduct): Map<string, string[]> {
   const targets = new Map<string, string[]>();
-  for (const f of p.contract.fields) if (f.references) targets.set(f.references.product, [...(targets.get(f.references.product) ?? []), f.name]);
+  const add = (product: string, columns: readonly string[]): void => void targets.set(product, [...(targets.get(product) ?? []), ...columns]);
+  for (const f of p.contract.fields) if (f.references) add(f.references.product, [f.name]);
+  for (const r of p.contract.references) add(r.product, r.columns);
   return targets;
 }
 

@@ -242,3 +242,19 @@ describe('compareContracts, the exact findings', () => {
     expect(strictestMode('FULL', 'BACKWARD')).toBe('FULL');
   });
 });
+
+describe('composite references', () => {
+  const withRef: Contract = { ...ORDERS, references: [{ product: 'order-lines', columns: ['order_id', 'item_count'], fields: [] }] };
+
+  it('reports a composite reference removed or pointed elsewhere as reference-changed, breaking both ways', () => {
+    for (const after of [ORDERS, { ...withRef, references: [{ product: 'order-lines', columns: ['item_count', 'order_id'], fields: [] }] }]) {
+      const found = compareContracts(withRef, after, 'BACKWARD', at);
+      expect(found.map((f) => [f.severity, f.message])).toEqual([['violation', expect.stringContaining('the reference order-lines(order_id, item_count) was removed or changed')]]);
+    }
+  });
+
+  it('finds nothing when the composite reference stays, and adding one breaks nobody', () => {
+    expect(compareContracts(withRef, withRef, 'FULL', at)).toEqual([]);
+    expect(compareContracts(ORDERS, withRef, 'FULL', at)).toEqual([]);
+  });
+});

@@ -409,6 +409,13 @@ describe('the catalog of composite-key and keyless products', () => {
     const lines = (await entry('order-lines')).dataProduct;
     expect(lines.rootFields.byKey).toBe('orderLine');
     expect(lines.fields.filter((f) => f.key).map((f) => f.column)).toEqual(['line_number', 'order_id']);
+    const referencing = (
+      await data<{ dataProduct: { fields: { column: string; references: string | null }[] } }>('{ dataProduct(name: "shipment-events") { fields { column references } } }')
+    ).dataProduct;
+    expect(referencing.fields.filter((f) => f.references).map((f) => [f.column, f.references])).toEqual([
+      ['order_id', 'order-lines'],
+      ['line_number', 'order-lines'],
+    ]);
     expect([lines.profile.rows, lines.sample.rows.length]).toEqual([LINES.length, 3]);
   });
 });

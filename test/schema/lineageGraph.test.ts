@@ -5,7 +5,7 @@ import { dotProblems, mermaidProblems } from '../support/diagramSyntax.js';
 /** A product with just what lineage reads: its domain, inputs and contract fields (with references). */
 function product(name: string, domain: string, inputs: readonly ProductInput[], fields: readonly { name: string; references?: string }[] = [{ name: 'id' }]): DataProduct {
   const contractFields = fields.map((f) => ({ name: f.name, ...(f.references && { references: { product: f.references, field: 'id' } }) }));
-  return { name, domain, inputs, contract: { fields: contractFields } } as unknown as DataProduct;
+  return { name, domain, inputs, contract: { fields: contractFields, references: [] } } as unknown as DataProduct;
 }
 
 const mesh = (...products: DataProduct[]): Map<string, DataProduct> => new Map(products.map((p) => [p.name, p]));

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 const odd = 'we"ird #1 <b> |pipe| [x] {z} \\n end';
-const product = { name: 'orders', domain: odd, inputs: [{ source: odd, type: 'kafka' }], contract: { fields: [{ name: 'id' }] } } as unknown as DataProduct;
+const product = { name: 'orders', domain: odd, inputs: [{ source: odd, type: 'kafka' }], contract: { fields: [{ name: 'id' }], references: [] } } as unknown as DataProduct;
 const served = new Map([
   [
     'orders',

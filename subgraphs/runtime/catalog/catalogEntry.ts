@@ -44,7 +44,8 @@ export function entryFields(shape: ProductShape, access: AccessContext | null): 
       mask: (seen === 'masked' && grant?.masks[c.name]) || null,
       nullable: c.nullable,
       key: c.key,
-      references: c.references?.product ?? null,
+      // A column of a composite reference names its target like a one-column reference does.
+      references: c.references?.product ?? shape.product.contract.references.find((r) => r.columns.includes(c.name))?.product ?? null,
     };
   });
 }
