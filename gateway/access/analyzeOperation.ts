@@ -60,8 +60,18 @@ function recordArguments(args: Readonly<Record<string, unknown>>, shape: Product
   recordWhere(args.where, shape, u);
   for (const item of (args.orderBy as Record<string, unknown>[] | undefined) ?? []) {
     for (const [name, dir] of Object.entries(item ?? {})) {
-      const f = shape.fieldNamed(name);
-      if (f && dir) reveal(u, f.field.name, 'sort');
+      if (dir === null || dir === undefined) continue;
+      // Groups sort by aggregates: `{ sum: { totalAmount: DESC } }` aggregates the field, `{ revenue: DESC }` computes the measure.
+      if (typeof dir === 'object') {
+        for (const [fieldName, d] of Object.entries(dir as Record<string, unknown>)) {
+          const f = shape.fieldNamed(fieldName);
+          if (f && d) reveal(u, f.field.name, 'aggregate');
+        }
+      } else if (shape.measureNamed(name)) useMeasure(u, name);
+      else {
+        const f = shape.fieldNamed(name);
+        if (f) reveal(u, f.field.name, 'sort');
+      }
     }
   }
   for (const e of (args.groupBy as string[] | undefined) ?? []) {

@@ -88,6 +88,26 @@ export const MESH_EXAMPLES: readonly GraphiQLExample[] = Object.freeze([
 }`,
   },
   {
+    title: "Revenue per week, top countries first: the contract's own measures, in UTC time buckets, with a having filter.",
+    query: `query WeeklyRevenue {
+  ordersAggregate(groupBy: [SHIPPING_COUNTRY], buckets: [{ field: ORDER_TS, unit: WEEK }], having: { count: { gte: 5 } }, orderBy: [{ revenue: DESC }], limit: 10) {
+    key {
+      orderTs
+      shippingCountry
+    }
+    count
+    revenue
+    customers
+    median {
+      totalAmount
+    }
+    percentile(p: 0.9) {
+      totalAmount
+    }
+  }
+}`,
+  },
+  {
     title: 'The latest payments, each with its order (commerce) and the customer of that order (customers): three domains in one query; card numbers show their last four digits.',
     query: `query PaymentsWithTheirOrder {
   payments(orderBy: [{ paidAt: DESC }], limit: 5) {

@@ -123,6 +123,19 @@ function analystTypes(s: ProductShape, group: string[]): string[] {
   }
   for (const m of s.measures) having.push(`  ${m.name}: ${filterOf(m.type === 'ID' ? 'String' : m.type)}`);
   parts.push(`"Conditions on the aggregates of a group (SQL HAVING): only groups meeting all of them are returned."\ninput ${n.having} {\n${having.join('\n')}\n}`);
+  const order = ['  count: SortDirection'];
+  if (numeric.length) {
+    parts.push(`input ${n.numbersOrderBy} {\n${numeric.map((f) => `  ${f.name}: SortDirection`).join('\n')}\n}`);
+    order.push(`  sum: ${n.numbersOrderBy}`, `  avg: ${n.numbersOrderBy}`);
+  }
+  if (s.distinctFields.length) {
+    parts.push(`input ${n.distinctOrderBy} {\n${s.distinctFields.map((f) => `  ${f.name}: SortDirection`).join('\n')}\n}`);
+    order.push(`  countDistinct: ${n.distinctOrderBy}`);
+  }
+  for (const m of s.measures) order.push(`  ${m.name}: SortDirection`);
+  parts.push(
+    `"One sort key of groups (e.g. { revenue: DESC } for a top-N with limit): set exactly one of count, a measure, or one field under sum, avg or countDistinct. Groups sort by the keys given, then by their key fields."\ninput ${n.groupOrderBy} {\n${order.join('\n')}\n}`,
+  );
   return parts;
 }
 
@@ -134,7 +147,7 @@ function queryFields(s: ProductShape, all: readonly ProductShape[]): string {
     `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${s.types.connection}!${dep((x) => x.connectionField)}`,
     // A look-up names every key field; a keyless product has none.
     ...(s.byKeyField ? [`  ${s.byKeyField}(${s.keys.map((k) => `${k.name}: ${k.type}!`).join(', ')}): ${t}${dep((x) => x.byKeyField ?? x.listField)}`] : []),
-    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]${s.timeFields.length ? `, buckets: [${s.types.bucket}!]` : ''}, having: ${s.types.having}): [${s.types.group}!]!${dep((x) => x.aggregateField)}`,
+    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]${s.timeFields.length ? `, buckets: [${s.types.bucket}!]` : ''}, having: ${s.types.having}, orderBy: [${s.types.groupOrderBy}!], limit: Int): [${s.types.group}!]!${dep((x) => x.aggregateField)}`,
   ].join('\n');
 }
 

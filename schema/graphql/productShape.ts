@@ -85,6 +85,10 @@ export interface ProductTypeNames {
   readonly having: string;
   readonly havingNumbers: string;
   readonly havingDistinct: string;
+  /** `OrderGroupOrderBy`: one sort key of groups (count, a measure, or a field's sum, average or distinct count), and its per-field inputs. */
+  readonly groupOrderBy: string;
+  readonly numbersOrderBy: string;
+  readonly distinctOrderBy: string;
 }
 
 /** The GraphQL shape of one product. */
@@ -222,6 +226,9 @@ function typeNames(t: string): ProductTypeNames {
     having: `${t}Having`,
     havingNumbers: `${t}HavingNumbers`,
     havingDistinct: `${t}HavingDistinctCounts`,
+    groupOrderBy: `${t}GroupOrderBy`,
+    numbersOrderBy: `${t}NumbersOrderBy`,
+    distinctOrderBy: `${t}DistinctCountsOrderBy`,
   };
 }
 
@@ -312,6 +319,9 @@ export function generatedTypeNames(shape: ProductShape): string[] {
       t.having,
       t.havingNumbers,
       t.havingDistinct,
+      t.groupOrderBy,
+      t.numbersOrderBy,
+      t.distinctOrderBy,
       t.group,
     ]),
   ];

@@ -221,6 +221,30 @@ describe('measures declared in the contract', () => {
   });
 });
 
+describe('top groups', () => {
+  it('sorts groups by a measure, a sum or a distinct count, then by key, and returns the first `limit`', async () => {
+    const byCountry = groupBy(ref.orders.rows, (r) => r.shippingCountry as string);
+    const revenue = (rows: readonly Row[]): number =>
+      sum(
+        rows.filter((r) => r.status === 'delivered'),
+        'totalAmount',
+      );
+    const top = await groups('{ ordersAggregate(groupBy: [SHIPPING_COUNTRY], orderBy: [{ revenue: DESC }], limit: 3) { key { shippingCountry } revenue } }');
+    const expected = [...byCountry].sort(([, a], [, b]) => revenue(b) - revenue(a)).slice(0, 3);
+    expect(top.map((g) => g.key.shippingCountry)).toEqual(expected.map(([k]) => k));
+    const least = await groups(
+      '{ ordersAggregate(groupBy: [SHIPPING_COUNTRY], orderBy: [{ countDistinct: { channel: ASC } }, { sum: { totalAmount: DESC } }], limit: 5) { key { shippingCountry } } }',
+    );
+    const order = [...byCountry].sort(([, a], [, b]) => distinct(a, 'channel') - distinct(b, 'channel') || sum(b, 'totalAmount') - sum(a, 'totalAmount')).slice(0, 5);
+    expect(least.map((g) => g.key.shippingCountry)).toEqual(order.map(([k]) => k));
+  });
+
+  it('refuses an orderBy item with two keys, and a limit past the cap on groups, with BAD_USER_INPUT', async () => {
+    expect(errorCodes(await mesh.query('{ ordersAggregate(groupBy: [CHANNEL], orderBy: [{ count: DESC, revenue: ASC }]) { count } }'))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await mesh.query('{ ordersAggregate(groupBy: [CHANNEL], limit: 10001) { count } }'))).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
 /** The one FORBIDDEN refusal of `query` for `headers`, by its message (no data read). */
 async function refusal(query: string, headers: Record<string, string>): Promise<string> {
   const r: GraphQLResponse = await mesh.query(query, undefined, headers);
@@ -248,6 +272,12 @@ describe('aggregating a masked field', () => {
       /^The measure Customer\.bornBefore1970 .* it aggregates Customer\.birthDate, and you read it masked/,
     );
     expect(await refusal('{ customersAggregate(having: { distinctEmails: { gt: 0 } }) { count } }', analyst)).toMatch(/^The measure Customer\.distinctEmails /);
+    expect(await refusal('{ customersAggregate(groupBy: [COUNTRY], orderBy: [{ countDistinct: { email: DESC } }], limit: 1) { key { country } } }', analyst)).toMatch(
+      /^Aggregating Customer\.email /,
+    );
+    expect(await refusal('{ customersAggregate(groupBy: [COUNTRY], orderBy: [{ distinctEmails: DESC }], limit: 1) { key { country } } }', analyst)).toMatch(
+      /^The measure Customer\.distinctEmails /,
+    );
   });
 
   it("lets a rule's aggregate list lift what it names, and only aggregating", async () => {

@@ -27,7 +27,9 @@ describe("the analysts' shape of a product", () => {
       ['customers', 'Int', ['customer_id']],
     ]);
     const sdl = buildSubgraphSdl('commerce', sample.shapes);
-    expect(sdl).toContain('ordersAggregate(where: OrderWhere, groupBy: [OrderField!], buckets: [OrderTimeBucket!], having: OrderHaving): [OrderGroup!]!');
+    expect(sdl).toContain(
+      'ordersAggregate(where: OrderWhere, groupBy: [OrderField!], buckets: [OrderTimeBucket!], having: OrderHaving, orderBy: [OrderGroupOrderBy!], limit: Int): [OrderGroup!]!',
+    );
     expect(sdl).toMatch(/"Revenue: the sum of total_amount over delivered orders[^"]*"\n {2}revenue: Float\n/);
     expect(sdl).toContain('  customers: Int!\n');
     expect(sdl).toContain('  percentile(p: Float!, discrete: Boolean = false): OrderQuantiles!');

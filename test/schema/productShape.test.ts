@@ -76,6 +76,9 @@ describe('the names of a product shape', () => {
       having: 'OrderHaving',
       havingNumbers: 'OrderHavingNumbers',
       havingDistinct: 'OrderHavingDistinctCounts',
+      groupOrderBy: 'OrderGroupOrderBy',
+      numbersOrderBy: 'OrderNumbersOrderBy',
+      distinctOrderBy: 'OrderDistinctCountsOrderBy',
     });
     expect([order.whereType, order.orderByType, order.fieldEnum]).toEqual(['OrderWhere', 'OrderOrderBy', 'OrderField']);
   });
@@ -116,6 +119,9 @@ describe('the names of a product shape', () => {
         'OrderHaving',
         'OrderHavingNumbers',
         'OrderHavingDistinctCounts',
+        'OrderGroupOrderBy',
+        'OrderNumbersOrderBy',
+        'OrderDistinctCountsOrderBy',
       ].sort(),
     );
   });

@@ -5,7 +5,7 @@
  * grant to it (masks, row policy, refusals), `buildRead` turns the granted request into statements.
  * Keys of a batched read (entity look-ups, reverse lists) arrive at build time, one batch at a time.
  */
-import type { Aggregate, Column, Condition, GroupColumn, Selected, Sort } from '../sql/index.js';
+import type { Aggregate, Column, Condition, GroupColumn, GroupSort, Selected, Sort } from '../sql/index.js';
 
 /** What a row-returning read selects, filters and sorts by. */
 interface RowsRead {
@@ -61,6 +61,9 @@ export interface AggregateRead {
   readonly aggregates: readonly Aggregate[];
   /** A condition on the aggregates' aliases (SQL HAVING). */
   readonly having?: Condition;
+  /** Sorts of the groups by aggregates (before their keys), and the number of groups asked for. */
+  readonly orderBy?: readonly GroupSort[];
+  readonly limit?: number;
   /** The (distinct p, discrete) pairs of the `percentile` fields selected, in the order their aliases number them. */
   readonly percentiles?: readonly { readonly p: number; readonly discrete: boolean }[];
 }

@@ -50,7 +50,7 @@ export function buildRead(read: GrantedRead, target: ReadTarget, batch: readonly
     case 'reverse':
       return read.limit === 0 ? {} : { rows: buildReverseList(spec(read), read.references, batch, read.limit) };
     case 'aggregate':
-      return { rows: buildAggregate(target.table, read.groupBy, read.aggregates, read.where, target.maxGroups, read.having) };
+      return { rows: buildAggregate(target.table, read.groupBy, read.aggregates, read.where, target.maxGroups, { having: read.having, orderBy: read.orderBy, limit: read.limit }) };
     case 'profile':
       return { rows: buildTableProfile(target.table, read.columns, read.where) };
   }

@@ -14,7 +14,7 @@ import {
   type ProductShape,
   type ReverseShape,
 } from '../../../schema/index.js';
-import type { Aggregate, AggregateFn, BucketUnit, Column, CompareOp, Condition, GroupColumn, Selected } from '../sql/index.js';
+import type { Aggregate, AggregateFn, BucketUnit, Column, CompareOp, Condition, Direction, GroupColumn, GroupSort, Selected } from '../sql/index.js';
 import { rowCondition } from './applyGrant.js';
 import { checkOffset, checkPageSize, columnOf, decodeCursor, translateOrderBy, translateWhere, type Limits } from '../graphql/translateArgs.js';
 import type { AggregateRead, ByKeyRead, ConnectionRead, ListRead, ProfileRead, ReverseRead } from './ReadRequest.js';
@@ -202,6 +202,35 @@ function translateHaving(shape: ProductShape, having: Readonly<Record<string, un
   return items.length === 0 ? undefined : items.length === 1 ? items[0] : { kind: 'and', items };
 }
 
+/**
+ * `orderBy` of groups: each item sets one of count, a measure, or one field under sum, avg or
+ * countDistinct; each sorts by an aggregate computed for it (`__o<n>`, never in the answer) and
+ * appended to `aggregates`, so the access rules see it like any other.
+ */
+function translateGroupOrder(shape: ProductShape, orderBy: unknown, aggregates: Aggregate[]): GroupSort[] {
+  if (!orderBy) return [];
+  return (orderBy as Record<string, unknown>[]).map((item, i) => {
+    const set = Object.entries(item ?? {}).filter(([, v]) => v !== null && v !== undefined);
+    const inner = set.length === 1 && typeof set[0]![1] === 'object' ? Object.entries(set[0]![1] as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined) : [];
+    const nested = set.length === 1 && typeof set[0]![1] === 'object';
+    if (set.length !== 1 || (nested && inner.length !== 1))
+      throw new BadUserInputError(`orderBy[${i}] must set exactly one sort key: count, a measure, or one field under sum, avg or countDistinct.`);
+    const as = `__o${aggregates.length}`;
+    const [name, value] = set[0]!;
+    if (!nested) {
+      const m = shape.measureNamed(name);
+      if (name !== 'count' && !m) throw new BadUserInputError(`Unknown sort key "${name}" in orderBy[${i}]: use count, a measure, or a field under sum, avg or countDistinct.`);
+      aggregates.push(m ? measureAggregate(shape, m, as) : { fn: 'count', as });
+      return { as, direction: value as Direction };
+    }
+    const [fieldName, direction] = inner[0]!;
+    const f = shape.fieldNamed(fieldName);
+    if (!f) throw new BadUserInputError(`Unknown field "${fieldName}" in orderBy[${i}].${name}.`);
+    aggregates.push(aggregateOf(name as AggregateFn, f, as));
+    return { as, direction: direction as Direction };
+  });
+}
+
 const UNITS: Readonly<Record<string, BucketUnit>> = { HOUR: 'hour', DAY: 'day', WEEK: 'week', MONTH: 'month', QUARTER: 'quarter', YEAR: 'year' };
 
 /** The grouped-by fields and time buckets: each field once, under its `key.<field>` alias (a bucket's key is its start). */
@@ -276,12 +305,18 @@ export function translateAggregate(
     if (m) aggregates.push(measureAggregate(shape, m, `measure.${m.name}`));
   }
   const having = translateHaving(shape, args.having, aggregates, rc.limits);
+  const orderBy = translateGroupOrder(shape, args.orderBy, aggregates);
+  const limit = args.limit;
+  if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || limit < 0 || limit > rc.limits.maxGroups))
+    throw new BadUserInputError(`"limit" must be between 0 and ${rc.limits.maxGroups} (the cap on groups), got ${limit}.`);
   return {
     kind: 'aggregate',
     where: translateWhere(args.where, shape, rc.limits),
     groupBy,
     aggregates,
     ...(having && { having }),
+    ...(orderBy.length && { orderBy }),
+    ...(limit !== undefined && limit !== null && { limit }),
     ...(percentiles.length && { percentiles }),
   };
 }

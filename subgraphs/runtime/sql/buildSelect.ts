@@ -227,10 +227,25 @@ function aggregateSql(a: Aggregate, ref: string | undefined, p: Params): string 
   }
 }
 
+/** A sort key of groups: an aggregate by its alias. */
+export interface GroupSort {
+  readonly as: string;
+  readonly direction: Direction;
+}
+
+/** What a grouped statement may add: `having` (a condition on the aggregates' aliases), sorts of the groups by aggregates, and a cap on the groups returned. */
+export interface AggregateOptions {
+  readonly having?: Condition;
+  readonly orderBy?: readonly GroupSort[];
+  /** Return at most this many groups (a top-N with `orderBy`), instead of `maxGroups` + 1. */
+  readonly limit?: number;
+}
+
 /**
- * Grouped aggregates; groups in key order, at most `maxGroups` (+1 so the caller can tell there
- * were more), only those meeting `having` (a condition on the aggregates' aliases, which DuckDB
- * resolves in HAVING; its values are bound like any filter's).
+ * Grouped aggregates; groups in the order of `orderBy` then of their keys, at most `limit` or else
+ * `maxGroups` (+1 so the caller can tell there were more), only those meeting `having` (a
+ * condition on the aggregates' aliases, which DuckDB resolves in HAVING and ORDER BY; its values
+ * are bound like any filter's).
  */
 export function buildAggregate(
   table: string,
@@ -238,8 +253,9 @@ export function buildAggregate(
   aggregates: readonly Aggregate[],
   where: Condition,
   maxGroups: number,
-  having?: Condition,
+  options: AggregateOptions = {},
 ): SqlQuery {
+  const { having } = options;
   const p = new Params();
   const cond = compileCondition(where, p);
   // A list is grouped by its elements: each unnested in a level of its own, so two lists give every pair (one level would zip them).
@@ -260,6 +276,7 @@ export function buildAggregate(
   const items = [...groupBy.map((g, i) => `${keys[i]} AS ${quoteIdent(g.as)}`), 'count(*)::BIGINT AS "__count"', ...aggs];
   const group = groupBy.length ? ` GROUP BY ${keys.join(', ')}` : '';
   const filter = having ? ` HAVING ${compileCondition(having, p)}` : '';
-  const order = groupBy.length ? ` ORDER BY ${keys.map((k) => `${k} ASC NULLS LAST`).join(', ')}` : '';
-  return { text: `SELECT ${items.join(', ')} FROM ${from}${group}${filter}${order} LIMIT ${p.add(maxGroups + 1)}`, values: p.values };
+  const sorts = [...(options.orderBy ?? []).map((s) => `${quoteIdent(s.as)} ${ORDER_SQL[s.direction]}`), ...keys.map((k) => `${k} ASC NULLS LAST`)];
+  const order = sorts.length ? ` ORDER BY ${sorts.join(', ')}` : '';
+  return { text: `SELECT ${items.join(', ')} FROM ${from}${group}${filter}${order} LIMIT ${p.add(options.limit ?? maxGroups + 1)}`, values: p.values };
 }

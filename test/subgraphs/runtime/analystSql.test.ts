@@ -88,7 +88,7 @@ describe("the statements of analysts' aggregates", () => {
     const revenue: Aggregate = { fn: 'sum', column: amount, as: 'measure.revenue', scale: 2, filter: delivered, measure: 'revenue' };
     const having: Condition = { kind: 'compare', column: { name: '__h0', type: 'bigint' }, op: 'gt', value: 99 };
     const groupBy: GroupColumn[] = [{ column: ts, as: 'key.ts', unit: 'month' }];
-    const q = buildAggregate('t', groupBy, [revenue, { fn: 'count', as: '__h0' }], everything, 10, having);
+    const q = buildAggregate('t', groupBy, [revenue, { fn: 'count', as: '__h0' }], everything, 10, { having });
     expect(q.text).toContain(`FILTER (WHERE ("status" = $1::VARCHAR))`);
     expect(q.text).toContain('HAVING ("__h0" > $2::BIGINT)');
     expect(q.text).not.toContain('delivered');
