@@ -29,9 +29,12 @@ export type AccessEventV2 = Omit<AccessEvent, ListFact> & { readonly [K in ListF
 /** A fact's text as a list: the entry joins its items with commas, and an empty text is no item. */
 export const splitFact = (text: string): string[] => (text ? text.split(',') : []);
 
-/** The PII columns read: the unmasked ones and the masked ones (`product.column=mask` without its mask), once each, sorted. */
+/** The column a mask item names: `product.column=mask` without its mask. */
+export const maskedColumn = (item: string): string => (item.lastIndexOf('=') < 0 ? item : item.slice(0, item.lastIndexOf('=')));
+
+/** The PII columns read: the unmasked ones and the masked ones, once each, sorted. */
 export const piiFieldsRead = (piiUnmasked: readonly string[], masksApplied: readonly string[]): string[] =>
-  [...new Set([...piiUnmasked, ...masksApplied.map((m) => m.slice(0, m.lastIndexOf('=') < 0 ? m.length : m.lastIndexOf('=')))])].sort();
+  [...new Set([...piiUnmasked, ...masksApplied.map(maskedColumn)])].sort();
 
 /** The v2 row of an entry, its fields in the entry's order (the PII columns read after `pii_unmasked`). */
 export function toV2(e: AccessEvent): AccessEventV2 {
