@@ -5,7 +5,7 @@
  * chained; the lists are checked against the v1 text split in TypeScript.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AccessLogWriter } from '../../gateway/index.js';
@@ -187,6 +187,29 @@ describe('compaction publishes access-log and access-log-v2 from the same segmen
     await compactAccessLog(rawDir, outDir, () => undefined);
     const m = await readManifest(v2Dir);
     expect(m.kind === 'ok' && m.manifest.rows).toBe(FACTS.length);
+  });
+
+  it('verifies the chain from v2 once v1 is retired (its files removed), and finds an entry edited there', async () => {
+    const { root, rawDir, outDir, v2Dir } = await compactedLog();
+    await rm(outDir, { recursive: true });
+    const ok = await cli(['audit', 'verify', '--data-dir', root, '--log-dir', rawDir]);
+    expect(ok.stdout).toMatch(new RegExp(`^access log verified: ${FACTS.length} entries`));
+    expect((await cli(['audit', 'query', '--data-dir', root, '--log-dir', rawDir, '--format', 'json'])).stdout).toContain('"customer-profiles.full_name=redact"');
+    // An edit of the subject inside a v2 row's entry_json (and its typed column, so only the hash can tell).
+    const file = (await readdir(v2Dir, { recursive: true })).find((f) => f.endsWith('.parquet') && f.includes('segment-000000000002'))!;
+    const at = path.join(v2Dir, file);
+    const instance = await DuckDBInstance.create(':memory:');
+    const c = await instance.connect();
+    await c.run(
+      `COPY (SELECT * REPLACE (replace(entry_json, '"subject":"ana"', '"subject":"eve"') AS entry_json, 'eve' AS subject) FROM read_parquet('${at}', hive_partitioning = false)) TO '${at}.tmp' (FORMAT parquet)`,
+    );
+    c.closeSync();
+    instance.closeSync();
+    await rename(`${at}.tmp`, at);
+    const broken = await cli(['audit', 'verify', '--data-dir', root, '--log-dir', rawDir]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/^access log BROKEN at position 2 \(E000000000002\): edited\n/);
+    expect(broken.stdout).toContain(`where: ${at}, row 1`);
   });
 
   it('keeps `meshgate audit verify` on the chain: it verifies after both are written', async () => {
