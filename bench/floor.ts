@@ -75,9 +75,9 @@ function missing(typeName: string): never {
 /** Every customer key, and the sizes of the orders and customers tables. */
 async function pickInputs(sql: FloorSql): Promise<BenchInputs> {
   const c = sql.shape('Customer');
-  const key = { name: c.key.field.name, type: c.key.field.type };
+  const key = { name: c.keys[0]!.field.name, type: c.keys[0]!.field.type };
   const customers = await sql.table('Customer');
-  const all = await sql.run(buildSelect({ table: customers, columns: [{ column: key, as: 'k' }], where: allOf(), orderBy: [], key }, await count(sql, customers), 0));
+  const all = await sql.run(buildSelect({ table: customers, columns: [{ column: key, as: 'k' }], where: allOf(), orderBy: [], order: [key] }, await count(sql, customers), 0));
   const orders = await count(sql, await sql.table('Order'));
   if (all.length === 0 || orders === 0) throw new Error('bench: the sample data is empty');
   return benchInputs(

@@ -68,11 +68,11 @@ function column(shape: ProductShape, name: string): Column {
 
 /** The columns the runtime reads for a selection: the key plus the selected fields, in contract order. */
 function selected(shape: ProductShape, names: readonly string[]): Selected[] {
-  const wanted = new Set([shape.key.name, ...names]);
+  const wanted = new Set([...shape.keys.map((k) => k.name), ...names]);
   return shape.fields.filter((f) => wanted.has(f.name)).map((f) => ({ column: { name: f.field.name, type: f.field.type }, as: f.name }));
 }
 
-const keyOf = (shape: ProductShape): Column => column(shape, shape.key.name);
+const keyOf = (shape: ProductShape): Column => column(shape, shape.keys[0]!.name);
 /** The runtime's condition when the caller gives no filter and no row policy applies. */
 const noFilter: Condition = allOf();
 
@@ -98,7 +98,7 @@ const pointLookup: Scenario = {
   async floor(i, inputs, sql) {
     const c = sql.shape('Customer');
     const cols = selected(c, ['customerId', 'fullName', 'email', 'country']);
-    return [await sql.run(buildKeyLookup(await sql.table('Customer'), cols, keyOf(c), [pick(inputs.customerIds, i)], noFilter))];
+    return [await sql.run(buildKeyLookup(await sql.table('Customer'), cols, [keyOf(c)], [[pick(inputs.customerIds, i)]], noFilter))];
   },
   floorData: ([rows]) => ({ customer: rows![0] ? only(rows![0], ['customerId', 'fullName', 'email', 'country']) : null }),
 };
@@ -117,7 +117,7 @@ async function pageStatement(sql: FloorSql, offset: number, min: number): Promis
       { field: 'totalAmount', op: 'gt', value: min },
     ]),
     orderBy: [{ column: column(o, 'orderTs'), direction: 'DESC' as const }],
-    key: keyOf(o),
+    order: [keyOf(o)],
   };
   return buildSelect(spec, 20, offset);
 }
@@ -193,16 +193,31 @@ const ordersWithCustomersAndPayments: Scenario = {
     const o = sql.shape('Order');
     const c = sql.shape('Customer');
     const p = sql.shape('Payment');
-    const spec = { table: await sql.table('Order'), columns: selected(o, ['orderId', 'totalAmount', 'customerId']), where: noFilter, orderBy: [], key: keyOf(o) };
+    const spec = { table: await sql.table('Order'), columns: selected(o, ['orderId', 'totalAmount', 'customerId']), where: noFilter, orderBy: [], order: [keyOf(o)] };
     const orders = await sql.run(buildSelect(spec, 50, pick(inputs.orderOffsets, i)));
     // The runtime's DataLoaders batch the distinct keys, in the order they are first asked for.
     const customerKeys = [...new Set(orders.map((r) => String(r.customerId)))];
     const orderKeys = orders.map((r) => String(r.orderId));
-    const payments = { table: await sql.table('Payment'), columns: selected(p, ['paymentId', 'amount', 'method', 'status']), where: noFilter, orderBy: [], key: keyOf(p) };
+    const payments = { table: await sql.table('Payment'), columns: selected(p, ['paymentId', 'amount', 'method', 'status']), where: noFilter, orderBy: [], order: [keyOf(p)] };
     return [
       orders,
-      await sql.run(buildKeyLookup(await sql.table('Customer'), selected(c, ['fullName', 'country']), keyOf(c), customerKeys, noFilter)),
-      await sql.run(buildReverseList(payments, column(p, 'orderId'), orderKeys, 100)),
+      await sql.run(
+        buildKeyLookup(
+          await sql.table('Customer'),
+          selected(c, ['fullName', 'country']),
+          [keyOf(c)],
+          customerKeys.map((k) => [k]),
+          noFilter,
+        ),
+      ),
+      await sql.run(
+        buildReverseList(
+          payments,
+          [column(p, 'orderId')],
+          orderKeys.map((k) => [k]),
+          100,
+        ),
+      ),
     ];
   },
   floorData: ([orders]) => ({

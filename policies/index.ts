@@ -11,6 +11,15 @@ export { checkPolicies, describeProblems, loadPolicies } from './access/loadPoli
 export { policySchema, type AccessRule, type PolicyFile, type RowFilterSpec } from './access/policySchema.js';
 export { MASKS, MASK_NAMES, maskMisfit, type MaskName } from './masks/masks.js';
 export { ACCESS_CONTEXT_HEADER, catalogView, contextKey, grantOf, signAccessContext, verifyAccessContext, type AccessContext, type ProductGrant } from './context/accessContext.js';
-export { contextVisibility, decisionVisibility, grantVisibility, revealingRefusal, type ColumnVisibility, type RevealingUse } from './access/revealingUse.js';
+export {
+  contextVisibility,
+  decisionVisibility,
+  grantVisibility,
+  measureRefusal,
+  revealingRefusal,
+  type ColumnVisibility,
+  type MeasureColumn,
+  type RevealingUse,
+} from './access/revealingUse.js';
 export { policyJsonSchema } from './access/policyJsonSchema.js';
 export type { Finding, Severity } from './governance/Finding.js';

@@ -1,5 +1,6 @@
 /** schema/: the mesh's published language: descriptors and contracts, naming, and the GraphQL generated for a product. */
 export * from './contract/types.js';
+export { filterColumns, GROUP_FIELDS, measureColumns, measureSpecOf, readMeasures } from './contract/measures.js';
 export * from './errors.js';
 export * from './naming.js';
 export type { Log, LogFields, LogLevel } from './log.js';
@@ -11,9 +12,16 @@ export { CONNECTED_INPUT_TYPES, descriptorSchema, durationMs, percent, type Desc
 export {
   AGGREGATE_FUNCTIONS,
   generatedTypeNames,
+  groupKeyType,
   productShape,
+  quantileType,
   reverseShapes,
+  sumType,
+  TIME_UNIT_ENUM,
+  TIME_UNITS,
   type AggregateFunction,
+  type MeasureShape,
+  type TimeUnit,
   type FieldShape,
   type ProductShape,
   type ProductTypeNames,

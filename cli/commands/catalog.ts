@@ -137,7 +137,7 @@ interface Page extends Entry {
   readonly owner: string;
   readonly domain: string;
   readonly successor: string | null;
-  readonly rootFields: { list: string; connection: string; byKey: string; aggregate: string };
+  readonly rootFields: { list: string; connection: string; byKey: string | null; aggregate: string };
   readonly sla: { freshness: string | null; availability: number | null; completeness: number | null };
   readonly slaStatus: Entry['slaStatus'] & { completeness: number | null };
   readonly inputs: { source: string; type: string; purpose: string | null }[];
@@ -184,7 +184,7 @@ function productPage(p: Page): string {
   line('owner', show(p.owner));
   line('status', `${status(p)}${p.successor ? `, use ${p.successor}` : ''}`);
   line('tags', show(p.tags.join(', ')));
-  line('query with', `${p.rootFields.list}, ${p.rootFields.connection}, ${p.rootFields.byKey}, ${p.rootFields.aggregate}`);
+  line('query with', [p.rootFields.list, p.rootFields.connection, p.rootFields.byKey, p.rootFields.aggregate].filter(Boolean).join(', '));
   line('sla', `freshness ${show(p.sla.freshness)}, completeness ${pct(p.sla.completeness)}, availability ${pct(p.sla.availability)}`);
   const problems = p.slaStatus.problems.length ? ` (${p.slaStatus.problems.join('; ')})` : '';
   line('now', `${sla(p)}: data ${age(p.slaStatus.ageSeconds)} old, completeness ${pct(p.slaStatus.completeness)}${problems}`);

@@ -1,17 +1,19 @@
 /** Which product and column a GraphQL field of the composed schema stands for, from schema/'s shapes. */
-import { reverseShapes, type FieldShape, type ProductShape } from '../../schema/index.js';
+import { reverseShapes, type FieldShape, type MeasureShape, type ProductShape } from '../../schema/index.js';
 
 /** What one field of the API schema is, for access control. */
 export type FieldRole =
   | { readonly kind: 'column'; readonly shape: ProductShape; readonly field: FieldShape }
   | { readonly kind: 'aggregate'; readonly shape: ProductShape; readonly field: FieldShape }
-  /** An entity reference (`Order.customer`): resolved by looking the target up with this row's `field`. */
-  | { readonly kind: 'reference'; readonly shape: ProductShape; readonly field: FieldShape }
+  /** A contract measure, a field of the product's group type: it reads its column and its filter's columns. */
+  | { readonly kind: 'measure'; readonly shape: ProductShape; readonly measure: MeasureShape }
+  /** An entity reference (`Order.customer`, `ShipmentEvent.orderLine`): resolved by looking the target up with this row's `fields` (several for a composite key). */
+  | { readonly kind: 'reference'; readonly shape: ProductShape; readonly fields: readonly FieldShape[] }
   | {
       readonly kind: 'product';
       readonly shape: ProductShape;
-      /** For a reverse list: the reference column its rows are looked up by (the parent's key). */
-      readonly reference?: FieldShape;
+      /** For a reverse list: the reference columns its rows are looked up by (the parent's key). */
+      readonly reference?: readonly FieldShape[];
     };
 
 /** An index of every product field of the mesh, built once at start. */
@@ -27,9 +29,10 @@ export class ProductIndex {
       for (const f of s.fields) {
         this.roles.set(`${t.object}.${f.name}`, { kind: 'column', shape: s, field: f });
         this.roles.set(`${t.groupKey}.${f.name}`, { kind: 'column', shape: s, field: f });
-        for (const type of new Set(Object.values(t.aggregates))) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
+        for (const type of new Set([...Object.values(t.aggregates), t.distinct, t.quantiles])) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
       }
-      for (const r of s.references) this.roles.set(`${t.object}.${r.name}`, { kind: 'reference', shape: s, field: r.from });
+      for (const m of s.measures) this.roles.set(`${t.group}.${m.name}`, { kind: 'measure', shape: s, measure: m });
+      for (const r of s.references) this.roles.set(`${t.object}.${r.name}`, { kind: 'reference', shape: s, fields: r.from });
       for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source, reference: r.reference.from });
     }
   }

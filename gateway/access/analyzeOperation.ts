@@ -15,6 +15,22 @@ export interface ProductUsage {
   readonly selected: Set<string>;
   /** Columns whose values a filter, sort, grouping, aggregate or look-up would reveal, with how. */
   readonly revealed: Map<string, RevealingUse>;
+  /** The contract measures it computes (GraphQL names), each checked with the columns it reads. */
+  readonly measures?: Set<string>;
+}
+
+/**
+ * Records that `column` is used `how`; a use the policy may allow (aggregating) never replaces one
+ * it may not (filtering, grouping...), so a column both summed and grouped by is judged as grouped.
+ */
+function reveal(u: ProductUsage, column: string, how: RevealingUse): void {
+  const was = u.revealed.get(column);
+  if (was === undefined || was === 'aggregate') u.revealed.set(column, how);
+}
+
+function useMeasure(u: ProductUsage, name: string): void {
+  (u as { measures?: Set<string> }).measures ??= new Set();
+  u.measures!.add(name);
 }
 
 /** What an operation reads, by product name. */
@@ -34,7 +50,7 @@ function recordWhere(where: unknown, shape: ProductShape, u: ProductUsage): void
     else if (key === 'not') recordWhere(value, shape, u);
     else {
       const f = shape.fieldNamed(key);
-      if (f && value !== null && value !== undefined) u.revealed.set(f.field.name, 'filter');
+      if (f && value !== null && value !== undefined) reveal(u, f.field.name, 'filter');
     }
   }
 }
@@ -45,14 +61,29 @@ function recordArguments(args: Readonly<Record<string, unknown>>, shape: Product
   for (const item of (args.orderBy as Record<string, unknown>[] | undefined) ?? []) {
     for (const [name, dir] of Object.entries(item ?? {})) {
       const f = shape.fieldNamed(name);
-      if (f && dir) u.revealed.set(f.field.name, 'sort');
+      if (f && dir) reveal(u, f.field.name, 'sort');
     }
   }
   for (const e of (args.groupBy as string[] | undefined) ?? []) {
     const f = shape.fieldOfEnum(e);
-    if (f) u.revealed.set(f.field.name, 'group');
+    if (f) reveal(u, f.field.name, 'group');
   }
-  if (args[shape.key.name] !== undefined) u.revealed.set(shape.key.field.name, 'lookup');
+  // A bucket groups by its field's truncated values; `having` aggregates the fields (or computes the measures) it names.
+  for (const b of (args.buckets as { field: string }[] | undefined) ?? []) {
+    const f = shape.fieldOfEnum(b?.field);
+    if (f) reveal(u, f.field.name, 'group');
+  }
+  for (const [name, value] of Object.entries((args.having as Record<string, unknown> | undefined) ?? {})) {
+    if (value === null || value === undefined || name === 'count') continue;
+    if (name === 'sum' || name === 'avg' || name === 'countDistinct') {
+      for (const [fieldName, filter] of Object.entries(value as Record<string, unknown>)) {
+        const f = shape.fieldNamed(fieldName);
+        if (f && filter) reveal(u, f.field.name, 'aggregate');
+      }
+    } else if (shape.measureNamed(name)) useMeasure(u, name);
+  }
+  // A by-key look-up names every key field: each is revealed.
+  for (const k of shape.keys) if (args[k.name] !== undefined) reveal(u, k.field.name, 'lookup');
 }
 
 /** Analyses one operation against the API schema. */
@@ -65,13 +96,14 @@ export function analyzeOperation(schema: GraphQLSchema, index: ProductIndex, ope
     if (!hit) return;
     const u = usageOf(usage, hit.shape);
     if (hit.kind === 'column') u.selected.add(hit.field.field.name);
-    else if (hit.kind === 'aggregate') u.revealed.set(hit.field.field.name, 'aggregate');
+    else if (hit.kind === 'aggregate') reveal(u, hit.field.field.name, 'aggregate');
+    else if (hit.kind === 'measure') useMeasure(u, hit.measure.name);
     // Resolving a reference hands this row's value to the target's look-up: the link is revealed even when the column is not selected.
-    else if (hit.kind === 'reference') u.revealed.set(hit.field.field.name, 'lookup');
+    else if (hit.kind === 'reference') for (const f of hit.fields) reveal(u, f.field.name, 'lookup');
     else {
       recordArguments(args, hit.shape, u);
       // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.
-      if (hit.reference) u.revealed.set(hit.reference.field.name, 'lookup');
+      for (const f of hit.reference ?? []) reveal(u, f.field.name, 'lookup');
     }
   });
   return usage;

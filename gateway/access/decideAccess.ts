@@ -5,7 +5,7 @@
  * subgraph applies again). Anything else refuses the whole operation with FORBIDDEN, so a caller
  * never gets silently partial data.
  */
-import { decisionVisibility, evaluateAccess, revealingRefusal, type PolicyFile, type Principal, type ProductDecision } from '../../policies/index.js';
+import { decisionVisibility, evaluateAccess, measureRefusal, revealingRefusal, type PolicyFile, type Principal, type ProductDecision } from '../../policies/index.js';
 import { catalogEntityType, ForbiddenError } from '../../schema/index.js';
 import type { OperationUsage } from './analyzeOperation.js';
 import type { CatalogScope } from './catalogScope.js';
@@ -39,6 +39,12 @@ export function decideAccess(policy: PolicyFile, policyFile: string, principal: 
     for (const [column, how] of use.revealed) {
       const refusal = revealingRefusal(how, shape.label(column), name, decisionVisibility(d, column));
       if (refusal) throw new AccessRefusal(refusal, `${name}.${column}`);
+    }
+    for (const measureName of use.measures ?? []) {
+      const m = shape.measureNamed(measureName)!;
+      const columns = m.columns.map((c) => ({ label: shape.label(c), visibility: decisionVisibility(d, c) }));
+      const refusal = measureRefusal(`${shape.typeName}.${m.name}`, m.measure.name, name, columns, d.aggregable);
+      if (refusal) throw new AccessRefusal(refusal, `${name}.${m.measure.name}`);
     }
     decisions.set(name, d);
   }

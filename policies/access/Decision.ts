@@ -43,4 +43,6 @@ export interface ProductDecision {
   readonly rows: RowPredicate | null;
   /** Ids of the rules whose row filters apply. */
   readonly rowRules: readonly string[];
+  /** Masked columns and measures the caller may aggregate all the same (the matching rules' `aggregate`); absent: none. */
+  readonly aggregable?: readonly string[];
 }

@@ -69,6 +69,7 @@ export function evaluateAccess(policy: PolicyFile, principal: Principal, product
   }
   const unfiltered = matching.some((r) => !r.rows);
   const rowRules = matching.filter((r) => r.rows);
+  const aggregable = [...new Set(matching.flatMap((r) => r.aggregate ?? []))];
   return {
     product: product.name,
     allowed: true,
@@ -77,5 +78,6 @@ export function evaluateAccess(policy: PolicyFile, principal: Principal, product
     denied,
     rows: unfiltered ? null : rowRules.length === 1 ? resolveRows(rowRules[0]!.rows!, principal.claims) : { or: rowRules.map((r) => resolveRows(r.rows!, principal.claims)) },
     rowRules: unfiltered ? [] : rowRules.map((r) => r.id),
+    ...(aggregable.length && { aggregable }),
   };
 }

@@ -35,6 +35,15 @@ export function checkPolicies(file: string, policy: PolicyFile, products: readon
     for (const c of new Set(columns)) {
       if (!targets.some((p) => p.contract.fields.some((f) => f.name === c))) problems.push({ file, path: `rules[${i}]`, message: `no granted product has a column "${c}"` });
     }
+    // A misspelt name in `aggregate` would silently lift nothing.
+    for (const name of new Set(rule.aggregate ?? [])) {
+      if (!targets.some((p) => p.contract.fields.some((f) => f.name === name) || p.contract.measures.some((m) => m.name === name)))
+        problems.push({
+          file,
+          path: `rules[${i}].aggregate`,
+          message: `no granted product has a column or measure "${name}": name a column or a measure of the contract, in snake_case`,
+        });
+    }
   });
   for (const p of products) {
     for (const f of p.contract.fields) {

@@ -59,6 +59,12 @@ const rule = z.strictObject({
   denyFields: z.array(z.string().regex(COLUMN)).default([]).describe('Columns this caller may never read, whatever else grants them.'),
   unmask: unmask.optional(),
   rows: rowFilter.optional().describe('Only rows matching this filter are granted.'),
+  aggregate: z
+    .array(z.string().regex(COLUMN, 'a column or measure name (snake_case, as in the contract)'))
+    .optional()
+    .describe(
+      "Masked columns and contract measures this rule's callers may aggregate (sum, avg, min, max, countDistinct, median, percentile, having, and measures over them). Grouping or bucketing by a masked column stays refused, since the group's key would show its values; a denied column stays refused.",
+    ),
 });
 
 /** The policy file's schema. */

@@ -2,7 +2,7 @@
 import type { CompatibilityMode, Contract, FieldContract } from '../../schema/index.js';
 import type { Finding } from '../governance/Finding.js';
 import { breaksOf, isBreaking, whoBreaks, type ChangeKind } from './compatibilityTable.js';
-import { fieldChanges, typeLabel, type Change } from './fieldChanges.js';
+import { fieldChanges, measureChanges, typeLabel, type Change } from './fieldChanges.js';
 
 /** Where a comparison's findings point: the product's descriptor name and, where known, its contract file. */
 export interface ContractPlace {
@@ -16,6 +16,8 @@ const FIXES: Partial<Record<ChangeKind, (c: Change) => string>> = {
   'field-removed': (c) => `Keep "${c.field}" in the contract, or ${MAJOR}.`,
   'required-field-added': (c) => `Declare "${c.field}" nullable, so data written before it existed stays readable, or ${MAJOR}.`,
   'required-made-nullable': (c) => `Keep "${c.field}" required (always fill it), or ${MAJOR}.`,
+  'measure-removed': (c) => `Keep the measure "${c.field}", or ${MAJOR}.`,
+  'measure-changed': (c) => `Keep the definition of "${c.field}" and declare the new figure as a measure of its own name, or ${MAJOR}.`,
   'classification-loosened': (c) => `Keep "${c.field}" classified as PII unless the data steward confirms it holds no personal data; then ${MAJOR}.`,
 };
 
@@ -51,6 +53,7 @@ function structuralChanges(o: Contract, n: Contract): Change[] {
     const now = newByName.get(f.name);
     if (now) out.push(...fieldChanges(f, now));
   }
+  out.push(...measureChanges(o.measures, n.measures));
   return out;
 }
 

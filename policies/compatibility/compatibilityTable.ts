@@ -25,10 +25,13 @@
  * | classification-tightened (none → PII)         | ok       | breaks  | breaks | warn |
  * | enum-value-removed, enum-added (a restriction added) | breaks | ok | breaks | warn |
  * | enum-value-added, enum-removed (the restriction dropped) | ok | breaks | breaks | warn |
+ * | measure-removed, measure-changed (its aggregate, column or filter) | breaks | breaks | breaks | warn |
+ * | measure-added                                 | ok       | ok      | ok     | warn |
  * | product-removed                               | breaks   | breaks  | breaks | warn |
  *
  * Renames, key and reference changes are never compatible: readers on either side silently lose the
- * values. A classification is a privacy promise rather than a read contract, so weakening it breaks
+ * values. A measure is the one agreed definition of a figure: redefining it silently changes the
+ * number every consumer reads under the same name, so it breaks like a rename. A classification is a privacy promise rather than a read contract, so weakening it breaks
  * every mode but NONE. A change is judged under the stricter of the old and the new contract's
  * modes, so loosening the mode in the same change does not let a breaking change through.
  */
@@ -53,6 +56,9 @@ export type ChangeKind =
   | 'enum-added'
   | 'enum-value-added'
   | 'enum-removed'
+  | 'measure-removed'
+  | 'measure-changed'
+  | 'measure-added'
   | 'product-removed';
 
 /** Which readers a change breaks: new readers of old data (BACKWARD) and old readers of new data (FORWARD). */
@@ -84,6 +90,9 @@ export const BREAKS: Readonly<Record<Exclude<ChangeKind, 'field-removed'>, Break
   'enum-added': B,
   'enum-value-added': F,
   'enum-removed': F,
+  'measure-removed': BOTH,
+  'measure-changed': BOTH,
+  'measure-added': NEITHER,
   'product-removed': BOTH,
 };
 

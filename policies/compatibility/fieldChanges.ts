@@ -1,5 +1,5 @@
 /** The changes between two versions of one contract field, each with what it breaks (see compatibilityTable.ts). */
-import type { FieldContract, LogicalType } from '../../schema/index.js';
+import { measureSpecOf, type FieldContract, type LogicalType, type MeasureContract } from '../../schema/index.js';
 import { breaksOf, type Breaks, type ChangeKind } from './compatibilityTable.js';
 
 /** One detected change of a contract, before it is judged under a mode. */
@@ -80,5 +80,21 @@ export function fieldChanges(o: FieldContract, n: FieldContract): Change[] {
   } else if (o.enum && !n.enum) {
     out.push(change('enum-removed', name, `field "${name}" is no longer restricted to ${list(o.enum)}`));
   }
+  return out;
+}
+
+/** The changes between the old and the new measures: removing or redefining one breaks every consumer of its figure; adding one is minor. */
+export function measureChanges(older: readonly MeasureContract[], newer: readonly MeasureContract[]): Change[] {
+  const out: Change[] = [];
+  // The description explains the figure; only what computes it defines it.
+  const definition = (m: MeasureContract): string => JSON.stringify({ ...measureSpecOf(m), description: undefined });
+  const byName = new Map(newer.map((m) => [m.name, m]));
+  for (const m of older) {
+    const now = byName.get(m.name);
+    if (!now) out.push(change('measure-removed', m.name, `measure "${m.name}" was removed`));
+    else if (definition(m) !== definition(now)) out.push(change('measure-changed', m.name, `measure "${m.name}" was redefined (its aggregate, column or filter changed)`));
+  }
+  const old = new Set(older.map((m) => m.name));
+  for (const m of newer) if (!old.has(m.name)) out.push(change('measure-added', m.name, `measure "${m.name}" was added`));
   return out;
 }

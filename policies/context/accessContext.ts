@@ -21,6 +21,8 @@ export interface ProductGrant {
   readonly masks: Readonly<Record<string, MaskName>>;
   readonly denied: readonly string[];
   readonly rows: RowPredicate | null;
+  /** Masked columns and measures the caller may aggregate all the same (policies' `aggregate`); absent: none. */
+  readonly aggregable?: readonly string[];
 }
 
 /** The verified context a subgraph enforces. */
@@ -51,7 +53,12 @@ export function catalogView(context: AccessContext): AccessContext {
 
 /** The grant a subgraph needs from a full decision. */
 export function grantOf(d: ProductDecision): ProductGrant {
-  return { masks: Object.fromEntries(Object.entries(d.masks).map(([c, m]) => [c, m.mask])), denied: Object.keys(d.denied), rows: d.rows };
+  return {
+    masks: Object.fromEntries(Object.entries(d.masks).map(([c, m]) => [c, m.mask])),
+    denied: Object.keys(d.denied),
+    rows: d.rows,
+    ...(d.aggregable?.length && { aggregable: d.aggregable }),
+  };
 }
 
 const LIFETIME_S = 60;
@@ -82,7 +89,8 @@ const MASKS = new Set<string>(MASK_NAMES);
 function grants(value: unknown): Record<string, ProductGrant> | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   for (const g of Object.values(value as Record<string, unknown>)) {
-    const { masks, denied, rows } = (g ?? {}) as Partial<ProductGrant>;
+    const { masks, denied, rows, aggregable } = (g ?? {}) as Partial<ProductGrant>;
+    if (aggregable !== undefined && (!Array.isArray(aggregable) || !aggregable.every((a) => typeof a === 'string'))) return null;
     if (typeof masks !== 'object' || masks === null || !Object.values(masks).every((m) => MASKS.has(m))) return null;
     if (!Array.isArray(denied) || !denied.every((d) => typeof d === 'string')) return null;
     if (rows !== null && (typeof rows !== 'object' || rows === undefined)) return null;

@@ -7,8 +7,18 @@
 import { z } from 'zod';
 import type { DeclarationProblem, Result } from '../errors.js';
 import { zodProblems } from '../descriptor/zodProblems.js';
-import { classificationSchema, columnNameSchema, compatibilitySchema, purposesSchema, referenceSchema, versionSchema } from './fieldAttributes.js';
+import {
+  classificationSchema,
+  columnNameSchema,
+  compatibilitySchema,
+  compositeReferencesSchema,
+  orderSchema,
+  purposesSchema,
+  referenceSchema,
+  versionSchema,
+} from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { readMeasures } from './measures.js';
 import type { Contract, FieldContract, LogicalType } from './types.js';
 
 const avroType: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.array(avroType), z.looseObject({ type: z.unknown() })]));
@@ -31,6 +41,9 @@ const avroRecord = z.looseObject({
   compatibility: compatibilitySchema.default('BACKWARD'),
   purposes: purposesSchema.default([]),
   graphqlField: z.string().optional(),
+  order: orderSchema.optional(),
+  references: compositeReferencesSchema.optional(),
+  measures: z.unknown().optional(),
   fields: z.array(avroField).min(1, 'at least one field'),
 });
 
@@ -86,6 +99,7 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
       purposes: f.purposes,
     });
   });
+  const measures = readMeasures(file, 'measures', record.measures, fields, problems);
   if (problems.length) return { errors: problems };
   return finishContract(file, {
     typeName: record.name,
@@ -93,8 +107,11 @@ export function contractFromAvro(file: string, json: unknown): Result<Contract> 
     version: record.version,
     ...(record.doc !== undefined && { description: record.doc }),
     fields,
+    ...(record.order && { order: record.order }),
+    ...(record.references && { references: record.references }),
     compatibility: record.compatibility,
     purposes: record.purposes,
     quality: [],
+    measures,
   });
 }

@@ -10,8 +10,18 @@ import { z } from 'zod';
 import type { DeclarationProblem, Result } from '../errors.js';
 import { zodProblems } from '../descriptor/zodProblems.js';
 import { pascalCase, singular } from '../naming.js';
-import { classificationSchema, columnNameSchema, compatibilitySchema, purposesSchema, referenceSchema, versionSchema } from './fieldAttributes.js';
+import {
+  classificationSchema,
+  columnNameSchema,
+  compatibilitySchema,
+  compositeReferencesSchema,
+  orderSchema,
+  purposesSchema,
+  referenceSchema,
+  versionSchema,
+} from './fieldAttributes.js';
 import { finishContract } from './finishContract.js';
+import { readMeasures } from './measures.js';
 import type { FieldContract, LogicalType, QualityRule } from './types.js';
 import type { Contract } from './types.js';
 
@@ -31,6 +41,7 @@ const property = z.looseObject({
   description: z.string().optional(),
   required: z.boolean().default(false),
   primaryKey: z.boolean().default(false),
+  primaryKeyPosition: z.number().int().min(1).optional(),
   classification: classificationSchema,
   logicalTypeOptions: z.looseObject({ enum: z.array(z.string()).optional() }).optional(),
   customProperties,
@@ -107,6 +118,27 @@ function mapType(p: {
   return DUCKDB_TYPES[phys] ? { type: DUCKDB_TYPES[phys] } : `a supported physicalType (${Object.keys(DUCKDB_TYPES).join(', ')}, DECIMAL(p,s)), not "${p.physicalType}"`;
 }
 
+/**
+ * The key columns in ODCS order: by `primaryKeyPosition` (1, 2, ...), which a composite key must
+ * give on every key property so the order never depends on where a property is listed.
+ */
+function keyOrder(file: string, properties: readonly z.infer<typeof property>[], problems: DeclarationProblem[]): string[] {
+  const keyed = properties.map((p, i) => ({ p, i })).filter(({ p }) => p.primaryKey);
+  if (keyed.length > 1)
+    for (const { p, i } of keyed) {
+      const position = p.primaryKeyPosition;
+      if (position === undefined)
+        problems.push({
+          file,
+          path: `schema[0].properties[${i}].primaryKeyPosition`,
+          message: `a composite key needs the position of each key property: add primaryKeyPosition: 1..${keyed.length}`,
+        });
+      else if (position > keyed.length || keyed.filter((k) => k.p.primaryKeyPosition === position).length > 1)
+        problems.push({ file, path: `schema[0].properties[${i}].primaryKeyPosition`, message: `expected a distinct position from 1 to ${keyed.length}, got ${position}` });
+    }
+  return keyed.sort((a, b) => (a.p.primaryKeyPosition ?? 0) - (b.p.primaryKeyPosition ?? 0)).map(({ p }) => p.name);
+}
+
 /** Reads an ODCS v3 contract (already YAML-parsed) into a contract. */
 export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
   const parsed = odcs.safeParse(doc);
@@ -136,6 +168,16 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
   const compatibility = readCustom(file, '', c.customProperties, 'compatibility', compatibilitySchema, problems) ?? 'BACKWARD';
   const purposes = readCustom(file, '', c.customProperties, 'purposes', purposesSchema, problems) ?? [];
   const listField = readCustom(file, '', c.customProperties, 'graphqlField', z.string(), problems);
+  const order = readCustom(file, '', c.customProperties, 'order', orderSchema, problems);
+  const composite = readCustom(file, '', c.customProperties, 'references', compositeReferencesSchema, problems);
+  const keys = keyOrder(file, table.properties, problems);
+  const measures = readMeasures(
+    file,
+    `customProperties[${c.customProperties.findIndex((p) => p.property === 'measures')}].value`,
+    custom(c.customProperties, 'measures'),
+    fields,
+    problems,
+  );
   if (problems.length) return { errors: problems };
   return finishContract(file, {
     typeName: /^[A-Z][A-Za-z0-9]*$/.test(table.name) ? table.name : pascalCase(singular(table.name)),
@@ -143,8 +185,12 @@ export function contractFromOdcs(file: string, doc: unknown): Result<Contract> {
     version: c.version,
     ...((table.description ?? c.description?.purpose) !== undefined && { description: table.description ?? c.description?.purpose }),
     fields,
+    keys,
+    ...(order && { order }),
+    ...(composite && { references: composite }),
     compatibility,
     purposes,
     quality: table.quality as QualityRule[],
+    measures,
   });
 }

@@ -2,12 +2,13 @@
  * Writes a product's contract as an ODCS v3.0.2 data contract that validates against the official
  * JSON Schema, and that `contractFromOdcs` reads back into the same contract. Where ODCS v3.0.2 has
  * no slot for something the contract model holds, it travels as a `customProperties` entry:
- * `compatibility`, `purposes` and `graphqlField` on the contract; `references`, `purposes` and
+ * `compatibility`, `purposes`, `graphqlField` and `measures` on the contract; `references`, `purposes` and
  * `enum` on a property (v3.0.2 allows no `enum` in a string's `logicalTypeOptions`). Timestamps are
  * `logicalType: date` (v3.0.2 has no timestamp logical type) with `physicalType: TIMESTAMP`, and
  * quality rules name their metric in v3.0.2's `rule` key.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
+import { measureSpecOf } from './measures.js';
 import type { Contract, FieldContract, LogicalType, ValueType } from './types.js';
 
 /** What of a product the ODCS document says besides its contract. */
@@ -93,6 +94,11 @@ export function toOdcs(product: OdcsProductInfo): Record<string, unknown> {
       { property: 'compatibility', value: c.compatibility },
       { property: 'purposes', value: [...c.purposes] },
       { property: 'graphqlField', value: c.listField },
+      ...(c.order.length ? [{ property: 'order', value: [...c.order] }] : []),
+      ...(c.references.length
+        ? [{ property: 'references', value: c.references.map(({ fields, ...r }) => ({ ...r, columns: [...r.columns], ...(fields.length && { fields: [...fields] }) })) }]
+        : []),
+      ...(c.measures.length ? [{ property: 'measures', value: c.measures.map(measureSpecOf) }] : []),
     ],
     schema: [
       {
@@ -100,7 +106,8 @@ export function toOdcs(product: OdcsProductInfo): Record<string, unknown> {
         logicalType: 'object',
         physicalType: 'table',
         ...(c.description !== undefined && { description: c.description }),
-        properties: c.fields.map(property),
+        // A composite key's order is its own: ODCS says it with primaryKeyPosition.
+        properties: c.fields.map((f) => ({ ...property(f), ...(c.keys.length > 1 && f.key && { primaryKeyPosition: c.keys.indexOf(f.name) + 1 }) })),
         ...(c.quality.length && { quality: c.quality.map(({ metric, ...rest }) => ({ rule: metric, ...rest })) }),
       },
     ],

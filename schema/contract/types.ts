@@ -83,7 +83,7 @@ export interface CompositeReference {
   readonly product: string;
   /** This product's columns, in the target's key order. */
   readonly columns: readonly string[];
-  /** The target's key columns, in its key order. */
+  /** The target's key columns, in its key order; empty when the source left them out: the target's key (see {@link referencedFields}). */
   readonly fields: readonly string[];
   /** The object field that resolves the entity, e.g. `orderLine`; derived from the target's type when absent. */
   readonly as?: string;
@@ -146,3 +146,6 @@ export interface Contract {
   readonly purposes: readonly string[];
   readonly quality: readonly QualityRule[];
 }
+
+/** The target columns a composite reference names: those declared, or else the target's key columns. */
+export const referencedFields = (ref: CompositeReference, target: Pick<Contract, 'keys'>): readonly string[] => (ref.fields.length ? ref.fields : target.keys);

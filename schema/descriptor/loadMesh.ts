@@ -73,6 +73,14 @@ function crossCheck(domains: Domain[]): DeclarationProblem[] {
           path: `fields.${f.name}.references`,
           message: `"${f.references.product}" is not a product being served, so the reference is served as a plain value`,
         });
+      else if (target.contract.keys.length !== 1)
+        problems.push({
+          file: p.descriptorFile,
+          path: `fields.${f.name}.references`,
+          message: target.contract.keys.length
+            ? `"${target.name}" has a composite key (${target.contract.keys.join(', ')}), which one column cannot reference: declare a record-level "references": [{"product": "${target.name}", "columns": [...]}] naming one column per key column`
+            : `"${target.name}" has no key, so nothing can reference it: drop the reference, or give "${target.name}" a key`,
+        });
       else if (!target.contract.keys.includes(f.references.field))
         problems.push({
           file: p.descriptorFile,

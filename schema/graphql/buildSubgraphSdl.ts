@@ -7,7 +7,7 @@
  */
 import { CATALOG_DOMAIN, CATALOG_QUERY_FIELDS, domainCatalogSdl, governanceCatalogSdl } from './catalogSdl.js';
 import { COMMON_SDL, FEDERATION_LINK } from './commonSdl.js';
-import { reverseShapes, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
+import { groupKeyType, quantileType, reverseShapes, sumType, TIME_UNIT_ENUM, TIME_UNITS, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
 
 /** A GraphQL description string. */
 const doc = (text: string | undefined, indent = ''): string => (text ? `${indent}${JSON.stringify(text)}\n` : '');
@@ -23,15 +23,27 @@ function deprecation(s: ProductShape, all: readonly ProductShape[], successorFie
   return ` @deprecated(reason: ${JSON.stringify(`${p.name} is deprecated${p.sunset ? `: sunset ${p.sunset}` : ''}${use}`)})`;
 }
 
+/** `orderId lineNumber`: the key fields as `@key(fields:)` names them. */
+const keyFields = (s: ProductShape): string => s.keys.map((k) => k.name).join(' ');
+
+/** An entity's key directive; none for a keyless product, which is no entity. */
+const keyDirective = (s: ProductShape, resolvable = true): string => (s.keys.length ? ` @key(fields: "${keyFields(s)}"${resolvable ? '' : ', resolvable: false'})` : '');
+
+/** A foreign entity's key fields, typed as its owner types them. */
+const stubFields = (s: ProductShape): string[] => s.keys.map((k) => `  ${k.name}: ${k.type}!`);
+
 function reverseField(r: ReverseShape, all: readonly ProductShape[]): string {
   const s = r.source;
-  return `${doc(`The ${s.product.name} rows whose ${r.reference.from.name} points here.`, '  ')}  ${r.name}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100): [${s.typeName}!]!${deprecation(s, all, (t) => t.listField)}`;
+  return `${doc(`The ${s.product.name} rows whose ${r.reference.from.map((f) => f.name).join(' and ')} point${r.reference.from.length > 1 ? '' : 's'} here.`, '  ')}  ${r.name}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100): [${s.typeName}!]!${deprecation(s, all, (t) => t.listField)}`;
 }
 
 function objectType(s: ProductShape, reverse: readonly ReverseShape[], all: readonly ProductShape[]): string {
   const fields = s.fields.map((f) => `${doc(f.field.description, '  ')}  ${f.name}: ${nonNull(f)}`);
-  const refs = s.references.map((r) => `${doc(`The ${r.target.name} this row's ${r.from.name} refers to.`, '  ')}  ${r.name}: ${r.target.contract.typeName}`);
-  return `${doc(s.product.description)}type ${s.typeName} @key(fields: "${s.key.name}") {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
+  const refs = s.references.map(
+    (r) =>
+      `${doc(`The ${r.target.name} this row's ${r.from.map((f) => f.name).join(' and ')} refer${r.from.length > 1 ? '' : 's'} to.`, '  ')}  ${r.name}: ${r.target.contract.typeName}`,
+  );
+  return `${doc(s.product.description)}type ${s.typeName}${keyDirective(s)} {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
 }
 
 function inputsAndResults(s: ProductShape): string {
@@ -45,20 +57,73 @@ function inputsAndResults(s: ProductShape): string {
     `"The fields of ${t}, for groupBy."\nenum ${n.fieldEnum} {\n${s.fields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`,
     `type ${n.edge} {\n  cursor: String!\n  node: ${t}!\n}`,
     `type ${n.connection} {\n  "Rows matching the filter, over all pages."\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${n.edge}!]!\n}`,
-    `"The grouped-by values of one ${n.group}."\ntype ${n.groupKey} {\n${s.fields.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`,
+    `"The grouped-by values of one ${n.group}."\ntype ${n.groupKey} {\n${s.fields.map((f) => `  ${f.name}: ${groupKeyType(f)}`).join('\n')}\n}`,
   ];
-  const group = [`  key: ${n.groupKey}!`, '  count: Int!'];
+  const group = [`  key: ${n.groupKey}!`, '  "Rows in the group."\n  count: Int!'];
   if (numeric.length) {
-    parts.push(`type ${n.aggregates.sum} {\n${numeric.map((f) => `  ${f.name}: ${f.type === 'BigInt' ? 'BigInt' : 'Float'}`).join('\n')}\n}`);
-    parts.push(`type ${n.aggregates.avg} {\n${numeric.map((f) => `  ${f.name}: Float`).join('\n')}\n}`);
+    parts.push(`type ${n.aggregates.sum} {\n${numeric.map((f) => `  ${f.name}: ${sumType(f)}`).join('\n')}\n}`);
+    parts.push(`type ${n.aggregates.avg} {\n${numeric.map((f) => `  ${f.name}: ${quantileType(f)}`).join('\n')}\n}`);
     group.push(`  sum: ${n.aggregates.sum}!`, `  avg: ${n.aggregates.avg}!`);
   }
   if (ordered.length) {
     parts.push(`type ${n.aggregates.min} {\n${ordered.map((f) => `  ${f.name}: ${f.type}`).join('\n')}\n}`);
     group.push(`  min: ${n.aggregates.min}!`, `  max: ${n.aggregates.max}!`);
   }
+  parts.push(...analystTypes(s, group));
   parts.push(`"One group of ${t} rows and its aggregates."\ntype ${n.group} {\n${group.join('\n')}\n}`);
   return parts.join('\n\n');
+}
+
+/** The GraphQL type of a filter on values of `type` (`Int` → `IntFilter`). */
+const filterOf = (type: string): string => `${type}Filter`;
+
+/** The enum of the time units of buckets, printed once by each subgraph whose products have a date or timestamp field. */
+const TIME_UNIT_SDL = `"A unit time buckets truncate to, in UTC; WEEK starts on Monday (ISO 8601)."\nenum ${TIME_UNIT_ENUM} {\n${TIME_UNITS.map((u) => `  ${u}`).join('\n')}\n}`;
+
+/**
+ * The analysts' parts of a product's aggregate: buckets of time, distinct counts, quantiles, the
+ * `having` filter and the contract's measures (README.md, "Analysts' questions"). Adds the group's
+ * fields to `group` and returns the types they need.
+ */
+function analystTypes(s: ProductShape, group: string[]): string[] {
+  const t = s.typeName;
+  const n = s.types;
+  const parts: string[] = [];
+  if (s.timeFields.length) {
+    parts.push(`"The date and timestamp fields of ${t}, for buckets."\nenum ${n.timeField} {\n${s.timeFields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`);
+    parts.push(
+      `"Groups by a date or timestamp field truncated to a unit, in UTC: the group's key holds the bucket's start, a DateTime for a timestamp field (2026-06-01T00:00:00.000000Z for June 2026) and a Date for a date field."\ninput ${n.bucket} {\n  field: ${n.timeField}!\n  unit: ${TIME_UNIT_ENUM}!\n}`,
+    );
+  }
+  if (s.distinctFields.length) {
+    parts.push(`"The number of distinct non-null values of each field in the group."\ntype ${n.distinct} {\n${s.distinctFields.map((f) => `  ${f.name}: Int!`).join('\n')}\n}`);
+    group.push(`  countDistinct: ${n.distinct}!`);
+  }
+  if (s.quantileFields.length) {
+    parts.push(
+      `"A quantile of each field over the group's non-null values."\ntype ${n.quantiles} {\n${s.quantileFields.map((f) => `  ${f.name}: ${quantileType(f)}`).join('\n')}\n}`,
+    );
+    group.push(
+      `  "The median: for numbers interpolated between the two middle values, for dates and timestamps the lower middle value."\n  median: ${n.quantiles}!`,
+      `  "The p-th quantile (p from 0 to 1, e.g. 0.9): for numbers interpolated between rows (DuckDB quantile_cont) unless discrete, which gives the first value at or past it (quantile_disc, what dates and timestamps always use)."\n  percentile(p: Float!, discrete: Boolean = false): ${n.quantiles}!`,
+    );
+  }
+  for (const m of s.measures) group.push(`${doc(m.measure.description, '  ')}  ${m.name}: ${m.type === 'Int' ? 'Int!' : m.type}`);
+  const numeric = s.fields.filter((f) => f.numeric);
+  const having = ['  "Rows in the group."\n  count: IntFilter'];
+  if (numeric.length) {
+    parts.push(
+      `"Conditions on a group's sums or averages, per field."\ninput ${n.havingNumbers} {\n${numeric.map((f) => `  ${f.name}: ${filterOf(quantileType(f))}`).join('\n')}\n}`,
+    );
+    having.push(`  sum: ${n.havingNumbers}`, `  avg: ${n.havingNumbers}`);
+  }
+  if (s.distinctFields.length) {
+    parts.push(`"Conditions on a group's distinct counts, per field."\ninput ${n.havingDistinct} {\n${s.distinctFields.map((f) => `  ${f.name}: IntFilter`).join('\n')}\n}`);
+    having.push(`  countDistinct: ${n.havingDistinct}`);
+  }
+  for (const m of s.measures) having.push(`  ${m.name}: ${filterOf(m.type === 'ID' ? 'String' : m.type)}`);
+  parts.push(`"Conditions on the aggregates of a group (SQL HAVING): only groups meeting all of them are returned."\ninput ${n.having} {\n${having.join('\n')}\n}`);
+  return parts;
 }
 
 function queryFields(s: ProductShape, all: readonly ProductShape[]): string {
@@ -67,8 +132,9 @@ function queryFields(s: ProductShape, all: readonly ProductShape[]): string {
   return [
     `  ${doc(`Rows of the ${s.product.name} data product (owner: ${s.product.owner}).`)}  ${s.listField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], limit: Int = 100, offset: Int = 0): [${t}!]!${dep((x) => x.listField)}`,
     `  ${s.connectionField}(where: ${s.whereType}, orderBy: [${s.orderByType}!], first: Int = 100, after: String): ${s.types.connection}!${dep((x) => x.connectionField)}`,
-    `  ${s.byKeyField}(${s.key.name}: ID!): ${t}${dep((x) => x.byKeyField)}`,
-    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]): [${s.types.group}!]!${dep((x) => x.aggregateField)}`,
+    // A look-up names every key field; a keyless product has none.
+    ...(s.byKeyField ? [`  ${s.byKeyField}(${s.keys.map((k) => `${k.name}: ${k.type}!`).join(', ')}): ${t}${dep((x) => x.byKeyField ?? x.listField)}`] : []),
+    `  ${s.aggregateField}(where: ${s.whereType}, groupBy: [${s.fieldEnum}!]${s.timeFields.length ? `, buckets: [${s.types.bucket}!]` : ''}, having: ${s.types.having}): [${s.types.group}!]!${dep((x) => x.aggregateField)}`,
   ].join('\n');
 }
 
@@ -82,13 +148,15 @@ export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): 
   for (const target of foreign.values()) {
     const reverse = reverseShapes(target.product, own);
     const referenced = own.some((s) => s.references.some((r) => r.target.name === target.product.name));
-    if (reverse.length)
-      types.push(`type ${target.typeName} @key(fields: "${target.key.name}") {\n  ${target.key.name}: ID!\n${reverse.map((r) => reverseField(r, all)).join('\n')}\n}`);
-    else if (referenced) types.push(`type ${target.typeName} @key(fields: "${target.key.name}", resolvable: false) {\n  ${target.key.name}: ID!\n}`);
+    // Only a keyed product can be referenced (its shape resolves no reference to a keyless one).
+    if (!target.keys.length) continue;
+    if (reverse.length) types.push(`type ${target.typeName}${keyDirective(target)} {\n${[...stubFields(target), ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`);
+    else if (referenced) types.push(`type ${target.typeName}${keyDirective(target, false)} {\n${stubFields(target).join('\n')}\n}`);
   }
   // The catalog: every domain's entity type with its live facts; the catalog domain also the interface, the static facts and the root fields.
   const catalog = domain === CATALOG_DOMAIN;
   types.push(catalog ? governanceCatalogSdl([...new Set(all.map((s) => s.product.domain))], domain) : domainCatalogSdl(domain));
+  if (own.some((s) => s.timeFields.length)) types.push(TIME_UNIT_SDL);
   const query = [...own.map((s) => queryFields(s, all)), ...(catalog ? [CATALOG_QUERY_FIELDS] : [])];
   return [FEDERATION_LINK, COMMON_SDL.trim(), ...types, `type Query {\n${query.join('\n')}\n}`].join('\n\n') + '\n';
 }

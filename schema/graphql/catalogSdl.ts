@@ -180,7 +180,8 @@ enum FieldAccess {
 type ProductRootFields {
   list: String!
   connection: String!
-  byKey: String!
+  "The look-up by key; null for a keyless product, which has none."
+  byKey: String
   aggregate: String!
 }
 

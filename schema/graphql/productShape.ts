@@ -5,7 +5,8 @@
  * field (by GraphQL name, by column, by `groupBy` enum value) goes through it.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
-import type { FieldContract, LogicalType } from '../contract/types.js';
+import { referencedFields, type FieldContract, type LogicalType, type MeasureContract } from '../contract/types.js';
+import { measureColumns } from '../contract/measures.js';
 import { camelCase, screamingSnake } from '../naming.js';
 
 /** A contract field as GraphQL sees it. */
@@ -24,11 +25,13 @@ export interface FieldShape {
   readonly ordered: boolean;
 }
 
-/** A reference from a field to another product's entity. */
+/** A reference from one field, or several (to a composite key), to another product's entity. */
 export interface ReferenceShape {
-  /** The referencing column's shape. */
-  readonly from: FieldShape;
-  /** The object field that resolves the entity, e.g. `customer`. */
+  /** The referencing columns' shapes, one per key column of the target, in its key order. */
+  readonly from: readonly FieldShape[];
+  /** The target's key columns, `from[i]` holding `to[i]`. */
+  readonly to: readonly string[];
+  /** The object field that resolves the entity, e.g. `customer`, `orderLine`. */
   readonly name: string;
   readonly target: DataProduct;
 }
@@ -37,6 +40,24 @@ export interface ReferenceShape {
 export const AGGREGATE_FUNCTIONS = ['sum', 'avg', 'min', 'max'] as const;
 /** One aggregate function. */
 export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
+
+/** The time units a bucket truncates to, in UTC (`WEEK` starts on Monday, as ISO 8601 weeks do). */
+export const TIME_UNITS = ['HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const;
+/** One time unit of a bucket. */
+export type TimeUnit = (typeof TIME_UNITS)[number];
+/** The GraphQL enum of {@link TIME_UNITS}, declared once per subgraph. */
+export const TIME_UNIT_ENUM = 'TimeUnit';
+
+/** A measure the contract declares, as a field of `<Type>Group`. */
+export interface MeasureShape {
+  readonly measure: MeasureContract;
+  /** GraphQL field name (camelCase of the measure's name). */
+  readonly name: string;
+  /** GraphQL type of its value (nullable: a group with no matching row has none, except counts, which are 0). */
+  readonly type: string;
+  /** The contract columns it reads (its column and its filter's), which the access rules check. */
+  readonly columns: readonly string[];
+}
 
 /** Every GraphQL type generated for a product, by role. */
 export interface ProductTypeNames {
@@ -52,6 +73,18 @@ export interface ProductTypeNames {
   readonly groupKey: string;
   /** The type of each aggregate function's field of a group: `OrderSums`, `OrderAverages`, `OrderExtremes` (min and max). */
   readonly aggregates: Readonly<Record<AggregateFunction, string>>;
+  /** `OrderDistinctCounts`: the Int count of distinct values per field. */
+  readonly distinct: string;
+  /** `OrderQuantiles`: the type of `median` and `percentile(p)`. */
+  readonly quantiles: string;
+  /** `OrderTimeField`: the enum of the date and timestamp fields a bucket may truncate. */
+  readonly timeField: string;
+  /** `OrderTimeBucket`: the input of one bucket (a time field and a unit). */
+  readonly bucket: string;
+  /** `OrderHaving`: conditions on a group's aggregates, and the inputs of its sums and averages. */
+  readonly having: string;
+  readonly havingNumbers: string;
+  readonly havingDistinct: string;
 }
 
 /** The GraphQL shape of one product. */
@@ -60,19 +93,33 @@ export interface ProductShape {
   readonly typeName: string;
   readonly listField: string;
   readonly connectionField: string;
-  readonly byKeyField: string;
+  /** The by-key look-up (`order`, `orderLine`); absent for a keyless product, which has no entity either. */
+  readonly byKeyField?: string;
   readonly aggregateField: string;
   readonly whereType: string;
   readonly orderByType: string;
   readonly fieldEnum: string;
   /** Every generated type name. */
   readonly types: ProductTypeNames;
-  /** The four `Query` fields: list, connection, by key, aggregate. */
+  /** The `Query` fields: list, connection, by key (not for a keyless product), aggregate. */
   readonly rootFields: readonly string[];
-  readonly key: FieldShape;
+  /** The key fields in key order: one, several (a composite key: `@key(fields: "orderId lineNumber")`), or none (keyless). */
+  readonly keys: readonly FieldShape[];
+  /** The fields every order ends with so it is total and pages never overlap: the key, or a keyless product's declared order followed by its other fields. */
+  readonly order: readonly FieldShape[];
   readonly fields: readonly FieldShape[];
   /** References to products that are served (others stay plain values). */
   readonly references: readonly ReferenceShape[];
+  /** The date and timestamp fields, which `buckets` may truncate. */
+  readonly timeFields: readonly FieldShape[];
+  /** The fields `countDistinct` counts (scalars: not lists, structs or JSON). */
+  readonly distinctFields: readonly FieldShape[];
+  /** The fields `median` and `percentile(p)` cover: numbers, dates and timestamps. */
+  readonly quantileFields: readonly FieldShape[];
+  /** The measures the contract declares, in order. */
+  readonly measures: readonly MeasureShape[];
+  /** The measure with this GraphQL name. */
+  measureNamed(name: string): MeasureShape | undefined;
   /** The field with this GraphQL name. */
   fieldNamed(name: string): FieldShape | undefined;
   /** The field of this contract column. */
@@ -102,9 +149,13 @@ const GRAPHQL_TYPES: Record<LogicalType, string> = {
   struct: 'String',
 };
 
-/** The GraphQL type of a field: the key is `ID`, otherwise by logical type. */
-function fieldShape(field: FieldContract): FieldShape {
-  const type = field.key ? 'ID' : GRAPHQL_TYPES[field.type];
+/**
+ * The GraphQL type of a field: a one-column key is `ID`, as is a string column of a composite key;
+ * the other columns of a composite key keep their own scalar (`lineNumber: Int!`), so a look-up
+ * passes them typed. Otherwise by logical type.
+ */
+function fieldShape(field: FieldContract, compositeKey = false): FieldShape {
+  const type = field.key && (!compositeKey || field.type === 'string') ? 'ID' : GRAPHQL_TYPES[field.type];
   const numeric = !field.key && ['integer', 'bigint', 'double', 'decimal'].includes(field.type);
   return {
     field,
@@ -115,6 +166,35 @@ function fieldShape(field: FieldContract): FieldShape {
     numeric,
     ordered: numeric || field.type === 'date' || field.type === 'timestamp',
   };
+}
+
+/**
+ * The GraphQL type of an aggregate's value over `f`: a sum of 64-bit integers stays a BigInt and a
+ * decimal stays exact (its own type: the Decimal scalar); other numbers are Floats.
+ */
+export function sumType(f: FieldShape): string {
+  return f.type === 'BigInt' || f.type === 'Decimal' ? f.type : 'Float';
+}
+
+/** The GraphQL type of an average or a quantile over `f`: exact for a decimal, a Float for other numbers, the field's own type for dates and timestamps. */
+export function quantileType(f: FieldShape): string {
+  return f.type === 'Decimal' || !f.numeric ? f.type : 'Float';
+}
+
+/**
+ * The type of `f` in `<Type>GroupKey`: a list field is grouped by its elements, so its key holds one
+ * element (of the element's scalar type); every other field its own type.
+ */
+export function groupKeyType(f: FieldShape): string {
+  const items = f.field.type === 'list' ? f.field.items : undefined;
+  return items ? GRAPHQL_TYPES[items.type] : f.type;
+}
+
+/** A declared measure as a group field; the readers checked its column and filter, so they resolve. */
+function measureShape(m: MeasureContract, fields: readonly FieldShape[]): MeasureShape {
+  const f = m.column === undefined ? undefined : fields.find((x) => x.field.name === m.column);
+  const type = m.aggregate === 'count' || m.aggregate === 'countDistinct' || !f ? 'Int' : m.aggregate === 'sum' ? sumType(f) : m.aggregate === 'avg' ? quantileType(f) : f.type;
+  return { measure: m, name: camelCase(m.name), type, columns: measureColumns(m) };
 }
 
 /** The entity field name for a reference column: `customer_id` → `customer`. */
@@ -135,46 +215,75 @@ function typeNames(t: string): ProductTypeNames {
     group: `${t}Group`,
     groupKey: `${t}GroupKey`,
     aggregates: { sum: `${t}Sums`, avg: `${t}Averages`, min: extremes, max: extremes },
+    distinct: `${t}DistinctCounts`,
+    quantiles: `${t}Quantiles`,
+    timeField: `${t}TimeField`,
+    bucket: `${t}TimeBucket`,
+    having: `${t}Having`,
+    havingNumbers: `${t}HavingNumbers`,
+    havingDistinct: `${t}HavingDistinctCounts`,
   };
 }
 
 /** Derives the shape of a product; `served` says which products references may resolve to. */
 export function productShape(product: DataProduct, served: ReadonlyMap<string, DataProduct>): ProductShape {
   const c = product.contract;
-  const fields = c.fields.map(fieldShape);
-  const key = fields.find((f) => f.field.key)!;
+  const composite = c.keys.length > 1;
+  const fields = c.fields.map((f) => fieldShape(f, composite));
+  const byColumnOf = (column: string): FieldShape | undefined => fields.find((f) => f.field.name === column);
+  const ofColumn = (column: string): FieldShape => byColumnOf(column)!;
+  const keys = c.keys.map(ofColumn);
   const names = new Set(fields.map((f) => f.name));
   const references: ReferenceShape[] = [];
-  for (const from of fields) {
-    const target = from.field.references && served.get(from.field.references.product);
-    if (!target) continue;
-    let name = referenceName(from.field.name);
+  const add = (name: string, from: readonly FieldShape[], target: DataProduct): void => {
     if (names.has(name)) name = `${name}Ref`;
     names.add(name);
-    references.push({ from, name, target });
+    references.push({ from, to: target.contract.keys, name, target });
+  };
+  for (const from of fields) {
+    const target = from.field.references && served.get(from.field.references.product);
+    // A single column references only a one-column key (the mesh's loader says why otherwise).
+    if (target?.contract.keys.length === 1) add(referenceName(from.field.name), [from], target);
+  }
+  for (const ref of c.references) {
+    const target = served.get(ref.product);
+    const from = ref.columns.map((column) => byColumnOf(column));
+    // Served only when it names the target's key in order (the references-resolve rule reports any other).
+    if (!target || referencedFields(ref, target.contract).join() !== target.contract.keys.join() || target.contract.keys.length !== from.length || from.some((f) => !f)) continue;
+    // Named like the target's look-up (`orderLine`): its type name with a lower-case first letter.
+    add(ref.as ?? target.contract.typeName.charAt(0).toLowerCase() + target.contract.typeName.slice(1), from as FieldShape[], target);
   }
   const types = typeNames(c.typeName);
+  const measures = c.measures.map((m) => measureShape(m, fields));
+  const byMeasure = new Map(measures.map((m) => [m.name, m]));
   const byName = new Map(fields.map((f) => [f.name, f]));
   const byColumn = new Map(fields.map((f) => [f.field.name, f]));
   const byEnum = new Map(fields.map((f) => [f.enumValue, f]));
   const byReference = new Map(references.map((r) => [r.name, r]));
   const listField = c.listField;
-  const byKeyField = c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1);
+  const byKeyField = keys.length ? c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1) : undefined;
   return {
     product,
     typeName: c.typeName,
     listField,
     connectionField: `${listField}Connection`,
-    byKeyField,
+    ...(byKeyField && { byKeyField }),
     aggregateField: `${listField}Aggregate`,
     whereType: types.where,
     orderByType: types.orderBy,
     fieldEnum: types.fieldEnum,
     types,
-    rootFields: [listField, `${listField}Connection`, byKeyField, `${listField}Aggregate`],
-    key,
+    rootFields: [listField, `${listField}Connection`, ...(byKeyField ? [byKeyField] : []), `${listField}Aggregate`],
+    keys,
+    // A keyless product's declared order, then its other columns: rows that tie on the declared order still sort the same way on every page.
+    order: keys.length ? keys : [...c.order.map(ofColumn), ...fields.filter((f) => !c.order.includes(f.field.name))],
     fields,
     references,
+    timeFields: fields.filter((f) => f.field.type === 'date' || f.field.type === 'timestamp'),
+    distinctFields: fields.filter((f) => !['list', 'struct', 'json'].includes(f.field.type)),
+    quantileFields: fields.filter((f) => f.numeric || f.field.type === 'date' || f.field.type === 'timestamp'),
+    measures,
+    measureNamed: (name) => byMeasure.get(name),
     fieldNamed: (name) => byName.get(name),
     fieldOfColumn: (column) => byColumn.get(column),
     fieldOfEnum: (value) => byEnum.get(value),
@@ -186,7 +295,26 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
 /** Every type name a product generates, for finding which product owns a type. */
 export function generatedTypeNames(shape: ProductShape): string[] {
   const t = shape.types;
-  return [...new Set([t.object, t.where, t.orderBy, t.fieldEnum, t.edge, t.connection, t.groupKey, ...Object.values(t.aggregates), t.group])];
+  return [
+    ...new Set([
+      t.object,
+      t.where,
+      t.orderBy,
+      t.fieldEnum,
+      t.edge,
+      t.connection,
+      t.groupKey,
+      ...Object.values(t.aggregates),
+      t.distinct,
+      t.quantiles,
+      t.timeField,
+      t.bucket,
+      t.having,
+      t.havingNumbers,
+      t.havingDistinct,
+      t.group,
+    ]),
+  ];
 }
 
 /** A reverse list contributed to a referenced type: `Customer.orders` from orders' `customer_id`. */

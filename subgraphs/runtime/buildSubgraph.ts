@@ -62,15 +62,22 @@ type ReferenceResolver = (ref: Record<string, unknown>, ctx: SubgraphContext, in
 
 function productResolvers(rt: ProductRuntime, runtimes: ReadonlyMap<string, ProductRuntime>): Record<string, Resolver | ReferenceResolver> {
   const s = rt.shape;
-  const resolveReference: ReferenceResolver = (ref, ctx, info) => rt.entity(ref[s.key.name], ctx, selectedFields(info, s.typeName));
-  const r: Record<string, Resolver | ReferenceResolver> = { __resolveReference: resolveReference };
+  // A representation carries every key field; a keyless product is no entity, so it has no reference resolver.
+  const resolveReference: ReferenceResolver = (ref, ctx, info) =>
+    rt.entity(
+      s.keys.map((k) => ref[k.name]),
+      ctx,
+      selectedFields(info, s.typeName),
+    );
+  const r: Record<string, Resolver | ReferenceResolver> = s.keys.length ? { __resolveReference: resolveReference } : {};
   for (const ref of s.references) {
     const local = runtimes.get(ref.target.name);
-    const keyName = local?.shape.key.name ?? ref.target.contract.keys[0]!;
     r[ref.name] = (parent, _a, ctx, info) => {
-      const value = parent[ref.from.name];
-      if (value === null || value === undefined) return null;
-      return local ? local.entity(value, ctx, selectedFields(info, local.shape.typeName)) : { __typename: ref.target.contract.typeName, [camelCase(keyName)]: value };
+      const values = ref.from.map((f) => parent[f.name]);
+      if (values.some((v) => v === null || v === undefined)) return null;
+      if (local) return local.entity(values, ctx, selectedFields(info, local.shape.typeName));
+      // Another subgraph resolves it: the representation names each key field of the target (`ref.to`) with this row's value.
+      return { __typename: ref.target.contract.typeName, ...Object.fromEntries(ref.to.map((column, i) => [camelCase(column), values[i]])) };
     };
   }
   return r;
@@ -96,7 +103,14 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
     Object.assign(query, {
       [s.listField]: ((_p, args, ctx, info) => rt.list(args, ctx, info)) satisfies Resolver,
       [s.connectionField]: ((_p, args, ctx, info) => rt.connection(args, ctx, info)) satisfies Resolver,
-      [s.byKeyField]: ((_p, args, ctx, info) => rt.byKey(String(args[s.key.name]), ctx, info)) satisfies Resolver,
+      ...(s.byKeyField && {
+        [s.byKeyField]: ((_p, args, ctx, info) =>
+          rt.byKey(
+            s.keys.map((k) => args[k.name]),
+            ctx,
+            info,
+          )) satisfies Resolver,
+      }),
       [s.aggregateField]: ((_p, args, ctx, info) => rt.aggregate(args, ctx, info)) satisfies Resolver,
     });
     resolvers[s.typeName] = productResolvers(rt, runtimes);
@@ -116,6 +130,13 @@ function addReverse(resolvers: ResolverMap, target: ProductShape, reverse: reado
   if (stub) fields.__resolveReference = (ref: Record<string, unknown>) => ref;
   for (const r of reverse) {
     const source = runtimes.get(r.source.product.name)!;
-    fields[r.name] = ((parent, args, ctx, info) => source.reverseList(r, parent[target.key.name], args, ctx, info)) satisfies Resolver;
+    fields[r.name] = ((parent, args, ctx, info) =>
+      source.reverseList(
+        r,
+        target.keys.map((k) => parent[k.name]),
+        args,
+        ctx,
+        info,
+      )) satisfies Resolver;
   }
 }

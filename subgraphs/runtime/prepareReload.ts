@@ -16,7 +16,7 @@ export type PreparedReload =
   | { readonly kind: 'refused'; readonly reason: string };
 
 /** What a product's table depends on: the same, and the loaded table serves the new declaration as it is. */
-const tableIdentity = (p: DataProduct): string => JSON.stringify([p.name, p.storeDir, p.contract.keys[0], p.contract.fields.map((f) => [f.name, f.type])]);
+const tableIdentity = (p: DataProduct): string => JSON.stringify([p.name, p.storeDir, p.contract.keys, p.contract.fields.map((f) => [f.name, f.type])]);
 
 /** Where a product's contract is declared, for messages. */
 const contractOf = (p: DataProduct): string => `${p.descriptorFile} (contract ${p.outputs[0]?.schema ?? 'inline'})`;

@@ -65,7 +65,7 @@ describe('ODCS export', () => {
       dataProduct: 'orders-enriched',
       domain: 'commerce',
       status: 'active',
-      version: '1.0.0',
+      version: '1.1.0',
     });
     expect(doc['schema']).toMatchObject([
       { name: 'Order', properties: expect.arrayContaining([expect.objectContaining({ name: 'order_ts', logicalType: 'date', physicalType: 'TIMESTAMP' })]) },

@@ -11,7 +11,9 @@ beforeAll(async () => {
 function role(typeName: string, fieldName: string): string | undefined {
   const r: FieldRole | undefined = index.classify(typeName, fieldName);
   if (!r) return undefined;
-  return r.kind === 'product' ? `product ${r.shape.product.name}` : `${r.kind} ${r.shape.product.name}.${r.field.field.name}`;
+  if (r.kind === 'product') return `product ${r.shape.product.name}`;
+  if (r.kind === 'measure') return `measure ${r.shape.product.name}.${r.measure.measure.name}`;
+  return `${r.kind} ${r.shape.product.name}.${(r.kind === 'reference' ? r.fields : [r.field]).map((f) => f.field.name).join('+')}`;
 }
 
 describe('classifying the fields of the API schema', () => {
@@ -46,7 +48,7 @@ describe('classifying the fields of the API schema', () => {
 
   it('knows the reference column a reverse list looks its rows up by, and that root fields have none', () => {
     const reverse = index.classify('Customer', 'orders');
-    expect(reverse?.kind === 'product' && reverse.reference?.field.name).toBe('customer_id');
+    expect(reverse?.kind === 'product' && reverse.reference?.map((f) => f.field.name)).toEqual(['customer_id']);
     const root = index.classify('Query', 'orders');
     expect(root?.kind === 'product' && root.reference).toBeUndefined();
   });

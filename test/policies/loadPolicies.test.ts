@@ -40,6 +40,15 @@ describe('loading access policies', () => {
     expect(r.errors?.map(formatProblem)).toEqual([`${r.file}: rules[0]: no granted product has a column "emial"`]);
   });
 
+  it('refuses a name in aggregate that is neither a column nor a measure of a granted product, and accepts both', async () => {
+    const r = await load(`version: 1\n${MASKS}rules:\n  - { id: a, roles: [x], products: [customer-profiles], aggregate: [emial] }\n`);
+    expect(r.errors?.map(formatProblem)).toEqual([
+      `${r.file}: rules[0].aggregate: no granted product has a column or measure "emial": name a column or a measure of the contract, in snake_case`,
+    ]);
+    const ok = await load(`version: 1\n${MASKS}rules:\n  - { id: a, roles: [x], products: ["*"], aggregate: [email, revenue] }\n`);
+    expect(ok.errors).toBeUndefined();
+  });
+
   it('refuses a classification in use without a mask', async () => {
     const r = await load('version: 1\nmasks: { name: redact }\nrules: []\n');
     expect(r.errors?.map((e) => e.message)).toContain('expected a mask for classification "email" (used by customer-profiles.email)');

@@ -1,4 +1,4 @@
-import { generatedTypeNames, productShape, reverseShapes, type DataProduct, type FieldContract, type ProductShape } from '../../schema/index.js';
+import { buildSubgraphSdl, generatedTypeNames, productShape, reverseShapes, type DataProduct, type FieldContract, type ProductShape } from '../../schema/index.js';
 import { loadSampleMesh, type SampleMesh } from '../support/sampleMesh.js';
 
 let sample: SampleMesh;
@@ -69,6 +69,13 @@ describe('the names of a product shape', () => {
       group: 'OrderGroup',
       groupKey: 'OrderGroupKey',
       aggregates: { sum: 'OrderSums', avg: 'OrderAverages', min: 'OrderExtremes', max: 'OrderExtremes' },
+      distinct: 'OrderDistinctCounts',
+      quantiles: 'OrderQuantiles',
+      timeField: 'OrderTimeField',
+      bucket: 'OrderTimeBucket',
+      having: 'OrderHaving',
+      havingNumbers: 'OrderHavingNumbers',
+      havingDistinct: 'OrderHavingDistinctCounts',
     });
     expect([order.whereType, order.orderByType, order.fieldEnum]).toEqual(['OrderWhere', 'OrderOrderBy', 'OrderField']);
   });
@@ -90,7 +97,26 @@ describe('the names of a product shape', () => {
 
   it('lists every generated type name of a product once, the shared Extremes included', () => {
     expect(generatedTypeNames(order).sort()).toEqual(
-      ['Order', 'OrderAverages', 'OrderConnection', 'OrderEdge', 'OrderExtremes', 'OrderField', 'OrderGroup', 'OrderGroupKey', 'OrderOrderBy', 'OrderSums', 'OrderWhere'].sort(),
+      [
+        'Order',
+        'OrderAverages',
+        'OrderConnection',
+        'OrderEdge',
+        'OrderExtremes',
+        'OrderField',
+        'OrderGroup',
+        'OrderGroupKey',
+        'OrderOrderBy',
+        'OrderSums',
+        'OrderWhere',
+        'OrderDistinctCounts',
+        'OrderQuantiles',
+        'OrderTimeField',
+        'OrderTimeBucket',
+        'OrderHaving',
+        'OrderHavingNumbers',
+        'OrderHavingDistinctCounts',
+      ].sort(),
     );
   });
 });
@@ -112,8 +138,9 @@ describe('the fields of a product shape', () => {
   });
 
   it('types the key as ID, neither numeric nor ordered', () => {
-    expect(order.key.name).toBe('orderId');
-    expect([order.key.type, order.key.filter, order.key.numeric, order.key.ordered]).toEqual(['ID', 'IDFilter', false, false]);
+    const [key] = order.keys;
+    expect(order.keys.map((k) => k.name)).toEqual(['orderId']);
+    expect([key!.type, key!.filter, key!.numeric, key!.ordered]).toEqual(['ID', 'IDFilter', false, false]);
   });
 
   it('finds the same field by GraphQL name, by column and by enum value', () => {
@@ -132,7 +159,7 @@ describe('the fields of a product shape', () => {
 
   it('resolves customer_id of an order to the customer reference', () => {
     const ref = order.referenceNamed('customer')!;
-    expect(ref.from.field.name).toBe('customer_id');
+    expect(ref.from.map((f) => f.field.name)).toEqual(['customer_id']);
     expect(ref.target.name).toBe('customer-profiles');
     expect(order.referenceNamed('customerId')).toBeUndefined();
     expect(customer.references).toEqual([]);
@@ -160,17 +187,19 @@ describe('references and reverse lists', () => {
     ]);
     const s = productShape(clash, new Map([...served, [clash.name, clash]]));
     expect(s.references.map((r) => r.name)).toEqual(['senderRef']);
-    expect(s.referenceNamed('senderRef')?.from.field.name).toBe('sender_id');
+    expect(s.referenceNamed('senderRef')?.from[0]?.field.name).toBe('sender_id');
   });
 
   it('names a reverse list after the list field when one reference points at the target', () => {
-    expect(reverseShapes(order.product, sample.shapes).map((r) => [r.name, r.source.product.name, r.reference.from.field.name])).toEqual([['payments', 'payments', 'order_id']]);
+    expect(reverseShapes(order.product, sample.shapes).map((r) => [r.name, r.source.product.name, r.reference.from[0]!.field.name])).toEqual([
+      ['payments', 'payments', 'order_id'],
+    ]);
     expect(reverseShapes(customer.product, sample.shapes).map((r) => r.name)).toEqual(['orders']);
   });
 
   it('names reverse lists <list>By<Reference> when a product points at the target twice', () => {
     const shapes = [...served.values()].map((p) => productShape(p, served));
-    expect(reverseShapes(people, shapes).map((r) => [r.name, r.reference.from.field.name])).toEqual([
+    expect(reverseShapes(people, shapes).map((r) => [r.name, r.reference.from[0]!.field.name])).toEqual([
       ['shipmentsBySender', 'sender_id'],
       ['shipmentsByRecipient', 'recipient_id'],
       ['notes', 'author_id'],
@@ -194,5 +223,72 @@ describe('references and reverse lists', () => {
 
   it('contributes no reverse list to a product nothing points at', () => {
     expect(reverseShapes(sample.shape('access-log').product, sample.shapes)).toEqual([]);
+  });
+});
+
+describe('composite keys and keyless products', () => {
+  const lines = product('order-lines', 'OrderLine', 'orderLines', [
+    { name: 'order_id', key: true },
+    { name: 'line_number', key: true, type: 'integer' },
+    { name: 'quantity', type: 'integer' },
+  ]);
+  const base = product('shipment-events', 'ShipmentEvent', 'shipmentEvents', [
+    { name: 'event_ts', type: 'timestamp' },
+    { name: 'order_id' },
+    { name: 'line_number', type: 'integer' },
+  ]);
+  const events: DataProduct = {
+    ...base,
+    domain: 'logistics',
+    contract: { ...base.contract, order: ['event_ts'], references: [{ product: 'order-lines', columns: ['order_id', 'line_number'], fields: [] }] },
+  };
+  const all = new Map([lines, events].map((p) => [p.name, p]));
+  const lineShape = productShape(lines, all);
+  const eventShape = productShape(events, all);
+
+  it('types a composite key as ID for its string column and its own scalar otherwise, neither numeric', () => {
+    expect(lineShape.keys.map((k) => [k.name, k.type, k.numeric])).toEqual([
+      ['orderId', 'ID', false],
+      ['lineNumber', 'Int', false],
+    ]);
+    expect(lineShape.order).toEqual(lineShape.keys);
+    expect(lineShape.rootFields).toEqual(['orderLines', 'orderLinesConnection', 'orderLine', 'orderLinesAggregate']);
+  });
+
+  it('gives a keyless product no look-up, and orders it by its declared order, then its other fields', () => {
+    expect(eventShape.keys).toEqual([]);
+    expect(eventShape.byKeyField).toBeUndefined();
+    expect(eventShape.rootFields).toEqual(['shipmentEvents', 'shipmentEventsConnection', 'shipmentEventsAggregate']);
+    expect(eventShape.order.map((f) => f.name)).toEqual(['eventTs', 'orderId', 'lineNumber']);
+  });
+
+  it('resolves a composite reference to the target entity, and a reverse list on the target', () => {
+    const ref = eventShape.referenceNamed('orderLine')!;
+    expect([ref.from.map((f) => f.name), ref.to, ref.target.name]).toEqual([['orderId', 'lineNumber'], ['order_id', 'line_number'], 'order-lines']);
+    expect(reverseShapes(lines, [lineShape, eventShape]).map((r) => r.name)).toEqual(['shipmentEvents']);
+  });
+
+  it('prints the composite @key, a look-up taking every key field, the stub and no @key for a keyless type', () => {
+    const own = buildSubgraphSdl('d', [lineShape, eventShape]);
+    expect(own).toContain('type OrderLine @key(fields: "orderId lineNumber") {');
+    expect(own).toContain('  orderLine(orderId: ID!, lineNumber: Int!): OrderLine\n');
+    const other = buildSubgraphSdl('logistics', [lineShape, eventShape]);
+    expect(other).toMatch(/type OrderLine @key\(fields: "orderId lineNumber"\) \{\n {2}orderId: ID!\n {2}lineNumber: Int!\n.*\n {2}shipmentEvents\(/);
+    expect(other).toContain('type ShipmentEvent {');
+    expect(other).toContain('  orderLine: OrderLine\n');
+    expect(other).not.toMatch(/ shipmentEvent\(/);
+  });
+
+  it('resolves no reference to a keyless product, nor one naming other columns than the key', () => {
+    const odd = {
+      ...events,
+      contract: { ...events.contract, references: [{ product: 'order-lines', columns: ['order_id', 'line_number'], fields: ['line_number', 'order_id'] }] },
+    };
+    expect(productShape(odd, all).references).toEqual([]);
+    const toKeyless = product('notes', 'Note', 'notes', [
+      { name: 'note_id', key: true },
+      { name: 'event_ts', references: { product: 'shipment-events', field: 'event_ts' } },
+    ]);
+    expect(productShape(toKeyless, all).references).toEqual([]);
   });
 });

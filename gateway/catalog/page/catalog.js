@@ -932,7 +932,8 @@ async function productView(name) {
             {},
             h('code', {}, p.graphqlType),
             ' via ',
-            [p.rootFields.list, p.rootFields.connection, p.rootFields.byKey, p.rootFields.aggregate].map((f, i) => [i ? ', ' : '', h('code', {}, f)]),
+            // A keyless product has no look-up (byKey is null).
+            [p.rootFields.list, p.rootFields.connection, p.rootFields.byKey, p.rootFields.aggregate].filter(Boolean).map((f, i) => [i ? ', ' : '', h('code', {}, f)]),
           ),
         ),
         h(

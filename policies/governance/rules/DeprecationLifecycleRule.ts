@@ -29,10 +29,14 @@ function checkDeprecated(ctx: RuleContext, product: DataProduct): void {
   }
 }
 
-/** The products that read `product`, as inputs or through a field reference. */
+/** The products that read `product`, as inputs or through a field or composite reference. */
 function consumersOf(ctx: RuleContext, product: DataProduct): DataProduct[] {
   return ctx.products.filter(
-    (p) => p !== product && (p.inputs.some((i) => i.type === 'data-product' && i.source === product.name) || p.contract.fields.some((f) => f.references?.product === product.name)),
+    (p) =>
+      p !== product &&
+      (p.inputs.some((i) => i.type === 'data-product' && i.source === product.name) ||
+        p.contract.fields.some((f) => f.references?.product === product.name) ||
+        p.contract.references.some((r) => r.product === product.name)),
   );
 }
 

@@ -1,5 +1,5 @@
 /** References between products resolve: to a product of the mesh, to its key, with the key's type. */
-import type { DataProduct } from '../../../schema/index.js';
+import { referencedFields, type DataProduct } from '../../../schema/index.js';
 import type { GovernanceRule, RuleContext } from '../GovernanceRule.js';
 import { reportProblem } from '../reportProblem.js';
 
@@ -17,6 +17,41 @@ function checkFieldTypes(ctx: RuleContext, product: DataProduct): void {
       fix: `Declare ${field.name} as ${key.type}, like the key of "${ref.product}".`,
     });
   }
+}
+
+/** A contract's composite references: to a product of the mesh with a key, one column per key column, of the key's types. */
+function checkCompositeReferences(ctx: RuleContext, product: DataProduct): void {
+  product.contract.references.forEach((ref, i) => {
+    const report = (message: string, fix: string): void =>
+      ctx.report({ product: product.name, file: ctx.relative(product.descriptorFile), message: `references[${i}]: ${message}`, fix });
+    const target = ctx.product(ref.product);
+    if (!target) return report(`"${ref.product}" is not a product of the mesh`, 'Name an existing product with a composite key, e.g. "order-lines".');
+    const keys = target.contract.keys;
+    if (keys.length === 0) return report(`"${ref.product}" has no key, so nothing can reference it`, `Drop the reference, or give "${ref.product}" a key.`);
+    const fields = referencedFields(ref, target.contract);
+    if (fields.join(',') !== keys.join(','))
+      return report(
+        `names ${fields.join(', ')} of "${ref.product}", whose key is ${keys.join(', ')}`,
+        `Name one column per key column of "${ref.product}", in its key order: "columns": [${keys.map(() => '...').join(', ')}] for ${keys.join(', ')}.`,
+      );
+    if (ref.columns.length !== keys.length)
+      return report(
+        `has ${ref.columns.length} column(s) for the ${keys.length} key column(s) of "${ref.product}" (${keys.join(', ')})`,
+        `Name one column per key column of "${ref.product}", in its key order.`,
+      );
+    ref.columns.forEach((column, c) => {
+      const own = product.contract.fields.find((f) => f.name === column);
+      const key = target.contract.fields.find((f) => f.name === keys[c]);
+      if (own && key && own.type !== key.type)
+        ctx.report({
+          product: product.name,
+          field: column,
+          file: ctx.relative(product.descriptorFile),
+          message: `references[${i}]: field "${column}" is ${own.type}, but the key column it references (${ref.product}.${key.name}) is ${key.type}`,
+          fix: `Declare ${column} as ${key.type}, like ${key.name} of "${ref.product}".`,
+        });
+    });
+  });
 }
 
 function checkInputs(ctx: RuleContext, product: DataProduct): void {
@@ -40,7 +75,7 @@ function checkInputs(ctx: RuleContext, product: DataProduct): void {
   }
 }
 
-/** `references-resolve`: field references name a product of the mesh and its key (of the same type); data-product inputs name a product of the mesh. */
+/** `references-resolve`: field and composite references name a product of the mesh and its key (of the same types); data-product inputs name a product of the mesh. */
 export const ReferencesResolveRule: GovernanceRule = {
   id: 'references-resolve',
   description: 'References resolve to existing products and their keys.',
@@ -50,6 +85,7 @@ export const ReferencesResolveRule: GovernanceRule = {
     for (const p of ctx.claimed) reportProblem(ctx, p, 'Reference the key of an existing product as "<product>.<key column>", e.g. customer-profiles.customer_id.');
     for (const product of ctx.products) {
       checkFieldTypes(ctx, product);
+      checkCompositeReferences(ctx, product);
       checkInputs(ctx, product);
     }
   },

@@ -67,7 +67,7 @@ export function entryFacts(shape: ProductShape): Record<string, unknown> {
     sunset: p.sunset ?? null,
     successor: p.successor ?? null,
     graphqlType: shape.typeName,
-    rootFields: { list: shape.listField, connection: shape.connectionField, byKey: shape.byKeyField, aggregate: shape.aggregateField },
+    rootFields: { list: shape.listField, connection: shape.connectionField, byKey: shape.byKeyField ?? null, aggregate: shape.aggregateField },
     pii: holdsPii(shape),
     inputs: p.inputs.map((i) => ({ source: i.source, type: i.type, domain: i.domain ?? null, purpose: i.purpose ?? null })),
     outputs: p.outputs.map((o) => ({ name: o.name, format: o.format })),

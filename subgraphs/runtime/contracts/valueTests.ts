@@ -63,10 +63,12 @@ export async function valueTests(session: DataSession, product: DataProduct, dat
       }),
     );
   }
-  const key = product.contract.keys[0];
-  if (key !== undefined && usable.has(key)) {
-    const duplicates = (await session.value(buildDuplicateCount(data.view, [key]))) ?? 0;
-    const examples = duplicates > 0 ? (await session.rows(buildDuplicateExamples(data.view, key, EXAMPLES))).map((r) => String(r.value)) : [];
+  const keys = product.contract.keys;
+  const key = keys.join(', ');
+  if (keys.length > 0 && keys.every((k) => usable.has(k))) {
+    const duplicates = (await session.value(buildDuplicateCount(data.view, keys))) ?? 0;
+    // Examples of a composite key would need every column; the count says enough.
+    const examples = duplicates > 0 && keys.length === 1 ? (await session.rows(buildDuplicateExamples(data.view, keys[0]!, EXAMPLES))).map((r) => String(r.value)) : [];
     results.push(
       result(product, 'key-unique', {
         field: key,
@@ -75,7 +77,7 @@ export async function valueTests(session: DataSession, product: DataProduct, dat
         ...(duplicates > 0 && {
           failure: {
             file: data.location,
-            message: `${count(duplicates, 'row')} repeat a key value of "${key}" (e.g. ${examples.join(', ')})`,
+            message: `${count(duplicates, 'row')} repeat a key value of "${key}"${examples.length ? ` (e.g. ${examples.join(', ')})` : ''}`,
             fix: `Publish one row per ${key}: deduplicate in the product's transform.`,
           },
         }),

@@ -135,11 +135,14 @@ export class ProductTable {
       if (files.length === 0) throw new ProductUnavailableError(`version ${manifest.version} lists no file`);
       await this.check(files);
       const columns: Column[] = this.product.contract.fields.map((f) => ({ name: f.name, type: f.type }));
-      const key = columns.find((c) => c.name === this.product.contract.keys[0])!;
-      const enums = await this.createEnums(table, columns, key, files);
+      const keys = this.product.contract.keys.map((name) => columns.find((c) => c.name === name)!);
+      const enums = await this.createEnums(table, columns, keys, files);
       await this.db.exec(buildCreateTable(table, columns, files, { enums }));
-      await this.refuseRepeatedKeys(table, key, manifest.version);
-      await this.db.exec(buildCreateIndex(table, key));
+      // A keyless product has no key to repeat nor to look up by: no index either.
+      if (keys.length) {
+        await this.refuseRepeatedKeys(table, keys, manifest.version);
+        await this.db.exec(buildCreateIndex(table, keys));
+      }
     } catch (error) {
       await this.dropTable(table);
       // DuckDB's own words name files: the log gets them, a client only that the output cannot be read.
@@ -179,8 +182,8 @@ export class ProductTable {
    * Makes an ENUM type for each non-key string column of at most {@link ENUM_MAX_DISTINCT} distinct
    * values (one pass over the files counts them all), named after the table; returns column to type.
    */
-  private async createEnums(table: string, columns: readonly Column[], key: Column, files: readonly string[]): Promise<Map<string, string>> {
-    const strings = columns.filter((c) => c.type === 'string' && c.name !== key.name);
+  private async createEnums(table: string, columns: readonly Column[], keys: readonly Column[], files: readonly string[]): Promise<Map<string, string>> {
+    const strings = columns.filter((c) => c.type === 'string' && !keys.some((k) => k.name === c.name));
     const enums = new Map<string, string>();
     if (strings.length === 0) return enums;
     const [counts] = await this.db.exec(buildDistinctCounts(strings, files));
@@ -205,11 +208,12 @@ export class ProductTable {
   }
 
   /** A key repeated inside one version would make a look-up return either row: the version is refused. */
-  private async refuseRepeatedKeys(table: string, key: Column, version: string): Promise<void> {
-    const [row] = await this.db.exec(buildRepeatedKeys(table, key));
+  private async refuseRepeatedKeys(table: string, keys: readonly Column[], version: string): Promise<void> {
+    const [row] = await this.db.exec(buildRepeatedKeys(table, keys));
     const repeated = Number(row?.repeated ?? 0);
+    const named = keys.map((k) => k.name).join(', ');
     if (repeated > 0)
-      throw new ProductUnavailableError(`${repeated} row(s) of version ${version} repeat a key, e.g. ${this.product.contract.keys[0]} ${JSON.stringify(row?.example)}`);
+      throw new ProductUnavailableError(`${repeated} row(s) of version ${version} repeat a key, e.g. ${keys.length > 1 ? `(${named})` : named} ${JSON.stringify(row?.example)}`);
   }
 
   /** Checks that the files hold every contract column with a compatible type. */

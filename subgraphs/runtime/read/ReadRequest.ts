@@ -5,7 +5,7 @@
  * grant to it (masks, row policy, refusals), `buildRead` turns the granted request into statements.
  * Keys of a batched read (entity look-ups, reverse lists) arrive at build time, one batch at a time.
  */
-import type { Aggregate, Column, Condition, Selected, Sort } from '../sql/index.js';
+import type { Aggregate, Column, Condition, GroupColumn, Selected, Sort } from '../sql/index.js';
 
 /** What a row-returning read selects, filters and sorts by. */
 interface RowsRead {
@@ -46,17 +46,23 @@ export interface ByKeyRead {
 /** A reverse list (`Customer.orders`), batched over parents: at most `limit` rows per parent. */
 export interface ReverseRead extends RowsRead {
   readonly kind: 'reverse';
-  /** The column of the rows that points at the parent. */
-  readonly reference: Column;
+  /** The columns of the rows that point at the parent (several for a composite key), in the parent's key order. */
+  readonly references: readonly Column[];
   readonly limit: number;
 }
 
-/** `ordersAggregate(where, groupBy)`, with the aggregates its selection asks for. */
+/** `ordersAggregate(where, groupBy, buckets, having)`, with the aggregates its selection (and its `having`) asks for. */
 export interface AggregateRead {
   readonly kind: 'aggregate';
   readonly where: Condition | undefined;
-  readonly groupBy: readonly Selected[];
+  /** The grouped-by fields and the time buckets, each under its `key.<field>` alias. */
+  readonly groupBy: readonly GroupColumn[];
+  /** Every aggregate computed: those selected, and those only `having` reads (aliased `__h<n>`, left out of the answer). */
   readonly aggregates: readonly Aggregate[];
+  /** A condition on the aggregates' aliases (SQL HAVING). */
+  readonly having?: Condition;
+  /** The (distinct p, discrete) pairs of the `percentile` fields selected, in the order their aliases number them. */
+  readonly percentiles?: readonly { readonly p: number; readonly discrete: boolean }[];
 }
 
 /** The catalog's column profile of the rows the caller may read (nulls, distinct values, min and max per column). */

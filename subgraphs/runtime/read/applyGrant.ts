@@ -7,7 +7,7 @@
  * grouping, aggregating or looking up by a column the caller reads masked or not at all is refused
  * (policies/ states that rule, for the gateway and here).
  */
-import { grantVisibility, revealingRefusal, type AccessContext, type ProductGrant, type RevealingUse, type RowPredicate } from '../../../policies/index.js';
+import { grantVisibility, measureRefusal, revealingRefusal, type AccessContext, type ProductGrant, type RevealingUse, type RowPredicate } from '../../../policies/index.js';
 import { ForbiddenError, type ProductShape } from '../../../schema/index.js';
 import { allOf, type Column, type Condition, type Selected } from '../sql/index.js';
 import { columnOf } from '../graphql/translateArgs.js';
@@ -52,16 +52,19 @@ export function conditionColumns(c: Condition | undefined, out: Column[] = []): 
 function revealedColumns(read: ReadRequest, shape: ProductShape): [RevealingUse, Column][] {
   const out: [RevealingUse, Column][] = conditionColumns(read.where).map((c) => ['filter', c]);
   if (read.kind === 'aggregate') {
+    // A time bucket groups too: its key shows the truncated values.
     for (const g of read.groupBy) out.push(['group', g.column]);
-    for (const a of read.aggregates) out.push(['aggregate', a.column]);
+    // A measure's columns are checked with the measure (measureRefusal), which a policy may allow as a whole.
+    for (const a of read.aggregates) if (a.column && !a.measure) out.push(['aggregate', a.column]);
   } else if (read.kind === 'profile') {
     // A profile aggregates each column it covers: the catalog covers only those the caller reads in the clear.
     for (const c of read.columns) out.push(['aggregate', c]);
   } else if (read.kind === 'byKey') {
-    if (read.byCaller) out.push(['lookup', columnOf(shape.key)]);
+    // The caller names every key column of a look-up, so a look-up reveals each of them.
+    if (read.byCaller) for (const k of shape.keys) out.push(['lookup', columnOf(k)]);
   } else {
     // A reverse list returns the rows whose reference is the parent's key: a look-up by that column.
-    if (read.kind === 'reverse') out.push(['lookup', read.reference]);
+    if (read.kind === 'reverse') for (const c of read.references) out.push(['lookup', c]);
     for (const s of read.orderBy) out.push(['sort', s.column]);
   }
   return out;
@@ -88,6 +91,14 @@ export function applyGrant<R extends ReadRequest>(read: R, access: AccessContext
   for (const [use, column] of revealedColumns(read, shape)) {
     const refusal = revealingRefusal(use, shape.label(column.name), name, grantVisibility(grant, column.name));
     if (refusal) throw new ForbiddenError(refusal);
+  }
+  if (read.kind === 'aggregate') {
+    for (const name of new Set(read.aggregates.flatMap((a) => (a.measure ? [a.measure] : [])))) {
+      const m = shape.measureNamed(name)!;
+      const columns = m.columns.map((c) => ({ label: shape.label(c), visibility: grantVisibility(grant, c) }));
+      const refusal = measureRefusal(`${shape.typeName}.${m.name}`, m.measure.name, shape.product.name, columns, grant.aggregable);
+      if (refusal) throw new ForbiddenError(refusal);
+    }
   }
   const where = allOf(grant.rows ? rowCondition(grant.rows, shape) : undefined, read.where);
   if (read.kind === 'aggregate' || read.kind === 'profile') return granted(read, { where });

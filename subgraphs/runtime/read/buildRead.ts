@@ -13,10 +13,12 @@ import {
 } from '../sql/index.js';
 import type { GrantedRead } from './ReadRequest.js';
 
-/** Where a read runs: the product's current table, its key, and the cap on groups. */
+/** Where a read runs: the product's current table, its key columns, the columns ending every order, and the cap on groups. */
 export interface ReadTarget {
   readonly table: string;
-  readonly key: Column;
+  readonly keys: readonly Column[];
+  /** The key, or a keyless product's declared order. */
+  readonly order: readonly Column[];
   readonly maxGroups: number;
 }
 
@@ -26,9 +28,15 @@ export interface ReadStatements {
   readonly count?: SqlQuery;
 }
 
-/** Builds the statements of `read`; `batch` holds the keys (by key) or parent references (reverse) of one batch. */
-export function buildRead(read: GrantedRead, target: ReadTarget, batch: readonly SqlValue[] = []): ReadStatements {
-  const spec = (r: Extract<GrantedRead, { orderBy: unknown }>): SelectSpec => ({ table: target.table, columns: r.columns, where: r.where, orderBy: r.orderBy, key: target.key });
+/** Builds the statements of `read`; `batch` holds the keys (by key) or parent references (reverse) of one batch, each a tuple in key order. */
+export function buildRead(read: GrantedRead, target: ReadTarget, batch: readonly (readonly SqlValue[])[] = []): ReadStatements {
+  const spec = (r: Extract<GrantedRead, { orderBy: unknown }>): SelectSpec => ({
+    table: target.table,
+    columns: r.columns,
+    where: r.where,
+    orderBy: r.orderBy,
+    order: target.order,
+  });
   switch (read.kind) {
     case 'list':
       return read.limit === 0 ? {} : { rows: buildSelect(spec(read), read.limit, read.offset) };
@@ -38,11 +46,11 @@ export function buildRead(read: GrantedRead, target: ReadTarget, batch: readonly
         ...(read.total && { count: buildCount(target.table, read.where) }),
       };
     case 'byKey':
-      return { rows: buildKeyLookup(target.table, read.columns, target.key, batch, read.where) };
+      return { rows: buildKeyLookup(target.table, read.columns, target.keys, batch, read.where) };
     case 'reverse':
-      return read.limit === 0 ? {} : { rows: buildReverseList(spec(read), read.reference, batch, read.limit) };
+      return read.limit === 0 ? {} : { rows: buildReverseList(spec(read), read.references, batch, read.limit) };
     case 'aggregate':
-      return { rows: buildAggregate(target.table, read.groupBy, read.aggregates, read.where, target.maxGroups) };
+      return { rows: buildAggregate(target.table, read.groupBy, read.aggregates, read.where, target.maxGroups, read.having) };
     case 'profile':
       return { rows: buildTableProfile(target.table, read.columns, read.where) };
   }

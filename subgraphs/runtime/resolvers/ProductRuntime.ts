@@ -6,14 +6,14 @@
  * parameterised statement per query (plus one count when a connection's totalCount is asked for);
  * batched reads cost one per batch.
  */
-import type { GraphQLResolveInfo } from 'graphql';
-import { AGGREGATE_FUNCTIONS, BadUserInputError, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
+import { isObjectType, type GraphQLResolveInfo } from 'graphql';
+import { AGGREGATE_FUNCTIONS, BadUserInputError, collectFields, fieldArguments, type AggregateFunction, type ProductShape, type ReverseShape } from '../../../schema/index.js';
 import { countRows, type SubgraphContext } from '../context.js';
 import type { Row } from '../duckdb/Database.js';
 import type { ProductTable } from '../duckdb/ProductTable.js';
 import { selectedAt, selectedFields, type Selection } from '../graphql/selection.js';
 import { columnOf, encodeCursor, type Limits } from '../graphql/translateArgs.js';
-import { MATCH_ALIAS, type SqlValue } from '../sql/index.js';
+import { matchKey, rowMatchKey, type SqlValue } from '../sql/index.js';
 import { applyGrant } from '../read/applyGrant.js';
 import { buildRead, type ReadStatements } from '../read/buildRead.js';
 import type { Granted, GrantedRead, ReadRequest } from '../read/ReadRequest.js';
@@ -22,12 +22,14 @@ import type { StatementRunner } from '../read/ResultCache.js';
 import { observeRead, type SubgraphTelemetry } from '../SubgraphTelemetry.js';
 import {
   columnsKey,
+  percentileKey,
   translateAggregate,
   translateByKey,
   translateConnection,
   translateList,
   translateProfile,
   translateReverse,
+  type AnalystSelection,
   type ReadArgs,
   type ReadContext,
 } from '../read/translateRead.js';
@@ -78,8 +80,9 @@ export class ProductRuntime {
   }
 
   /** Builds a granted read's statements against the request's version of the product and runs them (rows and count at once). */
-  private async run(read: GrantedRead, ctx: SubgraphContext, batch?: readonly SqlValue[]): Promise<{ rows: Row[]; count: number }> {
-    const statements: ReadStatements = buildRead(read, { table: await this.tableFor(ctx), key: columnOf(this.shape.key), maxGroups: this.limits.maxGroups }, batch);
+  private async run(read: GrantedRead, ctx: SubgraphContext, batch?: readonly (readonly SqlValue[])[]): Promise<{ rows: Row[]; count: number }> {
+    const target = { table: await this.tableFor(ctx), keys: this.shape.keys.map(columnOf), order: this.shape.order.map(columnOf), maxGroups: this.limits.maxGroups };
+    const statements: ReadStatements = buildRead(read, target, batch);
     const grant = this.grantKey(ctx);
     const ended = observeRead(this.telemetry, ctx, this.shape.product.name, (statements.rows ? 1 : 0) + (statements.count ? 1 : 0));
     const both = Promise.all([
@@ -113,50 +116,58 @@ export class ProductRuntime {
     return { totalCount: count, edges, pageInfo: { hasNextPage: rows.length > read.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  /** `order(orderId)`: through the same batched loader as entity look-ups, the key chosen by the caller. */
-  byKey(key: string, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row | null> {
+  /** `order(orderId)`, `orderLine(orderId, lineNumber)`: through the same batched loader as entity look-ups, the key (every column, in key order) chosen by the caller. */
+  byKey(key: readonly unknown[], ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row | null> {
     return this.lookUp(key, ctx, selectedFields(info, this.shape.typeName), true);
   }
 
-  /** Resolves an entity reference (from the gateway or a local reference), batched per request. */
-  entity(key: unknown, ctx: SubgraphContext, selection: Selection): Promise<Row | null> {
+  /** Resolves an entity reference (from the gateway or a local reference) by its key values in key order, batched per request. */
+  entity(key: readonly unknown[], ctx: SubgraphContext, selection: Selection): Promise<Row | null> {
     return this.lookUp(key, ctx, selection, false);
   }
 
+  /** A batch's tuples back from the match texts its loader was given (see matchKey). */
+  private static tuples(keys: readonly string[], n: number): string[][] {
+    return keys.map((k) => (n === 1 ? [k] : (JSON.parse(k) as string[])));
+  }
+
   // Async, so a refusal rejects this one look-up (an error at its path) instead of throwing out of the caller's loop.
-  private async lookUp(key: unknown, ctx: SubgraphContext, selection: Selection, byCaller: boolean): Promise<Row | null> {
-    if (key === null || key === undefined) return null;
+  private async lookUp(key: readonly unknown[], ctx: SubgraphContext, selection: Selection, byCaller: boolean): Promise<Row | null> {
+    // No entity has a null key column, and a keyless product has no entity at all.
+    if (key.length === 0 || key.some((v) => v === null || v === undefined)) return null;
+    const n = this.shape.keys.length;
     const read = translateByKey(this.rc, selection.keys(), byCaller);
     const id = `${byCaller ? 'key' : 'entity'}:${this.shape.product.name}:${columnsKey(read.columns)}`;
     const loader = requestLoader<Row | null>(ctx, id, this.limits.maxInList, () => {
       const granted = this.grant(read, ctx);
       return async (keys) => {
-        const { rows } = await this.run(granted, ctx, keys);
+        const { rows } = await this.run(granted, ctx, ProductRuntime.tuples(keys, n));
         countRows(ctx, this.shape.product.name, rows.length);
-        const byKey = new Map(rows.map((r) => [String(r[MATCH_ALIAS]), r]));
+        const byKey = new Map(rows.map((r) => [rowMatchKey(r, n), r]));
         return keys.map((k) => byKey.get(k) ?? null);
       };
     });
-    return loader.load(String(key));
+    return loader.load(matchKey(key));
   }
 
-  /** A reverse list (`Customer.orders`): one statement per batch of parents, `limit` rows per parent. */
-  async reverseList(r: ReverseShape, parentKey: unknown, args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row[]> {
-    if (parentKey === null || parentKey === undefined) return [];
+  /** A reverse list (`Customer.orders`, `OrderLine.shipmentEvents`): one statement per batch of parents, `limit` rows per parent; `parentKey` holds the parent's key values in key order. */
+  async reverseList(r: ReverseShape, parentKey: readonly unknown[], args: ReadArgs, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Row[]> {
+    if (parentKey.length === 0 || parentKey.some((v) => v === null || v === undefined)) return [];
+    const n = r.reference.from.length;
     const selection = selectedFields(info, this.shape.typeName);
     const read = translateReverse(this.rc, r, args, selection.keys());
     const id = `reverse:${r.name}:${this.shape.product.name}:${columnsKey(read.columns)}:${JSON.stringify([args.where, args.orderBy, read.limit])}`;
     const loader = requestLoader<Row[]>(ctx, id, this.limits.maxInList, () => {
       const granted = this.grant(read, ctx);
       return async (parents) => {
-        const { rows } = await this.run(granted, ctx, parents);
+        const { rows } = await this.run(granted, ctx, ProductRuntime.tuples(parents, n));
         countRows(ctx, this.shape.product.name, rows.length);
         const groups = new Map<string, Row[]>(parents.map((p) => [p, []]));
-        for (const row of rows) groups.get(String(row[MATCH_ALIAS]))?.push(row);
+        for (const row of rows) groups.get(rowMatchKey(row, n))?.push(row);
         return parents.map((p) => groups.get(p)!);
       };
     });
-    return loader.load(String(parentKey));
+    return loader.load(matchKey(parentKey));
   }
 
   /** The catalog's sample: the first `limit` rows by key of the fields named (GraphQL names), read exactly as a list query would read them. */
@@ -209,12 +220,20 @@ export class ProductRuntime {
     const top = selectedFields(info, this.shape.types.group);
     const byFunction: Partial<Record<AggregateFunction, Iterable<string>>> = {};
     for (const fn of AGGREGATE_FUNCTIONS) if (top.has(fn)) byFunction[fn] = selectedAt(info, [fn], this.shape.types.aggregates[fn]).keys();
-    const read = this.grant(translateAggregate(this.rc, args, byFunction), ctx);
+    const t = this.shape.types;
+    const more: AnalystSelection = {
+      countDistinct: top.has('countDistinct') ? selectedAt(info, ['countDistinct'], t.distinct).keys() : [],
+      median: top.has('median') ? selectedAt(info, ['median'], t.quantiles).keys() : [],
+      percentiles: top.has('percentile') ? percentileSelections(info, t.group, t.quantiles) : [],
+      measures: this.shape.measures.filter((m) => top.has(m.name)).map((m) => m.name),
+    };
+    const read = this.grant(translateAggregate(this.rc, args, byFunction, more), ctx);
     const { rows } = await this.run(read, ctx);
     const max = this.limits.maxGroups;
     countRows(ctx, this.shape.product.name, Math.min(rows.length, max));
     if (rows.length > max) throw new BadUserInputError(`The grouping yields more than ${max} groups; group by fewer fields or narrow the where filter.`);
-    return rows.map(toGroup);
+    const percentiles = (read.percentiles ?? []).map((q) => percentileKey(q.p, q.discrete));
+    return rows.map((row) => toGroup(row, percentiles));
   }
 }
 
@@ -234,12 +253,45 @@ export interface ProfileFigures {
   readonly columns: ReadonlyMap<string, ColumnFigures>;
 }
 
-/** Shapes a grouped row (`key.country`, `__count`, `sum.totalAmount`, ...) as a `<Type>Group` object. */
-function toGroup(row: Row): Record<string, unknown> {
-  const group: Record<string, Record<string, unknown> | number> = { key: {}, count: Number(row.__count), sum: {}, avg: {}, min: {}, max: {} };
+/** Each `percentile(p, discrete)` selected on the aggregate's groups (aliases may ask for several), with the fields selected under it. */
+function percentileSelections(info: GraphQLResolveInfo, groupType: string, quantilesType: string): NonNullable<AnalystSelection['percentiles']> {
+  const scope = { fragments: info.fragments, variables: info.variableValues };
+  const type = info.schema.getType(groupType);
+  const def = isObjectType(type) ? type.getFields().percentile : undefined;
+  if (!def) return [];
+  const nodes = collectFields(
+    info.fieldNodes.map((n) => n.selectionSet),
+    groupType,
+    scope,
+  ).filter((c) => c.node.name.value === 'percentile');
+  return nodes.map(({ node }) => {
+    const args = fieldArguments(def, node, scope.variables);
+    const fields = collectFields([node.selectionSet], quantilesType, scope).map((c) => c.node.name.value);
+    return { p: args.p, discrete: args.discrete, fields };
+  });
+}
+
+/**
+ * Shapes a grouped row (`key.country`, `__count`, `sum.totalAmount`, `measure.revenue`,
+ * `percentile.0.totalAmount`, ...) as a `<Type>Group` object; `percentiles` names the
+ * (p, discrete) pair each percentile alias number stands for. A percentile is a function of its
+ * arguments, which GraphQL's default resolver calls, so aliases asking for different p each get theirs.
+ */
+function toGroup(row: Row, percentiles: readonly string[]): Record<string, unknown> {
+  const parts: Record<string, Record<string, unknown>> = { key: {}, sum: {}, avg: {}, min: {}, max: {}, countDistinct: {}, median: {} };
+  const byPercentile = percentiles.map(() => ({}) as Record<string, unknown>);
+  const group: Record<string, unknown> = { count: Number(row.__count) };
   for (const [alias, value] of Object.entries(row)) {
     const dot = alias.indexOf('.');
-    if (dot > 0) (group[alias.slice(0, dot)] as Record<string, unknown>)[alias.slice(dot + 1)] = value;
+    if (dot <= 0) continue;
+    const head = alias.slice(0, dot);
+    const rest = alias.slice(dot + 1);
+    if (head === 'measure') group[rest] = value;
+    else if (head === 'percentile') {
+      const at = rest.indexOf('.');
+      byPercentile[Number(rest.slice(0, at))]![rest.slice(at + 1)] = value;
+    } else if (parts[head]) parts[head][rest] = head === 'countDistinct' ? Number(value) : value;
   }
-  return group;
+  const keyed = new Map(percentiles.map((k, i) => [k, byPercentile[i]!]));
+  return { ...parts, ...group, percentile: (args: { p: number; discrete?: boolean }) => keyed.get(percentileKey(args.p, args.discrete === true)) ?? {} };
 }

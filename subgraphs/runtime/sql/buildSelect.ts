@@ -33,17 +33,24 @@ export interface SelectSpec {
   readonly columns: readonly Selected[];
   readonly where: Condition;
   readonly orderBy: readonly Sort[];
-  /** The key: the last sort key, so every order is total and pages never overlap. */
-  readonly key: Column;
+  /** The last sort keys, so every order is total and pages never overlap: the key columns, or a keyless product's declared order. */
+  readonly order: readonly Column[];
 }
 
 /** The select list; masked columns read through their mask, so raw values never leave DuckDB. */
 const selectList = (columns: readonly Selected[], p: Params): string =>
   columns.map((c) => `${c.mask ? maskExpression(c.column, c.mask, p) : quoteIdent(c.column.name)} AS ${quoteIdent(c.as)}`).join(', ');
 
-function orderList(orderBy: readonly Sort[], key: Column): string {
-  const sorts = orderBy.some((s) => s.column.name === key.name) ? orderBy : [...orderBy, { column: key, direction: 'ASC' as const }];
-  return sorts.map((s) => `${quoteIdent(s.column.name)} ${ORDER_SQL[s.direction]}`).join(', ');
+/** The caller's sort keys, then each column of the total order the caller did not sort by. */
+function totalOrder(orderBy: readonly Sort[], order: readonly Column[]): Sort[] {
+  const named = new Set(orderBy.map((s) => s.column.name));
+  return [...orderBy, ...order.filter((c) => !named.has(c.name)).map((column) => ({ column, direction: 'ASC' as const }))];
+}
+
+function orderList(orderBy: readonly Sort[], order: readonly Column[]): string {
+  return totalOrder(orderBy, order)
+    .map((s) => `${quoteIdent(s.column.name)} ${ORDER_SQL[s.direction]}`)
+    .join(', ');
 }
 
 /** A page of rows: `limit` rows after skipping `offset`. */
@@ -52,7 +59,7 @@ export function buildSelect(spec: SelectSpec, limit: number, offset: number): Sq
   const p = new Params();
   const list = selectList(spec.columns, p);
   const where = compileCondition(spec.where, p);
-  const text = `SELECT ${list} FROM ${quoteIdent(spec.table)} WHERE ${where} ORDER BY ${orderList(spec.orderBy, spec.key)} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
+  const text = `SELECT ${list} FROM ${quoteIdent(spec.table)} WHERE ${where} ORDER BY ${orderList(spec.orderBy, spec.order)} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
   return { text, values: p.values };
 }
 
@@ -66,7 +73,7 @@ const raw = (i: number): string => `"__r${i}"`;
  */
 function buildMaskedSelect(spec: SelectSpec, limit: number, offset: number): SqlQuery {
   const p = new Params();
-  const sorts = spec.orderBy.some((s) => s.column.name === spec.key.name) ? spec.orderBy : [...spec.orderBy, { column: spec.key, direction: 'ASC' as const }];
+  const sorts = totalOrder(spec.orderBy, spec.order);
   const names = [...new Set([...spec.columns.map((c) => c.column.name), ...sorts.map((s) => s.column.name)])];
   const inner = names.map((n, i) => `${quoteIdent(n)} AS ${raw(i)}`).join(', ');
   const outer = spec.columns.map((c) => {
@@ -85,15 +92,47 @@ export function buildCount(table: string, where: Condition): SqlQuery {
   return { text: `SELECT count(*)::BIGINT AS "count" FROM ${quoteIdent(table)} WHERE ${compileCondition(where, p)}`, values: p.values };
 }
 
-/** The alias under which the raw key or parent reference travels, so a masked value never breaks matching. */
+/**
+ * The alias under which the raw key or parent reference travels, so a masked value never breaks
+ * matching; the further columns of a composite key travel as `__match1`, `__match2`, ...
+ */
 export const MATCH_ALIAS = '__match';
 
-/** Rows by key, for a batch of entity look-ups: one statement per batch. Each row carries its raw key as {@link MATCH_ALIAS}. */
-export function buildKeyLookup(table: string, columns: readonly Selected[], key: Column, keys: readonly SqlValue[], where: Condition): SqlQuery {
+/** The alias of the `i`-th key column's raw value (see {@link MATCH_ALIAS}). */
+export const matchAlias = (i: number): string => (i === 0 ? MATCH_ALIAS : `${MATCH_ALIAS}${i}`);
+
+/**
+ * The text a batch matches its rows by, from a key's values in key order: the value itself for one
+ * column, a JSON list of the values' texts for several (a key read back from DuckDB and the same key
+ * from GraphQL or a representation give the same text: see the composite key types in finishContract).
+ */
+export const matchKey = (values: readonly unknown[]): string => (values.length === 1 ? String(values[0]) : JSON.stringify(values.map(String)));
+
+/** The match text of a row returned by {@link buildKeyLookup} or {@link buildReverseList} over `n` key columns. */
+export const rowMatchKey = (row: Readonly<Record<string, unknown>>, n: number): string => matchKey(Array.from({ length: n }, (_, i) => row[matchAlias(i)]));
+
+/**
+ * `WHERE` text keeping the rows whose `columns` equal one of the batch's tuples: `IN (...)` for
+ * one column; for several, a semi-join against a VALUES list of bound parameters (a hash join,
+ * where a row comparison per tuple would be an OR chain the size of the batch).
+ */
+function batchFilter(table: string, columns: readonly Column[], batch: readonly (readonly SqlValue[])[], p: Params): { from: string; where: string } {
+  if (columns.length === 1) {
+    const [c] = columns as [Column];
+    return { from: quoteIdent(table), where: `${quoteIdent(c.name)} IN (${batch.map((k) => p.add(k[0] ?? null, c.type)).join(', ')})` };
+  }
+  const rows = batch.map((k) => `(${columns.map((c, i) => p.add(k[i] ?? null, c.type)).join(', ')})`).join(', ');
+  const names = columns.map((_, i) => `"__k${i}"`);
+  const on = columns.map((c, i) => `${quoteIdent(table)}.${quoteIdent(c.name)} = "__batch".${names[i]}`).join(' AND ');
+  return { from: `${quoteIdent(table)} SEMI JOIN (VALUES ${rows}) AS "__batch"(${names.join(', ')}) ON ${on}`, where: 'TRUE' };
+}
+
+/** Rows by key (one column or several), for a batch of entity look-ups: one statement per batch. Each row carries its raw key as {@link matchAlias}es. */
+export function buildKeyLookup(table: string, columns: readonly Selected[], keys: readonly Column[], batch: readonly (readonly SqlValue[])[], where: Condition): SqlQuery {
   const p = new Params();
-  const select = selectList([...columns, { column: key, as: MATCH_ALIAS }], p);
-  const list = keys.map((k) => p.add(k, key.type)).join(', ');
-  const text = `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${quoteIdent(key.name)} IN (${list}) AND ${compileCondition(where, p)}`;
+  const select = selectList([...columns, ...keys.map((column, i) => ({ column, as: matchAlias(i) }))], p);
+  const { from, where: matching } = batchFilter(table, keys, batch, p);
+  const text = `SELECT ${select} FROM ${from} WHERE ${matching} AND ${compileCondition(where, p)}`;
   return { text, values: p.values };
 }
 
@@ -102,35 +141,125 @@ export function buildKeyLookup(table: string, columns: readonly Selected[], key:
  * a window numbers each parent's rows in the requested order. Each row carries its raw parent
  * reference as {@link MATCH_ALIAS}.
  */
-export function buildReverseList(spec: SelectSpec, reference: Column, parents: readonly SqlValue[], limit: number): SqlQuery {
+export function buildReverseList(spec: SelectSpec, references: readonly Column[], parents: readonly (readonly SqlValue[])[], limit: number): SqlQuery {
   const p = new Params();
-  const select = selectList([...spec.columns, { column: reference, as: MATCH_ALIAS }], p);
-  const list = parents.map((k) => p.add(k, reference.type)).join(', ');
+  const select = selectList([...spec.columns, ...references.map((column, i) => ({ column, as: matchAlias(i) }))], p);
+  const { from, where: matching } = batchFilter(spec.table, references, parents, p);
   const where = compileCondition(spec.where, p);
-  const order = orderList(spec.orderBy, spec.key);
-  const inner = `SELECT ${select}, row_number() OVER (PARTITION BY ${quoteIdent(reference.name)} ORDER BY ${order}) AS "__rank" FROM ${quoteIdent(spec.table)} WHERE ${quoteIdent(reference.name)} IN (${list}) AND ${where}`;
+  const order = orderList(spec.orderBy, spec.order);
+  const partition = references.map((c) => quoteIdent(c.name)).join(', ');
+  const inner = `SELECT ${select}, row_number() OVER (PARTITION BY ${partition} ORDER BY ${order}) AS "__rank" FROM ${from} WHERE ${matching} AND ${where}`;
   return { text: `SELECT * EXCLUDE ("__rank") FROM (${inner}) WHERE "__rank" <= ${p.add(limit)} ORDER BY "__rank"`, values: p.values };
 }
 
+/** The aggregate functions the SQL builder computes (a measure is one of these with a filter). */
+export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'countDistinct' | 'median' | 'percentile';
+
 /** An aggregate to compute per group, e.g. `sum` of `total_amount`, returned as `sum.totalAmount`. */
 export interface Aggregate {
-  readonly fn: 'sum' | 'avg' | 'min' | 'max';
-  readonly column: Column;
+  readonly fn: AggregateFn;
+  /** The column aggregated; absent only for `count`. */
+  readonly column?: Column;
   readonly as: string;
+  /** A decimal column's scale: its sums and averages stay exact DECIMAL(38, scale). */
+  readonly scale?: number;
+  /** For `percentile`: the quantile (0 to 1, bound as a parameter), and whether to take a row's value (quantile_disc) instead of interpolating. */
+  readonly p?: number;
+  readonly discrete?: boolean;
+  /** Only rows matching this condition are aggregated (a measure's filter: `FILTER (WHERE ...)`). */
+  readonly filter?: Condition;
+  /** The contract measure this computes (its GraphQL name), which the access rules check as a whole. */
+  readonly measure?: string;
 }
 
-/** Grouped aggregates; groups in key order, at most `maxGroups` (+1 so the caller can tell there were more). */
-export function buildAggregate(table: string, groupBy: readonly Selected[], aggregates: readonly Aggregate[], where: Condition, maxGroups: number): SqlQuery {
+/** A time unit of a bucket, in UTC (DuckDB's `date_trunc` parts; its week starts on Monday). */
+export type BucketUnit = 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/** A grouped-by column: as it is, truncated to a time unit, or, for a list, by each of its elements. */
+export interface GroupColumn extends Selected {
+  readonly unit?: BucketUnit;
+  /** Group by the list's elements: a row counts in the group of each element, an empty or null list in the null group. */
+  readonly elements?: boolean;
+}
+
+const BUCKET_PARTS: Readonly<Record<BucketUnit, string>> = { hour: "'hour'", day: "'day'", week: "'week'", month: "'month'", quarter: "'quarter'", year: "'year'" };
+
+const isNumeric = (c: Column): boolean => c.type === 'integer' || c.type === 'bigint' || c.type === 'double' || c.type === 'decimal';
+
+/**
+ * The average of a decimal column, exact to `scale + 6` digits (at most 18), truncated: the sum as
+ * a scaled integer divided by the count in integers, since DuckDB divides decimals as doubles. The
+ * factors are literals derived from the contract's scale, never from a caller.
+ */
+function exactAverage(ref: string, scale: number, filter: string): string {
+  const s = Math.max(0, Math.min(38, Math.trunc(scale)));
+  const k = Math.max(s, Math.min(18, s + 6));
+  const unit = k === 0 ? '1::DECIMAL(1,0)' : `0.${'0'.repeat(k - 1)}1::DECIMAL(${k + 1},${k})`;
+  return `((sum(${ref}::DECIMAL(38,${s}))${filter} * 1${'0'.repeat(k)})::HUGEINT // count(${ref})${filter})::DECIMAL(38,0) * ${unit}`;
+}
+
+/** The SQL of one aggregate over the column reference `ref`. */
+function aggregateSql(a: Aggregate, ref: string | undefined, p: Params): string {
+  const decimal = a.column?.type === 'decimal' ? `DECIMAL(38,${Math.max(0, Math.min(38, Math.trunc(a.scale ?? 0)))})` : undefined;
+  const filter = a.filter ? ` FILTER (WHERE ${compileCondition(a.filter, p)})` : '';
+  const over = (fn: string, cast?: string): string => `${fn}(${ref ?? '*'})${filter}${cast ? `::${cast}` : ''}`;
+  const numeric = a.column !== undefined && isNumeric(a.column);
+  switch (a.fn) {
+    case 'count':
+      return a.filter ? `count(*)${filter}::INTEGER` : 'count(*)::INTEGER';
+    case 'countDistinct':
+      return `count(DISTINCT ${ref})${filter}::INTEGER`;
+    case 'sum':
+      // Exact where the column is: a decimal sums to DECIMAL(38, s), 64-bit integers to HUGEINT; doubles stay doubles.
+      return decimal ? `sum(${ref}::${decimal})${filter}` : a.column?.type === 'bigint' ? over('sum', 'HUGEINT') : over('sum', 'DOUBLE');
+    case 'avg':
+      return decimal ? exactAverage(ref!, a.scale ?? 0, filter) : over('avg', 'DOUBLE');
+    case 'min':
+    case 'max':
+      return over(a.fn);
+    case 'median':
+      return numeric ? (decimal ? over('median') : over('median', 'DOUBLE')) : `quantile_disc(${ref}, 0.5)${filter}`;
+    case 'percentile': {
+      const q = p.add(a.p ?? 0.5, 'double');
+      const fn = a.discrete || !numeric ? 'quantile_disc' : 'quantile_cont';
+      return `${fn}(${ref}, ${q})${filter}${numeric && !decimal && fn === 'quantile_cont' ? '::DOUBLE' : ''}`;
+    }
+  }
+}
+
+/**
+ * Grouped aggregates; groups in key order, at most `maxGroups` (+1 so the caller can tell there
+ * were more), only those meeting `having` (a condition on the aggregates' aliases, which DuckDB
+ * resolves in HAVING; its values are bound like any filter's).
+ */
+export function buildAggregate(
+  table: string,
+  groupBy: readonly GroupColumn[],
+  aggregates: readonly Aggregate[],
+  where: Condition,
+  maxGroups: number,
+  having?: Condition,
+): SqlQuery {
   const p = new Params();
   const cond = compileCondition(where, p);
-  const aggs = aggregates.map((a) => {
-    const expr = `${a.fn}(${quoteIdent(a.column.name)})`;
-    const typed = a.fn === 'avg' ? `${expr}::DOUBLE` : a.fn === 'sum' && a.column.type !== 'bigint' ? `${expr}::DOUBLE` : a.fn === 'sum' ? `${expr}::HUGEINT` : expr;
-    return `${typed} AS ${quoteIdent(a.as)}`;
+  // A list is grouped by its elements: each unnested in a level of its own, so two lists give every pair (one level would zip them).
+  let from = `${quoteIdent(table)} WHERE ${cond}`;
+  const keyRef = groupBy.map((g, i) => {
+    if (!g.elements) return quoteIdent(g.column.name);
+    const list = quoteIdent(g.column.name);
+    from = `(SELECT *, unnest(CASE WHEN ${list} IS NULL OR len(${list}) = 0 THEN [NULL] ELSE ${list} END) AS "__e${i}" FROM ${from})`;
+    return `"__e${i}"`;
   });
-  const items = [...groupBy.map((g) => `${quoteIdent(g.column.name)} AS ${quoteIdent(g.as)}`), 'count(*)::BIGINT AS "__count"', ...aggs];
-  const group = groupBy.length
-    ? ` GROUP BY ${groupBy.map((g) => quoteIdent(g.column.name)).join(', ')} ORDER BY ${groupBy.map((g) => `${quoteIdent(g.column.name)} ASC NULLS LAST`).join(', ')}`
-    : '';
-  return { text: `SELECT ${items.join(', ')} FROM ${quoteIdent(table)} WHERE ${cond}${group} LIMIT ${p.add(maxGroups + 1)}`, values: p.values };
+  if (groupBy.some((g) => g.elements)) from = `${from} WHERE TRUE`;
+  const keys = groupBy.map((g, i) => {
+    const ref = keyRef[i]!;
+    if (!g.unit) return ref;
+    return g.column.type === 'date' ? `date_trunc(${BUCKET_PARTS[g.unit]}, ${ref})::DATE` : `date_trunc(${BUCKET_PARTS[g.unit]}, ${ref})`;
+  });
+  const aggs = aggregates.map((a) => `${aggregateSql(a, a.column && quoteIdent(a.column.name), p)} AS ${quoteIdent(a.as)}`);
+  const items = [...groupBy.map((g, i) => `${keys[i]} AS ${quoteIdent(g.as)}`), 'count(*)::BIGINT AS "__count"', ...aggs];
+  const group = groupBy.length ? ` GROUP BY ${keys.join(', ')}` : '';
+  const filter = having ? ` HAVING ${compileCondition(having, p)}` : '';
+  const order = groupBy.length ? ` ORDER BY ${keys.map((k) => `${k} ASC NULLS LAST`).join(', ')}` : '';
+  return { text: `SELECT ${items.join(', ')} FROM ${from}${group}${filter}${order} LIMIT ${p.add(maxGroups + 1)}`, values: p.values };
 }

@@ -109,10 +109,11 @@ export function buildRowCount(table: string): string {
 /** The Parquet type a version stores each logical type as: a parameter's cast, but an `integer` is INTEGER (what the contract tests and product tables read as one), not BIGINT. */
 export const STORAGE_TYPES: Readonly<Record<LogicalType, string>> = { ...PARAM_CASTS, integer: 'INTEGER' };
 
-/** Writes a version's Parquet: exactly the contract's columns, cast to their storage types, in key order. */
-export function buildWriteVersion(table: string, columns: readonly Column[], key: Column, file: string): string {
+/** Writes a version's Parquet: exactly the contract's columns, cast to their storage types, in key order (every key column, or a keyless product's declared order). */
+export function buildWriteVersion(table: string, columns: readonly Column[], order: readonly Column[], file: string): string {
   const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${STORAGE_TYPES[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
-  return `COPY (SELECT ${list} FROM ${quoteIdent(table)} ORDER BY ${quoteIdent(key.name)}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`;
+  const by = order.length ? ` ORDER BY ${order.map((c) => quoteIdent(c.name)).join(', ')}` : '';
+  return `COPY (SELECT ${list} FROM ${quoteIdent(table)}${by}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
 /** The shape of a change record (Debezium's): `op` c(reate), r(ead, a snapshot row), u(pdate) or d(elete), its log position, and the row before and after. */

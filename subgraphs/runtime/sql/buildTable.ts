@@ -49,15 +49,22 @@ export function buildDropType(type: string): string {
   return `DROP TYPE IF EXISTS ${quoteIdent(type)}`;
 }
 
-/** A unique index on the key column, for fast look-ups and batched `IN` queries; it fails on a key that repeats. */
-export function buildCreateIndex(table: string, key: Column): string {
-  return `CREATE UNIQUE INDEX ${quoteIdent(`${table}_key`)} ON ${quoteIdent(table)} (${quoteIdent(key.name)})`;
+/** A unique index on the key column(s), for fast look-ups and batched `IN` queries; it fails on a key that repeats. */
+export function buildCreateIndex(table: string, key: Column | readonly Column[]): string {
+  const columns = Array.isArray(key) ? key : [key as Column];
+  return `CREATE UNIQUE INDEX ${quoteIdent(`${table}_key`)} ON ${quoteIdent(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')})`;
 }
 
-/** How many rows repeat another row's key (`repeated`), and one such key as text (`example`). */
-export function buildRepeatedKeys(table: string, key: Column): string {
-  const k = quoteIdent(key.name);
-  return `SELECT count(*) - count(DISTINCT ${k}) AS repeated, (SELECT CAST(${k} AS VARCHAR) FROM ${quoteIdent(table)} GROUP BY ${k} HAVING count(*) > 1 ORDER BY 1 LIMIT 1) AS example FROM ${quoteIdent(table)}`;
+/**
+ * How many rows repeat another row's key (`repeated`), and one such key as text (`example`: the
+ * value, or for a composite key its columns' values as a DuckDB row such as `(O-1, 2)`).
+ */
+export function buildRepeatedKeys(table: string, key: Column | readonly Column[]): string {
+  const columns = Array.isArray(key) ? key : [key as Column];
+  const k = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const distinct = columns.length === 1 ? `count(DISTINCT ${k})` : `(SELECT count(*) FROM (SELECT DISTINCT ${k} FROM ${quoteIdent(table)}))`;
+  const example = columns.length === 1 ? `CAST(${k} AS VARCHAR)` : `CAST(row(${k}) AS VARCHAR)`;
+  return `SELECT count(*) - ${distinct} AS repeated, (SELECT ${example} FROM ${quoteIdent(table)} GROUP BY ${k} HAVING count(*) > 1 ORDER BY 1 LIMIT 1) AS example FROM ${quoteIdent(table)}`;
 }
 
 /** Drops a superseded table. */

@@ -51,6 +51,13 @@ export function buildOrphanCount(view: string, column: string, target: string, k
   return `SELECT count(*) AS value ${orphanWhere(view, column, target, key)}`;
 }
 
+/** Rows whose reference columns (every one non-null) hold values that are no key of the target view (`value`): a composite reference, `columns[i]` against `keys[i]`. */
+export function buildCompositeOrphanCount(view: string, columns: readonly string[], target: string, keys: readonly string[]): string {
+  const present = columns.map((c) => `s.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+  const on = columns.map((c, i) => `t.${quoteIdent(keys[i]!)} = s.${quoteIdent(c)}`).join(' AND ');
+  return `SELECT count(*) AS value FROM ${quoteIdent(view)} s WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${quoteIdent(target)} t WHERE ${on})`;
+}
+
 /** Up to `limit` distinct orphaned reference values (`value`, as text). */
 export function buildOrphanExamples(view: string, column: string, target: string, key: string, limit: number): SqlQuery {
   const params = new Params();

@@ -90,7 +90,7 @@ describe('a product table with ENUM columns', () => {
     { shippingCountry: { like: '%E' }, currency: { eq: 'EUR' } },
   ])('filters %j exactly as the VARCHAR table does', async (where) => {
     const condition = translateWhere(where, shape, DEFAULT_LIMITS)!;
-    const spec = (t: string) => ({ table: t, columns: selected('status', 'shippingCountry'), where: condition, orderBy: [], key: key() });
+    const spec = (t: string) => ({ table: t, columns: selected('status', 'shippingCountry'), where: condition, orderBy: [], order: [key()] });
     const [rows, expected] = await both((t) => buildSelect(spec(t), 1000, 0));
     expect(rows).toEqual(expected);
     const [count, expectedCount] = await both((t) => buildCount(t, condition));
@@ -101,7 +101,7 @@ describe('a product table with ENUM columns', () => {
     const orderBy = translateOrderBy([{ status: direction }, { shippingCountry: 'DESC' }], shape);
     for (const offset of [0, 37, 290]) {
       const [rows, expected] = await both((t) =>
-        buildSelect({ table: t, columns: selected('status', 'shippingCountry', 'totalAmount'), where: allOf(), orderBy, key: key() }, 25, offset),
+        buildSelect({ table: t, columns: selected('status', 'shippingCountry', 'totalAmount'), where: allOf(), orderBy, order: [key()] }, 25, offset),
       );
       expect(rows).toEqual(expected);
     }
@@ -123,7 +123,7 @@ describe('a product table with ENUM columns', () => {
   it.each(['redact', 'hash', 'last4', 'email', 'null'] as const)('reads an ENUM column through the %s mask as the VARCHAR reads', async (mask) => {
     const columns: Selected[] = [...selected('shippingCountry'), { column: col('status'), as: 'status', mask: { name: mask, key: 'a-secret-of-at-least-32-bytes!!!' } }];
     const orderBy = translateOrderBy([{ status: 'DESC' }], shape);
-    const [rows, expected] = await both((t) => buildSelect({ table: t, columns, where: allOf(), orderBy, key: key() }, 50, 10));
+    const [rows, expected] = await both((t) => buildSelect({ table: t, columns, where: allOf(), orderBy, order: [key()] }, 50, 10));
     expect(rows).toEqual(expected);
   });
 
@@ -131,7 +131,12 @@ describe('a product table with ENUM columns', () => {
     const orderBy = translateOrderBy([{ status: 'ASC' }], shape);
     const parents = ['C-001', 'C-007', 'C-039', 'not-a-customer'];
     const [rows, expected] = await both((t) =>
-      buildReverseList({ table: t, columns: selected('status', 'totalAmount'), where: allOf(), orderBy, key: key() }, col('customerId'), parents, 3),
+      buildReverseList(
+        { table: t, columns: selected('status', 'totalAmount'), where: allOf(), orderBy, order: [key()] },
+        [col('customerId')],
+        parents.map((p) => [p]),
+        3,
+      ),
     );
     // The runtime groups a reverse list's rows by parent, each group in the statement's order.
     const byParent = (r: unknown[]) => parents.map((p) => (r as Row[]).filter((x) => x.__match === p));
@@ -158,7 +163,7 @@ describe('a product table with ENUM columns', () => {
     await expect(served.table()).resolves.toBe(table);
     expect(lines.join('\n')).toMatch(/repeat a key/);
     expect(await typesNow()).toEqual(before);
-    const [rows, expected] = await both((t) => buildSelect({ table: t, columns: selected('status'), where: allOf(), orderBy: [], key: key() }, 1000, 0));
+    const [rows, expected] = await both((t) => buildSelect({ table: t, columns: selected('status'), where: allOf(), orderBy: [], order: [key()] }, 1000, 0));
     expect(rows).toEqual(expected);
   });
 });

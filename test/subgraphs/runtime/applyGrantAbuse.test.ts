@@ -75,10 +75,14 @@ describe('a partner trying to widen its rows', () => {
 
   it('keeps the row predicate in the count of a connection and in an aggregate', () => {
     const connection = applyGrant(translateConnection(rc(order), {}, new Set(['totalCount']), []), partner(), order, HASH_KEY);
-    const count = buildRead(connection, { table: 't', key: { name: 'order_id', type: 'string' }, maxGroups: 10 }).count!;
+    const count = buildRead(connection, { table: 't', keys: [{ name: 'order_id', type: 'string' }], order: [{ name: 'order_id', type: 'string' }], maxGroups: 10 }).count!;
     expect(count).toEqual({ text: 'SELECT count(*)::BIGINT AS "count" FROM "t" WHERE ("shipping_country" IN ($1::VARCHAR, $2::VARCHAR))', values: ['DE', 'FR'] });
     const aggregate = applyGrant(translateAggregate(rc(order), { groupBy: ['SHIPPING_COUNTRY'] }, {}), partner(), order, HASH_KEY);
-    expect(buildRead(aggregate, { table: 't', key: { name: 'order_id', type: 'string' }, maxGroups: 10 }).rows!.values).toEqual(['DE', 'FR', 11]);
+    expect(buildRead(aggregate, { table: 't', keys: [{ name: 'order_id', type: 'string' }], order: [{ name: 'order_id', type: 'string' }], maxGroups: 10 }).rows!.values).toEqual([
+      'DE',
+      'FR',
+      11,
+    ]);
   });
 });
 

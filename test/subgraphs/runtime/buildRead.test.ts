@@ -12,7 +12,8 @@ const HASH_KEY = 'a-hash-key-of-at-least-32-bytes!!';
 let sample: SampleMesh;
 let order: ProductShape;
 let orders: ReadContext;
-const target: ReadTarget = { table: 'orders_v1', key: { name: 'order_id', type: 'string' }, maxGroups: 50 };
+const orderId = { name: 'order_id', type: 'string' } as const;
+const target: ReadTarget = { table: 'orders_v1', keys: [orderId], order: [orderId], maxGroups: 50 };
 const paid = { status: { eq: 'paid' } };
 
 beforeAll(async () => {
@@ -22,7 +23,12 @@ beforeAll(async () => {
 });
 
 /** The statements of a read with access control off. */
-const open = (read: ReadRequest, batch?: readonly string[]) => buildRead(applyGrant(read, null, order, HASH_KEY), target, batch);
+const open = (read: ReadRequest, batch?: readonly string[]) =>
+  buildRead(
+    applyGrant(read, null, order, HASH_KEY),
+    target,
+    batch?.map((k) => [k]),
+  );
 
 describe('the statements of a list', () => {
   it('selects the page in one statement, the where and the page bound as values', () => {
@@ -53,7 +59,7 @@ describe('the statements of a list', () => {
       log,
       HASH_KEY,
     );
-    const { rows } = buildRead(read, { table: 'log_v1', key: { name: 'event_id', type: 'string' }, maxGroups: 50 });
+    const { rows } = buildRead(read, { table: 'log_v1', keys: [{ name: 'event_id', type: 'string' }], order: [{ name: 'event_id', type: 'string' }], maxGroups: 50 });
     expect(rows!.text).not.toContain(HASH_KEY);
     expect(rows!.values).toContain(HASH_KEY);
     expect(rows!.text).toContain('substr(sha256($1::VARCHAR || "__r1"), 1, 16) AS "subject"');

@@ -23,7 +23,7 @@ describe('the masks in SQL', () => {
         columns: [{ column: { name: column, type }, as: 'v', mask: { name: mask, key: 'a-secret-of-at-least-32-bytes!!!' } }],
         where: { kind: 'and', items: [] },
         orderBy: [],
-        key,
+        order: [key],
       },
       1,
       0,

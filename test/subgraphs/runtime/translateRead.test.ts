@@ -115,7 +115,7 @@ describe('translating the reads of a product', () => {
       columns: [ORDER_ID, AMOUNT],
       where: { kind: 'compare', column: STATUS, op: 'eq', value: 'paid' },
       orderBy: [],
-      reference: { name: 'customer_id', type: 'string' },
+      references: [{ name: 'customer_id', type: 'string' }],
       limit: 3,
     });
   });

@@ -31,10 +31,11 @@ export async function runTransform(session: BuildSession, product: DataProduct, 
     if (!declared.has(name)) problems.push(`it produces a column "${name}" that the contract lacks (add it to the contract, or drop it from the SELECT)`);
   if (problems.length > 0) throw new BuildError(product.name, `${what} does not produce its contract: ${problems.join('; ')}`);
   const columns: Column[] = product.contract.fields.map((f) => ({ name: f.name, type: f.type }));
-  const key = columns.find((c) => c.name === product.contract.keys[0])!;
+  const c = product.contract;
+  const order = (c.keys.length ? c.keys : c.order).map((name) => columns.find((col) => col.name === name)!);
   const out = path.join(dir, 'part-0.parquet');
   try {
-    await session.run(buildWriteVersion(OUTPUT, columns, key, out));
+    await session.run(buildWriteVersion(OUTPUT, columns, order, out));
   } catch (error) {
     throw new BuildError(product.name, `its new version cannot be written: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
