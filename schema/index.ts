@@ -48,6 +48,7 @@ export {
   type Decision,
   type Status,
 } from './accessLog/AccessEvent.js';
+export { ACCESS_LOG_V2_PRODUCT, LIST_FACTS, maskedColumn, piiFieldsRead, splitFact, toV2, type AccessEventV2, type ListFact } from './accessLog/AccessEventV2.js';
 export { chainDir, compactedHeadFile, listChains, parseSegmentName, readHead, segmentName, zeroPaddedEnd, type ChainHead } from './accessLog/segments.js';
 export * from './publish/index.js';
 export { claimedBy, inboxDir, INBOX_ENTRY, submitToInbox } from './accessLog/inbox.js';

@@ -2,7 +2,8 @@
  * schema/accessLog: the access log's published format, shared by the gateway (which writes it) and
  * the governance domain (which serves it). One entry: who asked, for what, what they read and how,
  * and what came of it. The field order here is the canonical order the hash chain is computed over; list-valued facts are
- * comma-separated text, so the entry is one flat row of the `access-log` product.
+ * comma-separated text, so the entry is one flat row of the `access-log` product. The `access-log-v2` product
+ * serves them as lists (AccessEventV2.ts), derived from the entry and never hashed, so the chain is unchanged.
  */
 import { createHash } from 'node:crypto';
 

@@ -29,9 +29,16 @@ import type { Contract } from './types.js';
 
 const customProperties = z.array(z.looseObject({ property: z.string(), value: z.unknown() })).default([]);
 
+const scalarLogicalType = z.enum(['string', 'date', 'timestamp', 'number', 'integer', 'boolean'], { error: () => 'one of string, date, timestamp, number, integer, boolean' });
+/** A list's elements: a scalar (ODCS `items`), whose `required` says no element is null. */
+const items = z.looseObject({ logicalType: scalarLogicalType, physicalType: z.string().optional(), required: z.boolean().default(false) });
+
 const property = z.looseObject({
   name: columnNameSchema,
-  logicalType: z.enum(['string', 'date', 'timestamp', 'number', 'integer', 'boolean'], { error: () => 'one of string, date, timestamp, number, integer, boolean' }),
+  logicalType: z.enum(['string', 'date', 'timestamp', 'number', 'integer', 'boolean', 'array'], {
+    error: () => 'one of string, date, timestamp, number, integer, boolean, array',
+  }),
+  items: items.optional(),
   physicalType: z.string().optional(),
   description: z.string().optional(),
   required: z.boolean().default(false),
@@ -95,8 +102,17 @@ function readCustom<T extends z.ZodType>(file: string, path: string, props: Prop
   return undefined;
 }
 
-/** Maps an ODCS property's physical (DuckDB) or logical type. */
-function mapType(p: z.infer<typeof property>): Pick<FieldContract, 'type' | 'precision' | 'scale'> | string {
+/** Maps an ODCS property's (or a list's elements') physical (DuckDB) or logical type; a list maps its `items`. */
+function mapType(p: {
+  logicalType: string;
+  physicalType?: string | undefined;
+  items?: z.infer<typeof items> | undefined;
+}): Pick<FieldContract, 'type' | 'precision' | 'scale' | 'items'> | string {
+  if (p.logicalType === 'array') {
+    if (!p.items) return "an `items` object for an array (its elements' logicalType, e.g. `items: { logicalType: string }`)";
+    const element = mapType(p.items);
+    return typeof element === 'string' ? element : { type: 'list', items: { ...element, nullable: !p.items.required } };
+  }
   if (!p.physicalType) return { type: LOGICAL[p.logicalType] ?? 'string' };
   const phys = p.physicalType.toUpperCase().trim();
   const dec = /^DECIMAL\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(phys);

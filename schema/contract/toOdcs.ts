@@ -9,7 +9,7 @@
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
 import { measureSpecOf } from './measures.js';
-import type { Contract, FieldContract, LogicalType } from './types.js';
+import type { Contract, FieldContract, LogicalType, ValueType } from './types.js';
 
 /** What of a product the ODCS document says besides its contract. */
 export type OdcsProductInfo = Pick<DataProduct, 'name' | 'domain' | 'owner' | 'description' | 'status' | 'contract'>;
@@ -51,7 +51,8 @@ const PHYSICAL: Record<Exclude<LogicalType, 'decimal'>, string> = {
 };
 
 /** The DuckDB type a field is served as, which `contractFromOdcs` maps back to the logical type. */
-function physicalType(f: FieldContract): string {
+function physicalType(f: ValueType): string {
+  if (f.type === 'list' && f.items) return `${physicalType(f.items)}[]`;
   return f.type === 'decimal' ? `DECIMAL(${f.precision ?? 18},${f.scale ?? 0})` : PHYSICAL[f.type];
 }
 
@@ -64,6 +65,8 @@ function property(f: FieldContract): Record<string, unknown> {
     name: f.name,
     logicalType: LOGICAL[f.type],
     physicalType: physicalType(f),
+    // A list of scalars: its elements' type, as contractFromOdcs reads it back.
+    ...(f.type === 'list' && f.items && { items: { logicalType: LOGICAL[f.items.type], physicalType: physicalType(f.items), required: !f.items.nullable } }),
     required: !f.nullable,
     ...(f.key && { primaryKey: true, unique: true }),
     classification: f.classification,

@@ -5,6 +5,12 @@
  * strictly in order; the last compacted entry is recorded (`compacted-head.json`) before a segment
  * is removed, so the gateway continues the chain after a restart. Rerunning after a crash rewrites
  * the same files (idempotent).
+ *
+ * It publishes the log twice, from the same segments: `access-log` (v1, list facts as comma-separated
+ * text, deprecated) and `access-log-v2` beside it (`governance/access-log-v2/`, list facts as lists).
+ * Each v2 file is derived from the v1 file of the same name, once it is complete, so both products
+ * hold the same entries; the v2 files of a log compacted before v2 existed are derived on the first
+ * run. Both keep `entry_json`, so the chain verifies from either once v1 is retired.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -19,10 +25,21 @@ import {
   readManifest,
   versionId,
   writeManifest,
+  ACCESS_LOG_PRODUCT,
+  ACCESS_LOG_V2_PRODUCT,
+  LIST_FACTS,
   type AccessEvent,
 } from '../../schema/index.js';
 import type { DomainJob } from '../runtime/index.js';
-import { buildAddChain, buildCompactSegment, buildEmptyProduct, buildParquetColumns, buildParquetRowCounts, type AccessLogColumns } from '../runtime/sql/index.js';
+import {
+  buildAddChain,
+  buildCompactSegment,
+  buildEmptyProduct,
+  buildListVersion,
+  buildParquetColumns,
+  buildParquetRowCounts,
+  type AccessLogColumns,
+} from '../runtime/sql/index.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 /** The longest entry line compacted (an operation reading thousands of fields stays well under it). */
@@ -80,19 +97,28 @@ function emptyStatement(outDir: string): string {
 
 /** The contract version the product's files follow: 1.1.0 added the `chain` column. */
 const CONTRACT_VERSION = '1.1.0';
+/** The contract version access-log-v2's files follow (schemas/access-log-v2.odcs.yaml). */
+const V2_CONTRACT_VERSION = '2.0.0';
+
+/** Where access-log-v2 is published beside the product folder `outDir` (`governance/access-log-v2/`). */
+export const v2DirOf = (outDir: string): string => path.join(path.dirname(outDir), 'access-log-v2');
 
 /**
  * Compacts every closed segment of every chain in the log directory `logDir` (one per gateway
  * replica, schema/accessLog/segments.ts), each in its own order, and publishes the product once.
  * Files written before there were chains are given the default chain's name first.
  */
-export async function compactAccessLog(logDir: string, outDir: string, log: (line: string) => void): Promise<number> {
+export async function compactAccessLog(logDir: string, outDir: string, log: (line: string) => void, v2Dir: string = v2DirOf(outDir)): Promise<number> {
   const chains = await listChains(logDir);
   const closed = await Promise.all(chains.map(async (chain) => ({ chain, dir: chainDir(logDir, chain), segments: await closedSegments(chainDir(logDir, chain)) })));
   const hasOutput = (await readdir(outDir).catch(() => [])).length > 0;
   const manifest = await readManifest(outDir);
   const current = manifest.kind === 'ok' && manifest.manifest.contractVersion === CONTRACT_VERSION;
-  if (closed.every((c) => c.segments.length === 0) && hasOutput && current) return 0;
+  // v2 is current when it was published with the same entries as v1 (a crash between the two publications leaves it behind).
+  const v2Manifest = await readManifest(v2Dir);
+  const v2Current =
+    v2Manifest.kind === 'ok' && manifest.kind === 'ok' && v2Manifest.manifest.contractVersion === V2_CONTRACT_VERSION && v2Manifest.manifest.rows === manifest.manifest.rows;
+  if (closed.every((c) => c.segments.length === 0) && hasOutput && current && v2Current) return 0;
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
   let done = 0;
@@ -104,7 +130,8 @@ export async function compactAccessLog(logDir: string, outDir: string, log: (lin
     for (const c of closed) {
       done += await compactChain(connection, c, outDir, log);
     }
-    if (done > 0 || !current) await publishLog(connection, outDir);
+    if (done > 0 || !current) await publishLog(connection, outDir, ACCESS_LOG_PRODUCT, CONTRACT_VERSION);
+    if ((await deriveListVersion(connection, outDir, v2Dir, log)) > 0 || !v2Current) await publishLog(connection, v2Dir, ACCESS_LOG_V2_PRODUCT, V2_CONTRACT_VERSION);
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -194,14 +221,14 @@ async function addChainColumn(connection: DuckDBConnection, outDir: string, log:
  * (schema/publish), whose version counts the entries compacted over every chain. The product is a stream: each
  * compaction adds files, and the manifest's swap makes them served at once, never half.
  */
-async function publishLog(connection: DuckDBConnection, outDir: string): Promise<void> {
+async function publishLog(connection: DuckDBConnection, outDir: string, product: string, contractVersion: string): Promise<void> {
   const files = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.parquet')).sort();
   const counts = (await connection.runAndReadAll(buildParquetRowCounts(files.map((f) => path.join(outDir, f))))).getRowObjectsJson();
   const rows = counts.reduce((sum, c) => sum + Number(c.num_rows ?? 0), 0);
   const now = new Date();
   await writeManifest(outDir, {
     format: 'meshgate-manifest/1',
-    product: 'access-log',
+    product,
     // The entries compacted over every chain (a retired gateway's included): it grows with each compaction, and is the last seq for a single chain.
     version: versionId(rows, now),
     publishedAt: now.toISOString(),
@@ -209,8 +236,31 @@ async function publishLog(connection: DuckDBConnection, outDir: string): Promise
     source: 'stream',
     files,
     rows,
-    contractVersion: CONTRACT_VERSION,
+    contractVersion,
   });
+}
+
+/** Every Parquet file under a folder, relative to it, sorted. */
+const parquetFiles = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true }).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).sort();
+
+/**
+ * Derives the v2 file of every v1 file that has none yet (the segments just compacted, or the whole
+ * log the first time), at the same relative path: written to a temporary name and renamed, so a crash
+ * leaves no half file that would pass for derived. A v1 file rewritten by a rerun after a crash holds
+ * the same rows, so its v2 file stays right.
+ */
+async function deriveListVersion(connection: DuckDBConnection, outDir: string, v2Dir: string, log: (line: string) => void): Promise<number> {
+  const have = new Set(await parquetFiles(v2Dir));
+  const missing = (await parquetFiles(outDir)).filter((f) => !have.has(f));
+  for (const f of missing) {
+    const to = path.join(v2Dir, f);
+    await mkdir(path.dirname(to), { recursive: true });
+    await connection.run(buildListVersion({ from: path.join(outDir, f), to: `${to}.tmp`, lists: LIST_FACTS, masks: 'masks_applied', unmasked: 'pii_unmasked' }));
+    await rename(`${to}.tmp`, to);
+  }
+  // The first run after an upgrade derives the whole log at once: worth a line; afterwards it follows each compaction silently.
+  if (have.size === 0 && missing.length > 1) log(`access log: ${missing.length} compacted file(s) of ${ACCESS_LOG_PRODUCT} given their ${ACCESS_LOG_V2_PRODUCT} version`);
+  return missing.length;
 }
 
 /** The job: compact every few seconds, so stewards see recent entries through the graph. */

@@ -1,6 +1,7 @@
 /**
  * Reads the whole access log back, chain by chain (one per gateway replica), each in sequence
- * order, for `meshgate audit` and its verifier: the compacted Parquet of the `access-log` product
+ * order, for `meshgate audit` and its verifier: the compacted Parquet of the `access-log` product (or of
+ * `access-log-v2`, which holds the same lines, once v1 is retired)
  * (each row's exact JSON line, `entry_json`, and its `chain`), then the segments the gateway still
  * holds as JSON lines (closed ones, then the open one). Nothing is
  * trusted: a line that is not an entry, or a Parquet row whose typed columns disagree with its own
@@ -21,7 +22,7 @@ import {
   zeroPaddedEnd,
   type AccessEvent,
 } from '../../schema/index.js';
-import { parseCompactedName } from './compactAccessLog.js';
+import { parseCompactedName, v2DirOf } from './compactAccessLog.js';
 import { buildCompactedEntries, buildParquetColumns, buildParquetRowCounts } from '../runtime/sql/index.js';
 
 /** Where an entry was read: a line of a segment, or a row of a Parquet file (both from 1). */
@@ -218,6 +219,16 @@ const headOf = (rawDir: string): Promise<string> => readFile(compactedHeadFile(r
 const done = (b: Builder): AccessLogRead => ({ chain: b.chain, entries: b.entries, origins: b.origins, issues: b.issues, problems: b.problems, warnings: b.warnings });
 
 /**
+ * The folder of the compacted entries: access-log's (v1), or once v1 is retired and its files are
+ * gone, access-log-v2's, which keeps the same rows' `entry_json` and `chain` (compactAccessLog.ts).
+ */
+async function compactedDir(dataRoot: string): Promise<string> {
+  const v1 = path.join(dataRoot, 'governance', 'access-log');
+  const hasParquet = async (dir: string): Promise<boolean> => (await readdir(dir, { recursive: true }).catch(() => [] as string[])).some((f) => f.endsWith('.parquet'));
+  return (await hasParquet(v1)) ? v1 : v2DirOf(v1);
+}
+
+/**
  * Reads chains: the compacted Parquet under `<dataRoot>/governance/access-log` (every chain's rows),
  * then each chain's segments in its folder (`dirs`, by chain; a chain only compacted, its gateway
  * retired, has none). Only the chains `only` names when given. The log may be live: when
@@ -235,7 +246,7 @@ async function readChains(dataRoot: string, dirs: ReadonlyMap<string, string>, o
       return b;
     };
     const before = (await heads()).join('\n');
-    const parquetRead = await readParquet(path.join(dataRoot, 'governance', 'access-log'), out);
+    const parquetRead = await readParquet(await compactedDir(dataRoot), out);
     let complete = parquetRead;
     for (const [chain, dir] of dirs) complete = (await readSegments(dir, out(chain), attempt === 4)) && complete;
     complete = complete && before === (await heads()).join('\n');

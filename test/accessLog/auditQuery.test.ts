@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cli } from '../support/cli.js';
-import { FACT_KEYS, type AccessEvent } from '../../schema/index.js';
+import { FACT_KEYS, LIST_FACTS, type AccessEvent, type AccessEventV2 } from '../../schema/index.js';
 import { readAccessLog } from '../../subgraphs/governance/readAccessLog.js';
 import { startTestMesh, type GraphQLResponse, type TestMesh } from '../support/startTestMesh.js';
 
@@ -33,7 +33,17 @@ function parseCsv(text: string): string[][] {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const FIELDS = ['seq', 'event_id', 'prev_hash', ...FACT_KEYS, 'hash'] as const;
+const FIELDS = ['seq', 'event_id', 'prev_hash', ...FACT_KEYS.flatMap((k) => (k === 'pii_unmasked' ? [k, 'pii_fields_read' as const] : [k])), 'hash'] as const;
+const split = (text: string): string[] => (text ? text.split(',') : []);
+/** An entry as `meshgate audit` shows it (an access-log-v2 row), written out here from its text: each list fact split, and the PII columns read. */
+function asRow(e: AccessEvent): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    row[k] = (LIST_FACTS as readonly string[]).includes(k) ? split(v as string) : v;
+    if (k === 'pii_unmasked') row.pii_fields_read = [...new Set([...split(e.pii_unmasked), ...split(e.masks_applied).map((m) => m.split('=')[0]!)])].sort();
+  }
+  return row;
+}
 const ODD_PURPOSE = 'audit, "q3"\r\nreview';
 
 let mesh: TestMesh;
@@ -143,10 +153,10 @@ describe('the access log records every operation', () => {
 });
 
 describe('meshgate audit query', () => {
-  const query = async (...args: string[]): Promise<AccessEvent[]> => {
+  const query = async (...args: string[]): Promise<AccessEventV2[]> => {
     const r = await cli(['audit', 'query', '--data-dir', mesh.dataRoot, '--format', 'json', ...args]);
     expect(r.code).toBe(0);
-    return JSON.parse(r.stdout) as AccessEvent[];
+    return JSON.parse(r.stdout) as AccessEventV2[];
   };
   const matching = async (...args: string[]): Promise<string[]> =>
     (await query(...args))
@@ -213,13 +223,17 @@ describe('meshgate audit query', () => {
 
   it('keeps the most recent entries with --limit', async () => {
     const all = (await readLog()).entries;
-    expect(await query('--limit', '2')).toEqual(all.slice(-2));
+    expect(await query('--limit', '2')).toEqual(all.slice(-2).map(asRow));
   });
 
-  it('prints the full entries as JSON, exactly as the log holds them', async () => {
+  it("prints the full entries as JSON access-log-v2 rows: the log's entries, their list facts as arrays", async () => {
     const got = await query('--subject', 'ana');
-    expect(got).toEqual((await readLog()).entries.filter((e) => e.subject === 'ana'));
+    expect(got).toEqual((await readLog()).entries.filter((e) => e.subject === 'ana').map(asRow));
     expect(got).toHaveLength(3);
+    const analyst = got.find((e) => e.client_request_id === 'aq-analyst')!;
+    expect(analyst.masks_applied).toEqual(['customer-profiles.email=email', 'customer-profiles.full_name=redact']);
+    expect(analyst.pii_fields_read).toEqual(['customer-profiles.email', 'customer-profiles.full_name']);
+    expect(got.find((e) => e.client_request_id === 'aq-invalid')!.products).toEqual([]);
   });
 
   it('prints every field as CSV (RFC 4180) that parses back to the entries', async () => {
@@ -227,8 +241,9 @@ describe('meshgate audit query', () => {
     expect(r.code).toBe(0);
     const [header, ...records] = parseCsv(r.stdout);
     expect(header).toEqual([...FIELDS]);
-    const entries = (await readLog()).entries.filter((e) => e.roles === 'analyst');
-    expect(records).toEqual(entries.map((e) => FIELDS.map((f) => (e[f] === null ? '' : String(e[f])))));
+    const entries = (await readLog()).entries.filter((e) => e.roles === 'analyst').map(asRow);
+    // A list is its JSON array in a cell.
+    expect(records).toEqual(entries.map((e) => FIELDS.map((f) => (e[f] === null ? '' : Array.isArray(e[f]) ? JSON.stringify(e[f]) : String(e[f])))));
     expect(records.some((rec) => rec.includes(ODD_PURPOSE) && rec.includes('csv,"test" client'))).toBe(true);
   });
 
@@ -244,6 +259,9 @@ describe('meshgate audit query', () => {
 
   it.each([
     [['audit', 'query', '--decision', 'maybe']],
+    [['audit', 'usage', '--by', 'subject']],
+    [['audit', 'usage', '--limit', '3']],
+    [['audit', 'usage', '--format', 'xml']],
     [['audit', 'query', '--since', 'last week']],
     [['audit', 'query', '--format', 'xml']],
     [['audit', 'query', '--limit', '0']],
@@ -257,6 +275,85 @@ describe('meshgate audit query', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^meshgate audit: .+\n\nUsage: meshgate audit query/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('meshgate audit usage', () => {
+  type Line = Record<string, string | number>;
+  const usage = async (...args: string[]): Promise<Line[]> => {
+    const r = await cli(['audit', 'usage', '--data-dir', mesh.dataRoot, '--since', startedAt, '--format', 'json', ...args]);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout) as Line[];
+  };
+  /** The entries since the file's requests began, counted here from their text: per element of `list`, reads, answered, refused and distinct subjects. */
+  async function expected(key: string, list: (e: AccessEvent) => string[], pii = false): Promise<Line[]> {
+    const since = Date.parse(startedAt);
+    const entries = (await readLog()).entries.filter((e) => Date.parse(e.time) >= since);
+    const lines = new Map<string, { reads: number; answered: number; refused: number; subjects: Set<string>; masked: number; unmasked: number }>();
+    for (const e of entries)
+      for (const k of new Set(list(e))) {
+        const l = lines.get(k) ?? { reads: 0, answered: 0, refused: 0, subjects: new Set<string>(), masked: 0, unmasked: 0 };
+        lines.set(k, l);
+        l.reads += 1;
+        if (['allow', 'mask'].includes(e.decision) && ['ok', 'partial'].includes(e.status)) l.answered += 1;
+        if (e.decision === 'deny') l.refused += 1;
+        if (e.subject !== null) l.subjects.add(e.subject);
+        if (split(e.masks_applied).some((m) => m.startsWith(`${k}=`))) l.masked += 1;
+        if (split(e.pii_unmasked).includes(k)) l.unmasked += 1;
+      }
+    return [...lines]
+      .map(([k, l]): Line => ({
+        [key]: k,
+        reads: l.reads,
+        answered: l.answered,
+        refused: l.refused,
+        subjects: l.subjects.size,
+        ...(pii && { masked: l.masked, unmasked: l.unmasked }),
+      }))
+      .sort((a, b) => Number(b.reads) - Number(a.reads) || (String(a[key]) < String(b[key]) ? -1 : 1));
+  }
+  const piiRead = (e: AccessEvent): string[] => [...split(e.pii_unmasked), ...split(e.masks_applied).map((m) => m.split('=')[0]!)];
+
+  it('counts reads per product, as the entries name them', async () => {
+    const got = await usage();
+    expect(got).toEqual(await expected('product', (e) => split(e.products)));
+    expect(got.find((l) => l.product === 'customer-profiles')).toMatchObject({ reads: 3, answered: 3, refused: 0 });
+  });
+
+  it('counts reads per column, and per PII column read masked or not', async () => {
+    expect(await usage('--by', 'field')).toEqual(await expected('field', (e) => split(e.fields_read)));
+    const pii = await usage('--by', 'pii-field');
+    expect(pii).toEqual(await expected('pii_field', piiRead, true));
+    // The analyst read the e-mail masked; the owner and the fulfilment app unmasked.
+    expect(pii.find((l) => l.pii_field === 'customer-profiles.email')).toEqual({
+      pii_field: 'customer-profiles.email',
+      reads: 3,
+      answered: 3,
+      refused: 0,
+      subjects: 3,
+      masked: 1,
+      unmasked: 2,
+    });
+    expect(pii.find((l) => l.pii_field === 'payments.card_number')).toMatchObject({ reads: 1, masked: 1, unmasked: 0 });
+  });
+
+  it('counts per role, under the same filters as query', async () => {
+    expect(await usage('--by', 'role')).toEqual(await expected('role', (e) => split(e.roles)));
+    const analysts = await usage('--role', 'analyst', '--decision', 'mask');
+    expect(analysts).toEqual([{ product: 'customer-profiles', reads: 1, answered: 1, refused: 0, subjects: 1 }]);
+  });
+
+  it('prints CSV and a table with the same counts', async () => {
+    const want = await expected('pii_field', piiRead, true);
+    const csv = await cli(['audit', 'usage', '--data-dir', mesh.dataRoot, '--since', startedAt, '--by', 'pii-field', '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(parseCsv(csv.stdout)).toEqual([['pii_field', 'reads', 'answered', 'refused', 'subjects', 'masked', 'unmasked'], ...want.map((l) => Object.values(l).map(String))]);
+    const table = await cli(['audit', 'usage', '--data-dir', mesh.dataRoot, '--since', startedAt]);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]!.split(/\s+/)).toEqual(['product', 'reads', 'answered', 'refused', 'subjects']);
+    expect(lines.slice(1).map((l) => l.split(/\s+/))).toEqual((await expected('product', (e) => split(e.products))).map((l) => Object.values(l).map(String)));
+    expect(table.stderr).toMatch(/^\d+ product\(s\) in \d+ of \d+ entries\n$/);
   });
 });
 

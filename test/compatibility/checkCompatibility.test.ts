@@ -136,7 +136,11 @@ describe('checkCompatibility against a git ref', () => {
     const fewer: Mesh = { ...current, domains: current.domains.filter((d) => d.name !== 'governance') };
     const r = await checkCompatibility({ current: fewer, base: 'v1', repoRoot: repo });
     expect(r).toEqual({
-      findings: [NARROWED, expect.objectContaining({ rule: 'product-removed', product: 'access-log', file: 'v1:subgraphs/governance/schemas/access-log-v1.odcs.yaml' })],
+      findings: [
+        NARROWED,
+        expect.objectContaining({ rule: 'product-removed', product: 'access-log', file: 'v1:subgraphs/governance/schemas/access-log-v1.odcs.yaml' }),
+        expect.objectContaining({ rule: 'product-removed', product: 'access-log-v2', file: 'v1:subgraphs/governance/schemas/access-log-v2.odcs.yaml' }),
+      ],
     });
   });
 

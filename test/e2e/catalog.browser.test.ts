@@ -266,8 +266,8 @@ describe('the catalog page, as analysts and stewards use it', () => {
     await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
     await signIn(steward);
     await card('access-log').waitFor();
-    expect((await listedNames()).sort()).toEqual(['access-log', 'customer-profiles', 'orders-enriched', 'payments']);
-    await expect(page.locator('#session-claims dd[data-claim="May see"]').textContent()).resolves.toBe('4 products');
+    expect((await listedNames()).sort()).toEqual(['access-log', 'access-log-v2', 'customer-profiles', 'orders-enriched', 'payments']);
+    await expect(page.locator('#session-claims dd[data-claim="May see"]').textContent()).resolves.toBe('5 products');
   });
 
   it('shows the mesh health: one row per product, with freshness, last build, contract tests and anomalies', async () => {

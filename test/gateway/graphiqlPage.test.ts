@@ -84,7 +84,7 @@ describe('the welcome tab', () => {
   it('lists every example tab and every role of the policy people hold, with what it may read', () => {
     const text = dev();
     for (const e of EXAMPLES) expect(text).toContain(`#      - ${operationName(e.query)}\n`);
-    expect(text).toContain('#      - analyst: every product but access-log; PII masked.');
+    expect(text).toContain('#      - analyst: every product but access-log, access-log-v2;\n#        PII masked.');
     expect(text).toContain('#      - steward: every product; PII masked.');
     expect(text).toMatch(/- <domain>-owner: every product of the role's own domain;\n# {8}unmasked\./);
     expect(text).toMatch(/- app with purpose fulfillment:/);
@@ -122,7 +122,7 @@ describe('the policy as the page tells it', () => {
 
   it("describes each rule that grants people, with the rule's description", () => {
     expect(describeRules(sample.policy)).toContainEqual({
-      grant: 'analyst: every product but access-log; PII masked.',
+      grant: 'analyst: every product but access-log, access-log-v2; PII masked.',
       description: 'Analysts explore the mesh; PII stays masked.',
     });
     expect(describeRules(sample.policy).map((r) => r.grant)).not.toContainEqual(expect.stringContaining('service:'));

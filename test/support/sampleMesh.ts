@@ -48,7 +48,7 @@ export function sampleApiSchema(mesh: Mesh): GraphQLSchema {
   return r.schema;
 }
 
-const principal = (sub: string, roles: string[], extra: Partial<Principal> = {}): Principal => ({ sub, roles, scopes: [], claims: {}, ...extra });
+export const principal = (sub: string, roles: string[], extra: Partial<Principal> = {}): Principal => ({ sub, roles, scopes: [], claims: {}, ...extra });
 
 /** The callers the sample policy names. */
 export const CALLERS = {

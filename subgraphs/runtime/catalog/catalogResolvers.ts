@@ -200,6 +200,8 @@ export function addCatalogDomain(resolvers: ResolverMap, query: Record<string, u
   const byName = new Map(shapes.map((s) => [s.product.name, s]));
   const products = new Map<string, DataProduct>(shapes.map((s) => [s.product.name, s.product]));
   const search = new CatalogSearch(shapes);
+  // Usage is read from access-log (v1) until its sunset: it holds the same entries as access-log-v2, and v1's served table
+  // does not depend on list columns being served. Moving to v2 is its three statements (sql/catalogSql.ts) unnesting `products`.
   const log = runtimes.get(ACCESS_LOG_PRODUCT);
   const usage = log ? new UsageFacts(options.db, log.table, options.hashKey, now) : undefined;
   // Manifests and records change with each publish; one look serves the requests of the next second.

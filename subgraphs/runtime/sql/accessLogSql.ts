@@ -88,3 +88,34 @@ export function buildCompactedEntries(files: readonly string[], withChain = true
     `FROM read_parquet(${fileList(files)}, hive_partitioning = false, union_by_name = true, filename = true, file_row_number = true) ORDER BY seq, filename, file_row_number`
   );
 }
+
+/** What deriving a file of the access log's list version (access-log-v2) from one of the text version reads and writes. */
+export interface ListVersion {
+  /** A compacted file of the text version (one segment's rows of one day, or the empty product). */
+  readonly from: string;
+  /** The file written (a temporary name, renamed into place once complete). */
+  readonly to: string;
+  /** The columns whose comma-separated text becomes a list (schema/accessLog/AccessEventV2.ts: LIST_FACTS). */
+  readonly lists: readonly string[];
+  /** The list of masked `product.column=mask` items, and of unmasked `product.column` ones, that make the PII columns read. */
+  readonly masks: string;
+  readonly unmasked: string;
+}
+
+/**
+ * The list version of a compacted file: the same rows (entry_json and chain included, so the chain
+ * verifies from either product), each list fact split at its commas (an empty text is an empty list,
+ * not a list of one empty item), and `pii_fields_read`, the PII columns read masked or not. Derived
+ * from the text version's file rather than from the segment again, so the two products cannot
+ * disagree about a row. Read without hive partitioning: the `date` is the file's folder, not a column.
+ */
+export function buildListVersion(spec: ListVersion): string {
+  const split = (c: string): string => `CASE WHEN ${quoteIdent(c)} = '' THEN CAST([] AS VARCHAR[]) ELSE string_split(${quoteIdent(c)}, ',') END`;
+  const replaced = spec.lists.map((c) => `${split(c)} AS ${quoteIdent(c)}`).join(', ');
+  const maskedColumns = `list_transform(${split(spec.masks)}, m -> regexp_replace(m, '=[^=]*$', ''))`;
+  const pii = `CAST(list_sort(list_distinct(list_concat(${split(spec.unmasked)}, ${maskedColumns}))) AS VARCHAR[])`;
+  return (
+    `COPY (SELECT * REPLACE (${replaced}), ${pii} AS pii_fields_read FROM read_parquet(${quoteLiteral(spec.from)}, hive_partitioning = false)) ` +
+    `TO ${quoteLiteral(spec.to)} (FORMAT parquet, COMPRESSION zstd)`
+  );
+}

@@ -5,7 +5,7 @@ import { AccessLogWriter } from '../../../gateway/index.js';
 import type { AccessFacts } from '../../../schema/index.js';
 import { compactAccessLog } from '../../../subgraphs/governance/compactAccessLog.js';
 import { readAccessLog, verifyAccessLog } from '../../../subgraphs/governance/readAccessLog.js';
-import { buildCompactedEntries, buildCompactSegment, buildEmptyProduct, buildParquetRowCounts } from '../../../subgraphs/runtime/sql/index.js';
+import { buildCompactedEntries, buildCompactSegment, buildEmptyProduct, buildListVersion, buildParquetRowCounts } from '../../../subgraphs/runtime/sql/index.js';
 
 const dir = "/data/it's; DROP TABLE t; --";
 
@@ -42,6 +42,7 @@ describe('the access-log statements', () => {
     ['the empty product', buildEmptyProduct(`${dir}/empty.parquet`, { seq: 'BIGINT' })],
     ['the row counts', buildParquetRowCounts([`${dir}/a.parquet`])],
     ['the compacted entries', buildCompactedEntries([`${dir}/a.parquet`])],
+    ['the list version', buildListVersion({ from: `${dir}/a.parquet`, to: `${dir}/b.parquet.tmp`, lists: ['roles'], masks: 'masks_applied', unmasked: 'pii_unmasked' })],
   ])('quote a path holding a single quote as one literal (%s)', (_what, text) => {
     expect(text).toContain("'/data/it''s; DROP TABLE t; --");
     expect(text.replaceAll("''", '')).not.toContain("it's");
@@ -49,6 +50,17 @@ describe('the access-log statements', () => {
 
   it('quote each column of the layout as an identifier', () => {
     expect(buildEmptyProduct('/data/empty.parquet', { 'a"b': 'VARCHAR' })).toContain('CAST(NULL AS VARCHAR) AS "a""b"');
+    expect(buildListVersion({ from: '/a.parquet', to: '/b.parquet', lists: ['a"b'], masks: 'm"x', unmasked: 'u' })).toContain('string_split("a""b", \',\') END AS "a""b"');
+  });
+
+  it('compact a log under a folder named with a single quote into both versions, a v2 file for each v1 file', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "meshgate-it's-v2-"));
+    const rawDir = path.join(root, 'governance', 'access-log-raw');
+    const writer = await AccessLogWriter.open({ dir: rawDir, segmentMaxBytes: 1, log: () => undefined });
+    await Promise.all([1, 2].map((i) => writer.append(facts(i))));
+    await writer.close();
+    await compactAccessLog(rawDir, path.join(root, 'governance', 'access-log'), () => undefined);
+    expect((await readdir(path.join(root, 'governance', 'access-log-v2'), { recursive: true })).filter((f) => f.endsWith('.parquet'))).toHaveLength(2);
   });
 
   it('compact a log under a folder named with a single quote, and read every entry back with its chain intact', async () => {
