@@ -10,11 +10,18 @@ export { loadMesh, productsByName, type Domain, type Mesh } from './descriptor/l
 export { CONNECTED_INPUT_TYPES, descriptorSchema, durationMs, percent, type Descriptor } from './descriptor/descriptorSchema.js';
 export {
   AGGREGATE_FUNCTIONS,
+  enumShapes,
   generatedTypeNames,
+  groupable,
   productShape,
   reverseShapes,
+  structShapes,
   type AggregateFunction,
+  type EnumShape,
   type FieldShape,
+  type MemberShape,
+  type StructShape,
+  type ValueShape,
   type ProductShape,
   type ProductTypeNames,
   type ReferenceShape,

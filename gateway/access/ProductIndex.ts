@@ -1,5 +1,5 @@
 /** Which product and column a GraphQL field of the composed schema stands for, from schema/'s shapes. */
-import { reverseShapes, type FieldShape, type ProductShape } from '../../schema/index.js';
+import { reverseShapes, type FieldShape, type ProductShape, type ValueShape } from '../../schema/index.js';
 
 /** What one field of the API schema is, for access control. */
 export type FieldRole =
@@ -29,8 +29,20 @@ export class ProductIndex {
         this.roles.set(`${t.groupKey}.${f.name}`, { kind: 'column', shape: s, field: f });
         for (const type of new Set(Object.values(t.aggregates))) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
       }
+      // A struct's members (nested structs too) are reads of the struct's column: its masks, refusals and fields_read are the column's.
+      for (const f of s.fields) this.addMembers(s, f, f);
       for (const r of s.references) this.roles.set(`${t.object}.${r.name}`, { kind: 'reference', shape: s, field: r.from });
       for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source, reference: r.reference.from });
+    }
+  }
+
+  private addMembers(s: ProductShape, field: FieldShape, value: ValueShape): void {
+    const struct = value.struct;
+    if (!struct) return;
+    for (const m of struct.members) {
+      const key = `${struct.name}.${m.name}`;
+      if (!this.roles.has(key)) this.roles.set(key, { kind: 'column', shape: s, field });
+      this.addMembers(s, field, m);
     }
   }
 

@@ -5,18 +5,62 @@
  * field (by GraphQL name, by column, by `groupBy` enum value) goes through it.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
-import type { FieldContract, LogicalType } from '../contract/types.js';
-import { camelCase, screamingSnake } from '../naming.js';
+import type { FieldContract, LogicalType, StructMember, ValueType } from '../contract/types.js';
+import { camelCase, GRAPHQL_NAME, pascalCase, screamingSnake } from '../naming.js';
+
+/** A GraphQL enum generated from a contract enumeration: its values are the symbols, verbatim. */
+export interface EnumShape {
+  readonly name: string;
+  readonly values: readonly string[];
+  /** `<Name>Filter`. */
+  readonly filter: string;
+}
+
+/** A struct's nested object type and the `where` input that filters its members. */
+export interface StructShape {
+  /** The object type, e.g. `OrderAddress`. */
+  readonly name: string;
+  /** `<Name>Where`: one filter per member. */
+  readonly where: string;
+  readonly members: readonly MemberShape[];
+}
+
+/** The GraphQL typing of a value (a field's, a member's or a list's elements'). */
+export interface ValueShape {
+  /** GraphQL type without the outer `!`: `String`, `[String!]`, `OrderAddress`, `OrderStatus`. */
+  readonly type: string;
+  /** The filter input, or undefined when the value cannot be filtered (a list of structs). */
+  readonly filter: string | undefined;
+  /** For a struct, or a list of structs: the nested object type. */
+  readonly struct?: StructShape;
+  /** For an enumeration with a name, or a list of them: the GraphQL enum. */
+  readonly enum?: EnumShape;
+  /** For a list: its elements' shape. */
+  readonly items?: ValueShape;
+}
+
+/** A struct member as GraphQL sees it. */
+export interface MemberShape extends ValueShape {
+  readonly member: StructMember;
+  /** GraphQL field name (camelCase of the member). */
+  readonly name: string;
+  /** `address.country`: the column and member path, as masks and refusals name it. */
+  readonly path: string;
+}
 
 /** A contract field as GraphQL sees it. */
-export interface FieldShape {
+export interface FieldShape extends ValueShape {
   readonly field: FieldContract;
   /** GraphQL field name (camelCase of the column). */
   readonly name: string;
-  /** GraphQL named type without `!`: ID, String, Int, Float, BigInt, Boolean, Date, DateTime. */
+  /** GraphQL type without the outer `!`: ID, String, Int, Float, Decimal, BigInt, Boolean, Date, DateTime, Time, UUID, JSON, a list `[T!]`, a struct's object type or an enum. */
   readonly type: string;
-  /** The `<Type>Filter` input used in `where`. */
-  readonly filter: string;
+  /** The `<Type>Filter` input used in `where` (a struct's `<Struct>Where`), or undefined when the field cannot be filtered. */
+  readonly filter: string | undefined;
+  /** Whether `orderBy` may sort by it: scalars and enums, not lists, structs or JSON. */
+  readonly sortable: boolean;
+  /** Whether it is a value of `<Type>Field`, for `groupBy` (decided here only, in {@link groupable}). */
+  readonly groupable: boolean;
   /** The `<Product>Field` enum value naming this field in `groupBy`. */
   readonly enumValue: string;
   readonly numeric: boolean;
@@ -90,7 +134,7 @@ const GRAPHQL_TYPES: Record<LogicalType, string> = {
   integer: 'Int',
   bigint: 'BigInt',
   double: 'Float',
-  decimal: 'Float',
+  decimal: 'Decimal',
   boolean: 'Boolean',
   date: 'Date',
   timestamp: 'DateTime',
@@ -102,19 +146,95 @@ const GRAPHQL_TYPES: Record<LogicalType, string> = {
   struct: 'String',
 };
 
-/** The GraphQL type of a field: the key is `ID`, otherwise by logical type. */
-function fieldShape(field: FieldContract): FieldShape {
-  const type = field.key ? 'ID' : GRAPHQL_TYPES[field.type];
+/** A contract enumeration as a GraphQL enum, when it is named (Avro enums are) and every value is a GraphQL enum value; else it stays a String. */
+function enumShape(v: ValueType, fallbackName: string): EnumShape | undefined {
+  if (!v.enum?.length || v.type !== 'string' || v.enumName === undefined) return undefined;
+  if (!v.enum.every((e) => GRAPHQL_NAME.test(e) && !['true', 'false', 'null'].includes(e))) return undefined;
+  const name = GRAPHQL_NAME.test(v.enumName) ? v.enumName : fallbackName;
+  return { name, values: v.enum, filter: `${name}Filter` };
+}
+
+/** The type name of a struct: the product's type, then the record's name (or the field's), so two products' `Address` records never share a type. */
+function structTypeName(owner: string, v: ValueType, fieldName: string): string {
+  const own = v.structName && GRAPHQL_NAME.test(v.structName) ? v.structName : pascalCase(fieldName);
+  return own.startsWith(owner) ? own : `${owner}${own}`;
+}
+
+/** The GraphQL typing of a value; `owner` names the enclosing type (for nested type names), `path` the column path. */
+function valueShape(v: ValueType, owner: string, fieldName: string, path: string): ValueShape {
+  if (v.type === 'list') {
+    const items = valueShape(v.items!, owner, fieldName, path);
+    const named = items.type;
+    return {
+      type: `[${named}${v.items!.nullable ? '' : '!'}]`,
+      // A list of structs or of JSON has no element equality to test.
+      filter: items.struct || v.items!.type === 'json' ? undefined : `${named}ListFilter`,
+      items,
+      ...(items.struct && { struct: items.struct }),
+      ...(items.enum && { enum: items.enum }),
+    };
+  }
+  if (v.type === 'struct') {
+    const name = structTypeName(owner, v, fieldName);
+    const members = (v.members ?? []).map((m): MemberShape => {
+      const mPath = `${path}.${m.name}`;
+      return { ...valueShape(m, name, m.name, mPath), member: m, name: camelCase(m.name), path: mPath };
+    });
+    return { type: name, filter: `${name}Where`, struct: { name, where: `${name}Where`, members } };
+  }
+  const e = enumShape(v, `${owner}${pascalCase(fieldName)}`);
+  if (e) return { type: e.name, filter: e.filter, enum: e };
+  const type = GRAPHQL_TYPES[v.type];
+  return { type, filter: `${type}Filter` };
+}
+
+/** Sorting needs a total order on the value itself: scalars and enums, not lists, structs or JSON. */
+const sortableType = (t: LogicalType): boolean => !['list', 'struct', 'json'].includes(t);
+
+/**
+ * Whether a field is a value of `<Type>Field` (grouping): the one place this is decided, so
+ * grouping by more kinds of fields (a list by its elements) changes only this.
+ */
+export const groupable = (field: FieldContract): boolean => sortableType(field.type);
+
+/** The GraphQL shape of a field: the key is `ID`, otherwise by its value type. */
+function fieldShape(field: FieldContract, owner: string): FieldShape {
+  const value = field.key ? { type: 'ID', filter: 'IDFilter' } : valueShape(field, owner, field.name, field.name);
   const numeric = !field.key && ['integer', 'bigint', 'double', 'decimal'].includes(field.type);
   return {
+    ...value,
     field,
     name: camelCase(field.name),
-    type,
-    filter: `${type}Filter`,
     enumValue: screamingSnake(camelCase(field.name)),
     numeric,
-    ordered: numeric || field.type === 'date' || field.type === 'timestamp',
+    ordered: numeric || field.type === 'date' || field.type === 'timestamp' || field.type === 'time',
+    sortable: sortableType(field.type),
+    groupable: groupable(field),
   };
+}
+
+/** Every struct type a product generates (nested ones included), outermost first. */
+export function structShapes(shape: ProductShape): StructShape[] {
+  const out = new Map<string, StructShape>();
+  const visit = (v: ValueShape): void => {
+    const s = v.struct;
+    if (!s || out.has(s.name)) return;
+    out.set(s.name, s);
+    s.members.forEach(visit);
+  };
+  shape.fields.forEach(visit);
+  return [...out.values()];
+}
+
+/** Every GraphQL enum a product generates (from fields and struct members). */
+export function enumShapes(shape: ProductShape): EnumShape[] {
+  const out = new Map<string, EnumShape>();
+  const visit = (v: ValueShape): void => {
+    if (v.enum) out.set(v.enum.name, v.enum);
+    v.struct?.members.forEach(visit);
+  };
+  shape.fields.forEach(visit);
+  return [...out.values()];
 }
 
 /** The entity field name for a reference column: `customer_id` → `customer`. */
@@ -141,7 +261,7 @@ function typeNames(t: string): ProductTypeNames {
 /** Derives the shape of a product; `served` says which products references may resolve to. */
 export function productShape(product: DataProduct, served: ReadonlyMap<string, DataProduct>): ProductShape {
   const c = product.contract;
-  const fields = c.fields.map(fieldShape);
+  const fields = c.fields.map((f) => fieldShape(f, c.typeName));
   const key = fields.find((f) => f.field.key)!;
   const names = new Set(fields.map((f) => f.name));
   const references: ReferenceShape[] = [];
@@ -156,7 +276,7 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
   const types = typeNames(c.typeName);
   const byName = new Map(fields.map((f) => [f.name, f]));
   const byColumn = new Map(fields.map((f) => [f.field.name, f]));
-  const byEnum = new Map(fields.map((f) => [f.enumValue, f]));
+  const byEnum = new Map(fields.filter((f) => f.groupable).map((f) => [f.enumValue, f]));
   const byReference = new Map(references.map((r) => [r.name, r]));
   const listField = c.listField;
   const byKeyField = c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1);
@@ -179,14 +299,16 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     fieldOfColumn: (column) => byColumn.get(column),
     fieldOfEnum: (value) => byEnum.get(value),
     referenceNamed: (name) => byReference.get(name),
-    label: (column) => `${c.typeName}.${byColumn.get(column)?.name ?? column}`,
+    // A struct member's path (`address.country`) is labelled member by member: `Order.address.country`.
+    label: (column) => `${c.typeName}.${byColumn.get(column)?.name ?? column.split('.').map(camelCase).join('.')}`,
   };
 }
 
 /** Every type name a product generates, for finding which product owns a type. */
 export function generatedTypeNames(shape: ProductShape): string[] {
   const t = shape.types;
-  return [...new Set([t.object, t.where, t.orderBy, t.fieldEnum, t.edge, t.connection, t.groupKey, ...Object.values(t.aggregates), t.group])];
+  const structs = structShapes(shape).flatMap((s) => [s.name, s.where]);
+  return [...new Set([t.object, t.where, t.orderBy, t.fieldEnum, t.edge, t.connection, t.groupKey, ...Object.values(t.aggregates), t.group, ...structs])];
 }
 
 /** A reverse list contributed to a referenced type: `Customer.orders` from orders' `customer_id`. */
