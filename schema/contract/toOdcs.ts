@@ -8,7 +8,7 @@
  * quality rules name their metric in v3.0.2's `rule` key.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
-import type { Contract, FieldContract, LogicalType } from './types.js';
+import type { Contract, FieldContract, LogicalType, ValueType } from './types.js';
 
 /** What of a product the ODCS document says besides its contract. */
 export type OdcsProductInfo = Pick<DataProduct, 'name' | 'domain' | 'owner' | 'description' | 'status' | 'contract'>;
@@ -49,9 +49,25 @@ const PHYSICAL: Record<Exclude<LogicalType, 'decimal'>, string> = {
   struct: 'STRUCT',
 };
 
-/** The DuckDB type a field is served as, which `contractFromOdcs` maps back to the logical type. */
-function physicalType(f: FieldContract): string {
+/** The DuckDB type a value is served as, which `contractFromOdcs` maps back to the logical type. */
+function physicalType(f: ValueType): string {
   return f.type === 'decimal' ? `DECIMAL(${f.precision ?? 18},${f.scale ?? 0})` : PHYSICAL[f.type];
+}
+
+/** A value's type in ODCS: a list as an `array` with its `items`, a struct as an `object` with its `properties` (members keep their classification). */
+function valueType(v: ValueType): Record<string, unknown> {
+  if (v.type === 'list') return { logicalType: 'array', items: { ...valueType(v.items!), required: !v.items!.nullable } };
+  if (v.type === 'struct') {
+    const properties = (v.members ?? []).map((m) => ({
+      name: m.name,
+      ...valueType(m),
+      required: !m.nullable,
+      classification: m.classification,
+      ...(m.description !== undefined && { description: m.description }),
+    }));
+    return { logicalType: 'object', properties, ...(v.structName !== undefined && { customProperties: [{ property: 'structName', value: v.structName }] }) };
+  }
+  return { logicalType: LOGICAL[v.type], physicalType: physicalType(v), ...(v.enumName !== undefined && { customProperties: [{ property: 'enumName', value: v.enumName }] }) };
 }
 
 function property(f: FieldContract): Record<string, unknown> {
@@ -59,10 +75,12 @@ function property(f: FieldContract): Record<string, unknown> {
   if (f.references) custom.push({ property: 'references', value: `${f.references.product}.${f.references.field}` });
   if (f.purposes.length) custom.push({ property: 'purposes', value: [...f.purposes] });
   if (f.enum) custom.push({ property: 'enum', value: [...f.enum] });
+  if (f.enumName !== undefined) custom.push({ property: 'enumName', value: f.enumName });
+  if (f.structName !== undefined) custom.push({ property: 'structName', value: f.structName });
+  const { customProperties: _own, ...typed } = valueType(f);
   return {
     name: f.name,
-    logicalType: LOGICAL[f.type],
-    physicalType: physicalType(f),
+    ...typed,
     required: !f.nullable,
     ...(f.key && { primaryKey: true, unique: true }),
     classification: f.classification,

@@ -19,8 +19,11 @@ export const DEFAULT_LIMITS: Limits = { maxLimit: 1000, maxInList: 1000, maxCond
 
 const COMPARE_OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike']);
 
+/** The logical types whose column needs its full value type in SQL (a decimal's precision and scale, a list's elements, a struct's members). */
+const TYPED = new Set<string>(['decimal', 'list', 'struct']);
+
 /** The column of a field shape. */
-export const columnOf = (f: FieldShape): Column => ({ name: f.field.name, type: f.field.type, value: f.field });
+export const columnOf = (f: FieldShape): Column => ({ name: f.field.name, type: f.field.type, ...(TYPED.has(f.field.type) && { value: f.field }) });
 
 function checkString(value: SqlValue): SqlValue {
   if (typeof value === 'string' && value.length > 4096) throw new BadUserInputError('A filter value may be at most 4096 characters long.');
