@@ -300,7 +300,7 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     fieldOfEnum: (value) => byEnum.get(value),
     referenceNamed: (name) => byReference.get(name),
     // A struct member's path (`address.country`) is labelled member by member: `Order.address.country`.
-    label: (column) => `${c.typeName}.${byColumn.get(column)?.name ?? column.split('.').map(camelCase).join('.')}`,
+    label: (column) => `${c.typeName}.${byColumn.get(column)?.name ?? (column.includes('.') ? column.split('.').map(camelCase).join('.') : column)}`,
   };
 }
 

@@ -65,7 +65,8 @@ describe('ODCS export', () => {
       dataProduct: 'orders-enriched',
       domain: 'commerce',
       status: 'active',
-      version: '1.0.0',
+      // 1.1.0: status carries its Avro enum's name (the GraphQL enum OrderStatus).
+      version: '1.1.0',
     });
     expect(doc['schema']).toMatchObject([
       { name: 'Order', properties: expect.arrayContaining([expect.objectContaining({ name: 'order_ts', logicalType: 'date', physicalType: 'TIMESTAMP' })]) },

@@ -280,7 +280,7 @@ function structMembers(duck: string): Map<string, string> | undefined {
 /**
  * Whether a Parquet column type can be served as the contract's type without loss (the contract
  * tests use it too): a list's elements and a struct's members each by their own type, a decimal
- * only as a decimal (or integer) whose digits fit on both sides of the point.
+ * as a decimal (or integer) whose digits fit on both sides of the point, or a double.
  */
 export function isCompatibleType(logical: LogicalType | ValueType, duck: string): boolean {
   const v: ValueType = typeof logical === 'string' ? { type: logical } : logical;
@@ -298,6 +298,8 @@ export function isCompatibleType(logical: LogicalType | ValueType, duck: string)
     const scale = v.scale ?? 0;
     const m = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(d);
     if (m) return Number(m[2]) <= scale && Number(m[1]) - Number(m[2]) <= precision - scale;
+    // A double written for a decimal (money kept as DOUBLE upstream) is cast to the contract's scale when loaded: from there on it is exact.
+    if (d === 'DOUBLE' || d === 'FLOAT') return true;
     return INTEGER_DIGITS[d] !== undefined && INTEGER_DIGITS[d] <= precision - scale;
   }
   return FAMILIES[v.type].test(d);
