@@ -76,7 +76,17 @@ describe('ODCS value types', () => {
         field({ type: 'array', items: 'int' }, { name: 'sizes' }),
         field({ type: 'array', items: 'string' }, { name: 'emails', classification: 'email' }),
         field(
-          ['null', { type: 'record', name: 'Address', fields: [{ name: 'street', type: 'string', classification: 'address' }, { name: 'country', type: ['null', 'string'], classification: 'none' }] }],
+          [
+            'null',
+            {
+              type: 'record',
+              name: 'Address',
+              fields: [
+                { name: 'street', type: 'string', classification: 'address' },
+                { name: 'country', type: ['null', 'string'], classification: 'none' },
+              ],
+            },
+          ],
           { name: 'address' },
         ),
         field({ type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 }, { name: 'price' }),

@@ -91,8 +91,7 @@ describe('the columns an operation reveals without selecting them', () => {
   });
 
   it('finds the filters, sorts and groupings of every alias', () => {
-    const q =
-      '{ a: orders(where: { status: { eq: paid } }) { orderId } b: orders(orderBy: [{ totalAmount: ASC }]) { orderId } c: ordersAggregate(groupBy: [CHANNEL]) { count } }';
+    const q = '{ a: orders(where: { status: { eq: paid } }) { orderId } b: orders(orderBy: [{ totalAmount: ASC }]) { orderId } c: ordersAggregate(groupBy: [CHANNEL]) { count } }';
     expect(usage(q)['orders-enriched']!.revealed).toEqual({ channel: 'group', status: 'filter', total_amount: 'sort' });
   });
 

@@ -6,7 +6,15 @@
 import { checkPolicies, decisionVisibility, evaluateAccess, grantOf, grantVisibility, policySchema, revealingRefusal, type Principal } from '../../policies/index.js';
 import type { DataProduct, FieldContract } from '../../schema/index.js';
 
-const field = (name: string, over: Partial<FieldContract> = {}): FieldContract => ({ name, type: 'string', nullable: false, key: false, classification: 'none', purposes: [], ...over });
+const field = (name: string, over: Partial<FieldContract> = {}): FieldContract => ({
+  name,
+  type: 'string',
+  nullable: false,
+  key: false,
+  classification: 'none',
+  purposes: [],
+  ...over,
+});
 
 const PRODUCT = {
   name: 'parcels',
