@@ -207,6 +207,7 @@ describe('value types end to end', () => {
     expect(await ids('{ address: { country: { eq: "DE" } } }')).toEqual(expected((p) => p.address?.country === 'DE'));
     expect(await ids('{ address: { street: { like: "R%" } } }')).toEqual(expected((p) => p.address?.street.startsWith('R') ?? false));
     expect(await ids('{ price: { eq: "12.30" } }')).toEqual(['p1']);
+    expect(await ids('{ price: { eq: "12.300" } }')).toEqual(['p1']);
     // 0.1 + 0.2 is not 0.3 in binary: an exact decimal filter must not care.
     expect(await ids('{ price: { in: ["0.10", "0.20"] } }')).toEqual(['p2', 'p4']);
     expect(await ids('{ price: { gt: "9999999999.98" } }')).toEqual(['p3']);
@@ -256,7 +257,15 @@ describe('value types end to end', () => {
   });
 
   it('refuses bad scalar input with BAD_USER_INPUT', async () => {
-    for (const where of ['{ tracking: { eq: "not-a-uuid" } }', '{ pickup: { eq: "25:00:00" } }', '{ price: { eq: "12.3.4" } }', '{ price: { eq: "1e5" } }']) {
+    for (const where of [
+      '{ tracking: { eq: "not-a-uuid" } }',
+      '{ pickup: { eq: "25:00:00" } }',
+      '{ price: { eq: "12.3.4" } }',
+      '{ price: { eq: "1e5" } }',
+      // More digits than DECIMAL(12,2) holds: DuckDB would round 12.345 to 12.35, so it is refused, not rounded.
+      '{ price: { eq: "12.345" } }',
+      '{ price: { gt: "12345678901.00" } }',
+    ]) {
       const r = await as(owner, `{ parcels(where: ${where}) { parcelId } }`);
       expect({ where, code: r.errors?.[0]?.extensions?.code }).toEqual({ where, code: 'BAD_USER_INPUT' });
     }

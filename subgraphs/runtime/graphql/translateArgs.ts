@@ -106,6 +106,23 @@ function listConditions(column: Column, label: string, filter: Record<string, un
   return out;
 }
 
+/**
+ * A decimal filter value must fit the column's DECIMAL(p,s): DuckDB would round extra fraction
+ * digits when casting (`eq: "12.345"` would match 12.35) and fail on too many integer digits.
+ */
+function checkDecimal(column: Column, label: string, value: SqlValue): SqlValue {
+  if (column.type !== 'decimal' || typeof value !== 'string') return value;
+  const precision = column.value?.precision ?? 18;
+  const scale = column.value?.scale ?? 0;
+  const [whole = '', fraction = ''] = value.replace(/^[-+]/, '').split('.');
+  if (fraction.replace(/0+$/, '').length > scale || whole.replace(/^0+/, '').length > precision - scale) {
+    throw new BadUserInputError(
+      `"${label}" is a decimal(${precision},${scale}): ${JSON.stringify(value)} does not fit; give at most ${precision - scale} digits before the point and ${scale} after.`,
+    );
+  }
+  return value;
+}
+
 function scalarConditions(column: Column, label: string, filter: Record<string, unknown>, limits: Limits): Condition[] {
   const out: Condition[] = [];
   for (const [op, value] of Object.entries(filter)) {
@@ -116,10 +133,10 @@ function scalarConditions(column: Column, label: string, filter: Record<string, 
       if (value === null) throw new BadUserInputError(`"${label}.${op}" needs a list, not null.`);
       const values = value as SqlValue[];
       if (values.length > limits.maxInList) throw new BadUserInputError(`"${label}.${op}" may list at most ${limits.maxInList} values.`);
-      out.push({ kind: 'in', column, negated: op === 'nin', values: values.map(checkString) });
+      out.push({ kind: 'in', column, negated: op === 'nin', values: values.map((v) => checkDecimal(column, label, checkString(v))) });
     } else if (COMPARE_OPS.has(op)) {
       if (value === null) throw new BadUserInputError(`"${label}.${op}" cannot compare with null: use isNull.`);
-      out.push({ kind: 'compare', column, op: op as CompareOp, value: checkString(value as SqlValue) });
+      out.push({ kind: 'compare', column, op: op as CompareOp, value: checkDecimal(column, label, checkString(value as SqlValue)) });
     } else {
       throw new BadUserInputError(`Unknown operator "${op}" on field "${label}".`);
     }
