@@ -11,8 +11,10 @@ export { loadMesh, productsByName, type Domain, type Mesh } from './descriptor/l
 export { CONNECTED_INPUT_TYPES, descriptorSchema, durationMs, percent, type Descriptor } from './descriptor/descriptorSchema.js';
 export {
   AGGREGATE_FUNCTIONS,
+  enumShapes,
   generatedTypeNames,
   groupKeyType,
+  groupable,
   productShape,
   quantileType,
   reverseShapes,
@@ -22,7 +24,12 @@ export {
   type AggregateFunction,
   type MeasureShape,
   type TimeUnit,
+  structShapes,
+  type EnumShape,
   type FieldShape,
+  type MemberShape,
+  type StructShape,
+  type ValueShape,
   type ProductShape,
   type ProductTypeNames,
   type ReferenceShape,

@@ -1,5 +1,5 @@
 /** Which product and column a GraphQL field of the composed schema stands for, from schema/'s shapes. */
-import { reverseShapes, type FieldShape, type MeasureShape, type ProductShape } from '../../schema/index.js';
+import { reverseShapes, type FieldShape, type MeasureShape, type ProductShape, type ValueShape } from '../../schema/index.js';
 
 /** What one field of the API schema is, for access control. */
 export type FieldRole =
@@ -32,8 +32,20 @@ export class ProductIndex {
         for (const type of new Set([...Object.values(t.aggregates), t.distinct, t.quantiles])) this.roles.set(`${type}.${f.name}`, { kind: 'aggregate', shape: s, field: f });
       }
       for (const m of s.measures) this.roles.set(`${t.group}.${m.name}`, { kind: 'measure', shape: s, measure: m });
+      // A struct's members (nested structs too) are reads of the struct's column: its masks, refusals and fields_read are the column's.
+      for (const f of s.fields) this.addMembers(s, f, f);
       for (const r of s.references) this.roles.set(`${t.object}.${r.name}`, { kind: 'reference', shape: s, fields: r.from });
       for (const r of reverseShapes(s.product, shapes)) this.roles.set(`${t.object}.${r.name}`, { kind: 'product', shape: r.source, reference: r.reference.from });
+    }
+  }
+
+  private addMembers(s: ProductShape, field: FieldShape, value: ValueShape): void {
+    const struct = value.struct;
+    if (!struct) return;
+    for (const m of struct.members) {
+      const key = `${struct.name}.${m.name}`;
+      if (!this.roles.has(key)) this.roles.set(key, { kind: 'column', shape: s, field });
+      this.addMembers(s, field, m);
     }
   }
 

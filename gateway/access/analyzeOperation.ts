@@ -7,7 +7,7 @@
  */
 import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { RevealingUse } from '../../policies/index.js';
-import { walkOperation, type ProductShape, type WalkScope } from '../../schema/index.js';
+import { walkOperation, type ProductShape, type ValueShape, type WalkScope } from '../../schema/index.js';
 import type { ProductIndex } from './ProductIndex.js';
 
 /** How an operation uses one product. */
@@ -42,6 +42,15 @@ function usageOf(usage: OperationUsage, shape: ProductShape): ProductUsage {
   return u;
 }
 
+/** Records a field's filter: a struct's filter reveals each member it names (`address.country`), as masks name them. */
+function recordFilter(v: ValueShape, path: string, filter: unknown, u: ProductUsage): void {
+  if (!v.struct || v.filter !== v.struct.where || typeof filter !== 'object' || filter === null) return reveal(u, path, 'filter');
+  for (const [name, value] of Object.entries(filter as Record<string, unknown>)) {
+    const m = v.struct.members.find((x) => x.name === name);
+    if (m && value !== null && value !== undefined) recordFilter(m, `${path}.${m.member.name}`, value, u);
+  }
+}
+
 /** Records the columns named in a coerced `where` value, through and/or/not. */
 function recordWhere(where: unknown, shape: ProductShape, u: ProductUsage): void {
   if (!where || typeof where !== 'object') return;
@@ -50,7 +59,7 @@ function recordWhere(where: unknown, shape: ProductShape, u: ProductUsage): void
     else if (key === 'not') recordWhere(value, shape, u);
     else {
       const f = shape.fieldNamed(key);
-      if (f && value !== null && value !== undefined) reveal(u, f.field.name, 'filter');
+      if (f && value !== null && value !== undefined) recordFilter(f, f.field.name, value, u);
     }
   }
 }

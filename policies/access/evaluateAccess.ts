@@ -3,7 +3,8 @@
  * masked or denied, and which rows are visible. Rules only grant (their union is what the caller
  * gets); `denyFields` and missing grants take away, and nothing is unmasked unless a rule says so.
  */
-import type { DataProduct } from '../../schema/index.js';
+import type { Classification, DataProduct } from '../../schema/index.js';
+import { classifiedParts } from '../masks/masks.js';
 import type { AccessRule, PolicyFile, RowFilterSpec } from './policySchema.js';
 import type { FieldMask, Principal, ProductDecision, RowPredicate, RowValue } from './Decision.js';
 
@@ -16,10 +17,11 @@ function applies(rule: AccessRule, principal: Principal, product: DataProduct): 
   return roleMatch && scopeMatch && purposeMatch && productMatch;
 }
 
-function unmasks(rule: AccessRule, principal: Principal, field: DataProduct['contract']['fields'][number]): boolean {
+/** Whether a rule unmasks a value of `classification` in a field with these contract purposes. */
+function unmasks(rule: AccessRule, principal: Principal, purposes: readonly string[], classification: Classification): boolean {
   if (rule.unmask === 'all') return true;
-  if (rule.unmask === 'contract-purposes') return principal.purpose !== undefined && field.purposes.includes(principal.purpose);
-  return rule.unmask?.includes(field.classification) ?? false;
+  if (rule.unmask === 'contract-purposes') return principal.purpose !== undefined && purposes.includes(principal.purpose);
+  return rule.unmask?.includes(classification) ?? false;
 }
 
 /** Fills a rule's row filter with the caller's claims; a missing or ill-typed claim matches no row. */
@@ -61,10 +63,15 @@ export function evaluateAccess(policy: PolicyFile, principal: Principal, product
     const denier = matching.find((r) => r.denyFields.includes(field.name));
     if (denier) denied[field.name] = `denied by rule "${denier.id}"`;
     else if (!matching.some((r) => !r.fields || r.fields.includes(field.name))) denied[field.name] = 'not granted by any rule';
-    else if (field.classification !== 'none' && !matching.some((r) => unmasks(r, principal, field))) {
-      const mask = policy.masks[field.classification];
-      if (mask) masks[field.name] = { mask, reason: `classification "${field.classification}" → mask "${mask}" (masks of ${policyFile})` };
-      else denied[field.name] = `classification "${field.classification}" has no mask in ${policyFile}`;
+    else {
+      // The field's own classification (a list's applies to each element), then each struct member's: masks by path (`address.street`).
+      for (const part of classifiedParts(field)) {
+        if (matching.some((r) => unmasks(r, principal, field.purposes, part.classification))) continue;
+        const mask = policy.masks[part.classification];
+        if (mask) masks[part.path] = { mask, reason: `classification "${part.classification}" → mask "${mask}" (masks of ${policyFile})` };
+        // A member without a mask cannot be hidden on its own: the whole field is denied (fail closed).
+        else denied[field.name] = `classification "${part.classification}" has no mask in ${policyFile}`;
+      }
     }
   }
   const unfiltered = matching.some((r) => !r.rows);

@@ -6,7 +6,7 @@
 import { formatProblem, type DataProduct, type DeclarationProblem, type Result } from '../../schema/index.js';
 import { readStructured, zodProblems } from '../../schema/index.js';
 
-import { maskMisfit } from '../masks/masks.js';
+import { classifiedParts, maskMisfit } from '../masks/masks.js';
 import { policySchema, type PolicyFile, type RowFilterSpec } from './policySchema.js';
 
 function columnsOf(spec: RowFilterSpec): string[] {
@@ -46,13 +46,14 @@ export function checkPolicies(file: string, policy: PolicyFile, products: readon
     }
   });
   for (const p of products) {
-    for (const f of p.contract.fields) {
-      if (f.classification === 'none') continue;
-      const mask = policy.masks[f.classification];
-      if (!mask) problems.push({ file, path: 'masks', message: `expected a mask for classification "${f.classification}" (used by ${p.name}.${f.name})` });
+    // Every classified value: a field, a list's elements, a struct's members (masked member by member).
+    for (const part of p.contract.fields.flatMap(classifiedParts)) {
+      const mask = policy.masks[part.classification];
+      if (!mask) problems.push({ file, path: 'masks', message: `expected a mask for classification "${part.classification}" (used by ${p.name}.${part.path})` });
       else {
-        const misfit = maskMisfit(mask, f.type, f.nullable);
-        if (misfit) problems.push({ file, path: `masks.${f.classification}`, message: `${misfit} (${p.name}.${f.name} is ${f.nullable ? 'a nullable' : 'a'} ${f.type})` });
+        const misfit = maskMisfit(mask, part.type, part.nullable);
+        if (misfit)
+          problems.push({ file, path: `masks.${part.classification}`, message: `${misfit} (${p.name}.${part.path} is ${part.nullable ? 'a nullable' : 'a'} ${part.type})` });
       }
     }
   }

@@ -25,17 +25,20 @@ export type ColumnVisibility =
 
 const masked = (aggregable: readonly string[] | undefined, column: string): ColumnVisibility => ({ seen: 'masked', ...(aggregable?.includes(column) && { aggregable: true }) });
 
-/** How the gateway's decision lets the caller read `column`. */
+/** `address.country` and its ancestors (`address`): a mask on any of them masks the member; a denial is always of the column. */
+const prefixes = (column: string): string[] => column.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
+
+/** How the gateway's decision lets the caller read `column` (a column, or a struct member's path `address.country`). */
 export function decisionVisibility(d: ProductDecision, column: string): ColumnVisibility {
-  const reason = d.denied[column];
+  const reason = d.denied[column.split('.')[0]!];
   if (reason) return { seen: 'denied', reason };
-  return d.masks[column] ? masked(d.aggregable, column) : { seen: 'clear' };
+  return prefixes(column).some((p) => d.masks[p]) ? masked(d.aggregable, column) : { seen: 'clear' };
 }
 
-/** How a subgraph's grant (from the access context, which carries no reasons) lets the caller read `column`. */
+/** How a subgraph's grant (from the access context, which carries no reasons) lets the caller read `column` (or a member's path). */
 export function grantVisibility(g: ProductGrant, column: string): ColumnVisibility {
-  if (g.denied.includes(column)) return { seen: 'denied' };
-  return g.masks[column] ? masked(g.aggregable, column) : { seen: 'clear' };
+  if (g.denied.includes(column.split('.')[0]!)) return { seen: 'denied' };
+  return prefixes(column).some((p) => g.masks[p]) ? masked(g.aggregable, column) : { seen: 'clear' };
 }
 
 /** How a request's access context (null: access control off) lets the caller read `column` of `product`: a product it does not grant is read not at all. */

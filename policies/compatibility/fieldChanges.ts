@@ -1,5 +1,5 @@
 /** The changes between two versions of one contract field, each with what it breaks (see compatibilityTable.ts). */
-import { measureSpecOf, type FieldContract, type LogicalType, type MeasureContract } from '../../schema/index.js';
+import { measureSpecOf, type Classification, type FieldContract, type LogicalType, type MeasureContract, type ValueType } from '../../schema/index.js';
 import { breaksOf, type Breaks, type ChangeKind } from './compatibilityTable.js';
 
 /** One detected change of a contract, before it is judged under a mode. */
@@ -28,12 +28,19 @@ const WIDER: Readonly<Record<LogicalType, readonly LogicalType[]>> = {
   struct: [],
 };
 
-/** `decimal(12,2)`, `bigint`. */
-export const typeLabel = (f: FieldContract): string => (f.type === 'decimal' ? `decimal(${f.precision ?? 18},${f.scale ?? 0})` : f.type);
+/** `decimal(12,2)`, `bigint`, `list<string>`, `struct<street string, country string>`. */
+export const typeLabel = (f: ValueType): string => {
+  if (f.type === 'decimal') return `decimal(${f.precision ?? 18},${f.scale ?? 0})`;
+  if (f.type === 'list') return `list<${f.items ? typeLabel(f.items) : '?'}>`;
+  if (f.type === 'struct') return `struct<${(f.members ?? []).map((m) => `${m.name} ${typeLabel(m)}`).join(', ')}>`;
+  return f.type;
+};
 
 const list = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(', ');
 
-function typeChange(o: FieldContract, n: FieldContract): ChangeKind | undefined {
+/** The change of a scalar's type; a list's or struct's parts are compared part by part (see valueChanges). */
+function typeChange(o: ValueType, n: ValueType): ChangeKind | undefined {
+  if (o.type === n.type && (o.type === 'list' || o.type === 'struct')) return undefined;
   if (o.type === n.type) {
     if (o.type !== 'decimal' || typeLabel(o) === typeLabel(n)) return undefined;
     const [op, os, np, ns] = [o.precision ?? 18, o.scale ?? 0, n.precision ?? 18, n.scale ?? 0];
@@ -48,6 +55,66 @@ function typeChange(o: FieldContract, n: FieldContract): ChangeKind | undefined 
 
 function change(kind: ChangeKind, field: string, what: string): Change {
   return { kind, field, what, breaks: breaksOf(kind) };
+}
+
+/** A value's changes (a field's, a list's elements', a struct member's), `name` naming it as messages do (`address.street`, `tags[]`). */
+function valueChanges(o: ValueType, n: ValueType, name: string, out: Change[]): void {
+  const type = typeChange(o, n);
+  if (type) {
+    const verb = type === 'type-widened' ? 'was widened' : type === 'type-narrowed' ? 'was narrowed' : 'changed type';
+    out.push(change(type, name, `field "${name}" ${verb} from ${typeLabel(o)} to ${typeLabel(n)}`));
+    return;
+  }
+  if (o.type === 'list' && n.type === 'list' && o.items && n.items) {
+    const at = `${name}[]`;
+    nullability(o.items.nullable, n.items.nullable, at, out);
+    valueChanges(o.items, n.items, at, out);
+  }
+  if (o.type === 'struct' && n.type === 'struct') {
+    const now = new Map((n.members ?? []).map((m) => [m.name, m]));
+    for (const m of o.members ?? []) {
+      const at = `${name}.${m.name}`;
+      const next = now.get(m.name);
+      if (!next) {
+        out.push({ kind: 'field-removed', field: at, what: `member "${at}" was removed`, breaks: breaksOf('field-removed', m.nullable) });
+        continue;
+      }
+      nullability(m.nullable, next.nullable, at, out);
+      classificationChanges(m.classification, next.classification, at, out);
+      valueChanges(m, next, at, out);
+    }
+    const before = new Set((o.members ?? []).map((m) => m.name));
+    for (const m of n.members ?? []) {
+      if (!before.has(m.name) && !m.nullable) out.push(change('required-field-added', `${name}.${m.name}`, `required member "${name}.${m.name}" (${typeLabel(m)}) was added`));
+    }
+  }
+  enumChanges(o, n, name, out);
+}
+
+function nullability(was: boolean, now: boolean, name: string, out: Change[]): void {
+  if (was && !now) out.push(change('nullable-made-required', name, `field "${name}" was nullable and is now required`));
+  if (!was && now) out.push(change('required-made-nullable', name, `field "${name}" was required and is now nullable`));
+}
+
+function classificationChanges(o: Classification, n: Classification, name: string, out: Change[]): void {
+  if (o === n) return;
+  if (n === 'none') out.push(change('classification-loosened', name, `field "${name}" was classified ${o} and is now none: PII declassified`));
+  else if (o === 'none') out.push(change('classification-tightened', name, `field "${name}" was not PII and is now classified ${n}`));
+  else out.push(change('classification-changed', name, `field "${name}" changed classification from ${o} to ${n}`));
+}
+
+/** An enumeration's changes: a value added is read by new readers of old data (BACKWARD), not by old readers of new data. */
+function enumChanges(o: ValueType, n: ValueType, name: string, out: Change[]): void {
+  if (o.enum && n.enum) {
+    const removed = o.enum.filter((v) => !n.enum!.includes(v));
+    const added = n.enum.filter((v) => !o.enum!.includes(v));
+    if (removed.length) out.push(change('enum-value-removed', name, `field "${name}" no longer allows ${list(removed)}`));
+    if (added.length) out.push(change('enum-value-added', name, `field "${name}" now also allows ${list(added)}`));
+  } else if (n.enum && !o.enum) {
+    out.push(change('enum-added', name, `field "${name}" is now restricted to ${list(n.enum)}`));
+  } else if (o.enum && !n.enum) {
+    out.push(change('enum-removed', name, `field "${name}" is no longer restricted to ${list(o.enum)}`));
+  }
 }
 
 /** Every change between the old and the new version of the same field (the key is compared at contract level). */
@@ -65,21 +132,10 @@ export function fieldChanges(o: FieldContract, n: FieldContract): Change[] {
   if (ref(o) && ref(o) !== ref(n)) {
     out.push(change('reference-changed', name, `field "${name}" referenced ${ref(o)} and ${ref(n) ? `now references ${ref(n)}` : 'no longer references anything'}`));
   }
-  if (o.classification !== n.classification) {
-    if (n.classification === 'none') out.push(change('classification-loosened', name, `field "${name}" was classified ${o.classification} and is now none: PII declassified`));
-    else if (o.classification === 'none') out.push(change('classification-tightened', name, `field "${name}" was not PII and is now classified ${n.classification}`));
-    else out.push(change('classification-changed', name, `field "${name}" changed classification from ${o.classification} to ${n.classification}`));
-  }
-  if (o.enum && n.enum) {
-    const removed = o.enum.filter((v) => !n.enum!.includes(v));
-    const added = n.enum.filter((v) => !o.enum!.includes(v));
-    if (removed.length) out.push(change('enum-value-removed', name, `field "${name}" no longer allows ${list(removed)}`));
-    if (added.length) out.push(change('enum-value-added', name, `field "${name}" now also allows ${list(added)}`));
-  } else if (n.enum && !o.enum) {
-    out.push(change('enum-added', name, `field "${name}" is now restricted to ${list(n.enum)}`));
-  } else if (o.enum && !n.enum) {
-    out.push(change('enum-removed', name, `field "${name}" is no longer restricted to ${list(o.enum)}`));
-  }
+  classificationChanges(o.classification, n.classification, name, out);
+  if (type) enumChanges(o, n, name, out);
+  // A list's elements and a struct's members, part by part (and the field's own enumeration).
+  else valueChanges(o, n, name, out);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * masked value reads like a value, never breaks a client's types. The SQL of each mask is written
  * by the subgraph runtime's SQL module; this file only names and checks them.
  */
-import type { LogicalType } from '../../schema/index.js';
+import type { Classification, FieldContract, LogicalType, ValueType } from '../../schema/index.js';
 
 /** What each mask does, for docs, explanations and the catalog. */
 export const MASKS = {
@@ -37,4 +37,27 @@ export function maskMisfit(mask: MaskName, type: LogicalType, nullable: boolean)
   if (!APPLIES[mask].includes(type)) return `the "${mask}" mask applies to ${APPLIES[mask].join(', ')} fields, not ${type}`;
   if (mask === 'null' && !nullable) return 'the "null" mask applies to nullable fields only';
   return undefined;
+}
+
+/** One classified value of a field: the field itself, or a struct member at `path`, with the type its mask applies to. */
+export interface ClassifiedPart {
+  /** `email` for the column, `address.street` for a member (a list is transparent: its classification applies to each element). */
+  readonly path: string;
+  readonly classification: Classification;
+  /** What the mask reads: the value itself, or a list's element. */
+  readonly type: LogicalType;
+  readonly nullable: boolean;
+}
+
+/** Every classified part of a field: the field unless it is `none`, then its struct members (inside lists too), member by member. */
+export function classifiedParts(field: FieldContract): ClassifiedPart[] {
+  const out: ClassifiedPart[] = [];
+  const visit = (v: ValueType, path: string, classification: Classification, nullable: boolean): void => {
+    const target = v.type === 'list' ? v.items! : v;
+    const targetNullable = v.type === 'list' ? v.items!.nullable : nullable;
+    if (classification !== 'none') out.push({ path, classification, type: target.type, nullable: targetNullable });
+    for (const m of target.members ?? []) visit(m, `${path}.${m.name}`, m.classification, m.nullable);
+  };
+  visit(field, field.name, field.classification, field.nullable);
+  return out;
 }

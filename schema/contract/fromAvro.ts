@@ -22,7 +22,7 @@ import { guessProblems } from './guesses.js';
 import { readMeasures } from './measures.js';
 import { parseCollecting, type Placeholder } from './parseCollecting.js';
 import { snakeCase, withFieldHints } from './problemHints.js';
-import type { Contract, FieldContract, LogicalType } from './types.js';
+import type { Contract, FieldContract, LogicalType, StructMember, ValueType } from './types.js';
 
 const avroType: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.array(avroType), z.looseObject({ type: z.unknown() })]));
 
@@ -50,33 +50,87 @@ const avroRecord = z.looseObject({
   fields: z.array(avroField).min(1, 'at least one field'),
 });
 
-interface Mapped {
-  readonly type: LogicalType;
-  readonly nullable: boolean;
-  readonly enum?: string[];
-  readonly precision?: number;
-  readonly scale?: number;
+/** A mapped Avro type: a value type and whether a union with "null" made it nullable. */
+type Mapped = ValueType & { readonly nullable: boolean };
+
+/** Why a type cannot be mapped, and where below the field's `type` (`.items`, `.fields[0].type`). */
+interface Unmapped {
+  readonly problem: string;
+  readonly at: string;
 }
 
-/** Maps one Avro field type to a logical type, or says why it cannot. */
-function mapAvroType(type: unknown): Mapped | string {
+const avroMember = z.looseObject({ name: columnNameSchema, type: avroType, doc: z.string().optional(), classification: classificationSchema });
+
+const SIMPLE: Record<string, LogicalType> = { string: 'string', int: 'integer', long: 'bigint', float: 'double', double: 'double', boolean: 'boolean' };
+
+/** The logical type of an Avro logical type on its underlying type (`time-millis` on `int`), if meshgate reads it. */
+function logicalOf(logical: unknown, base: unknown): LogicalType | undefined {
+  if (logical === 'date' && base === 'int') return 'date';
+  if ((logical === 'timestamp-millis' || logical === 'timestamp-micros') && base === 'long') return 'timestamp';
+  if ((logical === 'time-millis' && base === 'int') || (logical === 'time-micros' && base === 'long')) return 'time';
+  if (logical === 'uuid' && base === 'string') return 'uuid';
+  // meshgate's own: a string holding a JSON document.
+  if (logical === 'json' && base === 'string') return 'json';
+  return undefined;
+}
+
+/** Maps an Avro record's fields to struct members (each with its own classification). */
+function mapMembers(fields: unknown): StructMember[] | Unmapped {
+  if (!Array.isArray(fields) || fields.length === 0) return { problem: 'a record with at least one field', at: '.fields' };
+  const members: StructMember[] = [];
+  for (const [i, raw] of fields.entries()) {
+    const parsed = avroMember.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return { problem: issue.message, at: `.fields[${i}]${issue.path.map((k) => `.${String(k)}`).join('')}` };
+    }
+    const m = parsed.data;
+    const mapped = mapAvroType(m.type);
+    if ('problem' in mapped) return { problem: mapped.problem, at: `.fields[${i}].type${mapped.at}` };
+    members.push({ ...mapped, name: m.name, ...(m.doc !== undefined && { description: m.doc }), classification: m.classification });
+  }
+  return members;
+}
+
+/** Maps one Avro type to a value type, or says why it cannot. */
+function mapAvroType(type: unknown): Mapped | Unmapped {
   if (Array.isArray(type)) {
     const rest = type.filter((t) => t !== 'null');
-    if (rest.length !== 1) return 'a union of "null" and one type';
+    if (rest.length !== 1) return { problem: 'a union of "null" and one type', at: '' };
     const inner = mapAvroType(rest[0]);
-    return typeof inner === 'string' ? inner : { ...inner, nullable: type.length > rest.length };
+    return 'problem' in inner ? inner : { ...inner, nullable: type.length > rest.length };
   }
   if (typeof type === 'string') {
-    const simple: Record<string, LogicalType> = { string: 'string', int: 'integer', long: 'bigint', float: 'double', double: 'double', boolean: 'boolean' };
-    return simple[type] ? { type: simple[type], nullable: false } : `a supported Avro type (string, int, long, float, double, boolean, or a logical type), not "${type}"`;
+    return SIMPLE[type]
+      ? { type: SIMPLE[type], nullable: false }
+      : { problem: `a supported Avro type (string, int, long, float, double, boolean, array, record, enum, or a logical type), not "${type}"`, at: '' };
   }
-  const t = type as { type?: unknown; logicalType?: unknown; symbols?: unknown; precision?: unknown; scale?: unknown };
-  if (t.type === 'enum' && Array.isArray(t.symbols)) return { type: 'string', nullable: false, enum: t.symbols.map(String) };
-  if (t.logicalType === 'date') return { type: 'date', nullable: false };
-  if (t.logicalType === 'timestamp-millis' || t.logicalType === 'timestamp-micros') return { type: 'timestamp', nullable: false };
-  if (t.logicalType === 'decimal') return { type: 'decimal', nullable: false, precision: Number(t.precision ?? 18), scale: Number(t.scale ?? 0) };
+  const t = type as { type?: unknown; logicalType?: unknown; symbols?: unknown; precision?: unknown; scale?: unknown; name?: unknown; items?: unknown; fields?: unknown };
+  if (t.type === 'enum' && Array.isArray(t.symbols)) {
+    return { type: 'string', nullable: false, enum: t.symbols.map(String), ...(typeof t.name === 'string' && { enumName: t.name }) };
+  }
+  if (t.type === 'array') {
+    const items = mapAvroType(t.items);
+    if ('problem' in items) return { ...items, at: `.items${items.at}` };
+    return { type: 'list', nullable: false, items };
+  }
+  if (t.type === 'record') {
+    const members = mapMembers(t.fields);
+    if (!Array.isArray(members)) return members;
+    return { type: 'struct', nullable: false, members, ...(typeof t.name === 'string' && { structName: t.name }) };
+  }
+  if (t.logicalType === 'decimal' && (t.type === 'bytes' || t.type === 'fixed')) {
+    const precision = Number(t.precision);
+    const scale = Number(t.scale ?? 0);
+    if (!Number.isInteger(precision) || precision < 1 || precision > 38 || !Number.isInteger(scale) || scale < 0 || scale > precision) {
+      return { problem: 'a decimal with an integer "precision" of 1 to 38 and a "scale" of 0 to the precision, e.g. "precision": 12, "scale": 2', at: '' };
+    }
+    return { type: 'decimal', nullable: false, precision, scale };
+  }
+  const logical = logicalOf(t.logicalType, t.type);
+  if (logical) return { type: logical, nullable: false };
   if (typeof t.type === 'string' && t.logicalType === undefined) return mapAvroType(t.type);
-  return `a supported Avro type, not ${JSON.stringify(type)}`;
+  return { problem: `a supported Avro type, not ${JSON.stringify(type)}`, at: '' };
 }
 
 /** What stands in for a refused part of an Avro schema, so the rest is still read (see parseCollecting). */
@@ -101,13 +155,13 @@ export function contractFromAvro(file: string, json: unknown): Loaded<Contract> 
   const fields: FieldContract[] = [];
   record.fields.forEach((f, i) => {
     const mapped = mapAvroType(f.type);
-    if (typeof mapped === 'string') {
-      problems.push({ file, path: `fields[${i}].type`, message: `expected ${mapped}` });
+    if ('problem' in mapped) {
+      problems.push({ file, path: `fields[${i}].type${mapped.at}`, message: `expected ${mapped.problem}` });
     }
     fields.push({
       name: f.name,
       // An unreadable type reads as a string for the checks that follow; the problem above refuses the contract.
-      ...(typeof mapped === 'string' ? { type: 'string' as const, nullable: false } : mapped),
+      ...('problem' in mapped ? { type: 'string' as const, nullable: false } : mapped),
       ...(f.doc !== undefined && { description: f.doc }),
       key: f.key,
       classification: f.classification,

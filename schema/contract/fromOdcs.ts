@@ -24,29 +24,54 @@ import { finishContract } from './finishContract.js';
 import { readMeasures } from './measures.js';
 import { parseCollecting, type Placeholder } from './parseCollecting.js';
 import { snakeCase, withFieldHints } from './problemHints.js';
-import type { FieldContract, LogicalType, QualityRule } from './types.js';
+import type { Classification, FieldContract, LogicalType, QualityRule, StructMember, ValueType } from './types.js';
 import type { Contract } from './types.js';
 
 const customProperties = z.array(z.looseObject({ property: z.string(), value: z.unknown() })).default([]);
 
-const scalarLogicalType = z.enum(['string', 'date', 'timestamp', 'number', 'integer', 'boolean'], { error: () => 'one of string, date, timestamp, number, integer, boolean' });
-/** A list's elements: a scalar (ODCS `items`), whose `required` says no element is null. */
-const items = z.looseObject({ logicalType: scalarLogicalType, physicalType: z.string().optional(), required: z.boolean().default(false) });
+const LOGICAL_NAMES = ['string', 'date', 'timestamp', 'number', 'integer', 'boolean', 'array', 'object'] as const;
+const logicalTypeSchema = z.enum(LOGICAL_NAMES, { error: () => `one of ${LOGICAL_NAMES.join(', ')}` });
+const typeOptions = z.looseObject({ enum: z.array(z.string()).optional(), precision: z.number().int().optional(), scale: z.number().int().optional() }).optional();
+
+/** What every ODCS property, element and member shares: its type (an array's `items`, an object's `properties`). */
+interface OdcsValue {
+  logicalType: (typeof LOGICAL_NAMES)[number];
+  physicalType?: string | undefined;
+  required: boolean;
+  logicalTypeOptions?: { enum?: string[] | undefined; precision?: number | undefined; scale?: number | undefined } | undefined;
+  customProperties: { property: string; value: unknown }[];
+  items?: OdcsValue | undefined;
+  properties?: (OdcsValue & { name: string; description?: string | undefined; classification: Classification })[] | undefined;
+}
+
+const valueFields = {
+  logicalType: logicalTypeSchema,
+  physicalType: z.string().optional(),
+  required: z.boolean().default(false),
+  logicalTypeOptions: typeOptions,
+  customProperties,
+};
+const element: z.ZodType<OdcsValue> = z.lazy(() => z.looseObject({ ...valueFields, items: element.optional(), properties: z.array(member).optional() })) as never;
+const member: z.ZodType<NonNullable<OdcsValue['properties']>[number]> = z.lazy(() =>
+  z.looseObject({
+    ...valueFields,
+    name: columnNameSchema,
+    description: z.string().optional(),
+    classification: classificationSchema,
+    items: element.optional(),
+    properties: z.array(member).optional(),
+  }),
+) as never;
 
 const property = z.looseObject({
+  ...valueFields,
   name: columnNameSchema,
-  logicalType: z.enum(['string', 'date', 'timestamp', 'number', 'integer', 'boolean', 'array'], {
-    error: () => 'one of string, date, timestamp, number, integer, boolean, array',
-  }),
-  items: items.optional(),
-  physicalType: z.string().optional(),
   description: z.string().optional(),
-  required: z.boolean().default(false),
   primaryKey: z.boolean().default(false),
   primaryKeyPosition: z.number().int().min(1).optional(),
   classification: classificationSchema,
-  logicalTypeOptions: z.looseObject({ enum: z.array(z.string()).optional() }).optional(),
-  customProperties,
+  items: element.optional(),
+  properties: z.array(member).optional(),
 });
 
 /** ODCS v3.0 names a quality rule's metric `rule`; v3.1 names it `metric`. */
@@ -85,6 +110,9 @@ const DUCKDB_TYPES: Record<string, LogicalType> = {
   TIMESTAMP: 'timestamp',
   TIMESTAMPTZ: 'timestamp',
   'TIMESTAMP WITH TIME ZONE': 'timestamp',
+  TIME: 'time',
+  UUID: 'uuid',
+  JSON: 'json',
 };
 const LOGICAL: Record<string, LogicalType> = { string: 'string', date: 'date', timestamp: 'timestamp', number: 'double', integer: 'bigint', boolean: 'boolean' };
 
@@ -102,22 +130,34 @@ function readCustom<T extends z.ZodType>(file: string, path: string, props: Prop
   return undefined;
 }
 
-/** Maps an ODCS property's (or a list's elements') physical (DuckDB) or logical type; a list maps its `items`. */
-function mapType(p: {
-  logicalType: string;
-  physicalType?: string | undefined;
-  items?: z.infer<typeof items> | undefined;
-}): Pick<FieldContract, 'type' | 'precision' | 'scale' | 'items'> | string {
+/** Maps an ODCS value's type: an array by its `items`, an object by its `properties` (a struct; without them, JSON), a number with a precision as a decimal. */
+function mapType(p: OdcsValue, at: string): { value: ValueType } | { problem: string; at: string } {
+  const enumName = custom(p.customProperties, 'enumName');
+  const named = typeof enumName === 'string' ? { enumName } : {};
   if (p.logicalType === 'array') {
-    if (!p.items) return "an `items` object for an array (its elements' logicalType, e.g. `items: { logicalType: string }`)";
-    const element = mapType(p.items);
-    return typeof element === 'string' ? element : { type: 'list', items: { ...element, nullable: !p.items.required } };
+    if (!p.items) return { problem: 'an array with its "items"', at: `${at}items` };
+    const items = mapType(p.items, `${at}items.`);
+    if ('problem' in items) return items;
+    return { value: { type: 'list', items: { ...items.value, nullable: !p.items.required } } };
   }
-  if (!p.physicalType) return { type: LOGICAL[p.logicalType] ?? 'string' };
+  if (p.logicalType === 'object' && p.properties?.length) {
+    const members: StructMember[] = [];
+    for (const [i, m] of p.properties.entries()) {
+      const mapped = mapType(m, `${at}properties[${i}].`);
+      if ('problem' in mapped) return mapped;
+      members.push({ ...mapped.value, name: m.name, ...(m.description !== undefined && { description: m.description }), nullable: !m.required, classification: m.classification });
+    }
+    const structName = custom(p.customProperties, 'structName');
+    return { value: { type: 'struct', members, ...(typeof structName === 'string' && { structName }) } };
+  }
+  const o = p.logicalTypeOptions;
+  if (p.logicalType === 'number' && o?.precision !== undefined) return { value: { type: 'decimal', precision: o.precision, scale: o.scale ?? 0 } };
+  if (!p.physicalType) return { value: { type: p.logicalType === 'object' ? 'json' : (LOGICAL[p.logicalType] ?? 'string'), ...named } };
   const phys = p.physicalType.toUpperCase().trim();
   const dec = /^DECIMAL\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(phys);
-  if (dec) return { type: 'decimal', precision: Number(dec[1]), scale: Number(dec[2]) };
-  return DUCKDB_TYPES[phys] ? { type: DUCKDB_TYPES[phys] } : `a supported physicalType (${Object.keys(DUCKDB_TYPES).join(', ')}, DECIMAL(p,s)), not "${p.physicalType}"`;
+  if (dec) return { value: { type: 'decimal', precision: Number(dec[1]), scale: Number(dec[2]) } };
+  if (DUCKDB_TYPES[phys]) return { value: { type: DUCKDB_TYPES[phys], ...named } };
+  return { problem: `a supported physicalType (${Object.keys(DUCKDB_TYPES).join(', ')}, DECIMAL(p,s)), not "${p.physicalType}"`, at: `${at}physicalType` };
 }
 
 /**
@@ -161,14 +201,14 @@ export function contractFromOdcs(file: string, doc: unknown): Loaded<Contract> {
   const fields: FieldContract[] = [];
   table.properties.forEach((p, i) => {
     const path = `schema[0].properties[${i}].`;
-    const mapped = mapType(p);
-    if (typeof mapped === 'string') problems.push({ file, path: `${path}physicalType`, message: `expected ${mapped}` });
+    const mapped = mapType(p, path);
+    if ('problem' in mapped) problems.push({ file, path: mapped.at, message: `expected ${mapped.problem}` });
     const references = readCustom(file, path, p.customProperties, 'references', referenceSchema, problems);
     const values = p.logicalTypeOptions?.enum ?? readCustom(file, path, p.customProperties, 'enum', z.array(z.string()), problems);
     fields.push({
       name: p.name,
       // An unreadable type reads as a string for the checks that follow; the problem above refuses the contract.
-      ...(typeof mapped === 'string' ? { type: 'string' as const } : mapped),
+      ...('problem' in mapped ? { type: 'string' as const } : mapped.value),
       ...(p.description !== undefined && { description: p.description }),
       nullable: !p.required && !p.primaryKey,
       key: p.primaryKey,

@@ -50,10 +50,25 @@ const PHYSICAL: Record<Exclude<LogicalType, 'decimal'>, string> = {
   struct: 'STRUCT',
 };
 
-/** The DuckDB type a field is served as, which `contractFromOdcs` maps back to the logical type. */
+/** The DuckDB type a value is served as, which `contractFromOdcs` maps back to the logical type. */
 function physicalType(f: ValueType): string {
-  if (f.type === 'list' && f.items) return `${physicalType(f.items)}[]`;
   return f.type === 'decimal' ? `DECIMAL(${f.precision ?? 18},${f.scale ?? 0})` : PHYSICAL[f.type];
+}
+
+/** A value's type in ODCS: a list as an `array` with its `items`, a struct as an `object` with its `properties` (members keep their classification). */
+function valueType(v: ValueType): Record<string, unknown> {
+  if (v.type === 'list') return { logicalType: 'array', items: { ...valueType(v.items!), required: !v.items!.nullable } };
+  if (v.type === 'struct') {
+    const properties = (v.members ?? []).map((m) => ({
+      name: m.name,
+      ...valueType(m),
+      required: !m.nullable,
+      classification: m.classification,
+      ...(m.description !== undefined && { description: m.description }),
+    }));
+    return { logicalType: 'object', properties, ...(v.structName !== undefined && { customProperties: [{ property: 'structName', value: v.structName }] }) };
+  }
+  return { logicalType: LOGICAL[v.type], physicalType: physicalType(v), ...(v.enumName !== undefined && { customProperties: [{ property: 'enumName', value: v.enumName }] }) };
 }
 
 function property(f: FieldContract): Record<string, unknown> {
@@ -61,12 +76,12 @@ function property(f: FieldContract): Record<string, unknown> {
   if (f.references) custom.push({ property: 'references', value: `${f.references.product}.${f.references.field}` });
   if (f.purposes.length) custom.push({ property: 'purposes', value: [...f.purposes] });
   if (f.enum) custom.push({ property: 'enum', value: [...f.enum] });
+  if (f.enumName !== undefined) custom.push({ property: 'enumName', value: f.enumName });
+  if (f.structName !== undefined) custom.push({ property: 'structName', value: f.structName });
+  const { customProperties: _own, ...typed } = valueType(f);
   return {
     name: f.name,
-    logicalType: LOGICAL[f.type],
-    physicalType: physicalType(f),
-    // A list of scalars: its elements' type, as contractFromOdcs reads it back.
-    ...(f.type === 'list' && f.items && { items: { logicalType: LOGICAL[f.items.type], physicalType: physicalType(f.items), required: !f.items.nullable } }),
+    ...typed,
     required: !f.nullable,
     ...(f.key && { primaryKey: true, unique: true }),
     classification: f.classification,

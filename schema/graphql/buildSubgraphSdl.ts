@@ -6,8 +6,22 @@
  * it in introspection and tools while both major versions are served.
  */
 import { CATALOG_DOMAIN, CATALOG_QUERY_FIELDS, domainCatalogSdl, governanceCatalogSdl } from './catalogSdl.js';
-import { COMMON_SDL, FEDERATION_LINK } from './commonSdl.js';
-import { groupKeyType, quantileType, reverseShapes, sumType, TIME_UNIT_ENUM, TIME_UNITS, type FieldShape, type ProductShape, type ReverseShape } from './productShape.js';
+import { COMMON_SDL, enumFilterOperators, FEDERATION_LINK, listFilterInput } from './commonSdl.js';
+import {
+  enumShapes,
+  groupKeyType,
+  quantileType,
+  reverseShapes,
+  structShapes,
+  sumType,
+  TIME_UNIT_ENUM,
+  TIME_UNITS,
+  type EnumShape,
+  type FieldShape,
+  type MemberShape,
+  type ProductShape,
+  type ReverseShape,
+} from './productShape.js';
 
 /** A GraphQL description string. */
 const doc = (text: string | undefined, indent = ''): string => (text ? `${indent}${JSON.stringify(text)}\n` : '');
@@ -46,15 +60,51 @@ function objectType(s: ProductShape, reverse: readonly ReverseShape[], all: read
   return `${doc(s.product.description)}type ${s.typeName}${keyDirective(s)} {\n${[...fields, ...refs, ...reverse.map((r) => reverseField(r, all))].join('\n')}\n}`;
 }
 
+const memberType = (m: MemberShape): string => (m.member.nullable ? m.type : `${m.type}!`);
+
+/** A GraphQL enum, its filter and its list filter (printed once per subgraph, however many of its products use it). */
+const enumTypes = (e: EnumShape): string[] => [
+  `enum ${e.name} {\n${e.values.map((v) => `  ${v}`).join('\n')}\n}`,
+  `"Conditions on a ${e.name} field; all given conditions must hold."\ninput ${e.filter} {\n${enumFilterOperators(e.name)}\n}`,
+  listFilterInput(e.name),
+];
+
+/** The product's struct types and their where inputs. */
+function valueTypes(s: ProductShape): string[] {
+  const parts: string[] = [];
+  for (const st of structShapes(s)) {
+    parts.push(`type ${st.name} {\n${st.members.map((m) => `${doc(m.member.description, '  ')}  ${m.name}: ${memberType(m)}`).join('\n')}\n}`);
+    const filtered = st.members.filter((m) => m.filter);
+    if (filtered.length)
+      parts.push(
+        `"Conditions on the members of ${st.name}; all given conditions must hold."\ninput ${st.where} {\n${filtered.map((m) => `  ${m.name}: ${m.filter}`).join('\n')}\n}`,
+      );
+  }
+  return parts;
+}
+
+/** A struct whose members cannot be filtered has no where input. */
+const filterable = (f: FieldShape): boolean => f.filter !== undefined && !(f.struct && f.filter === f.struct.where && !f.struct.members.some((m) => m.filter));
+
 function inputsAndResults(s: ProductShape): string {
   const t = s.typeName;
   const n = s.types;
   const numeric = s.fields.filter((f) => f.numeric);
   const ordered = s.fields.filter((f) => f.ordered);
   const parts = [
-    `"Conditions on ${t} rows; fields are AND-ed, and/or/not combine."\ninput ${n.where} {\n${s.fields.map((f) => `  ${f.name}: ${f.filter}`).join('\n')}\n  and: [${n.where}!]\n  or: [${n.where}!]\n  not: ${n.where}\n}`,
-    `"One sort key: set exactly one field."\ninput ${n.orderBy} {\n${s.fields.map((f) => `  ${f.name}: SortDirection`).join('\n')}\n}`,
-    `"The fields of ${t}, for groupBy."\nenum ${n.fieldEnum} {\n${s.fields.map((f) => `  ${f.enumValue}`).join('\n')}\n}`,
+    ...valueTypes(s),
+    `"Conditions on ${t} rows; fields are AND-ed, and/or/not combine."\ninput ${n.where} {\n${s.fields
+      .filter(filterable)
+      .map((f) => `  ${f.name}: ${f.filter}`)
+      .join('\n')}\n  and: [${n.where}!]\n  or: [${n.where}!]\n  not: ${n.where}\n}`,
+    `"One sort key: set exactly one field."\ninput ${n.orderBy} {\n${s.fields
+      .filter((f) => f.sortable)
+      .map((f) => `  ${f.name}: SortDirection`)
+      .join('\n')}\n}`,
+    `"The fields of ${t}, for groupBy."\nenum ${n.fieldEnum} {\n${s.fields
+      .filter((f) => f.groupable)
+      .map((f) => `  ${f.enumValue}`)
+      .join('\n')}\n}`,
     `type ${n.edge} {\n  cursor: String!\n  node: ${t}!\n}`,
     `type ${n.connection} {\n  "Rows matching the filter, over all pages."\n  totalCount: Int!\n  pageInfo: PageInfo!\n  edges: [${n.edge}!]!\n}`,
     `"The grouped-by values of one ${n.group}."\ntype ${n.groupKey} {\n${s.fields.map((f) => `  ${f.name}: ${groupKeyType(f)}`).join('\n')}\n}`,
@@ -156,6 +206,8 @@ export function buildSubgraphSdl(domain: string, all: readonly ProductShape[]): 
   const own = all.filter((s) => s.product.domain === domain);
   const ownTypes = new Set(own.map((s) => s.typeName));
   const types: string[] = own.map((s) => `${objectType(s, reverseShapes(s.product, own), all)}\n\n${inputsAndResults(s)}`);
+  const enums = new Map(own.flatMap((s) => enumShapes(s).map((e) => [e.name, e] as const)));
+  for (const e of enums.values()) types.push(enumTypes(e).join('\n\n'));
   const foreign = new Map<string, ProductShape>();
   for (const s of all) if (!ownTypes.has(s.typeName)) foreign.set(s.product.name, s);
   for (const target of foreign.values()) {

@@ -10,7 +10,36 @@ const FILTERS: Record<string, { readonly type: string; readonly ordered: boolean
   BooleanFilter: { type: 'Boolean', ordered: false, pattern: false },
   DateFilter: { type: 'Date', ordered: true, pattern: false },
   DateTimeFilter: { type: 'DateTime', ordered: true, pattern: false },
+  DecimalFilter: { type: 'Decimal', ordered: true, pattern: false },
+  UUIDFilter: { type: 'UUID', ordered: false, pattern: false },
+  TimeFilter: { type: 'Time', ordered: true, pattern: false },
 };
+
+/** The element types a list filter exists for in every subgraph (an enum's list filter is printed with the enum). */
+const LIST_ELEMENTS = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'Date', 'DateTime', 'UUID', 'Time'] as const;
+
+/** The operators of an enum's filter: equality and membership. */
+export function enumFilterOperators(t: string): string {
+  return [
+    `  "Equal to."\n  eq: ${t}`,
+    `  "Not equal to (never matches null: use isNull)."\n  neq: ${t}`,
+    `  "One of these values."\n  in: [${t}!]`,
+    `  "None of these values (never matches null)."\n  nin: [${t}!]`,
+    `  "true: only nulls; false: only non-nulls."\n  isNull: Boolean`,
+  ].join('\n');
+}
+
+/** `<Elem>ListFilter`: conditions on a list field, by its elements. */
+export function listFilterInput(t: string): string {
+  const lines = [
+    `  "The list holds this value."\n  contains: ${t}`,
+    `  "The list holds at least one of these values."\n  containsAny: [${t}!]`,
+    `  "The list holds every one of these values."\n  containsAll: [${t}!]`,
+    `  "true: only empty lists; false: only lists with elements (a null list is neither)."\n  isEmpty: Boolean`,
+    `  "true: only nulls; false: only non-nulls."\n  isNull: Boolean`,
+  ];
+  return `"Conditions on a list of ${t}; all given conditions must hold."\ninput ${t}ListFilter {\n${lines.join('\n')}\n}`;
+}
 
 function filterInput(name: string, spec: (typeof FILTERS)[string]): string {
   const t = spec.type;
@@ -37,6 +66,14 @@ scalar Date
 scalar DateTime
 "A 64-bit integer, serialised as a string so no precision is lost."
 scalar BigInt
+"An exact decimal number, serialised as a string with its scale's digits (12.30), so no precision is lost."
+scalar Decimal
+"A UUID, in its canonical text form (8-4-4-4-12 hexadecimal digits)."
+scalar UUID
+"A time of day, HH:MM:SS with up to six fractional digits (12:30:00.123456)."
+scalar Time
+"Any JSON value."
+scalar JSON
 
 "Sort order; ASC puts nulls last and DESC puts them first unless the value says otherwise."
 enum SortDirection {
@@ -55,6 +92,14 @@ type PageInfo @shareable {
 ${Object.entries(FILTERS)
   .map(([name, spec]) => filterInput(name, spec))
   .join('\n\n')}
+
+"Conditions on a JSON field: only whether it is null."
+input JSONFilter {
+  "true: only nulls; false: only non-nulls."
+  isNull: Boolean
+}
+
+${LIST_ELEMENTS.map(listFilterInput).join('\n\n')}
 `;
 
 /** The federation link every subgraph starts with. */

@@ -5,19 +5,63 @@
  * field (by GraphQL name, by column, by `groupBy` enum value) goes through it.
  */
 import type { DataProduct } from '../descriptor/DataProduct.js';
-import { referencedFields, type FieldContract, type LogicalType, type MeasureContract } from '../contract/types.js';
+import { referencedFields, type FieldContract, type LogicalType, type MeasureContract, type StructMember, type ValueType } from '../contract/types.js';
 import { measureColumns } from '../contract/measures.js';
-import { camelCase, screamingSnake } from '../naming.js';
+import { camelCase, GRAPHQL_NAME, pascalCase, screamingSnake } from '../naming.js';
+
+/** A GraphQL enum generated from a contract enumeration: its values are the symbols, verbatim. */
+export interface EnumShape {
+  readonly name: string;
+  readonly values: readonly string[];
+  /** `<Name>Filter`. */
+  readonly filter: string;
+}
+
+/** A struct's nested object type and the `where` input that filters its members. */
+export interface StructShape {
+  /** The object type, e.g. `OrderAddress`. */
+  readonly name: string;
+  /** `<Name>Where`: one filter per member. */
+  readonly where: string;
+  readonly members: readonly MemberShape[];
+}
+
+/** The GraphQL typing of a value (a field's, a member's or a list's elements'). */
+export interface ValueShape {
+  /** GraphQL type without the outer `!`: `String`, `[String!]`, `OrderAddress`, `OrderStatus`. */
+  readonly type: string;
+  /** The filter input, or undefined when the value cannot be filtered (a list of structs). */
+  readonly filter: string | undefined;
+  /** For a struct, or a list of structs: the nested object type. */
+  readonly struct?: StructShape;
+  /** For an enumeration with a name, or a list of them: the GraphQL enum. */
+  readonly enum?: EnumShape;
+  /** For a list: its elements' shape. */
+  readonly items?: ValueShape;
+}
+
+/** A struct member as GraphQL sees it. */
+export interface MemberShape extends ValueShape {
+  readonly member: StructMember;
+  /** GraphQL field name (camelCase of the member). */
+  readonly name: string;
+  /** `address.country`: the column and member path, as masks and refusals name it. */
+  readonly path: string;
+}
 
 /** A contract field as GraphQL sees it. */
-export interface FieldShape {
+export interface FieldShape extends ValueShape {
   readonly field: FieldContract;
   /** GraphQL field name (camelCase of the column). */
   readonly name: string;
-  /** GraphQL named type without `!`: ID, String, Int, Float, BigInt, Boolean, Date, DateTime. */
+  /** GraphQL type without the outer `!`: ID, String, Int, Float, Decimal, BigInt, Boolean, Date, DateTime, Time, UUID, JSON, a list `[T!]`, a struct's object type or an enum. */
   readonly type: string;
-  /** The `<Type>Filter` input used in `where`. */
-  readonly filter: string;
+  /** The `<Type>Filter` input used in `where` (a struct's `<Struct>Where`), or undefined when the field cannot be filtered. */
+  readonly filter: string | undefined;
+  /** Whether `orderBy` may sort by it: scalars and enums, not lists, structs or JSON. */
+  readonly sortable: boolean;
+  /** Whether it is a value of `<Type>Field`, for `groupBy` (decided here only, in {@link groupable}). */
+  readonly groupable: boolean;
   /** The `<Product>Field` enum value naming this field in `groupBy`. */
   readonly enumValue: string;
   readonly numeric: boolean;
@@ -141,7 +185,7 @@ const GRAPHQL_TYPES: Record<LogicalType, string> = {
   integer: 'Int',
   bigint: 'BigInt',
   double: 'Float',
-  decimal: 'Float',
+  decimal: 'Decimal',
   boolean: 'Boolean',
   date: 'Date',
   timestamp: 'DateTime',
@@ -153,22 +197,75 @@ const GRAPHQL_TYPES: Record<LogicalType, string> = {
   struct: 'String',
 };
 
+/** A contract enumeration as a GraphQL enum, when it is named (Avro enums are) and every value is a GraphQL enum value; else it stays a String. */
+function enumShape(v: ValueType, fallbackName: string): EnumShape | undefined {
+  if (!v.enum?.length || v.type !== 'string' || v.enumName === undefined) return undefined;
+  if (!v.enum.every((e) => GRAPHQL_NAME.test(e) && !['true', 'false', 'null'].includes(e))) return undefined;
+  const name = GRAPHQL_NAME.test(v.enumName) ? v.enumName : fallbackName;
+  return { name, values: v.enum, filter: `${name}Filter` };
+}
+
+/** The type name of a struct: the product's type, then the record's name (or the field's), so two products' `Address` records never share a type. */
+function structTypeName(owner: string, v: ValueType, fieldName: string): string {
+  const own = v.structName && GRAPHQL_NAME.test(v.structName) ? v.structName : pascalCase(fieldName);
+  return own.startsWith(owner) ? own : `${owner}${own}`;
+}
+
+/** The GraphQL typing of a value; `owner` names the enclosing type (for nested type names), `path` the column path. */
+function valueShape(v: ValueType, owner: string, fieldName: string, path: string): ValueShape {
+  if (v.type === 'list') {
+    const items = valueShape(v.items!, owner, fieldName, path);
+    const named = items.type;
+    return {
+      type: `[${named}${v.items!.nullable ? '' : '!'}]`,
+      // A list of structs or of JSON has no element equality to test.
+      filter: items.struct || v.items!.type === 'json' ? undefined : `${named}ListFilter`,
+      items,
+      ...(items.struct && { struct: items.struct }),
+      ...(items.enum && { enum: items.enum }),
+    };
+  }
+  if (v.type === 'struct') {
+    const name = structTypeName(owner, v, fieldName);
+    const members = (v.members ?? []).map((m): MemberShape => {
+      const mPath = `${path}.${m.name}`;
+      return { ...valueShape(m, name, m.name, mPath), member: m, name: camelCase(m.name), path: mPath };
+    });
+    return { type: name, filter: `${name}Where`, struct: { name, where: `${name}Where`, members } };
+  }
+  const e = enumShape(v, `${owner}${pascalCase(fieldName)}`);
+  if (e) return { type: e.name, filter: e.filter, enum: e };
+  const type = GRAPHQL_TYPES[v.type];
+  return { type, filter: `${type}Filter` };
+}
+
+/** Sorting needs a total order on the value itself: scalars and enums, not lists, structs or JSON. */
+const sortableType = (t: LogicalType): boolean => !['list', 'struct', 'json'].includes(t);
+
 /**
- * The GraphQL type of a field: a one-column key is `ID`, as is a string column of a composite key;
- * the other columns of a composite key keep their own scalar (`lineNumber: Int!`), so a look-up
- * passes them typed. Otherwise by logical type.
+ * Whether a field is a value of `<Type>Field` (grouping): the one place this is decided. A list of
+ * scalars groups by its elements (a row counts in the group of each); structs and JSON do not group.
  */
-function fieldShape(field: FieldContract, compositeKey = false): FieldShape {
-  const type = field.key && (!compositeKey || field.type === 'string') ? 'ID' : GRAPHQL_TYPES[field.type];
+export const groupable = (field: FieldContract): boolean => (field.type === 'list' ? sortableType(field.items!.type) : sortableType(field.type));
+
+/**
+ * The GraphQL shape of a field: a one-column key is `ID`, as is a string column of a composite key;
+ * the other columns of a composite key keep their own scalar (`lineNumber: Int!`), so a look-up
+ * passes them typed. Otherwise by its value type.
+ */
+function fieldShape(field: FieldContract, owner: string, compositeKey = false): FieldShape {
+  const id = field.key && (!compositeKey || field.type === 'string');
+  const value = id ? { type: 'ID', filter: 'IDFilter' } : valueShape(field, owner, field.name, field.name);
   const numeric = !field.key && ['integer', 'bigint', 'double', 'decimal'].includes(field.type);
   return {
+    ...value,
     field,
     name: camelCase(field.name),
-    type,
-    filter: `${type}Filter`,
     enumValue: screamingSnake(camelCase(field.name)),
     numeric,
-    ordered: numeric || field.type === 'date' || field.type === 'timestamp',
+    ordered: numeric || field.type === 'date' || field.type === 'timestamp' || field.type === 'time',
+    sortable: sortableType(field.type),
+    groupable: groupable(field),
   };
 }
 
@@ -190,8 +287,8 @@ export function quantileType(f: FieldShape): string {
  * element (of the element's scalar type); every other field its own type.
  */
 export function groupKeyType(f: FieldShape): string {
-  const items = f.field.type === 'list' ? f.field.items : undefined;
-  return items ? GRAPHQL_TYPES[items.type] : f.type;
+  // The elements' own GraphQL type: a list of enums groups by enum values.
+  return f.field.type === 'list' && f.items ? f.items.type : f.type;
 }
 
 /** A declared measure as a group field; the readers checked its column and filter, so they resolve. */
@@ -199,6 +296,30 @@ function measureShape(m: MeasureContract, fields: readonly FieldShape[]): Measur
   const f = m.column === undefined ? undefined : fields.find((x) => x.field.name === m.column);
   const type = m.aggregate === 'count' || m.aggregate === 'countDistinct' || !f ? 'Int' : m.aggregate === 'sum' ? sumType(f) : m.aggregate === 'avg' ? quantileType(f) : f.type;
   return { measure: m, name: camelCase(m.name), type, columns: measureColumns(m) };
+}
+
+/** Every struct type a product generates (nested ones included), outermost first. */
+export function structShapes(shape: ProductShape): StructShape[] {
+  const out = new Map<string, StructShape>();
+  const visit = (v: ValueShape): void => {
+    const s = v.struct;
+    if (!s || out.has(s.name)) return;
+    out.set(s.name, s);
+    s.members.forEach(visit);
+  };
+  shape.fields.forEach(visit);
+  return [...out.values()];
+}
+
+/** Every GraphQL enum a product generates (from fields and struct members). */
+export function enumShapes(shape: ProductShape): EnumShape[] {
+  const out = new Map<string, EnumShape>();
+  const visit = (v: ValueShape): void => {
+    if (v.enum) out.set(v.enum.name, v.enum);
+    v.struct?.members.forEach(visit);
+  };
+  shape.fields.forEach(visit);
+  return [...out.values()];
 }
 
 /** The entity field name for a reference column: `customer_id` → `customer`. */
@@ -236,7 +357,7 @@ function typeNames(t: string): ProductTypeNames {
 export function productShape(product: DataProduct, served: ReadonlyMap<string, DataProduct>): ProductShape {
   const c = product.contract;
   const composite = c.keys.length > 1;
-  const fields = c.fields.map((f) => fieldShape(f, composite));
+  const fields = c.fields.map((f) => fieldShape(f, c.typeName, composite));
   const byColumnOf = (column: string): FieldShape | undefined => fields.find((f) => f.field.name === column);
   const ofColumn = (column: string): FieldShape => byColumnOf(column)!;
   const keys = c.keys.map(ofColumn);
@@ -265,7 +386,7 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
   const byMeasure = new Map(measures.map((m) => [m.name, m]));
   const byName = new Map(fields.map((f) => [f.name, f]));
   const byColumn = new Map(fields.map((f) => [f.field.name, f]));
-  const byEnum = new Map(fields.map((f) => [f.enumValue, f]));
+  const byEnum = new Map(fields.filter((f) => f.groupable).map((f) => [f.enumValue, f]));
   const byReference = new Map(references.map((r) => [r.name, r]));
   const listField = c.listField;
   const byKeyField = keys.length ? c.typeName.charAt(0).toLowerCase() + c.typeName.slice(1) : undefined;
@@ -295,13 +416,15 @@ export function productShape(product: DataProduct, served: ReadonlyMap<string, D
     fieldOfColumn: (column) => byColumn.get(column),
     fieldOfEnum: (value) => byEnum.get(value),
     referenceNamed: (name) => byReference.get(name),
-    label: (column) => `${c.typeName}.${byColumn.get(column)?.name ?? column}`,
+    // A struct member's path (`address.country`) is labelled member by member: `Order.address.country`.
+    label: (column) => `${c.typeName}.${byColumn.get(column)?.name ?? (column.includes('.') ? column.split('.').map(camelCase).join('.') : column)}`,
   };
 }
 
 /** Every type name a product generates, for finding which product owns a type. */
 export function generatedTypeNames(shape: ProductShape): string[] {
   const t = shape.types;
+  const structs = structShapes(shape).flatMap((s) => [s.name, s.where]);
   return [
     ...new Set([
       t.object,
@@ -323,6 +446,7 @@ export function generatedTypeNames(shape: ProductShape): string[] {
       t.numbersOrderBy,
       t.distinctOrderBy,
       t.group,
+      ...structs,
     ]),
   ];
 }

@@ -11,6 +11,7 @@ import {
   CATALOG_DOMAIN,
   meshShapes,
   reverseShapes,
+  structShapes,
   type DataProduct,
   type Mesh,
   type ProductShape,
@@ -20,7 +21,7 @@ import { addCatalogDomain, addDomainCatalog } from './catalog/catalogResolvers.j
 import type { SubgraphContext } from './context.js';
 import type { Database } from './duckdb/Database.js';
 import { ProductTable } from './duckdb/ProductTable.js';
-import { BigIntScalar, DateScalar, DateTimeScalar } from './graphql/scalars.js';
+import { BigIntScalar, DateScalar, DateTimeScalar, DecimalScalar, JsonScalar, TimeScalar, UuidScalar } from './graphql/scalars.js';
 import { selectedFields } from './graphql/selection.js';
 import { DEFAULT_LIMITS, type Limits } from './graphql/translateArgs.js';
 import type { ReadArgs } from './read/translateRead.js';
@@ -96,7 +97,16 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
     runtimes.set(s.product.name, new ProductRuntime(s, table, runner, options.limits ?? DEFAULT_LIMITS, options.hashKey, options.telemetry));
   }
   const query: Record<string, Resolver> = {};
-  const resolvers: ResolverMap = { Date: DateScalar, DateTime: DateTimeScalar, BigInt: BigIntScalar, Query: query };
+  const resolvers: ResolverMap = {
+    Date: DateScalar,
+    DateTime: DateTimeScalar,
+    BigInt: BigIntScalar,
+    Decimal: DecimalScalar,
+    UUID: UuidScalar,
+    Time: TimeScalar,
+    JSON: JsonScalar,
+    Query: query,
+  };
   for (const rt of runtimes.values()) {
     const s = rt.shape;
     rt.reverse = reverseShapes(s.product, own);
@@ -114,6 +124,8 @@ export function buildSubgraph(options: BuildSubgraphOptions): Subgraph {
       [s.aggregateField]: ((_p, args, ctx, info) => rt.aggregate(args, ctx, info)) satisfies Resolver,
     });
     resolvers[s.typeName] = productResolvers(rt, runtimes);
+    // A struct arrives as DuckDB's object with the members' column names; GraphQL names them in camelCase.
+    for (const st of structShapes(s)) resolvers[st.name] = Object.fromEntries(st.members.map((m) => [m.name, (parent: Record<string, unknown>) => parent[m.member.name]]));
   }
   for (const target of all.filter((s) => s.product.domain !== domain)) addReverse(resolvers, target, reverseShapes(target.product, own), runtimes, true);
   for (const rt of runtimes.values()) addReverse(resolvers, rt.shape, rt.reverse, runtimes, false);

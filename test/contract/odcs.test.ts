@@ -65,6 +65,7 @@ describe('ODCS export', () => {
       dataProduct: 'orders-enriched',
       domain: 'commerce',
       status: 'active',
+      // 1.1.0: status carries its Avro enum's name (the GraphQL enum OrderStatus), and the contract declares measures.
       version: '1.1.0',
     });
     expect(doc['schema']).toMatchObject([

@@ -40,10 +40,11 @@ const CASES: Record<string, readonly Case[]> = {
   String: [
     ['eq', 'orders', () => ({ status: { eq: 'paid' } })],
     ['neq', 'orders', () => ({ status: { neq: 'delivered' } })],
-    ['in', 'orders', () => ({ status: { in: ['paid', 'placed', 'no such status'] } })],
+    ['in', 'orders', () => ({ channel: { in: ['web', 'store', 'no such channel'] } })],
+    ['in on an enum', 'orders', () => ({ status: { in: ['paid', 'placed'] } })],
     ['nin', 'orders', () => ({ status: { nin: ['delivered', 'cancelled'] } })],
     ['isNull false', 'orders', () => ({ channel: { isNull: false } })],
-    ['like with % and _', 'orders', () => ({ status: { like: 'd%' }, channel: { like: '_eb' } })],
+    ['like with % and _', 'orders', () => ({ currency: { like: 'E%' }, channel: { like: '_eb' } })],
     ['like, case-sensitive', 'customers', () => ({ or: [{ city: { like: 'ber%' } }, { city: { like: 'Ham%' } }] })],
     ['ilike', 'customers', () => ({ city: { ilike: 'BER%' } })],
     ['ilike with a quote', 'customers', () => ({ fullName: { ilike: "%o'bRIEN" } })],

@@ -181,13 +181,13 @@ describe('aggregates', () => {
   });
 
   it('returns one group with count 0 and null aggregates when no row matches', async () => {
-    const [group, ...rest] = await aggregate(ref.orders, [], { status: { eq: 'no such status' } });
+    const [group, ...rest] = await aggregate(ref.orders, [], { channel: { eq: 'no such channel' } });
     expect(rest).toEqual([]);
     expect(group).toMatchObject({ count: 0, sum: { totalAmount: null }, avg: { itemCount: null }, min: { orderTs: null }, max: { discountAmount: null } });
   });
 
   it('returns no group when grouping over no rows', async () => {
-    expect(await aggregate(ref.orders, ['status'], { status: { eq: 'no such status' } })).toEqual([]);
+    expect(await aggregate(ref.orders, ['status'], { channel: { eq: 'no such channel' } })).toEqual([]);
   });
 
   it('groups by one field, groups ordered by its value', async () => {

@@ -52,7 +52,7 @@ describe('the columns an operation selects', () => {
 
 describe('the columns an operation reveals without selecting them', () => {
   it('finds a filter through and, or and not', () => {
-    const q = '{ orders(where: { and: [{ status: { eq: "paid" } }], or: [{ channel: { eq: "web" } }, { not: { currency: { eq: "EUR" } } }] }) { orderId } }';
+    const q = '{ orders(where: { and: [{ status: { eq: paid } }], or: [{ channel: { eq: "web" } }, { not: { currency: { eq: "EUR" } } }] }) { orderId } }';
     expect(usage(q)['orders-enriched']!.revealed).toEqual({ channel: 'filter', currency: 'filter', status: 'filter' });
   });
 
@@ -78,7 +78,7 @@ describe('the columns an operation reveals without selecting them', () => {
   });
 
   it("finds what a reverse list's arguments reveal of the product of its rows", () => {
-    const q = '{ customer(customerId: "c1") { fullName orders(where: { status: { eq: "paid" } }, orderBy: [{ orderTs: DESC }], limit: 3) { orderId payments { method } } } }';
+    const q = '{ customer(customerId: "c1") { fullName orders(where: { status: { eq: paid } }, orderBy: [{ orderTs: DESC }], limit: 3) { orderId payments { method } } } }';
     expect(usage(q)).toEqual({
       'customer-profiles': { selected: ['full_name'], revealed: { customer_id: 'lookup' } },
       'orders-enriched': { selected: ['order_id'], revealed: { customer_id: 'lookup', order_ts: 'sort', status: 'filter' } },
@@ -91,13 +91,12 @@ describe('the columns an operation reveals without selecting them', () => {
   });
 
   it('finds the filters, sorts and groupings of every alias', () => {
-    const q =
-      '{ a: orders(where: { status: { eq: "paid" } }) { orderId } b: orders(orderBy: [{ totalAmount: ASC }]) { orderId } c: ordersAggregate(groupBy: [CHANNEL]) { count } }';
+    const q = '{ a: orders(where: { status: { eq: paid } }) { orderId } b: orders(orderBy: [{ totalAmount: ASC }]) { orderId } c: ordersAggregate(groupBy: [CHANNEL]) { count } }';
     expect(usage(q)['orders-enriched']!.revealed).toEqual({ channel: 'group', status: 'filter', total_amount: 'sort' });
   });
 
   it('finds a filter written in a fragment', () => {
-    const q = '{ ...Paid } fragment Paid on Query { orders(where: { status: { eq: "paid" } }) { ...Id } } fragment Id on Order { orderId }';
+    const q = '{ ...Paid } fragment Paid on Query { orders(where: { status: { eq: paid } }) { ...Id } } fragment Id on Order { orderId }';
     expect(usage(q)).toEqual({ 'orders-enriched': { selected: ['order_id'], revealed: { status: 'filter' } } });
   });
 
@@ -109,7 +108,7 @@ describe('the columns an operation reveals without selecting them', () => {
 
 describe('directives and variables', () => {
   it('does not count fields or arguments under @skip(if: true)', () => {
-    const q = '{ customers { customerId email @skip(if: true) } orders(where: { status: { eq: "paid" } }) @skip(if: true) { orderId } }';
+    const q = '{ customers { customerId email @skip(if: true) } orders(where: { status: { eq: paid } }) @skip(if: true) { orderId } }';
     expect(usage(q)).toEqual({ 'customer-profiles': { selected: ['customer_id'], revealed: {} } });
   });
 

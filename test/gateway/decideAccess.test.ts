@@ -106,7 +106,7 @@ describe('a fulfilment app', () => {
 
 describe('a partner', () => {
   it('reads orders with the rows of its countries only', () => {
-    expect(run(CALLERS.partner, '{ orders(where: { status: { eq: "paid" } }) { orderId shippingCountry } }')).toEqual({
+    expect(run(CALLERS.partner, '{ orders(where: { status: { eq: paid } }) { orderId shippingCountry } }')).toEqual({
       granted: { 'orders-enriched': { masks: {}, denied: [], rows: { column: 'shipping_country', op: 'in', value: ['DE', 'FR'] } } },
     });
   });
@@ -154,7 +154,7 @@ describe('denied fields', () => {
   });
 
   it('grants the rest, with the denied fields listed in the decision', () => {
-    const o = run(contractor, '{ customers { customerId country } orders(where: { status: { eq: "paid" } }) { orderId } }', {}, withContractors());
+    const o = run(contractor, '{ customers { customerId country } orders(where: { status: { eq: paid } }) { orderId } }', {}, withContractors());
     expect(o).toEqual({
       granted: {
         'customer-profiles': { masks: { full_name: 'redact', phone: 'last4', birth_date: 'year' }, denied: ['email'], rows: null },

@@ -1,7 +1,7 @@
 /** Every contract field is a column of the output with a type that serves the contract's without loss. */
 import type { DataProduct } from '../../../schema/index.js';
 import { isCompatibleType } from '../duckdb/ProductTable.js';
-import { PARAM_CASTS } from '../sql/index.js';
+import { duckType } from '../sql/index.js';
 import { result, type ContractTestResult } from './ContractTestResult.js';
 import type { ProductData } from './openProductData.js';
 
@@ -10,7 +10,7 @@ export function schemaTests(product: DataProduct, data: ProductData): { results:
   const results: ContractTestResult[] = [];
   const usable = new Set<string>();
   for (const f of product.contract.fields) {
-    const expected = `${f.type} (${PARAM_CASTS[f.type]})`;
+    const expected = `${f.type} (${duckType(f)})`;
     const actual = data.columns.get(f.name);
     if (actual === undefined) {
       results.push(
@@ -21,11 +21,11 @@ export function schemaTests(product: DataProduct, data: ProductData): { results:
           failure: {
             file: data.location,
             message: `column "${f.name}" is missing from the Parquet output at ${data.location}`,
-            fix: `Write the column "${f.name}" (${PARAM_CASTS[f.type]}) in the output, or drop it from the contract in a new major version.`,
+            fix: `Write the column "${f.name}" (${duckType(f)}) in the output, or drop it from the contract in a new major version.`,
           },
         }),
       );
-    } else if (!isCompatibleType(f.type, actual)) {
+    } else if (!isCompatibleType(f, actual)) {
       results.push(
         result(product, 'field-type', {
           field: f.name,
@@ -34,7 +34,7 @@ export function schemaTests(product: DataProduct, data: ProductData): { results:
           failure: {
             file: data.location,
             message: `column "${f.name}" is ${actual} in the Parquet output, the contract says ${expected}`,
-            fix: `Write ${f.name} as ${PARAM_CASTS[f.type]}, or change its type in the contract in a new major version.`,
+            fix: `Write ${f.name} as ${duckType(f)}, or change its type in the contract in a new major version.`,
           },
         }),
       );

@@ -9,7 +9,7 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { MANIFEST_FILE, ProductUnavailableError, readManifest, manifestFiles, type DataProduct, type Manifest } from '../../../schema/index.js';
+import { MANIFEST_FILE, ProductUnavailableError, readManifest, manifestFiles, type DataProduct, type LogicalType, type Manifest, type ValueType } from '../../../schema/index.js';
 import {
   buildCreateEnum,
   buildCreateIndex,
@@ -19,7 +19,7 @@ import {
   buildDropTable,
   buildDropType,
   buildRepeatedKeys,
-  PARAM_CASTS,
+  duckType,
 } from '../sql/index.js';
 import type { Column } from '../sql/index.js';
 import type { Database } from './Database.js';
@@ -134,7 +134,7 @@ export class ProductTable {
       const files = manifestFiles(this.product.storeDir, manifest);
       if (files.length === 0) throw new ProductUnavailableError(`version ${manifest.version} lists no file`);
       await this.check(files);
-      const columns: Column[] = this.product.contract.fields.map((f) => ({ name: f.name, type: f.type }));
+      const columns: Column[] = this.product.contract.fields.map((f) => ({ name: f.name, type: f.type, value: f }));
       const keys = this.product.contract.keys.map((name) => columns.find((c) => c.name === name)!);
       const enums = await this.createEnums(table, columns, keys, files);
       await this.db.exec(buildCreateTable(table, columns, files, { enums }));
@@ -223,7 +223,7 @@ export class ProductTable {
     for (const f of this.product.contract.fields) {
       const type = actual.get(f.name);
       if (!type) throw new ProductUnavailableError(`column "${f.name}" is missing from its Parquet output`);
-      if (!isCompatibleType(f.type, type)) throw new ProductUnavailableError(`column "${f.name}" is ${type} in Parquet, the contract says ${PARAM_CASTS[f.type]}`);
+      if (!isCompatibleType(f, type)) throw new ProductUnavailableError(`column "${f.name}" is ${type} in Parquet, the contract says ${duckType(f)}`);
     }
   }
 
@@ -235,18 +235,76 @@ export class ProductTable {
   }
 }
 
-const FAMILIES: Record<string, RegExp> = {
+const FAMILIES: Record<Exclude<LogicalType, 'list' | 'struct' | 'decimal'>, RegExp> = {
   string: /^(VARCHAR|TEXT|STRING)$/,
   integer: /^(TINYINT|SMALLINT|INTEGER|UTINYINT|USMALLINT)$/,
   bigint: /^(TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER)$/,
   double: /^(FLOAT|DOUBLE|DECIMAL.*|INTEGER|BIGINT|SMALLINT)$/,
-  decimal: /^(DECIMAL.*|DOUBLE|FLOAT)$/,
   boolean: /^BOOLEAN$/,
   date: /^DATE$/,
   timestamp: /^TIMESTAMP.*$/,
+  time: /^TIME$/,
+  uuid: /^UUID$/,
+  // Parquet keeps a JSON column as text with a JSON annotation; read back, it may be either.
+  json: /^(JSON|VARCHAR)$/,
 };
 
-/** Whether a Parquet column type can be served as the contract's logical type without loss (the contract tests use it too). */
-export function isCompatibleType(logical: keyof typeof FAMILIES, duck: string): boolean {
-  return FAMILIES[logical]!.test(duck.toUpperCase());
+/** Digits before the point an integer type can hold. */
+const INTEGER_DIGITS: Record<string, number> = { TINYINT: 3, SMALLINT: 5, INTEGER: 10, BIGINT: 19, UTINYINT: 3, USMALLINT: 5, UINTEGER: 10 };
+
+/** The members of a DuckDB STRUCT type's text (`STRUCT("street" VARCHAR, zip INTEGER)`), by name; undefined when it is no struct. */
+function structMembers(duck: string): Map<string, string> | undefined {
+  const m = /^STRUCT\((.*)\)$/s.exec(duck);
+  if (!m) return undefined;
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  const body = m[1]!;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '(') depth++;
+    else if (!quoted && ch === ')') depth--;
+    else if (!quoted && depth === 0 && ch === ',') {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start));
+  const out = new Map<string, string>();
+  for (const part of parts) {
+    const p = /^\s*(?:"((?:[^"]|"")*)"|(\S+))\s+(.+?)\s*$/s.exec(part);
+    if (!p) return undefined;
+    out.set((p[1]?.replaceAll('""', '"') ?? p[2]!).toLowerCase(), p[3]!);
+  }
+  return out;
+}
+
+/**
+ * Whether a Parquet column type can be served as the contract's type without loss (the contract
+ * tests use it too): a list's elements and a struct's members each by their own type, a decimal
+ * as a decimal (or integer) whose digits fit on both sides of the point, or a double.
+ */
+export function isCompatibleType(logical: LogicalType | ValueType, duck: string): boolean {
+  const v: ValueType = typeof logical === 'string' ? { type: logical } : logical;
+  const d = duck.toUpperCase().trim();
+  if (v.type === 'list') {
+    const m = /^(.*)\[\]$/s.exec(d);
+    return !!m && (!v.items || isCompatibleType(v.items, m[1]!));
+  }
+  if (v.type === 'struct') {
+    const members = structMembers(d);
+    return !!members && (v.members ?? []).every((m) => members.has(m.name) && isCompatibleType(m, members.get(m.name)!));
+  }
+  if (v.type === 'decimal') {
+    const precision = v.precision ?? 18;
+    const scale = v.scale ?? 0;
+    const m = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(d);
+    if (m) return Number(m[2]) <= scale && Number(m[1]) - Number(m[2]) <= precision - scale;
+    // A double written for a decimal (money kept as DOUBLE upstream) is cast to the contract's scale when loaded: from there on it is exact.
+    if (d === 'DOUBLE' || d === 'FLOAT') return true;
+    return INTEGER_DIGITS[d] !== undefined && INTEGER_DIGITS[d] <= precision - scale;
+  }
+  return FAMILIES[v.type].test(d);
 }

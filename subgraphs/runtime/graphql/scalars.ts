@@ -1,8 +1,8 @@
 /**
- * The custom scalars: Date, DateTime and BigInt. Inputs are validated here, so a bad date is a
+ * The custom scalars: Date, DateTime, BigInt, Decimal, UUID, Time and JSON. Inputs are validated here, so a bad date is a
  * BAD_USER_INPUT before any SQL runs; outputs turn DuckDB's text into ISO 8601.
  */
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { BadUserInputError } from '../../../schema/index.js';
 
 const bad = (message: string): BadUserInputError => new BadUserInputError(message);
@@ -92,10 +92,83 @@ export const BigIntScalar = new GraphQLScalarType({
   },
 });
 
+const DECIMAL = /^[-+]?(\d+)(?:\.(\d+))?$/;
+
+/** An exact decimal as text: DuckDB casts it to the column's DECIMAL(p,s) itself, so no digit passes through a double. */
+function parseDecimal(value: unknown): string {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  const m = typeof text === 'string' && text.length <= 80 ? DECIMAL.exec(text.trim()) : null;
+  if (!m || m[1]!.replace(/^0+(?=\d)/, '').length + (m[2]?.length ?? 0) > 38) {
+    throw bad(`Expected a Decimal such as "12.30" (a string of at most 38 digits, with an optional point), got ${JSON.stringify(value)}.`);
+  }
+  return (text as string).trim();
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parseUuid(value: unknown): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw bad(`Expected a UUID such as "123e4567-e89b-12d3-a456-426614174000", got ${JSON.stringify(value)}.`);
+  return value.toLowerCase();
+}
+
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,6}))?)?$/;
+
+function parseTime(value: unknown): string {
+  const m = typeof value === 'string' ? TIME.exec(value) : null;
+  if (!m) throw bad(`Expected a Time as HH:MM:SS with up to six fractional digits, such as "12:30:00.5", got ${JSON.stringify(value)}.`);
+  return `${m[1]}:${m[2]}:${m[3] ?? '00'}.${(m[4] ?? '').padEnd(6, '0')}`;
+}
+
+/** An exact decimal as a string, as DuckDB writes it with the column's scale: `12.30`. */
+export const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  serialize: (v) => String(v),
+  parseValue: parseDecimal,
+  parseLiteral: (ast) => {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return parseDecimal(ast.value);
+    throw bad('Expected a Decimal as a string such as "12.30" or a number literal.');
+  },
+});
+
+/** A UUID, lower-case canonical text. */
+export const UuidScalar = new GraphQLScalarType({
+  name: 'UUID',
+  serialize: (v) => String(v).toLowerCase(),
+  parseValue: parseUuid,
+  parseLiteral: literal(parseUuid),
+});
+
+/** A time of day with microseconds: `12:30:00.000000`. */
+export const TimeScalar = new GraphQLScalarType({
+  name: 'Time',
+  serialize: (v) => {
+    const [hms = '', fraction = ''] = String(v).split('.');
+    return `${hms}.${fraction.padEnd(6, '0').slice(0, 6)}`;
+  },
+  parseValue: parseTime,
+  parseLiteral: literal(parseTime),
+});
+
+/** Any JSON value; DuckDB hands a JSON column over as its text, which is parsed once here. */
+export const JsonScalar = new GraphQLScalarType({
+  name: 'JSON',
+  serialize: (v) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return v;
+    }
+  },
+  parseValue: (v) => v,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
+});
+
 /** A value read from DuckDB as text, as its GraphQL type serialises it (the catalog's samples and profiles show values as text). */
 export function valueAsText(value: unknown, type: string | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (type === 'DateTime') return DateTimeScalar.serialize(value) as string;
   if (type === 'Date') return DateScalar.serialize(value) as string;
+  if (type === 'Time') return TimeScalar.serialize(value) as string;
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

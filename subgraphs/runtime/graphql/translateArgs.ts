@@ -3,8 +3,8 @@
  * sizes of lists and trees, one field per sort key, paging bounds, cursors. Names are looked up in
  * the product's shape, so only contract columns ever reach SQL.
  */
-import { BadUserInputError, type FieldShape, type ProductShape } from '../../../schema/index.js';
-import type { Column, CompareOp, Condition, Direction, Sort, SqlValue } from '../sql/index.js';
+import { BadUserInputError, type FieldShape, type MemberShape, type ProductShape, type StructShape, type ValueShape } from '../../../schema/index.js';
+import type { Column, CompareOp, Condition, Direction, ListOp, Sort, SqlValue } from '../sql/index.js';
 
 /** Bounds on what one request may ask for. */
 export interface Limits {
@@ -19,8 +19,11 @@ export const DEFAULT_LIMITS: Limits = { maxLimit: 1000, maxInList: 1000, maxCond
 
 const COMPARE_OPS = new Set<string>(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike']);
 
+/** The logical types whose column needs its full value type in SQL (a decimal's precision and scale, a list's elements, a struct's members). */
+const TYPED = new Set<string>(['decimal', 'list', 'struct']);
+
 /** The column of a field shape. */
-export const columnOf = (f: FieldShape): Column => ({ name: f.field.name, type: f.field.type });
+export const columnOf = (f: FieldShape): Column => ({ name: f.field.name, type: f.field.type, ...(TYPED.has(f.field.type) && { value: f.field }) });
 
 function checkString(value: SqlValue): SqlValue {
   if (typeof value === 'string' && value.length > 4096) throw new BadUserInputError('A filter value may be at most 4096 characters long.');
@@ -55,23 +58,87 @@ export function translateWhere(where: unknown, shape: ProductShape, limits: Limi
   return visit(where as Record<string, unknown>, 0);
 }
 
+/** The conditions of one field's filter: by its value's kind (a scalar or enum, a list, a struct's members). */
 function fieldConditions(field: FieldShape, filter: Record<string, unknown>, limits: Limits): Condition[] {
-  const column = columnOf(field);
+  return valueConditions(field, columnOf(field), field.name, filter, limits);
+}
+
+function valueConditions(shape: ValueShape, column: Column, label: string, filter: Record<string, unknown>, limits: Limits): Condition[] {
+  if (shape.struct && shape.filter === shape.struct.where) return memberConditions(shape.struct, column, label, filter, limits);
+  if (column.type === 'list') return listConditions(column, label, filter, limits);
+  return scalarConditions(column, label, filter, limits);
+}
+
+/** `address: { country: { eq: "DE" } }`: each member's filter, on the member's path. */
+function memberConditions(struct: StructShape, column: Column, label: string, filter: Record<string, unknown>, limits: Limits): Condition[] {
+  const out: Condition[] = [];
+  for (const [name, value] of Object.entries(filter)) {
+    if (value === undefined || value === null) continue;
+    const m: MemberShape | undefined = struct.members.find((x) => x.name === name);
+    if (!m) throw new BadUserInputError(`Unknown member "${name}" in the ${struct.where} filter.`);
+    const member: Column = { name: column.name, type: m.member.type, value: m.member, path: [...(column.path ?? []), m.member.name] };
+    out.push(...valueConditions(m, member, `${label}.${m.name}`, value as Record<string, unknown>, limits));
+  }
+  return out;
+}
+
+const LIST_OPS = new Set<string>(['contains', 'containsAny', 'containsAll', 'isEmpty']);
+
+/** `tags: { containsAny: ["a", "b"] }`. */
+function listConditions(column: Column, label: string, filter: Record<string, unknown>, limits: Limits): Condition[] {
+  const out: Condition[] = [];
+  for (const [op, value] of Object.entries(filter)) {
+    if (value === undefined) continue;
+    if (op === 'isNull') {
+      if (value !== null) out.push({ kind: 'isNull', column, isNull: value as boolean });
+    } else if (!LIST_OPS.has(op)) {
+      throw new BadUserInputError(`Unknown operator "${op}" on the list field "${label}".`);
+    } else if (value === null) {
+      throw new BadUserInputError(`"${label}.${op}" needs a value, not null: use isNull for null lists.`);
+    } else if (op === 'containsAny' || op === 'containsAll') {
+      const values = value as SqlValue[];
+      if (values.length > limits.maxInList) throw new BadUserInputError(`"${label}.${op}" may list at most ${limits.maxInList} values.`);
+      out.push({ kind: 'list', column, op, values: values.map(checkString) });
+    } else {
+      out.push({ kind: 'list', column, op: op as ListOp, values: [checkString(value as SqlValue)] });
+    }
+  }
+  return out;
+}
+
+/**
+ * A decimal filter value must fit the column's DECIMAL(p,s): DuckDB would round extra fraction
+ * digits when casting (`eq: "12.345"` would match 12.35) and fail on too many integer digits.
+ */
+function checkDecimal(column: Column, label: string, value: SqlValue): SqlValue {
+  if (column.type !== 'decimal' || typeof value !== 'string') return value;
+  const precision = column.value?.precision ?? 18;
+  const scale = column.value?.scale ?? 0;
+  const [whole = '', fraction = ''] = value.replace(/^[-+]/, '').split('.');
+  if (fraction.replace(/0+$/, '').length > scale || whole.replace(/^0+/, '').length > precision - scale) {
+    throw new BadUserInputError(
+      `"${label}" is a decimal(${precision},${scale}): ${JSON.stringify(value)} does not fit; give at most ${precision - scale} digits before the point and ${scale} after.`,
+    );
+  }
+  return value;
+}
+
+function scalarConditions(column: Column, label: string, filter: Record<string, unknown>, limits: Limits): Condition[] {
   const out: Condition[] = [];
   for (const [op, value] of Object.entries(filter)) {
     if (value === undefined) continue;
     if (op === 'isNull') {
       if (value !== null) out.push({ kind: 'isNull', column, isNull: value as boolean });
     } else if (op === 'in' || op === 'nin') {
-      if (value === null) throw new BadUserInputError(`"${field.name}.${op}" needs a list, not null.`);
+      if (value === null) throw new BadUserInputError(`"${label}.${op}" needs a list, not null.`);
       const values = value as SqlValue[];
-      if (values.length > limits.maxInList) throw new BadUserInputError(`"${field.name}.${op}" may list at most ${limits.maxInList} values.`);
-      out.push({ kind: 'in', column, negated: op === 'nin', values: values.map(checkString) });
+      if (values.length > limits.maxInList) throw new BadUserInputError(`"${label}.${op}" may list at most ${limits.maxInList} values.`);
+      out.push({ kind: 'in', column, negated: op === 'nin', values: values.map((v) => checkDecimal(column, label, checkString(v))) });
     } else if (COMPARE_OPS.has(op)) {
-      if (value === null) throw new BadUserInputError(`"${field.name}.${op}" cannot compare with null: use isNull.`);
-      out.push({ kind: 'compare', column, op: op as CompareOp, value: checkString(value as SqlValue) });
+      if (value === null) throw new BadUserInputError(`"${label}.${op}" cannot compare with null: use isNull.`);
+      out.push({ kind: 'compare', column, op: op as CompareOp, value: checkDecimal(column, label, checkString(value as SqlValue)) });
     } else {
-      throw new BadUserInputError(`Unknown operator "${op}" on field "${field.name}".`);
+      throw new BadUserInputError(`Unknown operator "${op}" on field "${label}".`);
     }
   }
   return out;
@@ -86,6 +153,7 @@ export function translateOrderBy(orderBy: unknown, shape: ProductShape): Sort[] 
     const [name, direction] = set[0]!;
     const field = shape.fieldNamed(name);
     if (!field) throw new BadUserInputError(`Unknown field "${name}" in orderBy[${i}].`);
+    if (!field.sortable) throw new BadUserInputError(`orderBy[${i}]: ${shape.label(field.field.name)} is a ${field.field.type} and has no order; sort by a scalar field.`);
     return { column: columnOf(field), direction: direction as Direction };
   });
 }

@@ -47,7 +47,12 @@ function sizeOf(rows: readonly Row[]): number {
   let bytes = 64;
   for (const row of rows) {
     bytes += 64;
-    for (const value of Object.values(row)) bytes += typeof value === 'string' ? 24 + 2 * value.length : 16;
+    for (const value of Object.values(row)) {
+      // A list or struct value (an array or object) is counted by its JSON text: a rough, never-zero size.
+      if (typeof value === 'string') bytes += 24 + 2 * value.length;
+      else if (typeof value === 'object' && value !== null) bytes += 24 + 2 * JSON.stringify(value).length;
+      else bytes += 16;
+    }
   }
   return bytes;
 }

@@ -7,9 +7,18 @@
  * grouping, aggregating or looking up by a column the caller reads masked or not at all is refused
  * (policies/ states that rule, for the gateway and here).
  */
-import { grantVisibility, measureRefusal, revealingRefusal, type AccessContext, type ProductGrant, type RevealingUse, type RowPredicate } from '../../../policies/index.js';
+import {
+  grantVisibility,
+  measureRefusal,
+  revealingRefusal,
+  type AccessContext,
+  type MaskName,
+  type ProductGrant,
+  type RevealingUse,
+  type RowPredicate,
+} from '../../../policies/index.js';
 import { ForbiddenError, type ProductShape } from '../../../schema/index.js';
-import { allOf, type Column, type Condition, type Selected } from '../sql/index.js';
+import { allOf, type Column, type Condition, type MaskSpec, type Selected } from '../sql/index.js';
 import { columnOf } from '../graphql/translateArgs.js';
 import type { Granted, ReadRequest } from './ReadRequest.js';
 
@@ -30,6 +39,9 @@ export function rowCondition(p: RowPredicate, shape: ProductShape): Condition {
       return { kind: 'compare', column, op: p.op, value: p.value };
   }
 }
+
+/** `address.country` for a condition on a struct member, else the column: how masks, refusals and labels name what is read. */
+export const columnPath = (c: Column): string => [c.name, ...(c.path ?? [])].join('.');
 
 /** The columns a condition reads. */
 export function conditionColumns(c: Condition | undefined, out: Column[] = []): Column[] {
@@ -74,8 +86,15 @@ function revealedColumns(read: ReadRequest, shape: ProductShape): [RevealingUse,
 export function maskColumns(grant: ProductGrant, columns: readonly Selected[], shape: ProductShape, hashKey: string): Selected[] {
   return columns.map((c) => {
     if (grant.denied.includes(c.column.name)) throw new ForbiddenError(`You may not read ${shape.label(c.column.name)}.`);
+    const spec = (mask: MaskName): MaskSpec => ({ name: mask, ...(mask === 'hash' && { key: hashKey }) });
     const mask = grant.masks[c.column.name];
-    return mask ? { ...c, mask: { name: mask, ...(mask === 'hash' && { key: hashKey }) } } : c;
+    // A struct's members are masked member by member, by path (`address.street`).
+    const members = Object.entries(grant.masks).filter(([path]) => path.startsWith(`${c.column.name}.`));
+    return {
+      ...c,
+      ...(mask && { mask: spec(mask) }),
+      ...(members.length && { memberMasks: Object.fromEntries(members.map(([path, m]) => [path, spec(m)])) }),
+    };
   });
 }
 
@@ -89,7 +108,8 @@ export function applyGrant<R extends ReadRequest>(read: R, access: AccessContext
   const grant = access.products[name];
   if (!grant) throw new ForbiddenError(`You may not read the data product "${name}".`);
   for (const [use, column] of revealedColumns(read, shape)) {
-    const refusal = revealingRefusal(use, shape.label(column.name), name, grantVisibility(grant, column.name));
+    const at = columnPath(column);
+    const refusal = revealingRefusal(use, shape.label(at), name, grantVisibility(grant, at));
     if (refusal) throw new ForbiddenError(refusal);
   }
   if (read.kind === 'aggregate') {

@@ -3,7 +3,7 @@
  * parameters ({@link Params}), and a trusted literal (a configured file path) through
  * {@link quoteLiteral}. No caller's input is ever spliced into SQL text.
  */
-import type { LogicalType } from '../../../schema/index.js';
+import type { LogicalType, ValueType } from '../../../schema/index.js';
 
 /** A value bound to a `$n` parameter. */
 export type SqlValue = string | number | boolean | bigint | null;
@@ -32,7 +32,8 @@ export const PARAM_CASTS: Record<LogicalType, string> = {
   integer: 'BIGINT',
   bigint: 'BIGINT',
   double: 'DOUBLE',
-  decimal: 'DOUBLE',
+  // The contract's DECIMAL(p,s) when the value type is known (duckType); a bare decimal is DuckDB's default.
+  decimal: 'DECIMAL(18,3)',
   boolean: 'BOOLEAN',
   date: 'DATE',
   timestamp: 'TIMESTAMP',
@@ -44,13 +45,37 @@ export const PARAM_CASTS: Record<LogicalType, string> = {
   struct: 'VARCHAR',
 };
 
+/**
+ * The DuckDB type of a value type: `DECIMAL(12,2)`, `VARCHAR[]`, `STRUCT("street" VARCHAR, "country" VARCHAR)`.
+ * `integer` is what a contract's integer is stored as (INTEGER in a version's Parquet, BIGINT for a parameter).
+ */
+export function duckType(v: ValueType, integer = 'BIGINT'): string {
+  switch (v.type) {
+    case 'decimal': {
+      const precision = Math.trunc(v.precision ?? 18);
+      const scale = Math.trunc(v.scale ?? 0);
+      if (!(precision >= 1 && precision <= 38 && scale >= 0 && scale <= precision)) throw new TypeError(`not a decimal type: DECIMAL(${precision},${scale})`);
+      return `DECIMAL(${precision},${scale})`;
+    }
+    case 'list':
+      return `${duckType(v.items!, integer)}[]`;
+    case 'struct':
+      return `STRUCT(${(v.members ?? []).map((m) => `${quoteIdent(m.name)} ${duckType(m, integer)}`).join(', ')})`;
+    case 'integer':
+      return integer;
+    default:
+      return PARAM_CASTS[v.type];
+  }
+}
+
 /** Collects bound values and hands out their `$n` placeholders. */
 export class Params {
   readonly values: SqlValue[] = [];
 
-  /** Binds a value and returns its placeholder, cast to `type` when given. */
-  add(value: SqlValue, type?: LogicalType): string {
+  /** Binds a value and returns its placeholder, cast to `type` when given (a value type casts to its exact DuckDB type, e.g. DECIMAL(12,2), so equality is exact). */
+  add(value: SqlValue, type?: LogicalType | ValueType): string {
     this.values.push(value);
-    return type ? `$${this.values.length}::${PARAM_CASTS[type]}` : `$${this.values.length}`;
+    if (!type) return `$${this.values.length}`;
+    return `$${this.values.length}::${typeof type === 'string' ? PARAM_CASTS[type] : duckType(type)}`;
   }
 }

@@ -1,14 +1,19 @@
 /** The statements the runtime runs: pages, counts, key look-ups, reverse lists and grouped aggregates. */
 import { compileCondition, type Column, type Condition } from './Condition.js';
 import { Params, quoteIdent, type SqlQuery, type SqlValue } from './SqlQuery.js';
-import { maskExpression, type MaskSpec } from './masks.js';
+import { selectedExpression, type MaskSpec } from './masks.js';
 
 /** A column to select, under the name the result row carries (the GraphQL field name), masked if the caller must not see it. */
 export interface Selected {
   readonly column: Column;
   readonly as: string;
   readonly mask?: MaskSpec;
+  /** Masks of a struct's members, by path (`address.street`); a list's own mask applies to each element. */
+  readonly memberMasks?: Readonly<Record<string, MaskSpec>>;
 }
+
+/** Whether a selected column reads through any mask. */
+export const isMasked = (c: Selected): boolean => c.mask !== undefined || c.memberMasks !== undefined;
 
 /** Sort directions, with explicit null placement (nulls sort as the largest value by default). */
 export type Direction = 'ASC' | 'DESC' | 'ASC_NULLS_FIRST' | 'DESC_NULLS_LAST';
@@ -39,7 +44,7 @@ export interface SelectSpec {
 
 /** The select list; masked columns read through their mask, so raw values never leave DuckDB. */
 const selectList = (columns: readonly Selected[], p: Params): string =>
-  columns.map((c) => `${c.mask ? maskExpression(c.column, c.mask, p) : quoteIdent(c.column.name)} AS ${quoteIdent(c.as)}`).join(', ');
+  columns.map((c) => `${selectedExpression(c.column, c.mask, c.memberMasks, p)} AS ${quoteIdent(c.as)}`).join(', ');
 
 /** The caller's sort keys, then each column of the total order the caller did not sort by. */
 function totalOrder(orderBy: readonly Sort[], order: readonly Column[]): Sort[] {
@@ -55,7 +60,7 @@ function orderList(orderBy: readonly Sort[], order: readonly Column[]): string {
 
 /** A page of rows: `limit` rows after skipping `offset`. */
 export function buildSelect(spec: SelectSpec, limit: number, offset: number): SqlQuery {
-  if (spec.columns.some((c) => c.mask)) return buildMaskedSelect(spec, limit, offset);
+  if (spec.columns.some(isMasked)) return buildMaskedSelect(spec, limit, offset);
   const p = new Params();
   const list = selectList(spec.columns, p);
   const where = compileCondition(spec.where, p);
@@ -78,7 +83,7 @@ function buildMaskedSelect(spec: SelectSpec, limit: number, offset: number): Sql
   const inner = names.map((n, i) => `${quoteIdent(n)} AS ${raw(i)}`).join(', ');
   const outer = spec.columns.map((c) => {
     const ref = raw(names.indexOf(c.column.name));
-    return `${c.mask ? maskExpression(c.column, c.mask, p, ref) : ref} AS ${quoteIdent(c.as)}`;
+    return `${selectedExpression(c.column, c.mask, c.memberMasks, p, ref)} AS ${quoteIdent(c.as)}`;
   });
   const where = compileCondition(spec.where, p);
   const order = (ref: (name: string) => string): string => sorts.map((s) => `${ref(s.column.name)} ${ORDER_SQL[s.direction]}`).join(', ');

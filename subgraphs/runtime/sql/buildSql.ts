@@ -7,9 +7,9 @@
  * SELECT over declared inputs, into a session that can read nothing else.
  */
 import { compileCondition, type Condition } from './Condition.js';
-import { maskExpression } from './masks.js';
+import { selectedExpression } from './masks.js';
 import type { Selected } from './buildSelect.js';
-import { PARAM_CASTS, Params, quoteIdent, quoteLiteral, type SqlQuery } from './SqlQuery.js';
+import { duckType, PARAM_CASTS, Params, quoteIdent, quoteLiteral, type SqlQuery } from './SqlQuery.js';
 import type { LogicalType } from '../../../schema/index.js';
 import type { Column } from './Condition.js';
 
@@ -76,7 +76,7 @@ export function buildInsertCsv(table: string, file: string, columns: readonly In
  */
 export function buildLoadUpstream(table: string, columns: readonly Selected[], files: readonly string[], where: Condition): SqlQuery {
   const p = new Params();
-  const list = columns.map((c) => `${c.mask ? maskExpression(c.column, c.mask, p) : quoteIdent(c.column.name)} AS ${quoteIdent(c.as)}`).join(', ');
+  const list = columns.map((c) => `${selectedExpression(c.column, c.mask, c.memberMasks, p)} AS ${quoteIdent(c.as)}`).join(', ');
   const text = `CREATE TABLE ${quoteIdent(table)} AS SELECT ${list} FROM read_parquet(${fileList(files)}) WHERE ${compileCondition(where, p)}`;
   return { text, values: p.values };
 }
@@ -109,9 +109,12 @@ export function buildRowCount(table: string): string {
 /** The Parquet type a version stores each logical type as: a parameter's cast, but an `integer` is INTEGER (what the contract tests and product tables read as one), not BIGINT. */
 export const STORAGE_TYPES: Readonly<Record<LogicalType, string>> = { ...PARAM_CASTS, integer: 'INTEGER' };
 
+/** The Parquet type a version stores a column as: its value type's DuckDB type (`DECIMAL(12,2)`, `VARCHAR[]`, a STRUCT), an integer as INTEGER. */
+export const storageType = (c: Column): string => (c.value ? duckType(c.value, 'INTEGER') : STORAGE_TYPES[c.type]);
+
 /** Writes a version's Parquet: exactly the contract's columns, cast to their storage types, in key order (every key column, or a keyless product's declared order). */
 export function buildWriteVersion(table: string, columns: readonly Column[], order: readonly Column[], file: string): string {
-  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${STORAGE_TYPES[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
+  const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${storageType(c)}) AS ${quoteIdent(c.name)}`).join(', ');
   const by = order.length ? ` ORDER BY ${order.map((c) => quoteIdent(c.name)).join(', ')}` : '';
   return `COPY (SELECT ${list} FROM ${quoteIdent(table)}${by}) TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd)`;
 }

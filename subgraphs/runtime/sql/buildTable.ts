@@ -1,6 +1,6 @@
 /** Statements that load a product's Parquet into an indexed table (trusted configuration only). */
 import type { Column } from './Condition.js';
-import { PARAM_CASTS, quoteIdent, quoteLiteral } from './SqlQuery.js';
+import { duckType, PARAM_CASTS, quoteIdent, quoteLiteral } from './SqlQuery.js';
 
 const fileList = (files: readonly string[]): string => `[${files.map(quoteLiteral).join(', ')}]`;
 
@@ -21,7 +21,7 @@ export interface TableLayout {
 export function buildCreateTable(table: string, columns: readonly Column[], files: readonly string[], layout: TableLayout = {}): string {
   const type = (c: Column): string => {
     const e = layout.enums?.get(c.name);
-    return e ? quoteIdent(e) : PARAM_CASTS[c.type];
+    return e ? quoteIdent(e) : c.value ? duckType(c.value) : PARAM_CASTS[c.type];
   };
   const list = columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${type(c)}) AS ${quoteIdent(c.name)}`).join(', ');
   const order = layout.orderBy?.length

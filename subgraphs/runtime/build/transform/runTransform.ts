@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { DataProduct } from '../../../../schema/index.js';
 import { isCompatibleType } from '../../duckdb/ProductTable.js';
-import { buildDescribeTable, buildDropTable, buildRowCount, buildRunTransform, buildWriteVersion, PARAM_CASTS, type Column } from '../../sql/index.js';
+import { buildDescribeTable, buildDropTable, buildRowCount, buildRunTransform, buildWriteVersion, duckType, type Column } from '../../sql/index.js';
 import { BuildError } from '../BuildEnv.js';
 import type { BuildSession } from '../BuildSession.js';
 
@@ -24,13 +24,13 @@ export async function runTransform(session: BuildSession, product: DataProduct, 
   for (const f of product.contract.fields) {
     const type = produced.get(f.name);
     if (type === undefined) problems.push(`it produces no column "${f.name}", which the contract requires`);
-    else if (!isCompatibleType(f.type, type)) problems.push(`its column "${f.name}" is ${type}, which the contract's ${PARAM_CASTS[f.type]} cannot hold`);
+    else if (!isCompatibleType(f, type)) problems.push(`its column "${f.name}" is ${type}, which the contract's ${duckType(f)} cannot hold`);
   }
   const declared = new Set(product.contract.fields.map((f) => f.name));
   for (const name of produced.keys())
     if (!declared.has(name)) problems.push(`it produces a column "${name}" that the contract lacks (add it to the contract, or drop it from the SELECT)`);
   if (problems.length > 0) throw new BuildError(product.name, `${what} does not produce its contract: ${problems.join('; ')}`);
-  const columns: Column[] = product.contract.fields.map((f) => ({ name: f.name, type: f.type }));
+  const columns: Column[] = product.contract.fields.map((f) => ({ name: f.name, type: f.type, value: f }));
   const c = product.contract;
   const order = (c.keys.length ? c.keys : c.order).map((name) => columns.find((col) => col.name === name)!);
   const out = path.join(dir, 'part-0.parquet');
