@@ -49,8 +49,7 @@ describe('meshgate test-contracts on a freshly seeded sample', () => {
     expect(results.find((r) => r.test === 'freshness')).toMatchObject({ actual: 'no rows' });
   });
 
-  // needs i14-types/i14-analysts (the contract tests' type check of a list column)
-  it.skip('passes on the empty access-log-v2 published beside it', async () => {
+  it('passes on the empty access-log-v2 published beside it', async () => {
     const dir = await copy();
     await compactAccessLog(path.join(dir, 'governance/access-log-raw'), path.join(dir, 'governance/access-log'), () => undefined);
     const run = await cli(['test-contracts', 'access-log-v2', '--json', '--data-dir', dir], ENV);
