@@ -1,9 +1,9 @@
 /** Every PII classification in use has a mask in the access policy that fits the field, so PII is never served raw by default. */
-import { MASK_NAMES, maskMisfit } from '../../masks/masks.js';
+import { classifiedParts, MASK_NAMES, maskMisfit } from '../../masks/masks.js';
 import type { GovernanceRule } from '../GovernanceRule.js';
 import { reportProblem } from '../reportProblem.js';
 
-/** `pii-has-mask`: each classification other than `none` maps to a mask (policies/access.yaml `masks:`) that applies to the field's type. */
+/** `pii-has-mask`: each classification other than `none` (of a field, a list's elements, a struct's members) maps to a mask (policies/access.yaml `masks:`) that applies to its type. */
 export const PiiHasMaskRule: GovernanceRule = {
   id: 'pii-has-mask',
   description: 'Every PII classification in use is mapped to a mask that fits the field.',
@@ -14,24 +14,28 @@ export const PiiHasMaskRule: GovernanceRule = {
     if (ctx.claimed.length > 0) return;
     for (const product of ctx.products) {
       for (const field of product.contract.fields) {
-        if (field.classification === 'none') continue;
-        const base = { product: product.name, field: field.name, file: ctx.relative(product.descriptorFile) };
-        const mask = ctx.masks[field.classification];
-        if (!mask) {
-          ctx.report({
-            ...base,
-            message: `field "${field.name}" is classified "${field.classification}", which has no mask in the access policy`,
-            fix: `Add "${field.classification}: <mask>" under masks: in the access policy (one of ${MASK_NAMES.join(', ')}).`,
-          });
-          continue;
-        }
-        const misfit = maskMisfit(mask, field.type, field.nullable);
-        if (misfit) {
-          ctx.report({
-            ...base,
-            message: `field "${field.name}" (${field.type}, classified "${field.classification}"): ${misfit}`,
-            fix: `Map "${field.classification}" to a mask that fits ${field.type} fields, or classify the field differently.`,
-          });
+        // A list's classification masks each element, a struct's members are masked one by one: each classified part must have a mask that fits it.
+        for (const part of classifiedParts(field)) {
+          const base = { product: product.name, field: field.name, file: ctx.relative(product.descriptorFile) };
+          const what = part.path === field.name ? `field "${field.name}"` : `member "${part.path}" of field "${field.name}"`;
+          const mask = ctx.masks[part.classification];
+          if (!mask) {
+            ctx.report({
+              ...base,
+              message: `${what} is classified "${part.classification}", which has no mask in the access policy`,
+              fix: `Add "${part.classification}: <mask>" under masks: in the access policy (one of ${MASK_NAMES.join(', ')}).`,
+            });
+            continue;
+          }
+          const misfit = maskMisfit(mask, part.type, part.nullable);
+          if (misfit) {
+            const elements = field.type === 'list' && part.path === field.name ? ' (its elements)' : '';
+            ctx.report({
+              ...base,
+              message: `${what}${elements} (${part.type}, classified "${part.classification}"): ${misfit}`,
+              fix: `Map "${part.classification}" to a mask that fits ${part.type} values, or classify the ${part.path === field.name ? 'field' : 'member'} differently.`,
+            });
+          }
         }
       }
     }
