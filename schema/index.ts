@@ -15,6 +15,7 @@ export {
   groupable,
   productShape,
   reverseShapes,
+  structIsNull,
   structShapes,
   type AggregateFunction,
   type EnumShape,

@@ -213,6 +213,9 @@ function fieldShape(field: FieldContract, owner: string): FieldShape {
   };
 }
 
+/** Whether a struct's where input has its own `isNull` (it has, unless a member is named so). */
+export const structIsNull = (s: StructShape): boolean => !s.members.some((m) => m.name === 'isNull');
+
 /** Every struct type a product generates (nested ones included), outermost first. */
 export function structShapes(shape: ProductShape): StructShape[] {
   const out = new Map<string, StructShape>();

@@ -206,6 +206,8 @@ describe('value types end to end', () => {
   it('filters struct members, decimals exactly, UUIDs, times, enums and JSON nulls', async () => {
     expect(await ids('{ address: { country: { eq: "DE" } } }')).toEqual(expected((p) => p.address?.country === 'DE'));
     expect(await ids('{ address: { street: { like: "R%" } } }')).toEqual(expected((p) => p.address?.street.startsWith('R') ?? false));
+    expect(await ids('{ address: { isNull: true } }')).toEqual(expected((p) => p.address === null));
+    expect(await ids('{ address: { isNull: false, country: { neq: "FR" } } }')).toEqual(expected((p) => p.address !== null && p.address.country !== 'FR'));
     expect(await ids('{ price: { eq: "12.30" } }')).toEqual(['p1']);
     expect(await ids('{ price: { eq: "12.300" } }')).toEqual(['p1']);
     // 0.1 + 0.2 is not 0.3 in binary: an exact decimal filter must not care.
