@@ -48,6 +48,8 @@ function recordFilter(v: ValueShape, path: string, filter: unknown, u: ProductUs
   for (const [name, value] of Object.entries(filter as Record<string, unknown>)) {
     const m = v.struct.members.find((x) => x.name === name);
     if (m && value !== null && value !== undefined) recordFilter(m, `${path}.${m.member.name}`, value, u);
+    // The struct's own isNull reveals only whether the value is there, as the struct's path.
+    else if (!m && name === 'isNull' && value !== null && value !== undefined) u.revealed.set(path, 'filter');
   }
 }
 

@@ -12,6 +12,7 @@ import {
   groupKeyType,
   quantileType,
   reverseShapes,
+  structIsNull,
   structShapes,
   sumType,
   TIME_UNIT_ENUM,
@@ -74,17 +75,16 @@ function valueTypes(s: ProductShape): string[] {
   const parts: string[] = [];
   for (const st of structShapes(s)) {
     parts.push(`type ${st.name} {\n${st.members.map((m) => `${doc(m.member.description, '  ')}  ${m.name}: ${memberType(m)}`).join('\n')}\n}`);
-    const filtered = st.members.filter((m) => m.filter);
-    if (filtered.length)
-      parts.push(
-        `"Conditions on the members of ${st.name}; all given conditions must hold."\ninput ${st.where} {\n${filtered.map((m) => `  ${m.name}: ${m.filter}`).join('\n')}\n}`,
-      );
+    const filtered = st.members.filter((m) => m.filter).map((m) => `  ${m.name}: ${m.filter}`);
+    if (structIsNull(st)) filtered.push('  "true: only rows without this value; false: only rows with it."\n  isNull: Boolean');
+    if (filtered.length) parts.push(`"Conditions on ${st.name} values; all given conditions must hold."\ninput ${st.where} {\n${filtered.join('\n')}\n}`);
   }
   return parts;
 }
 
-/** A struct whose members cannot be filtered has no where input. */
-const filterable = (f: FieldShape): boolean => f.filter !== undefined && !(f.struct && f.filter === f.struct.where && !f.struct.members.some((m) => m.filter));
+/** A struct whose where input would be empty (no member filterable, one named isNull) has none. */
+const filterable = (f: FieldShape): boolean =>
+  f.filter !== undefined && !(f.struct && f.filter === f.struct.where && !f.struct.members.some((m) => m.filter) && !structIsNull(f.struct));
 
 function inputsAndResults(s: ProductShape): string {
   const t = s.typeName;

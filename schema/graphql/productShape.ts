@@ -297,6 +297,8 @@ function measureShape(m: MeasureContract, fields: readonly FieldShape[]): Measur
   const type = m.aggregate === 'count' || m.aggregate === 'countDistinct' || !f ? 'Int' : m.aggregate === 'sum' ? sumType(f) : m.aggregate === 'avg' ? quantileType(f) : f.type;
   return { measure: m, name: camelCase(m.name), type, columns: measureColumns(m) };
 }
+/** Whether a struct's where input has its own `isNull` (it has, unless a member is named so). */
+export const structIsNull = (s: StructShape): boolean => !s.members.some((m) => m.name === 'isNull');
 
 /** Every struct type a product generates (nested ones included), outermost first. */
 export function structShapes(shape: ProductShape): StructShape[] {

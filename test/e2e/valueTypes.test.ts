@@ -23,6 +23,7 @@ interface Parcel {
   pickup: string;
   meta: unknown;
   status: 'created' | 'shipped' | 'delivered';
+  stops: { city: string; phone: string | null }[];
 }
 
 const ROWS: Parcel[] = [
@@ -37,6 +38,10 @@ const ROWS: Parcel[] = [
     pickup: '08:15:00.000000',
     meta: { k: [1, 2] },
     status: 'shipped',
+    stops: [
+      { city: 'Berlin', phone: '+491701234567' },
+      { city: 'Hamburg', phone: null },
+    ],
   },
   {
     parcelId: 'p2',
@@ -49,6 +54,7 @@ const ROWS: Parcel[] = [
     pickup: '23:59:59.500000',
     meta: null,
     status: 'created',
+    stops: [],
   },
   {
     parcelId: 'p3',
@@ -61,6 +67,7 @@ const ROWS: Parcel[] = [
     pickup: '00:00:00.000001',
     meta: [true, 'x'],
     status: 'delivered',
+    stops: [{ city: 'Paris', phone: '+33612345678' }],
   },
   {
     parcelId: 'p4',
@@ -73,6 +80,7 @@ const ROWS: Parcel[] = [
     pickup: '12:00:00.000000',
     meta: 'plain',
     status: 'delivered',
+    stops: [],
   },
 ];
 
@@ -107,6 +115,21 @@ const CONTRACT = {
     { name: 'pickup', type: { type: 'long', logicalType: 'time-micros' }, classification: 'none' },
     { name: 'meta', type: ['null', { type: 'string', logicalType: 'json' }], classification: 'none' },
     { name: 'status', type: { type: 'enum', name: 'ParcelStatus', symbols: ['created', 'shipped', 'delivered'] }, classification: 'none' },
+    {
+      name: 'stops',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'Stop',
+          fields: [
+            { name: 'city', type: 'string', classification: 'none' },
+            { name: 'phone', type: ['null', 'string'], classification: 'phone' },
+          ],
+        },
+      },
+      classification: 'none',
+    },
   ],
 };
 
@@ -114,6 +137,7 @@ const POLICY = `version: 1
 masks:
   email: email
   address: redact
+  phone: last4
 rules:
   - id: owners
     roles: [parcels-owner]
@@ -134,7 +158,8 @@ function copyStatement(file: string): string {
       `SELECT ${sqlText(r.parcelId)} AS parcel_id, [${r.tags.map(sqlText).join(', ')}]::VARCHAR[] AS tags, [${r.sizes.join(', ')}]::INTEGER[] AS sizes, ` +
       `[${r.emails.map(sqlText).join(', ')}]::VARCHAR[] AS emails, ${address}::STRUCT(street VARCHAR, country VARCHAR) AS address, ` +
       `${sqlText(r.price)}::DECIMAL(12,2) AS price, ${sqlText(r.tracking)}::UUID AS tracking, ${sqlText(r.pickup)}::TIME AS pickup, ` +
-      `${r.meta === null ? 'NULL' : sqlText(JSON.stringify(r.meta))}::JSON AS meta, ${sqlText(r.status)} AS status`
+      `${r.meta === null ? 'NULL' : sqlText(JSON.stringify(r.meta))}::JSON AS meta, ${sqlText(r.status)} AS status, ` +
+      `[${r.stops.map((x) => `{'city': ${sqlText(x.city)}, 'phone': ${x.phone === null ? 'NULL' : sqlText(x.phone)}}`).join(', ')}]::STRUCT(city VARCHAR, phone VARCHAR)[] AS stops`
     );
   });
   return `COPY (${rows.join(' UNION ALL ')}) TO ${sqlText(file)} (FORMAT parquet)`;
@@ -162,7 +187,7 @@ async function fixtureMesh(): Promise<TestMesh> {
   return startTestMesh({ subgraphsDir, dataRoot, policy: POLICY, buildTimers: false, env: { MESHGATE_ACCESS_LOG: 'off' } });
 }
 
-const ALL = 'parcelId tags sizes emails address { street country } price tracking pickup meta status';
+const ALL = 'parcelId tags sizes emails address { street country } price tracking pickup meta status stops { city phone }';
 
 describe('value types end to end', () => {
   let mesh: TestMesh;
@@ -206,6 +231,8 @@ describe('value types end to end', () => {
   it('filters struct members, decimals exactly, UUIDs, times, enums and JSON nulls', async () => {
     expect(await ids('{ address: { country: { eq: "DE" } } }')).toEqual(expected((p) => p.address?.country === 'DE'));
     expect(await ids('{ address: { street: { like: "R%" } } }')).toEqual(expected((p) => p.address?.street.startsWith('R') ?? false));
+    expect(await ids('{ address: { isNull: true } }')).toEqual(expected((p) => p.address === null));
+    expect(await ids('{ address: { isNull: false, country: { neq: "FR" } } }')).toEqual(expected((p) => p.address !== null && p.address.country !== 'FR'));
     expect(await ids('{ price: { eq: "12.30" } }')).toEqual(['p1']);
     expect(await ids('{ price: { eq: "12.300" } }')).toEqual(['p1']);
     // 0.1 + 0.2 is not 0.3 in binary: an exact decimal filter must not care.
@@ -233,8 +260,18 @@ describe('value types end to end', () => {
     const r = await as<{ parcels: Parcel[] }>(analyst, `{ parcels { ${ALL} } }`);
     expect(r.errors).toBeUndefined();
     const email = (e: string): string => `${e[0]}***@${e.split('@')[1]}`;
-    expect(r.data!.parcels).toEqual(ROWS.map((p) => ({ ...p, emails: p.emails.map(email), address: p.address && { ...p.address, street: '***' } })));
-    for (const raw of ROWS.flatMap((p) => [...p.emails, p.address?.street ?? 'none-at-all'])) expect(r.text).not.toContain(raw);
+    const last4 = (t: string): string => `${'*'.repeat(Math.max(t.length - 4, 0))}${t.slice(-4)}`;
+    expect(r.data!.parcels).toEqual(
+      ROWS.map((p) => ({
+        ...p,
+        emails: p.emails.map(email),
+        address: p.address && { ...p.address, street: '***' },
+        // A list of structs: each element's classified member masked, the others kept.
+        stops: p.stops.map((x) => ({ city: x.city, phone: x.phone && last4(x.phone) })),
+      })),
+    );
+    for (const raw of ROWS.flatMap((p) => [...p.emails, p.address?.street ?? 'none-at-all', ...p.stops.flatMap((x) => (x.phone ? [x.phone] : []))]))
+      expect(r.text).not.toContain(raw);
   });
 
   it('refuses filtering on a masked list or member, with FORBIDDEN, even inside not/or', async () => {

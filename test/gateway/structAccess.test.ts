@@ -66,6 +66,8 @@ describe('access analysis of structs', () => {
     expect(usage('query($w: ParcelWhere!) { parcels(where: { or: [$w] }) { parcelId } }', { w: { sender: { home: { country: { eq: 'DE' } } } } })).toEqual({
       parcels: { selected: ['parcel_id'], revealed: { 'sender.home.country': 'filter' } },
     });
+    // Whether the struct is there at all reveals the struct's path, not its members'.
+    expect(usage('{ parcels(where: { sender: { isNull: true } }) { parcelId } }')).toEqual({ parcels: { selected: ['parcel_id'], revealed: { sender: 'filter' } } });
     expect(usage('{ parcels(where: { not: { tags: { contains: "x" } } }) { parcelId } }')).toEqual({ parcels: { selected: ['parcel_id'], revealed: { tags: 'filter' } } });
   });
 });

@@ -3,7 +3,7 @@
  * sizes of lists and trees, one field per sort key, paging bounds, cursors. Names are looked up in
  * the product's shape, so only contract columns ever reach SQL.
  */
-import { BadUserInputError, type FieldShape, type MemberShape, type ProductShape, type StructShape, type ValueShape } from '../../../schema/index.js';
+import { BadUserInputError, structIsNull, type FieldShape, type MemberShape, type ProductShape, type StructShape, type ValueShape } from '../../../schema/index.js';
 import type { Column, CompareOp, Condition, Direction, ListOp, Sort, SqlValue } from '../sql/index.js';
 
 /** Bounds on what one request may ask for. */
@@ -75,6 +75,10 @@ function memberConditions(struct: StructShape, column: Column, label: string, fi
   for (const [name, value] of Object.entries(filter)) {
     if (value === undefined || value === null) continue;
     const m: MemberShape | undefined = struct.members.find((x) => x.name === name);
+    if (!m && name === 'isNull' && structIsNull(struct)) {
+      out.push({ kind: 'isNull', column, isNull: value as boolean });
+      continue;
+    }
     if (!m) throw new BadUserInputError(`Unknown member "${name}" in the ${struct.where} filter.`);
     const member: Column = { name: column.name, type: m.member.type, value: m.member, path: [...(column.path ?? []), m.member.name] };
     out.push(...valueConditions(m, member, `${label}.${m.name}`, value as Record<string, unknown>, limits));
