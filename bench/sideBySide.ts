@@ -22,7 +22,7 @@ Runs the embedded mesh of each variant (TREE: a checkout of meshgate, e.g. "git 
 --detach ../before <commit>" with node_modules linked; NAME=VALUE: settings for it) over the same
 bench data, and loads each shape on each variant in turn, interleaved.
 
-  --variant SPEC     two or more, e.g. --variant after=. --variant before=../before
+  --variant SPEC     one or more (one: shapes side by side on one tree), e.g. --variant after=. --variant before=../before
                      --variant http=.:MESHGATE_TRANSPORT=http:MESHGATE_RESULT_CACHE=off
   --shapes LIST      comma-separated, of: ${'${SHAPES}'} (default: all)
   --duration S       seconds per measured run (default 5), after a 1 s warm-up
@@ -38,6 +38,10 @@ interface Shape {
 }
 
 const customerId = (i: number): string => `C${String(1 + ((i * 7919) % 10_000)).padStart(7, '0')}`;
+const orderId = (i: number): string => `O${String(1 + ((i * 7919) % 90_000)).padStart(9, '0')}`;
+/** A day of the sample's year, rotating, so a fixed aggregate is not answered from the result cache. */
+const day = (i: number): string => new Date(Date.UTC(2026, 0, 1) + (i % 300) * 86_400_000).toISOString().slice(0, 10);
+const AGG = 'ordersAggregate(where:{ orderDate:{gte:$d} }, groupBy:[CHANNEL])';
 const PAGE = 'orders(where:{ shippingCountry:{eq:"DE"}, totalAmount:{gt:50} }, orderBy:[{orderTs:DESC}], limit:20';
 const SHAPES: readonly Shape[] = [
   {
@@ -54,6 +58,38 @@ const SHAPES: readonly Shape[] = [
     connections: 16,
   },
   { id: 'dashboard', query: `{ ${PAGE}){ orderId orderTs totalAmount status } }`, variables: () => undefined, connections: 16 },
+  // Issue 14's shapes (the "after" tree only): a one-column against a composite key, single-key against composite-key references, and the aggregates' new questions over the same rows.
+  { id: 'order-lookup', query: 'query($id: ID!){ order(orderId: $id){ orderId totalAmount status } }', variables: (i) => ({ id: orderId(i) }), connections: 16 },
+  {
+    id: 'line-lookup',
+    query: 'query($id: ID!, $n: Int!){ orderLine(orderId: $id, lineNumber: $n){ orderId lineNumber lineAmount tags } }',
+    variables: (i) => ({ id: orderId(i), n: 1 }),
+    connections: 16,
+  },
+  { id: 'order-refs', query: 'query($o: Int){ orderLines(limit:50, offset:$o){ lineNumber order { totalAmount } } }', variables: (i) => ({ o: (i % 200) * 50 }), connections: 16 },
+  {
+    id: 'line-refs',
+    query: 'query($o: Int){ shipmentEvents(limit:50, offset:$o){ eventType orderLine { lineAmount } } }',
+    variables: (i) => ({ o: (i % 200) * 50 }),
+    connections: 16,
+  },
+  { id: 'agg-sum', query: `query($d: Date){ ${AGG}{ key { channel } count sum { totalAmount } } }`, variables: (i) => ({ d: day(i) }), connections: 16 },
+  { id: 'agg-measure', query: `query($d: Date){ ${AGG}{ key { channel } count revenue } }`, variables: (i) => ({ d: day(i) }), connections: 16 },
+  {
+    id: 'agg-bucket',
+    query: 'query($d: Date){ ordersAggregate(where:{ orderDate:{gte:$d} }, buckets:[{ field: ORDER_TS, unit: MONTH }]){ key { orderTs } count sum { totalAmount } } }',
+    variables: (i) => ({ d: day(i) }),
+    connections: 16,
+  },
+  { id: 'agg-distinct', query: `query($d: Date){ ${AGG}{ key { channel } count countDistinct { customerId } } }`, variables: (i) => ({ d: day(i) }), connections: 16 },
+  { id: 'agg-median', query: `query($d: Date){ ${AGG}{ key { channel } count median { totalAmount } } }`, variables: (i) => ({ d: day(i) }), connections: 16 },
+  {
+    id: 'agg-having',
+    query:
+      'query($d: Date){ ordersAggregate(where:{ orderDate:{gte:$d} }, groupBy:[SHIPPING_COUNTRY], having:{ count:{ gt: 100 } }){ key { shippingCountry } count sum { totalAmount } } }',
+    variables: (i) => ({ d: day(i) }),
+    connections: 16,
+  },
   {
     id: 'lookup-1c',
     query: 'query($id: ID!){ customer(customerId: $id){ customerId fullName email country } }',
@@ -140,7 +176,7 @@ async function main(): Promise<number> {
   const shapes = values.shapes ? values.shapes.split(',').map((id) => SHAPES.find((s) => s.id === id) ?? fail(`unknown shape "${id}"`)) : SHAPES;
   const durationS = Number(values.duration);
   const rounds = Number(values.rounds);
-  if (variants.length < 2) return fail('give at least two --variant (see --help)');
+  if (variants.length < 1) return fail('give at least one --variant (see --help)');
   if (!(durationS > 0) || !Number.isInteger(rounds) || rounds < 1) return fail('--duration must be a positive number and --rounds a positive integer');
   const stateDir = path.join(REPO_ROOT, 'bench', 'data', 'state');
   const dataRoot = path.join(REPO_ROOT, 'bench', 'data', `scale-${values.scale}`);

@@ -42,6 +42,6 @@ describe("the analysts' shape of a product", () => {
     const sdl = buildSubgraphSdl('commerce', [...sample.shapes.filter((x) => x.product.name !== 'orders-enriched'), s]);
     expect(sdl).toMatch(/type OrderGroupKey \{[^}]*\n {2}lineNumbers: Int\n/);
     const read = translateAggregate({ shape: s, reverse: [], limits: DEFAULT_LIMITS }, { groupBy: ['LINE_NUMBERS'] }, {});
-    expect(read.groupBy).toEqual([{ column: { name: 'line_numbers', type: 'list' }, as: 'key.lineNumbers', elements: true }]);
+    expect(read.groupBy).toEqual([{ column: expect.objectContaining({ name: 'line_numbers', type: 'list' }), as: 'key.lineNumbers', elements: true }]);
   });
 });

@@ -89,12 +89,16 @@ describe('names a contract gets', () => {
 });
 
 describe('the sample mesh', () => {
-  it('keeps its generated root fields (some set graphqlField, orders-enriched derives "orders" from Order)', async () => {
+  it('keeps its generated root fields (some set graphqlField, orders-enriched derives "orders" from Order, the new ones keep their word boundaries)', async () => {
     const mesh = await loadMesh(path.join(REPO_ROOT, 'subgraphs'), { dataRoot: '/srv/mesh-data' });
     expect(mesh.problems).toEqual([]);
     const roots = Object.fromEntries(meshShapes(mesh).map((s) => [s.product.name, s.rootFields]));
     expect(roots).toEqual({
       'access-log': ['accessLog', 'accessLogConnection', 'accessEvent', 'accessLogAggregate'],
+      'access-log-v2': ['accessLogV2', 'accessLogV2Connection', 'accessEventV2', 'accessLogV2Aggregate'],
+      'order-lines': ['orderLines', 'orderLinesConnection', 'orderLine', 'orderLinesAggregate'],
+      // Keyless: no look-up.
+      'shipment-events': ['shipmentEvents', 'shipmentEventsConnection', 'shipmentEventsAggregate'],
       'customer-profiles': ['customers', 'customersConnection', 'customer', 'customersAggregate'],
       'orders-enriched': ['orders', 'ordersConnection', 'order', 'ordersAggregate'],
       payments: ['payments', 'paymentsConnection', 'payment', 'paymentsAggregate'],
