@@ -9,7 +9,7 @@ export type { FieldMask, Principal, ProductDecision, RowPredicate, RowValue } fr
 export { evaluateAccess, resolveRows } from './access/evaluateAccess.js';
 export { checkPolicies, describeProblems, loadPolicies } from './access/loadPolicies.js';
 export { policySchema, type AccessRule, type PolicyFile, type RowFilterSpec } from './access/policySchema.js';
-export { classifiedParts, MASKS, MASK_NAMES, maskMisfit, type ClassifiedPart, type MaskName } from './masks/masks.js';
+export { classifiedParts, MASKS, MASK_NAMES, maskMisfit, readParts, type ClassifiedPart, type MaskName, type ReadParts } from './masks/masks.js';
 export { ACCESS_CONTEXT_HEADER, catalogView, contextKey, grantOf, signAccessContext, verifyAccessContext, type AccessContext, type ProductGrant } from './context/accessContext.js';
 export {
   contextVisibility,

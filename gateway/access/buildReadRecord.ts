@@ -1,5 +1,5 @@
 /** What an operation read of each product once the decision is applied, for the access log (which then needs nothing of this folder). */
-import type { ProductDecision } from '../../policies/index.js';
+import { readParts, type ProductDecision } from '../../policies/index.js';
 import type { ProductRead, ReadRecord } from '../context.js';
 import type { OperationUsage } from './analyzeOperation.js';
 import type { ProductIndex } from './ProductIndex.js';
@@ -16,10 +16,18 @@ export function buildReadRecord(usage: OperationUsage, decisions: ReadonlyMap<st
     // A refused operation was served nothing: only what it asked for is known.
     if (decision) {
       for (const column of columns) {
+        const field = shape?.fieldOfColumn(column)?.field;
         const mask = decision.masks[column];
-        if (mask) masked.push([column, mask.mask]);
         // A column the shape does not know counts as personal data: the log errs towards showing a read.
-        else if (shape?.fieldOfColumn(column)?.field.classification !== 'none') unmasked.push(column);
+        if (!field) {
+          if (mask) masked.push([column, mask.mask]);
+          else unmasked.push(column);
+          continue;
+        }
+        // Each classified part: the column, or each classified member of a struct (`ship_to.postal_code`).
+        const parts = readParts(field, decision.masks);
+        masked.push(...parts.masked);
+        unmasked.push(...parts.unmasked);
       }
     }
     products.set(product, { columns, masked, unmasked, rowRules: decision?.rowRules ?? [] });

@@ -61,3 +61,34 @@ export function classifiedParts(field: FieldContract): ClassifiedPart[] {
   visit(field, field.name, field.classification, field.nullable);
   return out;
 }
+
+/** What reading a field revealed of its personal data: each classified part masked (with its mask) or read in the clear. */
+export interface ReadParts {
+  readonly masked: (readonly [path: string, mask: MaskName])[];
+  readonly unmasked: string[];
+}
+
+/**
+ * The classified parts of `field` a caller read, by the masks decided for it (column or member
+ * paths): a mask on the column or on an enclosing struct covers the members inside it. What the
+ * access log records, so a masked or unmasked struct member shows as such, not as a plain column.
+ */
+export function readParts(field: FieldContract, masks: Readonly<Record<string, { readonly mask: MaskName }>>): ReadParts {
+  const out: ReadParts = { masked: [], unmasked: [] };
+  const maskAt = (path: string): MaskName | undefined => {
+    for (let p = path; ; p = p.slice(0, p.lastIndexOf('.'))) {
+      const found = masks[p];
+      if (found) return found.mask;
+      if (!p.includes('.')) return undefined;
+    }
+  };
+  const whole = masks[field.name];
+  if (whole) out.masked.push([field.name, whole.mask]);
+  else
+    for (const part of classifiedParts(field)) {
+      const mask = maskAt(part.path);
+      if (mask) out.masked.push([part.path, mask]);
+      else out.unmasked.push(part.path);
+    }
+  return out;
+}

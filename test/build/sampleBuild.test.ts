@@ -72,13 +72,25 @@ afterAll(async () => {
 });
 
 describe('the sample mesh built from its raw sources', () => {
-  it('builds customer-profiles, then orders-enriched, then payments, and publishes each', () => {
+  it("builds customer-profiles, then orders-enriched, then its lines, payments and the lines' shipment events, and publishes each", () => {
     expect(sample.outcomes.map((o) => [o.product, o.status, o.status === 'failed' ? o.message : ''])).toEqual([
       ['customer-profiles', 'published', ''],
       ['orders-enriched', 'published', ''],
+      ['order-lines', 'published', ''],
       ['payments', 'published', ''],
+      ['shipment-events', 'published', ''],
     ]);
-    expect(sample.outcomes.map((o) => (o.status === 'published' ? o.rows : 0))).toEqual([200, 2_000, 2_000]);
+    const rows = new Map(sample.outcomes.map((o) => [o.product, o.status === 'published' ? o.rows : 0]));
+    expect([rows.get('customer-profiles'), rows.get('orders-enriched'), rows.get('payments')]).toEqual([200, 2_000, 2_000]);
+  });
+
+  it("adds each order's lines up to its total to the cent, in DECIMAL", async () => {
+    const [row] = await query(
+      `SELECT count(*) AS orders, count(*) FILTER (l.total <> CAST(o.total_amount AS DECIMAL(12, 2))) AS wrong, any_value(typeof(l.total)) AS type
+       FROM (SELECT order_id, sum(line_amount) AS total FROM ${await served('order-lines')} GROUP BY order_id) l JOIN ${await served('orders-enriched')} o USING (order_id)`,
+    );
+    expect(row).toEqual({ orders: expect.any(BigInt), wrong: 0n, type: 'DECIMAL(38,2)' });
+    expect(Number(row!.orders)).toBeGreaterThan(1_900);
   });
 
   it("keeps an account's latest CRM version, its email tidied, its consent a boolean", async () => {
@@ -157,7 +169,16 @@ describe('the sample mesh built from its raw sources', () => {
     ]);
     expect(read?.fields_read.split(',')).toContain('customer-profiles.country');
     expect(sample.facts.find((f) => f.subject === 'service:payments')).toMatchObject({ products: 'orders-enriched', purpose: 'finance', decision: 'allow', rows_total: 2_000 });
-    expect(sample.facts).toHaveLength(2);
+    // The commerce domain reads its own orders for its lines and shipment events, and the lines for the events: a struct member masked is recorded as masked.
+    const lines = sample.facts.find((f) => f.products === 'order-lines');
+    expect(lines).toMatchObject({
+      subject: 'service:commerce',
+      operation_name: 'build shipment-events',
+      decision: 'mask',
+      masks_applied: 'order-lines.ship_to.postal_code=redact',
+      pii_unmasked: '',
+    });
+    expect(sample.facts).toHaveLength(5);
   });
 
   it('records what each version read: the landing files, the change stream to its position, the upstream version masked', async () => {
@@ -178,7 +199,7 @@ describe('the sample mesh built from its raw sources', () => {
     const report = await testContracts([sample.products.get('customer-profiles')!], { mesh: sample.products, now: new Date() });
     expect(report.results.filter((r) => !r.pass)).toEqual([]);
     expect(report.products).toEqual([{ name: 'customer-profiles', rows: 200 }]);
-    expect(sample.outcomes.map((o) => (o.status === 'published' ? o.warnings : o.findings))).toEqual([[], [], []]);
+    expect(sample.outcomes.map((o) => (o.status === 'published' ? o.warnings : o.findings))).toEqual([[], [], [], [], []]);
   });
 
   it('builds the same orders again from the mirror when the stream has no new change', async () => {

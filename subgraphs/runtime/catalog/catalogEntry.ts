@@ -4,7 +4,7 @@
  * of each field under the grant the gateway signed. Which entries a caller sees is the same grant:
  * a product it may not read has no entry for it.
  */
-import { contextVisibility, type AccessContext } from '../../../policies/index.js';
+import { classifiedParts, contextVisibility, type AccessContext } from '../../../policies/index.js';
 import type { ProductShape } from '../../../schema/index.js';
 
 /** One field of an entry, for the caller. */
@@ -32,6 +32,8 @@ export function entryFields(shape: ProductShape, access: AccessContext | null): 
   return shape.fields.map((f) => {
     const c = f.field;
     const seen = contextVisibility(access, shape.product.name, c.name).seen;
+    // A struct read in the clear may still have members masked: the entry says which, and how.
+    const members = Object.entries(grant?.masks ?? {}).filter(([path]) => path.startsWith(`${c.name}.`));
     return {
       name: f.name,
       column: c.name,
@@ -39,9 +41,11 @@ export function entryFields(shape: ProductShape, access: AccessContext | null): 
       logicalType: c.type,
       description: c.description ?? null,
       classification: c.classification,
-      pii: c.classification !== 'none',
-      access: seen === 'clear' ? 'CLEAR' : seen === 'masked' ? 'MASKED' : 'DENIED',
-      mask: (seen === 'masked' && grant?.masks[c.name]) || null,
+      pii: classifiedParts(c).length > 0,
+      access: seen === 'clear' ? (members.length ? 'MASKED' : 'CLEAR') : seen === 'masked' ? 'MASKED' : 'DENIED',
+      mask:
+        (seen === 'masked' && grant?.masks[c.name]) ||
+        (seen === 'clear' && members.length ? members.map(([path, mask]) => `${path.slice(c.name.length + 1)}: ${mask}`).join(', ') : null),
       nullable: c.nullable,
       key: c.key,
       // A column of a composite reference names its target like a one-column reference does.
@@ -50,8 +54,8 @@ export function entryFields(shape: ProductShape, access: AccessContext | null): 
   });
 }
 
-/** Whether any field of the product holds personal data. */
-export const holdsPii = (shape: ProductShape): boolean => shape.product.contract.fields.some((f) => f.classification !== 'none');
+/** Whether any field of the product holds personal data (a list's elements and a struct's members included). */
+export const holdsPii = (shape: ProductShape): boolean => shape.product.contract.fields.some((f) => classifiedParts(f).length > 0);
 
 /** The static facts of an entry that need no grant, as the GraphQL fields name them. */
 export function entryFacts(shape: ProductShape): Record<string, unknown> {

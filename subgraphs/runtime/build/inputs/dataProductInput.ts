@@ -7,7 +7,7 @@
  * log, durable before the build goes on, like any query's; a refusal is logged too.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { evaluateAccess, grantOf, type Principal, type ProductDecision } from '../../../../policies/index.js';
+import { evaluateAccess, grantOf, readParts, type Principal, type ProductDecision } from '../../../../policies/index.js';
 import { factList, manifestFiles, productShape, readManifest, type AccessFacts, type DataProduct } from '../../../../schema/index.js';
 import { allOf, buildLoadUpstream, buildRowCount } from '../../sql/index.js';
 import { columnOf } from '../../graphql/translateArgs.js';
@@ -37,8 +37,15 @@ function facts(
   startedAt: number,
 ): AccessFacts {
   const read = 'refused' in outcome ? undefined : outcome;
-  const masked = read ? read.columns.filter((c) => read.decision.masks[c]) : [];
-  const unmasked = read ? read.columns.filter((c) => !read.decision.masks[c] && upstream.contract.fields.find((f) => f.name === c)?.classification !== 'none') : [];
+  // Each classified part read: a column, or a struct's member (`ship_to.postal_code`), masked or in the clear.
+  const parts = (read?.columns ?? []).map((c) =>
+    readParts(
+      upstream.contract.fields.find((f) => f.name === c)!,
+      read!.decision.masks,
+    ),
+  );
+  const masked = parts.flatMap((p) => p.masked);
+  const unmasked = parts.flatMap((p) => p.unmasked);
   return {
     time: new Date(startedAt).toISOString(),
     request_id: randomUUID(),
@@ -52,7 +59,7 @@ function facts(
     document_hash: createHash('sha256').update(transformSql).digest('hex'),
     products: upstream.name,
     fields_read: factList(read ? read.columns.map((c) => `${upstream.name}.${c}`) : []),
-    masks_applied: factList(masked.map((c) => `${upstream.name}.${c}=${read!.decision.masks[c]!.mask}`)),
+    masks_applied: factList(masked.map(([path, mask]) => `${upstream.name}.${path}=${mask}`)),
     pii_unmasked: factList(unmasked.map((c) => `${upstream.name}.${c}`)),
     pii_unmasked_count: unmasked.length,
     fields_denied: read ? '' : upstream.name,
