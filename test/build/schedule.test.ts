@@ -67,7 +67,9 @@ describe('builds on schedule keep the sample fresh', () => {
     expect('outcomes' in run && run.outcomes.map((o) => [o.product, o.status])).toEqual([
       ['customer-profiles', 'published'],
       ['orders-enriched', 'published'],
+      ['order-lines', 'published'],
       ['payments', 'published'],
+      ['shipment-events', 'published'],
     ]);
     expect(await freshness()).toEqual({ 'customer-profiles': true, 'orders-enriched': true, payments: true });
     const report = await testContracts(sampleProducts(), { mesh: products, now: new Date(clock) });
@@ -108,7 +110,7 @@ describe('builds on schedule keep the sample fresh', () => {
     const again = await startBuildSchedule(env, { timers: true });
     try {
       const run = await again.caughtUp;
-      expect(run && 'outcomes' in run && run.outcomes.map((o) => o.product).sort()).toEqual(['orders-enriched', 'payments']);
+      expect(run && 'outcomes' in run && run.outcomes.map((o) => o.product).sort()).toEqual(['order-lines', 'orders-enriched', 'payments', 'shipment-events']);
       expect(await freshness()).toMatchObject({ 'orders-enriched': true });
     } finally {
       await again.close();

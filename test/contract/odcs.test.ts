@@ -45,7 +45,7 @@ async function roundTrip(name: string, doc: unknown) {
 
 describe('ODCS export', () => {
   it('writes every sample product as a document the official ODCS v3.0.2 JSON Schema accepts', () => {
-    expect(products.map((p) => p.name).sort()).toEqual(['access-log', 'access-log-v2', 'customer-profiles', 'orders-enriched', 'payments']);
+    expect(products.map((p) => p.name).sort()).toEqual(['access-log', 'access-log-v2', 'customer-profiles', 'order-lines', 'orders-enriched', 'payments', 'shipment-events']);
     for (const p of products) {
       const doc = toOdcs(p);
       expect(validateOdcs(p.name, doc)).toEqual([]);
@@ -76,7 +76,7 @@ describe('ODCS export', () => {
   it('refuses an unknown product with exit 2, naming the known ones', async () => {
     const r = await cli('contract', 'export', '--odcs', 'orders');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown product "orders": expected one of access-log, access-log-v2, customer-profiles, orders-enriched, payments');
+    expect(r.stderr).toContain('unknown product "orders": expected one of access-log, access-log-v2, customer-profiles, order-lines, orders-enriched, payments, shipment-events');
     expect(r.stdout).toBe('');
   });
 });

@@ -112,11 +112,11 @@ describe('the catalog page, as analysts and stewards use it', () => {
   it('lists what an analyst may read, the access log not among it, and says what the token may see', async () => {
     await signIn(analyst);
     await card('customer-profiles').waitFor();
-    expect((await listedNames()).sort()).toEqual(['customer-profiles', 'orders-enriched', 'payments']);
+    expect((await listedNames()).sort()).toEqual(['customer-profiles', 'order-lines', 'orders-enriched', 'payments', 'shipment-events']);
     const claim = (term: string): Promise<string | null> => page.locator(`#session-claims dd[data-claim="${term}"]`).textContent();
     await expect(claim('Signed in as')).resolves.toBe('catalog-analyst');
     await expect(claim('Roles')).resolves.toBe('analyst');
-    await expect(claim('May see')).resolves.toBe('3 products');
+    await expect(claim('May see')).resolves.toBe('5 products');
     await expect(claim('Expires')).resolves.toMatch(/^in \d+ min/);
     await expect(card('customer-profiles').locator('.badge-pii').textContent()).resolves.toBe('PII');
     // The token stays in this tab's session storage and out of every URL.
@@ -266,8 +266,8 @@ describe('the catalog page, as analysts and stewards use it', () => {
     await expect(page.evaluate(() => sessionStorage.length)).resolves.toBe(0);
     await signIn(steward);
     await card('access-log').waitFor();
-    expect((await listedNames()).sort()).toEqual(['access-log', 'access-log-v2', 'customer-profiles', 'orders-enriched', 'payments']);
-    await expect(page.locator('#session-claims dd[data-claim="May see"]').textContent()).resolves.toBe('5 products');
+    expect((await listedNames()).sort()).toEqual(['access-log', 'access-log-v2', 'customer-profiles', 'order-lines', 'orders-enriched', 'payments', 'shipment-events']);
+    await expect(page.locator('#session-claims dd[data-claim="May see"]').textContent()).resolves.toBe('7 products');
   });
 
   it('shows the mesh health: one row per product, with freshness, last build, contract tests and anomalies', async () => {

@@ -50,10 +50,11 @@ describe('search', () => {
   });
 
   test('filters by domain, owner, tag and PII, and lists by domain and name without a search', async () => {
-    expect(names(await as<Named>('analyst', '{ dataProducts { name } }'))).toEqual(['orders-enriched', 'customer-profiles', 'payments']);
+    expect(names(await as<Named>('analyst', '{ dataProducts { name } }'))).toEqual(['order-lines', 'orders-enriched', 'shipment-events', 'customer-profiles', 'payments']);
     expect(names(await as<Named>('analyst', '{ dataProducts(domain: "payments") { name } }'))).toEqual(['payments']);
     expect(names(await as<Named>('analyst', '{ dataProducts(owner: "customers-data-team@company.com") { name } }'))).toEqual(['customer-profiles']);
     expect(names(await as<Named>('analyst', '{ dataProducts(tag: "revenue") { name } }'))).toEqual(['orders-enriched']);
+    // order-lines holds personal data in a struct member (ship_to.postal_code), shipment-events in a list of emails.
     expect(names(await as<Named>('analyst', '{ dataProducts(pii: false) { name } }'))).toEqual(['orders-enriched']);
     expect(names(await as<Named>('analyst', '{ dataProducts(pii: true, search: "card") { name } }'))).toEqual(['payments']);
   });
@@ -165,8 +166,10 @@ describe('live facts', () => {
     expect(g.nodes.map((n) => n.id).sort()).toEqual(
       [
         'product:customer-profiles',
+        'product:order-lines',
         'product:orders-enriched',
         'product:payments',
+        'product:shipment-events',
         'source:commerce/orders-db',
         'source:customers/crm-accounts',
         'source:payments/psp-settlements',
@@ -179,6 +182,9 @@ describe('live facts', () => {
         { from: 'source:commerce/orders-db', to: 'product:orders-enriched', kind: 'INPUT' },
         { from: 'product:orders-enriched', to: 'product:payments', kind: 'INPUT' },
         { from: 'product:customer-profiles', to: 'product:orders-enriched', kind: 'REFERENCE' },
+        { from: 'product:order-lines', to: 'product:shipment-events', kind: 'INPUT' },
+        // A composite reference is an edge like a one-column one.
+        { from: 'product:order-lines', to: 'product:shipment-events', kind: 'REFERENCE' },
       ]),
     );
     expect(g.columns).toEqual(

@@ -33,13 +33,13 @@ beforeAll(async () => {
 describe('meshgate check on the sample mesh', () => {
   it('finds no violation and exits 0', async () => {
     const run = await cli(['check'], SAMPLE);
-    expect(run).toEqual({ code: 0, stdout: '', stderr: '0 violations, 0 warnings in 5 products\n' });
+    expect(run).toEqual({ code: 0, stdout: '', stderr: '0 violations, 0 warnings in 7 products\n' });
   });
 
   it('prints an empty list of findings with --json', async () => {
     const run = await cli(['check', '--json'], SAMPLE);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ findings: [], summary: { violations: 0, warnings: 0, products: 5, excludedDomains: [] } });
+    expect(JSON.parse(run.stdout)).toEqual({ findings: [], summary: { violations: 0, warnings: 0, products: 7, excludedDomains: [] } });
   });
 });
 

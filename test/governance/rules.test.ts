@@ -183,7 +183,7 @@ describe('pii-has-mask', () => {
         'customers',
         CUSTOMERS,
         'field "birth_year" (string, classified "date-of-birth"): the "year" mask applies to date, timestamp fields, not string',
-        'Map "date-of-birth" to a mask that fits string fields, or classify the field differently.',
+        'Map "date-of-birth" to a mask that fits string values, or classify the field differently.',
         'birth_year',
       ),
     );

@@ -28,9 +28,9 @@ describe('meshgate test-contracts on a freshly seeded sample', () => {
     const run = await cli(['test-contracts', '--data-dir', seeded], ENV);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(
-      /^testing orders-enriched \(5,000 rows\)\.\.\.\ntesting customer-profiles \(500 rows\)\.\.\.\ntesting access-log\.\.\.\ntesting access-log-v2\.\.\.\ntesting payments \(5,000 rows\)\.\.\.\n/,
+      /^testing orders-enriched \(5,000 rows\)\.\.\.\ntesting order-lines \([\d,]+ rows\)\.\.\.\ntesting shipment-events \([\d,]+ rows\)\.\.\.\ntesting customer-profiles \(500 rows\)\.\.\.\ntesting access-log\.\.\.\ntesting access-log-v2\.\.\.\ntesting payments \(5,000 rows\)\.\.\.\n/,
     );
-    expect(run.stderr).toMatch(/\n\d+ tests on 5 products: \d+ passed, 0 failed, 2 warnings \(\d+\.\d s\)\n$/);
+    expect(run.stderr).toMatch(/\n\d+ tests on 7 products: \d+ passed, 0 failed, 2 warnings \(\d+\.\d s\)\n$/);
     expect(run.stdout.split('\n')[0]).toMatch(/^PRODUCT\s+TEST\s+FIELD\s+EXPECTED\s+ACTUAL\s+RESULT$/);
     expect(run.stdout).toMatch(/\npayments\s+data-present\s+-\s+at least 1 Parquet file\s+1 file\s+ok\n/);
     expect(run.stdout).toMatch(/\s+reference-integrity\s+order_id\s+0 orphans \(orders-enriched\.order_id\)\s+0 orphans\s+ok\n/);
@@ -103,7 +103,9 @@ describe('meshgate test-contracts misused', () => {
     const run = await cli(['test-contracts', 'orders', '--data-dir', seeded], ENV);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^meshgate test-contracts: unknown product "orders": expected one of orders-enriched, customer-profiles, access-log, access-log-v2, payments\n/);
+    expect(run.stderr).toMatch(
+      /^meshgate test-contracts: unknown product "orders": expected one of orders-enriched, order-lines, shipment-events, customer-profiles, access-log, access-log-v2, payments\n/,
+    );
   });
 
   it('exits 2 on a data root that does not exist, rather than finding no data', async () => {

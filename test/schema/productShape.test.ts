@@ -198,6 +198,7 @@ describe('references and reverse lists', () => {
 
   it('names a reverse list after the list field when one reference points at the target', () => {
     expect(reverseShapes(order.product, sample.shapes).map((r) => [r.name, r.source.product.name, r.reference.from[0]!.field.name])).toEqual([
+      ['orderLines', 'order-lines', 'order_id'],
       ['payments', 'payments', 'order_id'],
     ]);
     expect(reverseShapes(customer.product, sample.shapes).map((r) => r.name)).toEqual(['orders']);

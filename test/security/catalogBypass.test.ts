@@ -78,7 +78,7 @@ describe('a policy that denies a field', () => {
   beforeAll(async () => {
     denying = await startTestMesh({
       policy:
-        'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], exceptProducts: [access-log], denyFields: [phone] }\n',
+        'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash, address: redact }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], exceptProducts: [access-log], denyFields: [phone] }\n',
     });
     headers = bearer(await denying.token({ roles: ['analyst'] }));
   }, 120_000);

@@ -249,7 +249,7 @@ describe('a field the caller may not read at all (a policy denying phones to ana
   beforeAll(async () => {
     denying = await startTestMesh({
       policy:
-        'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], denyFields: [phone] }\n',
+        'version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash, address: redact }\nrules:\n  - { id: analysts-without-phones, roles: [analyst], products: ["*"], denyFields: [phone] }\n',
     });
     headers = bearer(await denying.token({ roles: ['analyst'] }));
   });

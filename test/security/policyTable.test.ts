@@ -217,7 +217,7 @@ describe('the masks the sample policy does not use (hash, null) under another po
   beforeAll(async () => {
     other = await startTestMesh({
       policy:
-        'version: 1\nmasks: { name: hash, email: redact, phone: "null", date-of-birth: "null", pan: hash, person-id: hash }\nrules:\n  - { id: analysts-read-all, roles: [analyst], products: ["*"] }\n',
+        'version: 1\nmasks: { name: hash, email: redact, phone: "null", date-of-birth: "null", pan: hash, person-id: hash, address: redact }\nrules:\n  - { id: analysts-read-all, roles: [analyst], products: ["*"] }\n',
     });
   });
   afterAll(() => other?.close());

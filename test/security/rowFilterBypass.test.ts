@@ -145,7 +145,7 @@ describe('row filters through entity look-ups and reverse lists (a policy filter
     regional = await startTestMesh({
       policy: [
         'version: 1',
-        'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }',
+        'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash, address: redact }',
         'rules:',
         '  - { id: regional-customers-and-payments, roles: [regional-analyst], products: [customer-profiles, payments] }',
         '  - { id: regional-orders, roles: [regional-analyst], products: [orders-enriched], rows: { shipping_country: { in: { claim: countries } } } }',
