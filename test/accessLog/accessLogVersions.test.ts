@@ -38,7 +38,7 @@ describe('access-log-v2 beside the deprecated access-log', () => {
 
   it('passes `meshgate check`', async () => {
     const r = await cli(['check']);
-    expect(r.stdout + r.stderr).toMatch(/0 violations, \d+ warnings in 5 products/);
+    expect(r.stdout + r.stderr).toMatch(/0 violations, \d+ warnings in 7 products/);
     expect(r.code).toBe(0);
   });
 

@@ -18,8 +18,8 @@ test('lists the products an analyst may read, best match first, as a table', asy
   expect(r.code).toBe(0);
   const lines = r.stdout.trimEnd().split('\n');
   expect(lines[0]).toMatch(/^product\s+domain\s+owner\s+pii\s+sla\s+age\s+status\s+tests\s+tags$/);
-  expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['orders-enriched', 'customer-profiles', 'payments']);
-  expect(r.stderr).toContain('3 product(s)');
+  expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['order-lines', 'orders-enriched', 'shipment-events', 'customer-profiles', 'payments']);
+  expect(r.stderr).toContain('5 product(s)');
   const searched = await cli(['catalog', '--url', url, '--token', token, '--search', 'card', '--json'], env);
   expect((JSON.parse(searched.stdout) as { name: string }[]).map((p) => p.name)).toEqual(['payments']);
   const none = await cli(['catalog', '--url', url, '--token', token, '--domain', 'nowhere'], env);

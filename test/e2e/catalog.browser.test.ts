@@ -135,7 +135,7 @@ describe('the catalog page, as analysts and stewards use it', () => {
     expect(ranked[0]).toBe('customer-profiles');
     // The page shows the server's ranking as it came.
     await page.waitForFunction((names) => [...document.querySelectorAll<HTMLElement>('#product-list .card')].map((c) => c.dataset.product).join() === names.join(), ranked);
-    await expect(page.locator('#result-count').textContent()).resolves.toBe(`${ranked.length} of 3 products match`);
+    await expect(page.locator('#result-count').textContent()).resolves.toBe(`${ranked.length} of 5 products match`);
     expect(new URL(page.url()).search).toBe('?search=email');
   });
 

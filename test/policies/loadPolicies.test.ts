@@ -19,7 +19,7 @@ async function load(yaml: string): Promise<{ errors?: readonly DeclarationProble
   return { ...(r.errors && { errors: r.errors }), warnings, file };
 }
 
-const MASKS = 'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash }\n';
+const MASKS = 'masks: { name: redact, email: email, phone: last4, date-of-birth: year, pan: last4, person-id: hash, address: redact }\n';
 
 describe('loading access policies', () => {
   it('accepts the sample policy file', async () => {
@@ -55,7 +55,7 @@ describe('loading access policies', () => {
   });
 
   it('refuses a mask that does not fit the field type', async () => {
-    const r = await load('version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: last4, pan: last4, person-id: hash }\nrules: []\n');
+    const r = await load('version: 1\nmasks: { name: redact, email: email, phone: last4, date-of-birth: last4, pan: last4, person-id: hash, address: redact }\nrules: []\n');
     expect(r.errors?.[0]).toMatchObject({ path: 'masks.date-of-birth', message: expect.stringContaining('the "last4" mask applies to string fields, not date') });
   });
 
