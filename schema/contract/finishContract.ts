@@ -27,7 +27,12 @@ export function finishContract(file: string, draft: ContractDraft): Loaded<Contr
     if (seen.has(graphqlName))
       problems.push({ file, path: `fields[${i}].name`, message: `"${f.name}" clashes with another field once camel-cased ("${graphqlName}"): rename one of the two columns` });
     seen.add(graphqlName);
-    if (f.key && f.nullable) problems.push({ file, path: `fields[${i}]`, message: 'a key field cannot be nullable: make it required (Avro: drop "null" from its type; ODCS: required: true), or drop it from the key' });
+    if (f.key && f.nullable)
+      problems.push({
+        file,
+        path: `fields[${i}]`,
+        message: 'a key field cannot be nullable: make it required (Avro: drop "null" from its type; ODCS: required: true), or drop it from the key',
+      });
     if (f.key && keys.length > 1 && !COMPOSITE_KEY_TYPES.includes(f.type))
       problems.push({
         file,
