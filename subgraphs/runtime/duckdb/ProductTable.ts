@@ -13,6 +13,7 @@ import { MANIFEST_FILE, ProductUnavailableError, readManifest, manifestFiles, ty
 import {
   buildCreateEnum,
   buildCreateIndex,
+  buildCreateLeadIndex,
   buildCreateTable,
   buildDescribe,
   buildDistinctCounts,
@@ -142,6 +143,7 @@ export class ProductTable {
       if (keys.length) {
         await this.refuseRepeatedKeys(table, keys, manifest.version);
         await this.db.exec(buildCreateIndex(table, keys));
+        if (keys.length > 1) await this.db.exec(buildCreateLeadIndex(table, keys[0]!));
       }
     } catch (error) {
       await this.dropTable(table);

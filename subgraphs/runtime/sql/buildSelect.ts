@@ -121,6 +121,9 @@ export const rowMatchKey = (row: Readonly<Record<string, unknown>>, n: number): 
  * one column; for several, a semi-join against a VALUES list of bound parameters (a hash join,
  * where a row comparison per tuple would be an OR chain the size of the batch).
  */
+/** The rows of a composite look-up's table whose first key column is in the batch. */
+const CANDIDATES = '__candidates';
+
 function batchFilter(table: string, columns: readonly Column[], batch: readonly (readonly SqlValue[])[], p: Params): { from: string; where: string } {
   if (columns.length === 1) {
     const [c] = columns as [Column];
@@ -132,10 +135,22 @@ function batchFilter(table: string, columns: readonly Column[], batch: readonly 
   return { from: `${quoteIdent(table)} SEMI JOIN (VALUES ${rows}) AS "__batch"(${names.join(', ')}) ON ${on}`, where: 'TRUE' };
 }
 
-/** Rows by key (one column or several), for a batch of entity look-ups: one statement per batch. Each row carries its raw key as {@link matchAlias}es. */
+/**
+ * Rows by key (one column or several), for a batch of entity look-ups: one statement per batch.
+ * Each row carries its raw key as {@link matchAlias}es. A composite key first narrows the table
+ * by its first column, materialised so DuckDB scans that column's index (a filter on several
+ * columns never uses one), then semi-joins the batch: measured on 431,264 order lines, a batch
+ * of 20 cost 3.8 ms instead of 28 ms, one key 1.6 instead of 2.7 (BENCHMARKS.md, issue 14).
+ */
 export function buildKeyLookup(table: string, columns: readonly Selected[], keys: readonly Column[], batch: readonly (readonly SqlValue[])[], where: Condition): SqlQuery {
   const p = new Params();
   const select = selectList([...columns, ...keys.map((column, i) => ({ column, as: matchAlias(i) }))], p);
+  if (keys.length > 1) {
+    const [first] = keys as [Column];
+    const narrowed = `SELECT * FROM ${quoteIdent(table)} WHERE ${quoteIdent(first.name)} IN (${batch.map((k) => p.add(k[0] ?? null, first.type)).join(', ')})`;
+    const { from } = batchFilter(CANDIDATES, keys, batch, p);
+    return { text: `WITH ${quoteIdent(CANDIDATES)} AS MATERIALIZED (${narrowed}) SELECT ${select} FROM ${from} WHERE ${compileCondition(where, p)}`, values: p.values };
+  }
   const { from, where: matching } = batchFilter(table, keys, batch, p);
   const text = `SELECT ${select} FROM ${from} WHERE ${matching} AND ${compileCondition(where, p)}`;
   return { text, values: p.values };

@@ -49,6 +49,14 @@ export function buildDropType(type: string): string {
   return `DROP TYPE IF EXISTS ${quoteIdent(type)}`;
 }
 
+/**
+ * An index on a composite key's first column: DuckDB scans an index only for a filter on one
+ * column, so a batch of composite look-ups first narrows the table by it (buildKeyLookup).
+ */
+export function buildCreateLeadIndex(table: string, first: Column): string {
+  return `CREATE INDEX ${quoteIdent(`${table}_lead`)} ON ${quoteIdent(table)} (${quoteIdent(first.name)})`;
+}
+
 /** A unique index on the key column(s), for fast look-ups and batched `IN` queries; it fails on a key that repeats. */
 export function buildCreateIndex(table: string, key: Column | readonly Column[]): string {
   const columns = Array.isArray(key) ? key : [key as Column];
